@@ -1,0 +1,54 @@
+import type { Command } from 'commander';
+import { cliConfig } from '../cli-config.ts';
+import { UsageError } from '../usage-error.ts';
+import { formatTable } from '../format-table.ts';
+import { readStackLock } from '../../stack/stack-lock.ts';
+import { openStore, runQuery, QueryRejectedError, type QueryResult } from '../../store/src/index.ts';
+
+export function registerSql(program: Command): void {
+  program
+    .command('sql')
+    .description('Run a read-only SQL query on Vigía’s ClickHouse tables and print the rows')
+    .argument('<query>', 'SQL, e.g. "SELECT severity, count() FROM anomalies GROUP BY severity"')
+    .option('--format <format>', 'table | json', 'table')
+    .option('--data-dir <dir>', 'data folder of the embedded store')
+    .action(async (query: string, opts: { format: string; dataDir?: string }, cmd: Command) => {
+      if (opts.format !== 'table' && opts.format !== 'json') throw new UsageError(`--format expects table or json, got '${opts.format}'`);
+      const config = cliConfig(cmd, { dataDir: opts.dataDir });
+      let result: QueryResult;
+      try {
+        result = await execute(config, query);
+      } catch (err) {
+        if (err instanceof QueryRejectedError || (err as { code?: string }).code !== undefined) {
+          throw new UsageError(`query rejected: ${(err as Error).message}`);
+        }
+        throw err;
+      }
+      if (opts.format === 'json') {
+        process.stdout.write(JSON.stringify(result.rows, null, 2) + '\n');
+      } else {
+        process.stdout.write(formatTable(result.columns.map((c) => c.name), result.rows) + '\n');
+        process.stderr.write(`${result.rows.length} row(s)${result.truncated ? ' (truncated)' : ''} in ${result.elapsedMs} ms\n`);
+      }
+    });
+}
+
+/**
+ * A server when CLICKHOUSE_URL is set; else the running stack's HTTP API when it owns the
+ * embedded folder (chDB allows one process per folder); else the folder itself.
+ */
+async function execute(config: ReturnType<typeof cliConfig>, query: string): Promise<QueryResult> {
+  const lock = config.clickhouse.url ? undefined : readStackLock(config.dataDir);
+  if (lock) {
+    const res = await fetch(`${lock.httpUrl}/api/sql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+    const body = (await res.json()) as QueryResult & { error?: string };
+    if (!res.ok) throw new UsageError(`query rejected (HTTP ${res.status}): ${body.error}`);
+    return body;
+  }
+  const store = await openStore({ ...config.clickhouse, dataDir: config.dataDir });
+  try {
+    return await runQuery(store.client, query);
+  } finally {
+    await store.close();
+  }
+}

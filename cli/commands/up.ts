@@ -1,0 +1,120 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+import type { Command } from 'commander';
+import { cliConfig, numberFlag } from '../cli-config.ts';
+import { startNatsServer, stopChild, type RunningNatsServer } from '../../stack/nats-server.ts';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const BIN = join(ROOT, 'bin', 'vigia.js');
+
+interface UpFlags {
+  producers: boolean;
+  dataDir?: string;
+  port?: string;
+  rate?: string;
+  start?: string;
+}
+
+export function registerUp(program: Command): void {
+  program
+    .command('up')
+    .description('Bring up the whole stack: nats-server (JetStream), embedded ClickHouse, processor, UI and demo producers')
+    .option('--no-producers', 'do not start the demo producers')
+    .option('--data-dir <dir>', 'where JetStream files, chDB and logs live (default .vigia)')
+    .option('--port <port>', 'UI/API port (default 8080)')
+    .option('--rate <r>', 'demo sensor readings per second', '200')
+    .option('--start <time>', 'event time the demo simulation starts at; it plays forward until now, then runs in real time', '-14d')
+    .action(async (opts: UpFlags, cmd: Command) => {
+      const config = cliConfig(cmd, { dataDir: opts.dataDir, http: { port: numberFlag('port', opts.port) } });
+      const dataDir = resolve(config.dataDir);
+      const logs = join(dataDir, 'logs');
+      mkdirSync(logs, { recursive: true });
+      const say = (s: string) => process.stdout.write(s + '\n');
+
+      ensureUiBuilt(say);
+      let nats: RunningNatsServer | undefined;
+      let natsUrl = config.nats.url;
+      if (natsUrl) say(`NATS: using ${natsUrl}`);
+      else {
+        nats = await startNatsServer({ port: config.nats.port, dir: join(dataDir, 'nats'), bin: config.nats.serverBin, onInfo: say });
+        natsUrl = nats.url;
+        say(`NATS: started nats-server ${nats.version} with JetStream at ${natsUrl} (data ${join(dataDir, 'nats')})`);
+      }
+      const env = { ...process.env, NATS_URL: natsUrl, VIGIA_DATA_DIR: dataDir, VIGIA_HTTP_PORT: String(config.http.port) };
+      const children: { name: string; child: ChildProcess; log: string }[] = [];
+      let stopping = false;
+      const stopAll = async (code: number) => {
+        if (stopping) return;
+        stopping = true;
+        say('\nstopping…');
+        for (const c of [...children].reverse()) await stopChild(c.child, 10_000);
+        await nats?.stop();
+        say('stopped.');
+        process.exit(code);
+      };
+      const startChild = (name: string, args: string[]) => {
+        const log = join(logs, `${name}.log`);
+        const out = createWriteStream(log, { flags: 'a' });
+        const child = spawn(process.execPath, [BIN, ...(cmd.optsWithGlobals().config ? ['--config', cmd.optsWithGlobals().config] : []), ...args], {
+          env,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        child.stderr!.pipe(out);
+        children.push({ name, child, log });
+        child.once('exit', (code, signal) => {
+          if (stopping) return;
+          say(`${name} exited unexpectedly (${signal ?? `code ${code}`}); last log lines from ${log}:`);
+          say(tail(log));
+          void stopAll(1);
+        });
+        return child;
+      };
+
+      const processor = startChild('processor', ['processor']);
+      const ready = await waitForReadyLine(processor);
+      say(`Processor: ${ready.httpUrl}  (health ${ready.httpUrl}/health, metrics ${ready.httpUrl}/metrics, logs ${join(logs, 'processor.log')})`);
+      if (opts.producers) {
+        const producer = startChild('producer-sensor', ['produce', 'sensor', '--rate', opts.rate ?? '200', '--start', opts.start ?? '-14d']);
+        producer.stdout!.resume();
+        say(`Producer: sensor, ${opts.rate} readings/s, event time from ${opts.start} (logs ${join(logs, 'producer-sensor.log')})`);
+      }
+      say(`\nVigía is up — open the UI: ${ready.httpUrl}\n` + `SQL:    npx vigia sql "SELECT severity, count() FROM anomalies GROUP BY severity"\n` + `Alerts: npx vigia alerts tail\nCtrl-C stops everything.`);
+      process.once('SIGINT', () => void stopAll(0));
+      process.once('SIGTERM', () => void stopAll(0));
+      await new Promise(() => {});
+    });
+}
+
+function ensureUiBuilt(say: (s: string) => void): void {
+  if (existsSync(join(ROOT, 'ui', 'dist', 'index.html'))) return;
+  say('UI: building ui/dist (first run)…');
+  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(ROOT, 'ui', 'vite.config.ts'), '--logLevel', 'warn'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
+  if (r.status !== 0) throw new Error('building the UI failed (see above)');
+}
+
+async function waitForReadyLine(child: ChildProcess): Promise<{ httpUrl: string }> {
+  const lines = createInterface({ input: child.stdout! });
+  for await (const line of lines) {
+    try {
+      const msg = JSON.parse(line) as { ready?: boolean; httpUrl?: string };
+      if (msg.ready && msg.httpUrl) return { httpUrl: msg.httpUrl };
+    } catch {
+      /* not our line */
+    }
+  }
+  throw new Error('the processor exited before it was ready');
+}
+
+function tail(file: string, lines = 15): string {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}

@@ -1,0 +1,49 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, parseConfig, ConfigError } from './index.ts';
+
+test('defaults run everything on one machine', () => {
+  const c = parseConfig({});
+  assert.equal(c.http.port, 8080);
+  assert.equal(c.nats.url, undefined);
+  assert.equal(c.clickhouse.url, undefined);
+  assert.equal(c.streams.partitions, 4);
+  assert.deepEqual(c.scoring.severityBands, { minor: 70, major: 85, critical: 95 });
+  assert.equal(c.producers.sensor.stations, 12);
+});
+
+test('file < env < overrides', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vigia-cfg-'));
+  writeFileSync(join(dir, 'c.json'), JSON.stringify({ http: { port: 9000 }, dataDir: 'fromfile' }));
+  const c = loadConfig({ file: 'c.json', cwd: dir, env: { VIGIA_HTTP_PORT: '9100' }, overrides: { dataDir: 'flag' } });
+  assert.equal(c.http.port, 9100);
+  assert.equal(c.dataDir, 'flag');
+});
+
+test('an invalid value names the field and what was expected', () => {
+  assert.throws(
+    () => parseConfig({ http: { port: 70000 } }),
+    (err: unknown) => err instanceof ConfigError && /http\.port/.test(err.message) && /65535/.test(err.message),
+  );
+});
+
+test('an env var that is not a number names the variable', () => {
+  assert.throws(
+    () => loadConfig({ env: { VIGIA_HTTP_PORT: 'eighty' }, cwd: tmpdir() }),
+    (err: unknown) => err instanceof ConfigError && /VIGIA_HTTP_PORT/.test(err.message) && /http\.port/.test(err.message),
+  );
+});
+
+test('a misspelt key is rejected by name', () => {
+  assert.throws(
+    () => parseConfig({ processor: { batchMaxEvent: 10 } }),
+    (err: unknown) => err instanceof ConfigError && /processor/.test(err.message) && /batchMaxEvent/.test(err.message),
+  );
+});
+
+test('severity bands must be ordered', () => {
+  assert.throws(() => parseConfig({ scoring: { severityBands: { minor: 90, major: 80 } } }), /minor ≤ major/);
+});

@@ -1,0 +1,112 @@
+import { z } from 'zod';
+
+// One typed configuration for every app. Defaults run the whole stack on one machine.
+// zod 4: `.prefault({})` (not `.default({})`) so that nested defaults are applied.
+
+const port = z.number().int().min(0).max(65535);
+const positiveInt = z.number().int().positive();
+
+export const NatsConfig = z.strictObject({
+  /** Existing server to use; when unset `vigia up` starts a local nats-server. Env NATS_URL. */
+  url: z.string().url().optional(),
+  /** Port of the local nats-server `vigia up` starts. @default 4222 */
+  port: port.default(4222),
+  /** nats-server binary; found on PATH when unset. Env NATS_SERVER_BIN. */
+  serverBin: z.string().optional(),
+});
+
+export const ClickHouseConfig = z.strictObject({
+  /** ClickHouse server URL; when unset, embedded chDB in `<dataDir>/chdb`. Env CLICKHOUSE_URL. */
+  url: z.string().url().optional(),
+  username: z.string().default('default'),
+  password: z.string().default(''),
+  /** Database for all Vigía tables. @default 'vigia' */
+  database: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a plain identifier').default('vigia'),
+});
+
+export const HttpConfig = z.strictObject({
+  /** Interface the UI/API server binds. @default '127.0.0.1' */
+  host: z.string().default('127.0.0.1'),
+  /** Port of the UI, socket.io, /health, /metrics and /api. 0 picks a free port. @default 8080 */
+  port: port.default(8080),
+});
+
+export const StreamsConfig = z.strictObject({
+  /** How long the event log keeps events, hours. @default 168 (7 days) */
+  eventsMaxAgeHours: z.number().positive().default(168),
+  /** Size cap of each event stream, MiB. @default 4096 */
+  eventsMaxMiB: positiveInt.default(4096),
+  /** How long alerts stay on ANOMALIES, hours. @default 72 */
+  anomaliesMaxAgeHours: z.number().positive().default(72),
+  /** How long dead letters are kept, hours. @default 336 (14 days) */
+  deadLettersMaxAgeHours: z.number().positive().default(336),
+  /** JetStream de-duplication window for producer retries (by event id), seconds. @default 120 */
+  duplicateWindowSeconds: positiveInt.default(120),
+  /** Number of partitions per domain; fixed once streams hold data. @default 4 */
+  partitions: z.number().int().min(1).max(256).default(4),
+});
+
+export const ProcessorConfig = z.strictObject({
+  /** Partitions this instance consumes; empty = all. Several instances split them. @default [] */
+  partitions: z.array(z.number().int().min(0)).default([]),
+  /** Run id written into every row; `live` for live processing. @default 'live' */
+  runId: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).default('live'),
+  /** A micro-batch is flushed at this many events… @default 2000 */
+  batchMaxEvents: positiveInt.default(2000),
+  /** …or after this many milliseconds, whichever comes first. @default 100 */
+  batchMaxMs: positiveInt.default(100),
+  /** Unacked messages JetStream hands one consumer (bounds memory). @default 10000 */
+  maxAckPending: positiveInt.default(10_000),
+  /** Redelivery timeout for an unacked message, seconds. @default 60 */
+  ackWaitSeconds: positiveInt.default(60),
+  /** Event-time tumbling window per station, ms. @default 300000 (5 min) */
+  windowMs: positiveInt.default(300_000),
+  /** Events up to this much older than the station's watermark still count, ms. @default 120000 */
+  allowedLatenessMs: z.number().int().min(0).default(120_000),
+  /** Readings further than this ahead of the processor's wall clock are rejected, ms. @default 86400000 */
+  maxFutureMs: positiveInt.default(86_400_000),
+});
+
+export const ScoringConfig = z.strictObject({
+  /** Lower bound of each severity band on the 0–100 score; below `minor` is not an anomaly. */
+  severityBands: z
+    .strictObject({
+      minor: z.number().min(0).max(100).default(70),
+      major: z.number().min(0).max(100).default(85),
+      critical: z.number().min(0).max(100).default(95),
+    })
+    .prefault({})
+    .refine((b) => b.minor <= b.major && b.major <= b.critical, 'bands must satisfy minor ≤ major ≤ critical'),
+});
+
+export const SensorProducerConfig = z.strictObject({
+  /** Readings per second (wall clock). @default 200 */
+  rate: z.number().positive().default(200),
+  /** Number of stations. @default 12 */
+  stations: positiveInt.default(12),
+  /** Expected injected faults per station per simulated day. @default 2 */
+  faultRate: z.number().min(0).default(2),
+  /** PRNG seed. @default 1 */
+  seed: z.number().int().default(1),
+  /** Event time between two readings of a station, ms. @default 60000 */
+  stepMs: positiveInt.default(60_000),
+  /** Publishes awaiting a JetStream ack at once. @default 1000 */
+  maxInFlight: positiveInt.default(1000),
+});
+
+export const VigiaConfig = z.strictObject({
+  /** Where nats-server's JetStream files and chDB live. Env VIGIA_DATA_DIR. @default '.vigia' */
+  dataDir: z.string().min(1).default('.vigia'),
+  logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  nats: NatsConfig.prefault({}),
+  clickhouse: ClickHouseConfig.prefault({}),
+  http: HttpConfig.prefault({}),
+  streams: StreamsConfig.prefault({}),
+  processor: ProcessorConfig.prefault({}),
+  scoring: ScoringConfig.prefault({}),
+  producers: z.strictObject({ sensor: SensorProducerConfig.prefault({}) }).prefault({}),
+});
+
+export type VigiaConfig = z.infer<typeof VigiaConfig>;
+/** What a config file or an override may contain: any subset. */
+export type VigiaConfigInput = z.input<typeof VigiaConfig>;

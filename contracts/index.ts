@@ -1,0 +1,9 @@
+// The event contracts shared by producers, processor, store and UI. Browser-safe: zod only.
+export * from './domain.ts';
+export * from './severity.ts';
+export * from './sensor-reading.ts';
+export * from './anomaly.ts';
+export * from './dead-letter.ts';
+export * from './live-stats.ts';
+export * from './subjects.ts';
+export * from './partition.ts';

@@ -1,0 +1,63 @@
+import { existsSync } from 'node:fs';
+import { Hono } from 'hono';
+import { serveStatic } from '@hono/node-server/serve-static';
+import type { ClickHouseClient } from '@clickhouse/client';
+import { runQuery, QueryRejectedError } from '../../../../store/src/index.ts';
+import type { ProcessorMetrics } from '../../metrics.ts';
+
+export interface HttpAppDeps {
+  store: ClickHouseClient;
+  metrics: ProcessorMetrics;
+  /** Liveness of the parts the processor depends on. */
+  health: () => Promise<Record<string, { ok: boolean; detail?: string }>>;
+  /** Built UI (ui/dist); served at `/` when present. */
+  uiDir: string;
+}
+
+/**
+ * /health, /metrics, the read-only SQL API and the UI. Bad SQL is the caller's error (400
+ * with ClickHouse's explanation), not the server's.
+ */
+export function createHttpApp(deps: HttpAppDeps): Hono {
+  const app = new Hono();
+
+  app.get('/health', async (c) => {
+    const checks = await deps.health();
+    const ok = Object.values(checks).every((x) => x.ok);
+    return c.json({ status: ok ? 'ok' : 'degraded', checks }, ok ? 200 : 503);
+  });
+
+  app.get('/metrics', async (c) => {
+    c.header('Content-Type', deps.metrics.registry.contentType);
+    return c.body(await deps.metrics.registry.metrics());
+  });
+
+  app.on(['GET', 'POST'], '/api/sql', async (c) => {
+    let sql: unknown;
+    if (c.req.method === 'POST') {
+      const body = await c.req.json().catch(() => undefined);
+      sql = (body as { query?: unknown } | undefined)?.query;
+    } else {
+      sql = c.req.query('query');
+    }
+    if (typeof sql !== 'string') return c.json({ error: 'Send the SQL as {"query": "SELECT …"} (POST JSON) or ?query=… (GET).' }, 400);
+    try {
+      return c.json(await runQuery(deps.store, sql));
+    } catch (err) {
+      if (err instanceof QueryRejectedError) return c.json({ error: err.message }, 400);
+      const e = err as { code?: string; type?: string; message: string };
+      // ClickHouse rejected the SQL (syntax, unknown column…): the client's mistake.
+      if (e.code !== undefined || e.type !== undefined) return c.json({ error: e.message, code: e.code, type: e.type }, 400);
+      throw err;
+    }
+  });
+
+  if (existsSync(deps.uiDir)) {
+    app.use('/*', serveStatic({ root: deps.uiDir }));
+  } else {
+    app.get('/', (c) => c.text(`The UI is not built (${deps.uiDir} missing): run npm run build:ui`, 503));
+  }
+
+  app.onError((err, c) => c.json({ error: `internal error: ${err.message}` }, 500));
+  return app;
+}

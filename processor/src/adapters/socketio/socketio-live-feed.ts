@@ -1,0 +1,34 @@
+import type { Server } from 'socket.io';
+import { Domain, SOCKET_EVENTS, type Anomaly, type LiveStats } from '../../../../contracts/index.ts';
+import type { LiveFeed } from '../../ports/sinks.ts';
+
+/** Room names: one per domain, one per entity, so a station view gets only its station. */
+export const rooms = {
+  domain: (d: string) => `domain:${d}`,
+  entity: (d: string, entity: string) => `entity:${d}:${entity}`,
+};
+
+/**
+ * Pushes anomalies to the rooms of their domain and entity, stats to everyone. Clients join
+ * rooms by emitting `subscribe` with `{ domain, entity? }`.
+ */
+export function createSocketIoLiveFeed(io: Server): LiveFeed {
+  io.on('connection', function onConnection(socket) {
+    socket.on(SOCKET_EVENTS.subscribe, function onSubscribe(msg: unknown) {
+      const m = (msg ?? {}) as { domain?: unknown; entity?: unknown };
+      const domain = Domain.safeParse(m.domain);
+      if (!domain.success) return socket.emit('error_message', `subscribe: unknown domain ${JSON.stringify(m.domain)}`);
+      void socket.join(typeof m.entity === 'string' ? rooms.entity(domain.data, m.entity) : rooms.domain(domain.data));
+    });
+  });
+  return {
+    anomalies(list: readonly Anomaly[]) {
+      for (const a of list) {
+        io.to([rooms.domain(a.domain), rooms.entity(a.domain, a.entity)]).emit(SOCKET_EVENTS.anomaly, a);
+      }
+    },
+    stats(stats: LiveStats) {
+      io.emit(SOCKET_EVENTS.stats, stats);
+    },
+  };
+}

@@ -1,0 +1,13 @@
+import type { AnomalyDriver } from '../../../contracts/index.ts';
+
+/** The score of one reading: 0–100, who produced it, and what drove it (strongest first). */
+export interface ReadingScore {
+  score: number;
+  detector: string;
+  drivers: AnomalyDriver[];
+}
+
+/** Anything that scores sensor readings causally, one at a time, in log order. */
+export interface ReadingScorer {
+  score(station: string, ts: number, channels: Readonly<Record<string, number>>): ReadingScore;
+}

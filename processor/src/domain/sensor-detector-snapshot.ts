@@ -1,0 +1,113 @@
+// The persisted form of the online sensor detector's state, versioned so a later reader can
+// refuse (or migrate) an older format instead of silently mis-reading it.
+
+import { z } from 'zod';
+
+export const SENSOR_SNAPSHOT_FORMAT = 'vigia.sensor-detector-state';
+export const SENSOR_SNAPSHOT_VERSION = 1;
+
+const num = z.number().refine(Number.isFinite, 'state numbers must be finite');
+const count = z.number().int().min(0);
+
+const EwmaResidualState = z.object({ n: count, level: num, mad: num, quantum: num, prev: num, outRun: z.number().int() });
+
+const FlatlineState = z.object({
+  n: count,
+  last: num,
+  run: count,
+  startTrials: num,
+  startRepeats: num,
+  contTrials: num,
+  contRepeats: num,
+});
+
+const LevelShiftState = z.object({
+  n: count,
+  lastX: num,
+  noiseMad: num,
+  fastLevel: num,
+  profile: z.array(num),
+  visits: z.array(count),
+  visitBin: z.number().int().min(-1),
+  visitSumD: num,
+  visitCountD: count,
+  visitSumRaw: num,
+  visitCountRaw: count,
+  visitSumU: num,
+  m: num,
+  madM: num,
+  readyN: count,
+});
+
+const JointDeviationState = z.object({ dims: count, cov: z.array(num), pairN: z.array(num), dimN: z.array(num) });
+
+export const SensorDetectorSnapshot = z.object({
+  format: z.literal(SENSOR_SNAPSHOT_FORMAT),
+  version: z.literal(SENSOR_SNAPSHOT_VERSION),
+  /** Name and version of the detector that wrote it. */
+  detector: z.string(),
+  /** The options that shape the state arrays; a detector restores only a matching layout. */
+  layout: z.object({ periodMs: z.number(), bins: z.number().int() }),
+  stations: z.array(
+    z.object({
+      station: z.string(),
+      channels: z.array(
+        z.object({ name: z.string(), ewma: EwmaResidualState, flatline: FlatlineState, levelShift: LevelShiftState }),
+      ),
+      joint: JointDeviationState,
+    }),
+  ),
+});
+export type SensorDetectorSnapshot = z.infer<typeof SensorDetectorSnapshot>;
+
+export class SensorDetectorSnapshotError extends Error {
+  override name = 'SensorDetectorSnapshotError';
+  constructor(
+    message: string,
+    /** Where in the snapshot the problem is, e.g. `stations.3.channels.0.levelShift.profile`. */
+    readonly path: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Parses and checks a snapshot's shape and internal consistency against the expected layout. */
+export function parseSensorSnapshot(raw: unknown, layout: { periodMs: number; bins: number }): SensorDetectorSnapshot {
+  const head = z.object({ format: z.string(), version: z.number() }).safeParse(raw);
+  if (!head.success || head.data.format !== SENSOR_SNAPSHOT_FORMAT) {
+    throw new SensorDetectorSnapshotError(`not a sensor detector snapshot (expected format "${SENSOR_SNAPSHOT_FORMAT}")`, 'format');
+  }
+  if (head.data.version !== SENSOR_SNAPSHOT_VERSION) {
+    throw new SensorDetectorSnapshotError(
+      `sensor detector snapshot version ${head.data.version} is not supported (this build reads version ${SENSOR_SNAPSHOT_VERSION}); start with fresh state`,
+      'version',
+    );
+  }
+  const parsed = SensorDetectorSnapshot.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const path = issue ? issue.path.join('.') : '';
+    throw new SensorDetectorSnapshotError(`invalid sensor detector snapshot at ${path || '(root)'}: ${issue?.message ?? 'unknown'}`, path);
+  }
+  const s = parsed.data;
+  if (s.layout.periodMs !== layout.periodMs || s.layout.bins !== layout.bins) {
+    throw new SensorDetectorSnapshotError(
+      `snapshot was taken with levelShift periodMs=${s.layout.periodMs}, bins=${s.layout.bins} but this detector uses periodMs=${layout.periodMs}, bins=${layout.bins}; use the same options or start with fresh state`,
+      'layout',
+    );
+  }
+  s.stations.forEach((st, i) => {
+    const d = st.channels.length;
+    st.channels.forEach((c, j) => {
+      const ls = c.levelShift;
+      if (ls.profile.length !== layout.bins || ls.visits.length !== layout.bins || ls.visitBin >= layout.bins) {
+        throw new SensorDetectorSnapshotError(`profile of channel ${c.name} does not have ${layout.bins} bins`, `stations.${i}.channels.${j}.levelShift`);
+      }
+    });
+    const jd = st.joint;
+    if (jd.dims !== d || jd.cov.length !== d * d || jd.pairN.length !== d * d || jd.dimN.length !== d) {
+      throw new SensorDetectorSnapshotError(`joint state of station ${st.station} does not match its ${d} channels`, `stations.${i}.joint`);
+    }
+  });
+  return s;
+}

@@ -1,0 +1,24 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The processor's Prometheus metrics, on their own registry (tests create several). */
+export class ProcessorMetrics {
+  readonly registry = new Registry();
+  readonly events = new Counter({ name: 'vigia_events_total', help: 'Events stored, by domain', labelNames: ['domain'], registers: [this.registry] });
+  readonly deadLetters = new Counter({ name: 'vigia_dead_letters_total', help: 'Messages dead-lettered, by domain and kind', labelNames: ['domain', 'kind'], registers: [this.registry] });
+  readonly anomalies = new Counter({ name: 'vigia_anomalies_total', help: 'Anomalies emitted, by domain and severity', labelNames: ['domain', 'severity'], registers: [this.registry] });
+  readonly duplicates = new Counter({ name: 'vigia_redeliveries_skipped_total', help: 'Redelivered messages already processed', labelNames: ['domain'], registers: [this.registry] });
+  readonly late = new Counter({ name: 'vigia_late_events_total', help: 'Events that arrived after their window closed', labelNames: ['domain'], registers: [this.registry] });
+  readonly sinkRetries = new Counter({ name: 'vigia_sink_retries_total', help: 'Failed sink attempts that were retried', labelNames: ['sink'], registers: [this.registry] });
+  readonly batchSeconds = new Histogram({
+    name: 'vigia_batch_commit_seconds',
+    help: 'Time from a micro-batch being cut to its ack',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  readonly batchSize = new Histogram({ name: 'vigia_batch_events', help: 'Events per micro-batch', buckets: [1, 10, 50, 100, 250, 500, 1000, 2500, 5000], registers: [this.registry] });
+  readonly lastEventTime = new Gauge({ name: 'vigia_last_event_time_seconds', help: 'Event time of the newest processed event', labelNames: ['domain'], registers: [this.registry] });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'vigia_process_' });
+  }
+}

@@ -1,0 +1,67 @@
+import type { Logger } from 'pino';
+import type { SensorBatchProcessor } from '../domain/sensor-batch.ts';
+import type { ProcessorMetrics } from '../metrics.ts';
+import type { SourceMessage } from '../ports/source-message.ts';
+import type { AnomalyPublisher, BatchStore, DeadLetterPublisher, LiveFeed } from '../ports/sinks.ts';
+import { retryUntilDone } from './retry-until-done.ts';
+
+export interface CommitDeps {
+  core: SensorBatchProcessor;
+  store: BatchStore;
+  alerts: AnomalyPublisher;
+  deadLetters: DeadLetterPublisher;
+  live: LiveFeed;
+  metrics: ProcessorMetrics;
+  logger: Logger;
+  /** Wall clock for ingestion timestamps; injectable for tests. */
+  now: () => number;
+  isStopping: () => boolean;
+}
+
+export interface BatchOutcome {
+  events: number;
+  anomalies: number;
+  deadLetters: number;
+  duplicates: number;
+}
+
+/**
+ * Score a micro-batch, commit it to every durable sink, then ack. The order is the
+ * effectively-once contract: store (idempotent rows) → dead letters and alerts on NATS
+ * (idempotent by msg id) → live screens (best effort) → ack. A crash anywhere before the ack
+ * redelivers the batch, and every sink tolerates seeing it again.
+ */
+export function createBatchCommitter(deps: CommitDeps) {
+  const { core, store, alerts, deadLetters, live, metrics, logger } = deps;
+  const retry = (sink: string, batch: readonly SourceMessage[]) => ({
+    shouldStop: deps.isStopping,
+    onRetry: (attempt: number, err: unknown) => {
+      metrics.sinkRetries.inc({ sink });
+      // Tell JetStream we are alive so it does not redeliver while we wait for the sink.
+      for (const m of batch) m.working();
+      logger.warn({ sink, attempt, err: (err as Error).message }, `sink ${sink} failed; retrying`);
+    },
+  });
+
+  return async function commitBatch(batch: SourceMessage[]): Promise<BatchOutcome> {
+    const started = performance.now();
+    const result = core.process(batch, deps.now());
+    await retryUntilDone(() => store.write(result.rows), retry('clickhouse', batch));
+    if (result.deadLetters.length) await retryUntilDone(() => deadLetters.publish(result.deadLetters), retry('dlq', batch));
+    if (result.anomalies.length) await retryUntilDone(() => alerts.publish(result.anomalies), retry('alerts', batch));
+    live.anomalies(result.anomalies);
+    for (const m of batch) m.ack();
+
+    const events = result.rows.events.length;
+    metrics.events.inc({ domain: 'sensor' }, events);
+    for (const d of result.deadLetters) metrics.deadLetters.inc({ domain: 'sensor', kind: d.kind });
+    for (const a of result.anomalies) metrics.anomalies.inc({ domain: 'sensor', severity: a.severity });
+    if (result.duplicates) metrics.duplicates.inc({ domain: 'sensor' }, result.duplicates);
+    if (result.late) metrics.late.inc({ domain: 'sensor' }, result.late);
+    const lastTs = result.rows.events[events - 1]?.ts;
+    if (lastTs !== undefined) metrics.lastEventTime.set({ domain: 'sensor' }, lastTs / 1000);
+    metrics.batchSize.observe(batch.length);
+    metrics.batchSeconds.observe((performance.now() - started) / 1000);
+    return { events, anomalies: result.anomalies.length, deadLetters: result.deadLetters.length, duplicates: result.duplicates };
+  };
+}

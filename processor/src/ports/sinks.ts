@@ -1,0 +1,32 @@
+import type { Anomaly, DeadLetter, LiveStats } from '../../../contracts/index.ts';
+import type { AnomalyRow, DeadLetterRow, ScoreRow, SensorEventRow, SensorWindowRow } from '../../../store/src/rows.ts';
+
+/** Everything one micro-batch produced, as rows for the store. */
+export interface SensorBatchRows {
+  events: SensorEventRow[];
+  scores: ScoreRow[];
+  anomalies: AnomalyRow[];
+  windows: SensorWindowRow[];
+  deadLetters: DeadLetterRow[];
+}
+
+/** Durable, idempotent storage of a batch; resolves only when all rows are committed. */
+export interface BatchStore {
+  write(batch: SensorBatchRows): Promise<void>;
+}
+
+/** Alerts for subscribers (NATS `anomalies.<domain>.<severity>.<entity>`). Idempotent by anomaly id. */
+export interface AnomalyPublisher {
+  publish(anomalies: readonly Anomaly[]): Promise<void>;
+}
+
+/** Rejected input with its reason (NATS `dlq.<domain>`). Idempotent by (subject, seq). */
+export interface DeadLetterPublisher {
+  publish(letters: readonly DeadLetter[]): Promise<void>;
+}
+
+/** Best-effort live push to screens (socket.io); never blocks or fails the pipeline. */
+export interface LiveFeed {
+  anomalies(list: readonly Anomaly[]): void;
+  stats(stats: LiveStats): void;
+}

@@ -1,0 +1,26 @@
+import type { Observable } from 'rxjs';
+
+/** A message from the event log, independent of the broker that delivered it. */
+export interface SourceMessage {
+  subject: string;
+  /** Position in the event log (JetStream stream sequence). */
+  seq: number;
+  /** Partition the message belongs to (from the subject). */
+  partition: number;
+  data: Uint8Array;
+  /** Delivered before and not acknowledged then. */
+  redelivered: boolean;
+  /** Done: never deliver again. Call only after every sink committed. */
+  ack(): void;
+  /** Not done: deliver again later. */
+  nak(delayMs?: number): void;
+  /** Still working: postpone the redelivery timeout. */
+  working(): void;
+}
+
+/** Where the processor reads events from; one Observable over all the partitions it owns. */
+export interface MessageSource {
+  readonly messages$: Observable<SourceMessage>;
+  /** Stop pulling; messages already delivered may still be acked. */
+  close(): Promise<void>;
+}

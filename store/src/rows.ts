@@ -1,0 +1,89 @@
+// Row shapes exactly as the ClickHouse tables spell them (snake_case stays at this edge).
+// DateTime64 columns are sent as epoch milliseconds.
+
+export interface SensorEventRow {
+  run_id: string;
+  event_id: string;
+  station: string;
+  partition: number;
+  ts: number;
+  channels: Record<string, number>;
+  late: 0 | 1;
+  truth_kind: string;
+  truth_fault_id: string;
+  stream_seq: number;
+  ingested_at: number;
+}
+
+export interface ScoreRow {
+  run_id: string;
+  domain: string;
+  entity: string;
+  event_id: string;
+  ts: number;
+  detector: string;
+  score: number;
+  severity: string;
+  top_feature: string;
+  drivers: string;
+  scored_at: number;
+}
+
+export interface AnomalyRow {
+  run_id: string;
+  domain: string;
+  entity: string;
+  event_id: string;
+  ts: number;
+  detector: string;
+  score: number;
+  severity: string;
+  top_feature: string;
+  drivers: string;
+  values: Record<string, number>;
+  emitted_at: number;
+}
+
+export interface SensorWindowRow {
+  run_id: string;
+  station: string;
+  window_start: number;
+  window_end: number;
+  readings: number;
+  mean: Record<string, number>;
+  min: Record<string, number>;
+  max: Record<string, number>;
+  max_score: number;
+  closed_at: number;
+}
+
+export interface DeadLetterRow {
+  run_id: string;
+  domain: string;
+  subject: string;
+  stream_seq: number;
+  kind: string;
+  reason: string;
+  payload: string;
+  rejected_at: number;
+}
+
+export interface RunRow {
+  run_id: string;
+  domain: string;
+  kind: 'live' | 'replay' | 'bench';
+  started_at: number;
+  params: string;
+  code_version: string;
+  updated_at: number;
+}
+
+/** Table names, so adapters and tests never spell them twice. */
+export const TABLES = {
+  runs: 'runs',
+  sensorEvents: 'sensor_events',
+  scores: 'scores',
+  anomalies: 'anomalies',
+  sensorWindows: 'sensor_windows',
+  deadLetters: 'dead_letters',
+} as const;
