@@ -57,8 +57,9 @@ export const ProcessorConfig = z.strictObject({
   batchMaxMs: positiveInt.default(100),
   /** Unacked messages JetStream hands one consumer (bounds memory). @default 10000 */
   maxAckPending: positiveInt.default(10_000),
-  /** Redelivery timeout for an unacked message, seconds. @default 60 */
-  ackWaitSeconds: positiveInt.default(60),
+  /** Redelivery timeout for an unacked message, seconds; also how long a crashed instance's
+   * in-flight messages wait before another delivery. Retrying sinks extend it. @default 30 */
+  ackWaitSeconds: positiveInt.default(30),
   /** Event-time tumbling window per station, ms. @default 300000 (5 min) */
   windowMs: positiveInt.default(300_000),
   /** Events up to this much older than the station's watermark still count, ms. @default 120000 */

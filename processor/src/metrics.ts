@@ -6,7 +6,7 @@ export class ProcessorMetrics {
   readonly events = new Counter({ name: 'vigia_events_total', help: 'Events stored, by domain', labelNames: ['domain'], registers: [this.registry] });
   readonly deadLetters = new Counter({ name: 'vigia_dead_letters_total', help: 'Messages dead-lettered, by domain and kind', labelNames: ['domain', 'kind'], registers: [this.registry] });
   readonly anomalies = new Counter({ name: 'vigia_anomalies_total', help: 'Anomalies emitted, by domain and severity', labelNames: ['domain', 'severity'], registers: [this.registry] });
-  readonly duplicates = new Counter({ name: 'vigia_redeliveries_skipped_total', help: 'Redelivered messages already processed', labelNames: ['domain'], registers: [this.registry] });
+  readonly redelivered = new Counter({ name: 'vigia_redelivered_total', help: 'Messages delivered again by the log (crash or ack timeout)', labelNames: ['domain'], registers: [this.registry] });
   readonly late = new Counter({ name: 'vigia_late_events_total', help: 'Events that arrived after their window closed', labelNames: ['domain'], registers: [this.registry] });
   readonly sinkRetries = new Counter({ name: 'vigia_sink_retries_total', help: 'Failed sink attempts that were retried', labelNames: ['sink'], registers: [this.registry] });
   readonly batchSeconds = new Histogram({

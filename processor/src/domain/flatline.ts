@@ -7,9 +7,13 @@
 // repeats, a coarsely quantised one only after a long run, and a channel that is normally
 // constant (pCont ≈ 1) never; learning pCont separately keeps clustered repeats (a quantised
 // value sitting on a daily peak) from looking like a fault.
-// Runs of `minRun` or more are excluded from learning, so a stuck episode cannot teach the model
-// that stuck is normal. Probabilities are floored at `pFloor`, a prior that keeps a short history
-// without any repeats from making the first few repeats look impossible.
+// A run is learnt only after it ends and at most `learnCap` repeats of it, so a stuck episode
+// cannot teach the model that stuck is normal while it lasts, and a past one teaches little.
+// A channel that has hardly ever changed, or normally repeats on most readings (coarse
+// quantisation: its runs cluster in ways a two-state chain does not capture), is not "normally
+// noisy" and is never flagged.
+// Probabilities are floored at `pFloor`, a prior that keeps a history without any repeats from
+// making the first few repeats look impossible.
 
 import { checkOption, fmt, type ComponentOutput } from './component.ts';
 import { zFromLogTail } from './tail.ts';
@@ -21,18 +25,27 @@ export interface FlatlineOptions {
   pFloor: number;
   /** Forgetting weight of the repeat statistics per observed transition, (0, 1]; default 0.001 (≈ 1000 readings). */
   rateGamma: number;
-  /** Prior strength (pseudo-transitions) pulling pCont towards pStart while few runs were seen; default 5. */
+  /** Prior strength (pseudo-transitions) pulling pCont towards pStart while few runs were seen; default 20. */
   contPrior: number;
   /** Readings before any surprise is reported; default 60. */
   warmup: number;
+  /** Longest run learnt in full; longer runs count as censored at this many repeats; default 8. */
+  learnCap: number;
+  /** Changes (decayed count) a channel must have shown to count as normally varying; default 20. */
+  minChanges: number;
+  /** A channel whose readings normally repeat more often than this share is not "noisy" and never flagged, [0, 1]; default 0.5. */
+  maxRepeatShare: number;
 }
 
 export const DEFAULT_FLATLINE: Readonly<FlatlineOptions> = Object.freeze({
   minRun: 4,
   pFloor: 0.01,
   rateGamma: 0.001,
-  contPrior: 5,
+  contPrior: 20,
   warmup: 60,
+  learnCap: 8,
+  minChanges: 20,
+  maxRepeatShare: 0.5,
 });
 
 export function resolveFlatlineOptions(opts: Partial<FlatlineOptions> = {}): FlatlineOptions {
@@ -43,6 +56,9 @@ export function resolveFlatlineOptions(opts: Partial<FlatlineOptions> = {}): Fla
   checkOption(c, 'rateGamma', o.rateGamma, 0, 1, false);
   checkOption(c, 'contPrior', o.contPrior, 0, 1e9);
   checkOption(c, 'warmup', o.warmup, 1, 1e9);
+  checkOption(c, 'learnCap', o.learnCap, 1, 1e9);
+  checkOption(c, 'minChanges', o.minChanges, 0, 1e9);
+  checkOption(c, 'maxRepeatShare', o.maxRepeatShare, 0, 1);
   return o;
 }
 
@@ -94,7 +110,12 @@ export class Flatline implements ComponentOutput {
     this.last = value;
     this.n++;
 
-    if (this.run < o.minRun || this.n <= o.warmup) {
+    if (this.run < o.minRun || this.n <= o.warmup || this.startTrials < o.minChanges) {
+      this.surprise = 0;
+      return this;
+    }
+    const repeatShare = (this.startRepeats + this.contRepeats) / (this.startTrials + this.contTrials);
+    if (repeatShare > o.maxRepeatShare) {
       this.surprise = 0;
       return this;
     }
@@ -106,24 +127,25 @@ export class Flatline implements ComponentOutput {
   }
 
   /**
-   * Learns from the transitions of the run that just ended. Runs are learnt only once they end,
-   * and only when shorter than minRun, so the start of a stuck episode never teaches pCont.
+   * Learns from the run that just ended (r repeats, r = 0 when the value simply changed again).
+   * Runs are learnt only once they end, so a stuck episode cannot teach the model while it lasts;
+   * a run longer than learnCap counts as censored (learnCap repeats, no end seen), which keeps
+   * pCont unbiased for channels whose runs are normally long and limits what one past stuck
+   * episode can teach.
    */
   private learnRun(): void {
-    const keep = 1 - this.o.rateGamma;
+    const o = this.o;
+    const keep = 1 - o.rateGamma;
     const r = this.run;
-    if (r === 0) {
-      this.startTrials = this.startTrials * keep + 1;
-      this.startRepeats *= keep;
-      return;
-    }
-    if (r >= this.o.minRun) return;
     this.startTrials = this.startTrials * keep + 1;
-    this.startRepeats = this.startRepeats * keep + 1;
-    // r transitions after a repeat: r − 1 repeats, then the change that ended the run.
-    const decay = Math.pow(keep, r);
-    this.contTrials = this.contTrials * decay + r;
-    this.contRepeats = this.contRepeats * decay + (r - 1);
+    this.startRepeats = this.startRepeats * keep + (r > 0 ? 1 : 0);
+    if (r === 0) return;
+    const censored = r > o.learnCap;
+    const repeats = censored ? o.learnCap : r - 1;
+    const trials = censored ? o.learnCap : r;
+    const decay = Math.pow(keep, trials);
+    this.contTrials = this.contTrials * decay + trials;
+    this.contRepeats = this.contRepeats * decay + repeats;
   }
 
   /** Learned P(repeat | previous reading changed), floored at pFloor. */

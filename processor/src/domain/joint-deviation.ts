@@ -214,10 +214,11 @@ export class JointDeviation implements ComponentOutput {
     return zFromLogTail(logChiSquareTail(q, k));
   }
 
-  /** Driver feature name, e.g. `pressure~flow` (the two strongest contributors). */
+  /** Driver feature name, e.g. `pressure~flow`: the two strongest contributors, in channel order (stable for grouping). */
   get feature(): string {
     if (this.top1 < 0 || this.top2 < 0) return 'joint';
-    return `${this.names[this.top1]}~${this.names[this.top2]}`;
+    const [a, b] = this.top1 < this.top2 ? [this.top1, this.top2] : [this.top2, this.top1];
+    return `${this.names[a]}~${this.names[b]}`;
   }
 
   get reason(): string {

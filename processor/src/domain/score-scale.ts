@@ -9,7 +9,7 @@
 //   - monotone increasing, 0 at z = 0, 50 at z = z0, → 100 as z → ∞;
 //   - k sets how sharply it rises around z0 (higher k = a crisper threshold).
 // With the defaults (z0 = 4.5, k = 4) the severity bands of contracts/severity.ts sit at
-//   minor ≥ 70 ⇔ z ≥ 5.56, major ≥ 85 ⇔ z ≥ 6.95, critical ≥ 95 ⇔ z ≥ 9.38,
+//   minor ≥ 70 ⇔ z ≥ 5.56, major ≥ 85 ⇔ z ≥ 6.94, critical ≥ 95 ⇔ z ≥ 9.40,
 // so ordinary Gaussian noise (|z| ≤ 4 on almost every reading: P(|Z| > 4) ≈ 6e-5) scores ≤ 38
 // and stays well below 70 (P(|Z| > 5.56) ≈ 3e-8 per test), while a clear fault saturates.
 

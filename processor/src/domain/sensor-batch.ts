@@ -8,6 +8,7 @@ import { windowMeans, type TumblingWindows, type WindowAggregate } from './tumbl
 /** A raw message from the log, without any broker API. */
 export interface RawEvent {
   subject: string;
+  redelivered?: boolean;
   seq: number;
   partition: number;
   data: Uint8Array;
@@ -25,8 +26,8 @@ export interface SensorBatchResult {
   rows: SensorBatchRows;
   anomalies: Anomaly[];
   deadLetters: DeadLetter[];
-  /** Messages at or below a sequence already processed in this process (redeliveries). */
-  duplicates: number;
+  /** Messages the log delivered again (after a crash or an ack timeout). */
+  redelivered: number;
   late: number;
 }
 
@@ -38,8 +39,6 @@ const decoder = new TextDecoder();
  * (which only stamps wall-clock columns and bounds future timestamps).
  */
 export class SensorBatchProcessor {
-  /** Highest sequence processed per partition; a redelivery below it was already handled. */
-  readonly #highestSeq = new Map<number, number>();
   constructor(private readonly opts: SensorBatchOptions) {}
 
   process(batch: readonly RawEvent[], nowMs: number): SensorBatchResult {
@@ -47,7 +46,7 @@ export class SensorBatchProcessor {
     const rows: SensorBatchRows = { events: [], scores: [], anomalies: [], windows: [], deadLetters: [] };
     const anomalies: Anomaly[] = [];
     const deadLetters: DeadLetter[] = [];
-    let duplicates = 0;
+    let redelivered = 0;
     let late = 0;
     const reject = (m: RawEvent, kind: string, reason: string) => {
       const payload = decoder.decode(m.data).slice(0, 64 * 1024);
@@ -57,12 +56,10 @@ export class SensorBatchProcessor {
     };
 
     for (const m of batch) {
-      const highest = this.#highestSeq.get(m.partition) ?? 0;
-      if (m.seq <= highest) {
-        duplicates++;
-        continue;
-      }
-      this.#highestSeq.set(m.partition, m.seq);
+      // A redelivery is processed again: its rows carry the same keys and collapse in the
+      // store. (Skipping by sequence would lose the messages a crashed process had in flight:
+      // they come back *after* newer ones.)
+      if (m.redelivered) redelivered++;
 
       const decoded = decodeSensorReading(m.data, nowMs, maxFutureMs);
       if (!decoded.ok) {
@@ -131,7 +128,7 @@ export class SensorBatchProcessor {
         rows.anomalies.push(toAnomalyRow(score, anomaly));
       }
     }
-    return { rows, anomalies, deadLetters, duplicates, late };
+    return { rows, anomalies, deadLetters, redelivered, late };
   }
 
   /** Close all open windows (end of a bounded run). */

@@ -22,7 +22,7 @@ export interface BatchOutcome {
   events: number;
   anomalies: number;
   deadLetters: number;
-  duplicates: number;
+  redelivered: number;
 }
 
 /**
@@ -56,12 +56,12 @@ export function createBatchCommitter(deps: CommitDeps) {
     metrics.events.inc({ domain: 'sensor' }, events);
     for (const d of result.deadLetters) metrics.deadLetters.inc({ domain: 'sensor', kind: d.kind });
     for (const a of result.anomalies) metrics.anomalies.inc({ domain: 'sensor', severity: a.severity });
-    if (result.duplicates) metrics.duplicates.inc({ domain: 'sensor' }, result.duplicates);
+    if (result.redelivered) metrics.redelivered.inc({ domain: 'sensor' }, result.redelivered);
     if (result.late) metrics.late.inc({ domain: 'sensor' }, result.late);
     const lastTs = result.rows.events[events - 1]?.ts;
     if (lastTs !== undefined) metrics.lastEventTime.set({ domain: 'sensor' }, lastTs / 1000);
     metrics.batchSize.observe(batch.length);
     metrics.batchSeconds.observe((performance.now() - started) / 1000);
-    return { events, anomalies: result.anomalies.length, deadLetters: result.deadLetters.length, duplicates: result.duplicates };
+    return { events, anomalies: result.anomalies.length, deadLetters: result.deadLetters.length, redelivered: result.redelivered };
   };
 }

@@ -44,7 +44,7 @@ export async function createJetStreamSource(nc: NatsConnection, jsm: JetStreamMa
       };
       try {
         await jsm.consumers.info(stream, name);
-        await jsm.consumers.update(stream, name, { max_ack_pending: config.max_ack_pending, ack_wait: config.ack_wait });
+        await jsm.consumers.update(stream, name, { max_ack_pending: config.max_ack_pending, ack_wait: config.ack_wait, max_deliver: -1 });
       } catch (err) {
         if (!(err instanceof JetStreamApiError)) throw err;
         await jsm.consumers.add(stream, config);
