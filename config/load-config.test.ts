@@ -47,3 +47,8 @@ test('a misspelt key is rejected by name', () => {
 test('severity bands must be ordered', () => {
   assert.throws(() => parseConfig({ scoring: { severityBands: { minor: 90, major: 80 } } }), /minor ≤ major/);
 });
+
+test('NATS_URL takes one URL or a comma-separated cluster list', () => {
+  assert.equal(loadConfig({ env: { NATS_URL: 'nats://a:4222,nats://b:4222' }, cwd: tmpdir() }).nats.url, 'nats://a:4222,nats://b:4222');
+  assert.throws(() => loadConfig({ env: { NATS_URL: 'localhost:4222' }, cwd: tmpdir() }), /nats\.url/);
+});

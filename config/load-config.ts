@@ -14,6 +14,7 @@ const ENV_KEYS: Record<string, { path: string[]; type: 'string' | 'number' }> = 
   CLICKHOUSE_URL: { path: ['clickhouse', 'url'], type: 'string' },
   CLICKHOUSE_USER: { path: ['clickhouse', 'username'], type: 'string' },
   CLICKHOUSE_PASSWORD: { path: ['clickhouse', 'password'], type: 'string' },
+  VIGIA_STREAM_REPLICAS: { path: ['streams', 'replicas'], type: 'number' },
   VIGIA_HTTP_PORT: { path: ['http', 'port'], type: 'number' },
   VIGIA_HTTP_HOST: { path: ['http', 'host'], type: 'string' },
 };

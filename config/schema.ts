@@ -8,7 +8,10 @@ const positiveInt = z.number().int().positive();
 
 export const NatsConfig = z.strictObject({
   /** Existing server to use; when unset `vigia up` starts a local nats-server. Env NATS_URL. */
-  url: z.string().url().optional(),
+  url: z
+    .string()
+    .regex(/^(nats|tls|ws|wss):\/\/[^,\s]+(,(nats|tls|ws|wss):\/\/[^,\s]+)*$/, 'expected nats://host:port, or several such URLs separated by commas')
+    .optional(),
   /** Port of the local nats-server `vigia up` starts. @default 4222 */
   port: port.default(4222),
   /** nats-server binary; found on PATH when unset. Env NATS_SERVER_BIN. */
@@ -42,6 +45,8 @@ export const StreamsConfig = z.strictObject({
   deadLettersMaxAgeHours: z.number().positive().default(336),
   /** JetStream de-duplication window for producer retries (by event id), seconds. @default 120 */
   duplicateWindowSeconds: positiveInt.default(120),
+  /** Copies of each stream in a NATS cluster (1 on a single server). Env VIGIA_STREAM_REPLICAS. @default 1 */
+  replicas: z.number().int().min(1).max(5).default(1),
   /** Number of partitions per domain; fixed once streams hold data. @default 4 */
   partitions: z.number().int().min(1).max(256).default(4),
 });

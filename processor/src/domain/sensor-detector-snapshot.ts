@@ -9,7 +9,17 @@ export const SENSOR_SNAPSHOT_VERSION = 1;
 const num = z.number().refine(Number.isFinite, 'state numbers must be finite');
 const count = z.number().int().min(0);
 
-const EwmaResidualState = z.object({ n: count, level: num, mad: num, quantum: num, prev: num, outRun: z.number().int() });
+const EwmaResidualState = z.object({
+  n: count,
+  level: num,
+  mad: num,
+  quantum: num,
+  prev: num,
+  prev2: num,
+  diff1: num,
+  diff2: num,
+  outRun: z.number().int(),
+});
 
 const FlatlineState = z.object({
   n: count,

@@ -1,6 +1,7 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 
 export interface ConnectNatsOptions {
+  /** One URL, or several separated by commas (a cluster). */
   url: string;
   /** Client name shown in the server's connection list. */
   name: string;
@@ -11,7 +12,7 @@ export interface ConnectNatsOptions {
 /** Connect and keep reconnecting forever: a restarted nats-server must not end the process. */
 export async function connectNats(opts: ConnectNatsOptions): Promise<NatsConnection> {
   return connect({
-    servers: opts.url,
+    servers: opts.url.split(','),
     name: opts.name,
     timeout: opts.timeoutMs ?? 10_000,
     maxReconnectAttempts: -1,

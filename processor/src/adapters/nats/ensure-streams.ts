@@ -9,6 +9,7 @@ export interface StreamLimits {
   anomaliesMaxAgeHours: number;
   deadLettersMaxAgeHours: number;
   duplicateWindowSeconds: number;
+  replicas: number;
 }
 
 const HOUR_MS = 3_600_000;
@@ -26,7 +27,7 @@ export function streamConfigs(limits: StreamLimits): (Partial<StreamConfig> & { 
     // The log is the truth: refuse new events rather than silently dropping old ones.
     discard: DiscardPolicy.New,
     duplicate_window: dup,
-    num_replicas: 1,
+    num_replicas: limits.replicas,
   }));
   return [
     ...events,
@@ -39,7 +40,7 @@ export function streamConfigs(limits: StreamLimits): (Partial<StreamConfig> & { 
       max_bytes: 1024 * 1024 * 1024,
       discard: DiscardPolicy.Old,
       duplicate_window: dup,
-      num_replicas: 1,
+      num_replicas: limits.replicas,
     },
     {
       name: streams.deadLetters,
@@ -50,7 +51,7 @@ export function streamConfigs(limits: StreamLimits): (Partial<StreamConfig> & { 
       max_bytes: 1024 * 1024 * 1024,
       discard: DiscardPolicy.Old,
       duplicate_window: dup,
-      num_replicas: 1,
+      num_replicas: limits.replicas,
     },
   ];
 }

@@ -1,0 +1,9 @@
+# One image for every Vigía app (processor, producers, CLI); docker-compose.yml picks the command.
+FROM node:20-bookworm-slim
+WORKDIR /app
+COPY package.json package-lock.json .npmrc ./
+RUN npm ci --no-audit --no-fund --loglevel=error
+COPY . .
+RUN node node_modules/vite/bin/vite.js build --config ui/vite.config.ts --logLevel warn
+ENV VIGIA_HTTP_HOST=0.0.0.0
+ENTRYPOINT ["node", "bin/vigia.js"]

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Every test: typecheck, unit (pure core), integration (real nats-server + chDB), browser
+# (real chromium), and the Python model-training tests. Prints one closing line with totals.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh --test || exit 1
+mkdir -p test-artifacts
+log=test-artifacts/test-output.log
+: > "$log"
+status=0
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$1" | tee -a "$log"; }
+run() { "$@" 2>&1 | tee -a "$log"; local s=${PIPESTATUS[0]}; [ "$s" = 0 ] || status=1; }
+
+step "typecheck"
+run npx --no-install tsc --noEmit -p tsconfig.json
+step "build UI"
+run node node_modules/vite/bin/vite.js build --config ui/vite.config.ts --logLevel warn
+step "unit tests (pure core, no servers)"
+run node --import tsx --test --test-reporter=spec $(git ls-files --cached --others --exclude-standard '*.test.ts' | grep -v '^test/')
+step "integration tests (real nats-server + chDB)"
+run node --import tsx --test --test-concurrency=1 --test-reporter=spec $(ls test/integration/*.test.ts)
+step "browser tests (real chromium)"
+run node --import tsx --test --test-concurrency=1 --test-reporter=spec $(ls test/browser/*.test.ts)
+if [ -d models/tests ]; then
+  step "model training tests (pytest)"
+  run python3 -m pytest -q models/tests
+fi
+
+# Totals over every runner (node's spec reporter prints "ℹ pass N"; pytest "N passed").
+pass=$(grep -E '^ℹ pass [0-9]+' "$log" | awk '{s+=$3} END {print s+0}')
+fail=$(grep -E '^ℹ fail [0-9]+' "$log" | awk '{s+=$3} END {print s+0}')
+skip=$(grep -E '^ℹ skipped [0-9]+' "$log" | awk '{s+=$3} END {print s+0}')
+py_pass=$(grep -Eo '[0-9]+ passed' "$log" | tail -1 | awk '{print $1+0}')
+py_fail=$(grep -Eo '[0-9]+ failed' "$log" | grep -v '^0' | tail -1 | awk '{print $1+0}')
+pass=$((pass + ${py_pass:-0})); fail=$((fail + ${py_fail:-0}))
+if [ "$status" != 0 ] && [ "$fail" = 0 ]; then fail=1; fi
+printf '\ntotal: %s passed, %s failed, %s skipped\n' "$pass" "$fail" "$skip"
+exit $status

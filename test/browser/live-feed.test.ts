@@ -1,0 +1,70 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser } from 'playwright-core';
+import type { RunningNatsServer } from '../../stack/nats-server.ts';
+import { launchChromium } from '../harness/browser.ts';
+import { startTestNats } from '../harness/nats.ts';
+import { startProcessorProcess, type ProcessorProcess } from '../harness/processor-process.ts';
+import { tempDir } from '../harness/temp-dir.ts';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const BIN = join(ROOT, 'bin', 'vigia.js');
+const ARTIFACTS = join(ROOT, 'test-artifacts');
+
+let dir: ReturnType<typeof tempDir>;
+let nats: RunningNatsServer;
+let proc: ProcessorProcess;
+let browser: Browser;
+
+before(async () => {
+  dir = tempDir('browser');
+  nats = await startTestNats(dir.path);
+  proc = await startProcessorProcess({ natsUrl: nats.url, dataDir: dir.path });
+  browser = await launchChromium();
+});
+after(async () => {
+  await browser?.close();
+  await proc?.stop();
+  await nats?.stop();
+  dir?.remove();
+});
+
+test('the live page shows injected anomalies as they are detected, and the events/s counter moves', async () => {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const consoleErrors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+  await page.goto(proc.httpUrl);
+  await page.locator('[data-testid="connection-status"][data-status="live"]').waitFor({ timeout: 15_000 });
+  assert.equal(await page.locator('[data-testid="anomaly-row"]').count(), 0);
+
+  // Real producer, labelled faults, paced so the page receives them live.
+  const produced = spawnSync(
+    process.execPath,
+    [BIN, 'produce', 'sensor', '--count', '5000', '--rate', '2500', '--stations', '5', '--seed', '9', '--fault-rate', '6', '--start', '2026-03-02T00:00:00Z', '--nats-url', nats.url],
+    { encoding: 'utf8' },
+  );
+  assert.equal(produced.status, 0, produced.stderr);
+
+  const rows = page.locator('[data-testid="anomaly-row"]');
+  await rows.first().waitFor({ timeout: 20_000 });
+  const first = rows.first();
+  const text = await first.innerText();
+  assert.match(text, /st-\d{3}/, 'the row names the station');
+  assert.match(await first.getAttribute('data-severity') ?? '', /^(minor|major|critical)$/);
+
+  // Each row on the page is an anomaly the processor stored.
+  const stored = await proc.sql<{ n: string }>('SELECT count() AS n FROM anomalies');
+  assert.ok(Number(stored[0]!.n) >= (await rows.count()) || (await rows.count()) >= 100);
+  const eps = await page.locator('[data-testid="total-events"]').innerText();
+  assert.notEqual(eps.trim(), '—');
+
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const shot = join(ARTIFACTS, 'live-feed.png');
+  await page.screenshot({ path: shot, fullPage: false });
+  process.stdout.write(`screenshot: ${shot}\n`);
+  assert.deepEqual(consoleErrors, []);
+});
