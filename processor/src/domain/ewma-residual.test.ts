@@ -78,7 +78,7 @@ test('a genuine step is relearnt after a few readings instead of alarming for lo
 });
 
 test('options are validated', () => {
-  assert.throws(() => createEwmaResidual({ alpha: 0 }), DetectorOptionsError);
+  assert.throws(() => createEwmaResidual({ alphaMin: 0 }), DetectorOptionsError);
   assert.throws(() => createEwmaResidual({ clip: -1 }), /clip must be a finite number/);
 });
 

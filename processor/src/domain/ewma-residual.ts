@@ -26,6 +26,10 @@ export interface EwmaResidualOptions {
   alphaMax: number;
   /** Smoothing weight per reading of the difference spreads that set α, (0, 1]; default 0.005. */
   diffBeta: number;
+  /** Trend gain relative to α (Holt), [0, 1]; 0 = plain EWMA level; default 0.1. */
+  trendGain: number;
+  /** Per-reading damping of the trend, [0, 1]; default 0.9. */
+  trendDamping: number;
   /** Scale smoothing weight per reading, (0, 1]; default 0.01 (≈ 100-reading memory). */
   scaleBeta: number;
   /** Readings before any surprise is reported (scale is learning); default 30. */
@@ -44,6 +48,8 @@ export const DEFAULT_EWMA_RESIDUAL: Readonly<EwmaResidualOptions> = Object.freez
   alphaMin: 0.1,
   alphaMax: 0.8,
   diffBeta: 0.005,
+  trendGain: 0.1,
+  trendDamping: 0.9,
   scaleBeta: 0.01,
   warmup: 30,
   clip: 3.5,
@@ -58,6 +64,8 @@ export function resolveEwmaResidualOptions(opts: Partial<EwmaResidualOptions> = 
   checkOption(c, 'alphaMin', o.alphaMin, 0, 1, false);
   checkOption(c, 'alphaMax', o.alphaMax, o.alphaMin, 1);
   checkOption(c, 'diffBeta', o.diffBeta, 0, 1, false);
+  checkOption(c, 'trendGain', o.trendGain, 0, 1);
+  checkOption(c, 'trendDamping', o.trendDamping, 0, 1);
   checkOption(c, 'scaleBeta', o.scaleBeta, 0, 1, false);
   checkOption(c, 'warmup', o.warmup, 1, 1e9);
   checkOption(c, 'clip', o.clip, 0, 1e6, false);
@@ -71,6 +79,8 @@ export function resolveEwmaResidualOptions(opts: Partial<EwmaResidualOptions> = 
 export interface EwmaResidualState {
   n: number;
   level: number;
+  /** Damped local trend per reading (Holt). */
+  trend: number;
   mad: number;
   /** Smallest non-zero step seen between consecutive values (0 = none yet): the channel's resolution. */
   quantum: number;
@@ -88,9 +98,12 @@ export class EwmaResidual implements ComponentOutput {
   expected: number | null = null;
   /** Signed residual / scale of the latest reading (0 during warm-up). */
   z = 0;
+  /** Whether `z` and `surprise` are live (past warm-up). */
+  warm = false;
   private value = 0;
   private n = 0;
   private level = 0;
+  private trend = 0;
   private mad = 0;
   private quantum = 0;
   private prev = 0;
@@ -111,10 +124,12 @@ export class EwmaResidual implements ComponentOutput {
       this.n = 1;
       this.surprise = 0;
       this.z = 0;
+      this.warm = false;
       this.expected = null;
       return this;
     }
-    const level = this.level;
+    const damp = o.trendDamping;
+    const level = this.level + damp * this.trend;
     const res = value - level;
     const absLevel = level < 0 ? -level : level;
     let sigma = MAD_TO_SIGMA * this.mad;
@@ -122,6 +137,7 @@ export class EwmaResidual implements ComponentOutput {
     if (sigma < floor) sigma = floor;
     const warm = this.n >= o.warmup;
     this.expected = level;
+    this.warm = warm;
     this.z = warm ? res / sigma : 0;
     this.surprise = this.z < 0 ? -this.z : this.z;
 
@@ -139,9 +155,15 @@ export class EwmaResidual implements ComponentOutput {
     }
     if (this.outRun >= o.relearnAfter || -this.outRun >= o.relearnAfter) {
       this.level = value;
+      this.trend = 0;
       this.outRun = 0;
-    } else if (!rejected) {
-      this.level = level + Math.max(this.alpha(), 1 / (this.n + 1)) * res;
+    } else if (rejected) {
+      this.level = level;
+      this.trend *= damp;
+    } else {
+      const a = Math.max(this.alpha(), 1 / (this.n + 1));
+      this.level = level + a * res;
+      this.trend = damp * this.trend + a * o.trendGain * res;
     }
     const b = Math.max(o.scaleBeta, 1 / this.n);
     this.mad += b * ((clipped < 0 ? -clipped : clipped) - this.mad);
@@ -191,6 +213,7 @@ export class EwmaResidual implements ComponentOutput {
     return {
       n: this.n,
       level: this.level,
+      trend: this.trend,
       mad: this.mad,
       quantum: this.quantum,
       prev: this.prev,
@@ -204,6 +227,7 @@ export class EwmaResidual implements ComponentOutput {
   restore(s: EwmaResidualState): void {
     this.n = s.n;
     this.level = s.level;
+    this.trend = s.trend;
     this.mad = s.mad;
     this.quantum = s.quantum;
     this.prev = s.prev;
@@ -213,6 +237,7 @@ export class EwmaResidual implements ComponentOutput {
     this.outRun = s.outRun;
     this.surprise = 0;
     this.z = 0;
+    this.warm = false;
     this.expected = null;
   }
 }

@@ -12,6 +12,7 @@ const count = z.number().int().min(0);
 const EwmaResidualState = z.object({
   n: count,
   level: num,
+  trend: num,
   mad: num,
   quantum: num,
   prev: num,
