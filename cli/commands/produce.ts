@@ -6,7 +6,10 @@ import { connectNats } from '../../processor/src/adapters/nats/connect-nats.ts';
 import { ensureStreams } from '../../processor/src/adapters/nats/ensure-streams.ts';
 import { JetStreamPublisher } from '../../processor/src/adapters/nats/jetstream-publisher.ts';
 import { publishPaced } from '../../producers/src/paced-publisher.ts';
-import { sensorMessages } from '../../producers/src/sensor-messages.ts';
+import { sensorMessages, toMessage } from '../../producers/src/sensor-messages.ts';
+import { fileReadings } from '../../producers/src/file-readings.ts';
+import { SensorReading } from '../../contracts/index.ts';
+import { existsSync } from 'node:fs';
 
 interface ProduceSensorFlags {
   rate?: string;
@@ -17,6 +20,40 @@ interface ProduceSensorFlags {
   start?: string;
   stepMs?: string;
   natsUrl?: string;
+  file?: string;
+  format?: string;
+  station?: string;
+  speed?: string;
+}
+
+async function replayFile(opts: ProduceSensorFlags, cmd: Command): Promise<void> {
+  if (opts.format !== 'nab' && opts.format !== 'skab') throw new UsageError(`--format expects nab or skab, got '${opts.format ?? ''}'`);
+  if (!opts.station) throw new UsageError('--station is required with --file');
+  if (!existsSync(opts.file!)) throw new UsageError(`--file ${opts.file} does not exist`);
+  const speed = opts.speed === 'max' || opts.speed === undefined ? Infinity : numberFlag('speed', opts.speed)!;
+  if (!(speed > 0)) throw new UsageError(`--speed expects a positive number or 'max', got '${opts.speed}'`);
+  const config = cliConfig(cmd);
+  const readings = fileReadings(opts.file!, opts.format, opts.station);
+  const bad = readings.map((r) => SensorReading.safeParse(r)).findIndex((r) => !r.success);
+  if (bad >= 0) throw new UsageError(`row ${bad + 1} of ${opts.file} is not a valid reading: ${SensorReading.safeParse(readings[bad]).error?.issues[0]?.message}`);
+  const nc = await connectNats({ url: opts.natsUrl ?? config.nats.url ?? `nats://127.0.0.1:${config.nats.port}`, name: `vigia-producer-file-${process.pid}` });
+  await ensureStreams(nc, config.streams);
+  const t0 = readings[0]?.ts ?? 0;
+  const started = performance.now();
+  const published = await publishPaced(
+    readings.map((r) => toMessage(r, config.streams.partitions)),
+    new JetStreamPublisher(nc, config.producers.sensor.maxInFlight),
+    {
+      rate: Infinity,
+      maxInFlight: config.producers.sensor.maxInFlight,
+      // Event-time order is file order; pace by event time when a speed is given.
+      dueAfterMs: Number.isFinite(speed) ? (_m, i) => Math.max(0, (readings[i]!.ts - t0) / speed) : undefined,
+      onProgress: (n) => process.stderr.write(`\rpublished ${n}/${readings.length} rows…`),
+    },
+  );
+  process.stderr.write('\n');
+  process.stdout.write(JSON.stringify({ published, station: opts.station, seconds: Number(((performance.now() - started) / 1000).toFixed(2)) }) + '\n');
+  await nc.drain();
 }
 
 export function registerProduce(program: Command): void {
@@ -32,7 +69,12 @@ export function registerProduce(program: Command): void {
     .option('--start <time>', "event time of the first reading: ISO time, 'now', or relative like -7d / -36h", '-2d')
     .option('--step-ms <ms>', 'event time between two readings of a station')
     .option('--nats-url <url>', 'NATS server (default: NATS_URL, else the local port from config)')
+    .option('--file <csv>', 'replay a benchmark CSV instead of simulating (with --format and --station)')
+    .option('--format <nab|skab>', 'layout of --file: nab (timestamp,value) or skab (datetime;8 channels;labels)')
+    .option('--station <name>', 'station id for the rows of --file')
+    .option('--speed <x|max>', "replay --file at x times its event-time pace, or 'max'", 'max')
     .action(async (opts: ProduceSensorFlags, cmd: Command) => {
+      if (opts.file) return replayFile(opts, cmd);
       const rateFlag = opts.rate === 'max' ? undefined : numberFlag('rate', opts.rate);
       const config = cliConfig(cmd, {
         producers: {

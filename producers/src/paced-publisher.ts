@@ -3,6 +3,8 @@ import type { JetStreamPublisher, OutgoingMessage } from '../../processor/src/ad
 export interface PacedPublishOptions {
   /** Messages per second (wall clock); Infinity = as fast as acks allow. */
   rate: number;
+  /** Instead of `rate`: when (ms after the start) message `index` is due, e.g. by event time / speed. */
+  dueAfterMs?: (m: OutgoingMessage, index: number) => number;
   /** Publishes awaiting an ack at once. */
   maxInFlight: number;
   /** Stop early (Ctrl-C). */
@@ -26,11 +28,9 @@ export async function publishPaced(messages: Iterable<OutgoingMessage>, publishe
   let lastProgress = started;
   for (const m of messages) {
     if (opts.signal?.aborted || failure) break;
-    if (Number.isFinite(opts.rate)) {
-      const due = started + (published * 1000) / opts.rate;
-      const wait = due - performance.now();
-      if (wait > 2) await sleep(wait);
-    }
+    const dueAfter = opts.dueAfterMs ? opts.dueAfterMs(m, published) : Number.isFinite(opts.rate) ? (published * 1000) / opts.rate : 0;
+    const wait = started + dueAfter - performance.now();
+    if (wait > 2) await sleep(wait);
     const notBefore = opts.notAfterWallClock?.(m);
     while (notBefore !== undefined && notBefore > Date.now() && !opts.signal?.aborted) await sleep(Math.min(1000, notBefore - Date.now()));
     const p = publisher.publishOne(m).then(

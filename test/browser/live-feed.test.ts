@@ -62,6 +62,8 @@ test('the live page shows injected anomalies as they are detected, and the event
   const eps = await page.locator('[data-testid="total-events"]').innerText();
   assert.notEqual(eps.trim(), '—');
 
+  // Let the new-row highlight finish so the screenshot shows the settled page.
+  await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)));
   mkdirSync(ARTIFACTS, { recursive: true });
   const shot = join(ARTIFACTS, 'live-feed.png');
   await page.screenshot({ path: shot, fullPage: false });

@@ -49,6 +49,12 @@ export interface EvaluationFigures {
   kinds: Record<string, KindFigures>;
   falseAlarmReadingsPerStationDay: number;
   falseAlarmRunsPerStationDay: number;
+  /**
+   * The part of the false-alarm readings in the first 15 minutes after midnight UTC, where the
+   * simulator's weekday/weekend demand factor steps (a real, coherent, weekly-seasonal change
+   * that a detector with less than a week of history cannot expect).
+   */
+  falseAlarmReadingsAtMidnightPerStationDay: number;
   /** False-alarm readings by top driver feature. */
   falseAlarmsByDriver: Record<string, number>;
   readingsPerSecond: number;
@@ -93,6 +99,8 @@ export function evaluateOnGasNetwork(opts: Partial<EvaluationOptions> = {}): Eva
   const episodes: Episode[] = [];
   let falseReadings = 0;
   let falseRuns = 0;
+  let midnightReadings = 0;
+  const midnightMs = 15 * 60_000;
   let readings = 0;
   const byDriver: Record<string, number> = {};
   const t0 = performance.now();
@@ -131,6 +139,7 @@ export function evaluateOnGasNetwork(opts: Partial<EvaluationOptions> = {}): Eva
           t.inAlarmRun = false;
         } else if (alarm) {
           falseReadings++;
+          if ((r.ts % 86_400_000) < midnightMs) midnightReadings++;
           if (!t.inAlarmRun) falseRuns++;
           t.inAlarmRun = true;
           const f = drivers[0]?.feature ?? '?';
@@ -168,6 +177,7 @@ export function evaluateOnGasNetwork(opts: Partial<EvaluationOptions> = {}): Eva
     kinds,
     falseAlarmReadingsPerStationDay: falseReadings / stationDays,
     falseAlarmRunsPerStationDay: falseRuns / stationDays,
+    falseAlarmReadingsAtMidnightPerStationDay: midnightReadings / stationDays,
     falseAlarmsByDriver: byDriver,
     readingsPerSecond: readings / ((performance.now() - t0) / 1000),
   };
@@ -188,7 +198,8 @@ function formatFigures(f: EvaluationFigures): string {
     );
   }
   lines.push(
-    `false alarms per station-day: ${f.falseAlarmReadingsPerStationDay.toFixed(3)} readings, ${f.falseAlarmRunsPerStationDay.toFixed(3)} runs` +
+    `false alarms per station-day: ${f.falseAlarmReadingsPerStationDay.toFixed(3)} readings` +
+      ` (${f.falseAlarmReadingsAtMidnightPerStationDay.toFixed(3)} of them at the 00:00–00:15 weekly demand steps), ${f.falseAlarmRunsPerStationDay.toFixed(3)} runs` +
       ` (by top driver: ${Object.entries(f.falseAlarmsByDriver).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'})`,
   );
   return lines.join('\n');

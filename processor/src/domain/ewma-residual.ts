@@ -36,7 +36,7 @@ export interface EwmaResidualOptions {
   warmup: number;
   /** Residuals are winsorised at this many scales before updating level and scale; default 3.5. */
   clip: number;
-  /** Consecutive same-side residuals beyond `clip` after which the level jumps to the value; default 5. */
+  /** Consecutive same-side residuals beyond `clip` after which the level jumps to the value; default 3. */
   relearnAfter: number;
   /** Scale floor as a fraction of |level| (dimensionless); default 1e-4. */
   relFloor: number;
@@ -53,7 +53,7 @@ export const DEFAULT_EWMA_RESIDUAL: Readonly<EwmaResidualOptions> = Object.freez
   scaleBeta: 0.01,
   warmup: 30,
   clip: 3.5,
-  relearnAfter: 5,
+  relearnAfter: 3,
   relFloor: 1e-4,
   absFloor: 1e-9,
 });

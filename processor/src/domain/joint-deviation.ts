@@ -69,13 +69,8 @@ export class JointDeviation implements ComponentOutput {
   private dimN = new Float64Array(0);
   private idx = new Int32Array(0);
   private chol = new Float64Array(0);
-  private inv = new Float64Array(0);
   private y = new Float64Array(0);
-  /**
-   * Per channel, the conditional standardised offset given the other live channels,
-   * (R⁻¹u)_i / √(R⁻¹)_ii; NaN for channels that did not take part in the latest score.
-   */
-  cond = new Float64Array(0);
+
   private top1 = -1;
   private top2 = -1;
   private u1 = 0;
@@ -107,9 +102,8 @@ export class JointDeviation implements ComponentOutput {
       this.dimN = dimN;
       this.idx = new Int32Array(cap);
       this.chol = new Float64Array(cap * cap);
-      this.inv = new Float64Array(cap * cap);
       this.y = new Float64Array(cap);
-      this.cond = new Float64Array(cap).fill(Number.NaN);
+
       this.cap = cap;
     }
     for (let i = this.dims; i < dims; i++) this.cov[i * this.cap + i] = 1;
@@ -128,7 +122,6 @@ export class JointDeviation implements ComponentOutput {
     let k = 0;
     let maxAbs = 0;
     for (let i = 0; i < this.dims; i++) {
-      this.cond[i] = Number.NaN;
       if (live[i] !== 1) continue;
       idx[n++] = i;
       const a = u[i]! < 0 ? -u[i]! : u[i]!;
@@ -202,21 +195,6 @@ export class JointDeviation implements ComponentOutput {
       for (let c = a + 1; c < k; c++) s -= L[c * k + a]! * y[c]!;
       y[a] = s / L[a * k + a]!;
     }
-    // diag(R⁻¹) = column sums of squares of L⁻¹ (lower triangular, built column by column).
-    const M = this.inv;
-    for (let j = 0; j < k; j++) {
-      M[j * k + j] = 1 / L[j * k + j]!;
-      for (let i = j + 1; i < k; i++) {
-        let t = 0;
-        for (let c = j; c < i; c++) t += L[i * k + c]! * M[c * k + j]!;
-        M[i * k + j] = -t / L[i * k + i]!;
-      }
-    }
-    for (let a = 0; a < k; a++) {
-      let d = 0;
-      for (let c = a; c < k; c++) d += M[c * k + a]! * M[c * k + a]!;
-      this.cond[idx[a]!] = y[a]! / Math.sqrt(d);
-    }
     let best1 = -Infinity;
     let best2 = -Infinity;
     this.top1 = this.top2 = -1;
@@ -238,11 +216,11 @@ export class JointDeviation implements ComponentOutput {
     return zFromLogTail(logChiSquareTail(q, k));
   }
 
-  /** Driver feature name, e.g. `pressure~flow`: the two strongest contributors, in channel order (stable for grouping). */
+  /** Driver feature name, e.g. `pressure+flow` (`~` is taken by the relation component): the two strongest contributors, in channel order (stable for grouping). */
   get feature(): string {
     if (this.top1 < 0 || this.top2 < 0) return 'joint';
     const [a, b] = this.top1 < this.top2 ? [this.top1, this.top2] : [this.top2, this.top1];
-    return `${this.names[a]}~${this.names[b]}`;
+    return `${this.names[a]}+${this.names[b]}`;
   }
 
   get reason(): string {

@@ -32,7 +32,7 @@ export interface LevelShiftOptions {
   alpha: number;
   /** Smoothing weight per reading of m's normal spread, (0, 1]; default 1/1440. */
   scaleBeta: number;
-  /** m's spread starts at this multiple of the white-noise spread (conservative start); default 3. */
+  /** During warm-up m's spread is the mean |m|, but at least this multiple of the white-noise spread; default 3. */
   scaleInit: number;
   /** Residuals are winsorised at this many noise σ (and |m| at this many of its scales); default 4. */
   clip: number;
@@ -203,7 +203,14 @@ export class LevelShift implements ComponentOutput {
     const m = this.m;
     const absM = m < 0 ? -m : m;
     const cM = o.clip * scale;
-    this.madM += o.scaleBeta * ((absM < cM ? absM : cM) - this.madM);
+    if (this.readyN <= o.warmup) {
+      // Warm-up: plain mean of |m|, never below the conservative start; a channel whose level
+      // is already far from yesterday's (weather) starts with a spread that says so.
+      const init = (o.scaleInit * wn) / MAD_TO_SIGMA;
+      this.madM = Math.max(init, this.readyN === 1 ? absM : this.madM + (absM - this.madM) / this.readyN);
+    } else {
+      this.madM += o.scaleBeta * ((absM < cM ? absM : cM) - this.madM);
+    }
 
     this.ready = true;
     this.expected = expected;

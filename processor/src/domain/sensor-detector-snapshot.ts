@@ -50,6 +50,24 @@ const LevelShiftState = z.object({
   readyN: count,
 });
 
+const RelationState = z.object({
+  target: z.string(),
+  regressor: z.string(),
+  n: count,
+  cx: num,
+  sx: num,
+  cy: num,
+  sy: num,
+  mom: z.array(num).length(9),
+  mad: num,
+  m: num,
+  fast: num,
+  madLong: num,
+  madM: num,
+  fitted: count,
+  frozen: count,
+});
+
 const JointDeviationState = z.object({ dims: count, cov: z.array(num), pairN: z.array(num), dimN: z.array(num) });
 
 export const SensorDetectorSnapshot = z.object({
@@ -65,6 +83,7 @@ export const SensorDetectorSnapshot = z.object({
       channels: z.array(
         z.object({ name: z.string(), ewma: EwmaResidualState, flatline: FlatlineState, levelShift: LevelShiftState }),
       ),
+      relations: z.array(RelationState),
       joint: JointDeviationState,
     }),
   ),
@@ -118,6 +137,15 @@ export function parseSensorSnapshot(raw: unknown, layout: { periodMs: number; bi
     const jd = st.joint;
     if (jd.dims !== d || jd.cov.length !== d * d || jd.pairN.length !== d * d || jd.dimN.length !== d) {
       throw new SensorDetectorSnapshotError(`joint state of station ${st.station} does not match its ${d} channels`, `stations.${i}.joint`);
+    }
+    // Relations are stored in the order the detector creates them: for each channel j, the
+    // pairs (j, k) and (k, j) for every earlier channel k.
+    const names = st.channels.map((c) => c.name);
+    const expected: string[] = [];
+    names.forEach((n, j) => names.slice(0, j).forEach((k) => expected.push(`${n}~${k}`, `${k}~${n}`)));
+    const got = st.relations.map((r) => `${r.target}~${r.regressor}`);
+    if (got.length !== expected.length || got.some((g, p) => g !== expected[p])) {
+      throw new SensorDetectorSnapshotError(`relations of station ${st.station} do not match its channels`, `stations.${i}.relations`);
     }
   });
   return s;

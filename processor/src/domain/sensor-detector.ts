@@ -1,19 +1,25 @@
 // The causal online detector for sensor readings: one call per reading, in log order per station.
 //
-// Per channel it runs three components, per station one joint component (see each file):
-//   ewma-residual  – a reading far from the recent level (spikes, sudden steps);
-//   flatline       – the exact same value repeated far longer than this channel ever does (stuck);
-//   level-shift    – the recent mean off the seasonal (daily) expectation (drift, sustained shifts);
-//   joint-deviation – several channels' level offsets together, Mahalanobis (leaks: pressure ↓ flow ↑).
+// Per channel (see each file):
+//   ewma-residual   – a reading far from the channel's recent level (spikes, sudden steps);
+//   flatline        – the exact same value repeated far longer than this channel ever does (stuck);
+//   level-shift     – the recent mean off the seasonal (daily) expectation (drift, sustained shifts).
+// Per station:
+//   relation        – each pair of channels against the relation between them learned online
+//                     (pressure from flow and flow from pressure): drifts, leaks and spikes that
+//                     break a physical relation;
+//   joint-deviation – the channels' seasonal offsets together (Mahalanobis): coherent shifts of
+//                     several channels, each too small alone (pressure ↓ and flow ↑: a leak).
 // Every component reports its surprise as an equivalent two-sided Gaussian |z| (same tail
-// probability), so they are directly comparable; the station score is the max surprise mapped
+// probability), so they are directly comparable, and the station score is the max surprise mapped
 // through the score scale. The max (a min-p rule) is the principled combination here: each test
-// is already calibrated, a fault usually shows in one component, and evidence that *is* spread
-// over channels is combined properly by the joint component instead of by adding scores. With
-// ~10 tests per reading the multiplicity costs little because the score-70 threshold is far in
-// the tail (|z| ≈ 5.6).
+// is calibrated on its own, a fault usually shows clearly in one of them, and evidence spread over
+// channels is combined properly by the station components rather than by adding scores. The
+// multiplicity (≈ 4 tests per channel) costs little because score 70 sits far in the tail (|z| ≈ 5.6).
 //
 // Deterministic: state depends only on the inputs and their order (no clock, no randomness).
+// Hot path: one Map lookup per channel, component state updated in place, and allocation only for
+// the returned score and its drivers.
 
 import type { AnomalyDriver } from '../../../contracts/anomaly.ts';
 import { createScoreScale, type ScoreScaleOptions } from './score-scale.ts';
@@ -21,6 +27,7 @@ import { EwmaResidual, resolveEwmaResidualOptions, type EwmaResidualOptions } fr
 import { Flatline, resolveFlatlineOptions, type FlatlineOptions } from './flatline.ts';
 import { LevelShift, resolveLevelShiftOptions, type LevelShiftOptions } from './level-shift.ts';
 import { JointDeviation, resolveJointDeviationOptions, type JointDeviationOptions } from './joint-deviation.ts';
+import { Relation, resolveRelationOptions, type RelationOptions } from './relation.ts';
 import type { ComponentOutput } from './component.ts';
 import {
   parseSensorSnapshot,
@@ -49,7 +56,9 @@ export interface SensorDetectorOptions {
   flatline?: Partial<FlatlineOptions>;
   /** Seasonal drift/shift component; defaults in level-shift.ts. */
   levelShift?: Partial<LevelShiftOptions>;
-  /** Multi-channel component; defaults in joint-deviation.ts. */
+  /** Cross-channel relation component; defaults in relation.ts. */
+  relation?: Partial<RelationOptions>;
+  /** Coherent multi-channel shift component; defaults in joint-deviation.ts. */
   joint?: Partial<JointDeviationOptions>;
 }
 
@@ -65,25 +74,20 @@ export interface SensorDetector {
   readonly stationCount: number;
 }
 
-const EWMA = 0;
-const FLAT = 1;
-const SHIFT = 2;
-
 class ChannelState {
   stamp = 0;
   value = 0;
+  /** Strongest own-component surprise of the latest reading, and that component. */
   best = 0;
-  which = EWMA;
+  bestOf: ComponentOutput;
   constructor(
     readonly name: string,
     readonly index: number,
     readonly ewma: EwmaResidual,
     readonly flat: Flatline,
     readonly shift: LevelShift,
-  ) {}
-
-  get bestComponent(): ComponentOutput {
-    return this.which === FLAT ? this.flat : this.which === SHIFT ? this.shift : this.ewma;
+  ) {
+    this.bestOf = ewma;
   }
 }
 
@@ -91,9 +95,20 @@ class StationState {
   readonly channels = new Map<string, ChannelState>();
   readonly list: ChannelState[] = [];
   readonly names: string[] = [];
+  /** Every ordered (target, regressor) pair of channels, with the channel indices. */
+  readonly relations: Relation[] = [];
+  readonly relTarget: number[] = [];
+  readonly relRegressor: number[] = [];
+  /**
+   * Per unordered pair (relations 2q and 2q+1 are its two directions), the direction that
+   * scores the pair for the latest reading, or null when the pair is not scored.
+   */
+  pairPick: (Relation | null)[] = [];
+  /** Feature name per pair, `a~b` in channel order. */
+  readonly pairFeature: string[] = [];
   readonly joint: JointDeviation;
   u = new Float64Array(4);
-  live = new Uint8Array(4);
+  uLive = new Uint8Array(4);
   stamp = 0;
   constructor(jointOptions: JointDeviationOptions) {
     this.joint = new JointDeviation(jointOptions, this.names);
@@ -104,35 +119,54 @@ function byScoreDesc(a: AnomalyDriver, b: AnomalyDriver): number {
   return b.score - a.score;
 }
 
+function grown<T extends Float64Array | Uint8Array>(a: T, size: number): T {
+  if (size <= a.length) return a;
+  const b = new (a.constructor as new (n: number) => T)(Math.max(size, a.length * 2));
+  b.set(a);
+  return b;
+}
+
 export function createSensorDetector(opts: SensorDetectorOptions = {}): SensorDetector {
   const scale = createScoreScale(opts.scale);
   const ewmaO = resolveEwmaResidualOptions(opts.ewma);
   const flatO = resolveFlatlineOptions(opts.flatline);
   const shiftO = resolveLevelShiftOptions(opts.levelShift);
+  const relO = resolveRelationOptions(opts.relation);
   const jointO = resolveJointDeviationOptions(opts.joint);
   const z50 = scale.toSurprise(50);
   let stations = new Map<string, StationState>();
 
   function addChannel(st: StationState, name: string): ChannelState {
     const ch = new ChannelState(name, st.list.length, new EwmaResidual(ewmaO), new Flatline(flatO), new LevelShift(shiftO));
+    for (const other of st.list) {
+      st.relations.push(new Relation(relO, name, other.name), new Relation(relO, other.name, name));
+      st.relTarget.push(ch.index, other.index);
+      st.relRegressor.push(other.index, ch.index);
+      st.pairPick.push(null);
+      st.pairFeature.push(`${other.name}~${name}`);
+    }
     st.channels.set(name, ch);
     st.list.push(ch);
     st.names.push(name);
-    if (st.list.length > st.u.length) {
-      const u = new Float64Array(st.u.length * 2);
-      u.set(st.u);
-      const live = new Uint8Array(st.u.length * 2);
-      live.set(st.live);
-      st.u = u;
-      st.live = live;
-    }
+    st.u = grown(st.u, st.list.length);
+    st.uLive = grown(st.uLive, st.list.length);
     st.joint.grow(st.list.length);
     return ch;
   }
 
   function channelDriver(ch: ChannelState): AnomalyDriver {
-    const c = ch.bestComponent;
+    const c = ch.bestOf;
     return { feature: ch.name, score: scale.toScore(ch.best), value: ch.value, expected: c.expected, reason: c.reason };
+  }
+
+  function relationDriver(st: StationState, q: number): AnomalyDriver {
+    const r = st.pairPick[q]!;
+    const value = st.list[st.relTarget[2 * q + (r === st.relations[2 * q] ? 0 : 1)]!]!.value;
+    return { feature: st.pairFeature[q]!, score: scale.toScore(r.surprise), value, expected: r.expected, reason: r.reason };
+  }
+
+  function jointDriver(joint: JointDeviation): AnomalyDriver {
+    return { feature: joint.feature, score: scale.toScore(joint.surprise), value: null, expected: null, reason: joint.reason };
   }
 
   function score(station: string, ts: number, channels: Readonly<Record<string, number>>): SensorScore {
@@ -142,60 +176,80 @@ export function createSensorDetector(opts: SensorDetectorOptions = {}): SensorDe
       stations.set(station, st);
     }
     const stamp = ++st.stamp;
-    let top: ChannelState | null = null;
-    let strong = 0;
+    let seen = 0;
     for (const name in channels) {
       const v = channels[name];
       if (typeof v !== 'number' || !Number.isFinite(v)) continue;
       const ch = st.channels.get(name) ?? addChannel(st, name);
       ch.stamp = stamp;
       ch.value = v;
-      let best = ch.ewma.update(v, ts).surprise;
-      let which = EWMA;
-      const f = ch.flat.update(v, ts).surprise;
-      if (f > best) {
-        best = f;
-        which = FLAT;
-      }
-      const shift = ch.shift.update(v, ts);
-      if (shift.surprise > best) {
-        best = shift.surprise;
-        which = SHIFT;
-      }
-      ch.best = best;
-      ch.which = which;
-      st.u[ch.index] = shift.u;
-      st.live[ch.index] = shift.warm ? 1 : 0;
-      if (top === null || best > top.best) top = ch;
-      if (best >= z50) strong++;
+      let best: ComponentOutput = ch.ewma.update(v, ts);
+      const f = ch.flat.update(v, ts);
+      if (f.surprise > best.surprise) best = f;
+      const sh = ch.shift.update(v, ts);
+      if (sh.surprise > best.surprise) best = sh;
+      ch.best = best.surprise;
+      ch.bestOf = best;
+      st.u[ch.index] = sh.u;
+      st.uLive[ch.index] = sh.warm ? 1 : 0;
+      seen++;
     }
+    if (seen === 0) return { score: 0, detector: SENSOR_DETECTOR_NAME, drivers: [] };
     const list = st.list;
-    for (let i = 0; i < list.length; i++) if (list[i]!.stamp !== stamp) st.live[i] = 0;
-    const joint = st.joint.update(st.u, st.live, ts);
-    const jointStrong = joint.k >= 2 && joint.surprise >= z50;
+    for (let i = 0; i < list.length; i++) if (list[i]!.stamp !== stamp) st.uLive[i] = 0;
 
-    if (top === null) return { score: 0, detector: SENSOR_DETECTOR_NAME, drivers: [] };
-    const jointTop = joint.k >= 2 && joint.surprise > top.best;
-    const maxSurprise = jointTop ? joint.surprise : top.best;
-    let drivers: AnomalyDriver[];
-    if (strong === 0 && !jointStrong) {
-      drivers = [jointTop ? jointDriver(joint) : channelDriver(top)];
-    } else {
-      drivers = [];
-      if (strong > 0) {
-        for (let i = 0; i < list.length; i++) {
-          const ch = list[i]!;
-          if (ch.stamp === stamp && ch.best >= z50) drivers.push(channelDriver(ch));
-        }
-      } else if (!jointTop) drivers.push(channelDriver(top));
-      if (jointStrong) drivers.push(jointDriver(joint));
-      if (drivers.length > 1) drivers.sort(byScoreDesc);
+    const rels = st.relations;
+    for (let p = 0; p < rels.length; p++) {
+      const target = list[st.relTarget[p]!]!;
+      const regressor = list[st.relRegressor[p]!]!;
+      if (target.stamp !== stamp || regressor.stamp !== stamp) continue;
+      rels[p]!.update(target.value, regressor.value);
     }
-    return { score: scale.toScore(maxSurprise), detector: SENSOR_DETECTOR_NAME, drivers };
-  }
+    // A pair is scored by the direction whose residual is closer to white noise (pressure from
+    // flow is a clean quadratic; flow from pressure a square root that a quadratic only
+    // approximates, which leaves slow structure and false alarms at the edges of its range).
+    const pairs = st.pairPick;
+    for (let q = 0; q < pairs.length; q++) {
+      const a = rels[2 * q]!;
+      const b = rels[2 * q + 1]!;
+      const both = list[st.relTarget[2 * q]!]!.stamp === stamp && list[st.relRegressor[2 * q]!]!.stamp === stamp;
+      pairs[q] = !both ? null : a.live && (!b.live || a.structure <= b.structure) ? a : b.live ? b : null;
+    }
+    const joint = st.joint.update(st.u, st.uLive, ts);
+    const jointOn = joint.k >= 2;
 
-  function jointDriver(joint: JointDeviation): AnomalyDriver {
-    return { feature: joint.feature, score: scale.toScore(joint.surprise), value: null, expected: null, reason: joint.reason };
+    // The strongest candidate, and how many candidates reach score 50.
+    let max = jointOn ? joint.surprise : 0;
+    let strong = jointOn && joint.surprise >= z50 ? 1 : 0;
+    for (let i = 0; i < list.length; i++) {
+      const ch = list[i]!;
+      if (ch.stamp !== stamp) continue;
+      if (ch.best > max) max = ch.best;
+      if (ch.best >= z50) strong++;
+    }
+    for (let q = 0; q < pairs.length; q++) {
+      const r = pairs[q];
+      if (r === null || r === undefined) continue;
+      if (r.surprise > max) max = r.surprise;
+      if (r.surprise >= z50) strong++;
+    }
+    const drivers: AnomalyDriver[] = [];
+    for (let i = 0; i < list.length; i++) {
+      const ch = list[i]!;
+      if (ch.stamp !== stamp) continue;
+      if (strong > 0 ? ch.best >= z50 : ch.best === max) {
+        drivers.push(channelDriver(ch));
+        if (strong === 0) break;
+      }
+    }
+    for (let q = 0; q < pairs.length && (strong > 0 || drivers.length === 0); q++) {
+      const r = pairs[q];
+      if (r === null || r === undefined) continue;
+      if (strong > 0 ? r.surprise >= z50 : r.surprise === max) drivers.push(relationDriver(st, q));
+    }
+    if (jointOn && (strong > 0 ? joint.surprise >= z50 : drivers.length === 0 && joint.surprise === max)) drivers.push(jointDriver(joint));
+    if (drivers.length > 1) drivers.sort(byScoreDesc);
+    return { score: scale.toScore(max), detector: SENSOR_DETECTOR_NAME, drivers };
   }
 
   function snapshot(): SensorDetectorSnapshot {
@@ -209,6 +263,7 @@ export function createSensorDetector(opts: SensorDetectorOptions = {}): SensorDe
           flatline: ch.flat.snapshot(),
           levelShift: ch.shift.snapshot(),
         })),
+        relations: st.relations.map((r) => r.snapshot()),
         joint: st.joint.snapshot(),
       });
     }
@@ -232,6 +287,7 @@ export function createSensorDetector(opts: SensorDetectorOptions = {}): SensorDe
         ch.flat.restore(c.flatline);
         ch.shift.restore(c.levelShift);
       }
+      s.relations.forEach((r, i) => st.relations[i]!.restore(r));
       st.joint.restore(s.joint);
       next.set(s.station, st);
     }

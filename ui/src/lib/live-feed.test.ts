@@ -96,15 +96,37 @@ describe('createLiveFeed', () => {
     stop();
   });
 
-  it('keeps valid anomalies newest first, capped and unique by id', () => {
+  it('keeps valid anomalies newest first, capped at the maximum', () => {
     const { feed, sockets } = setup({ maxAnomalies: 3 });
     const stop = feed.anomalies.subscribe(() => {});
+    for (const n of [1, 2, 3, 4]) sockets[0]!.receive('anomaly', anomaly(n));
+    assert.deepEqual(
+      get(feed.anomalies).map((a) => a.eventId),
+      ['evt-4', 'evt-3', 'evt-2'],
+    );
+    stop();
+  });
+
+  it('updates a repeated id in place instead of listing it twice', () => {
+    const flushes: Array<() => void> = [];
+    const { feed, sockets } = setup({ schedule: (f) => void flushes.push(f) });
+    const stop = feed.anomalies.subscribe(() => {});
     const s = sockets[0]!;
-    for (const n of [1, 2, 3, 4]) s.receive('anomaly', anomaly(n));
-    s.receive('anomaly', anomaly(3, { score: 99, severity: 'critical' }));
-    const ids = get(feed.anomalies).map((a) => a.id);
-    assert.deepEqual(ids, ['run1:evt-3', 'run1:evt-4', 'run1:evt-2']);
-    assert.equal(get(feed.anomalies)[0]!.severity, 'critical', 'the newest copy of a repeated id wins');
+    for (const n of [1, 2, 3]) s.receive('anomaly', anomaly(n));
+    flushes.shift()!();
+    // A replay of evt-2 plus, in the same burst, evt-4 twice.
+    s.receive('anomaly', anomaly(4));
+    s.receive('anomaly', anomaly(2, { score: 99, severity: 'critical' }));
+    s.receive('anomaly', anomaly(5));
+    s.receive('anomaly', anomaly(4, { score: 80 }));
+    flushes.shift()!();
+    const list = get(feed.anomalies);
+    assert.deepEqual(
+      list.map((a) => a.eventId),
+      ['evt-5', 'evt-4', 'evt-3', 'evt-2', 'evt-1'],
+    );
+    assert.equal(list[3]!.severity, 'critical', 'the newest copy of evt-2 is shown');
+    assert.equal(list[1]!.score, 80, 'the newest copy of evt-4 is shown');
     stop();
   });
 

@@ -73,19 +73,23 @@ export function createLiveFeed(options: LiveFeedOptions = {}): LiveFeed {
   function flush() {
     flushScheduled = false;
     if (!pending.length) return;
-    const seen = new Set<string>();
-    const next: Anomaly[] = [];
-    // Newest first; a repeated id (a replay after reconnect) keeps its newest copy only,
-    // which also keeps the keyed list in the view free of duplicate keys.
-    for (let i = pending.length - 1; i >= 0 && next.length < max; i--) add(pending[i]!);
-    for (let i = 0; i < current.length && next.length < max; i++) add(current[i]!);
-    function add(a: Anomaly) {
-      if (seen.has(a.id)) return;
-      seen.add(a.id);
-      next.push(a);
+    // An id already on screen (a replay after a reconnect) is updated where it stands rather
+    // than jumping to the top; this also keeps the keyed list in the view free of duplicates.
+    const shownAt = new Map(current.map((a, i) => [a.id, i]));
+    const kept = current.slice();
+    const fresh: Anomaly[] = []; // oldest first, reversed below
+    const freshAt = new Map<string, number>();
+    for (const a of pending) {
+      const i = shownAt.get(a.id) ?? freshAt.get(a.id);
+      if (shownAt.has(a.id)) kept[i!] = a;
+      else if (i !== undefined) fresh[i] = a;
+      else {
+        freshAt.set(a.id, fresh.length);
+        fresh.push(a);
+      }
     }
     pending = [];
-    current = next;
+    current = [...fresh.reverse(), ...kept].slice(0, max);
     anomalies.set(current);
   }
 
