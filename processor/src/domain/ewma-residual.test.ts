@@ -90,3 +90,25 @@ test('snapshot and restore continue identically', () => {
   b.restore(JSON.parse(JSON.stringify(a.snapshot())));
   for (let i = 200; i < 300; i++) assert.equal(b.update(xs[i]!, i).surprise, a.update(xs[i]!, i).surprise);
 });
+
+test('the level follows a wandering channel closely and smooths a steady noisy one', () => {
+  const rng = mulberry32(6);
+  const walk = createEwmaResidual();
+  const steady = createEwmaResidual();
+  let level = 0;
+  let walkSq = 0;
+  let steadySq = 0;
+  for (let i = 0; i < 3000; i++) {
+    level += 2 * gaussian(rng); // random walk, innovations 2× the noise
+    const w = walk.update(level + gaussian(rng), i);
+    const s = steady.update(10 + gaussian(rng), i);
+    if (i >= 500) {
+      walkSq += w.z * w.z;
+      steadySq += s.z * s.z;
+    }
+  }
+  assert.ok(walk.alpha() > 0.6, `walk α ${walk.alpha()}`);
+  assert.ok(steady.alpha() <= 0.15, `steady α ${steady.alpha()}`);
+  // Either way the residuals are standardised: |z| has roughly unit spread.
+  for (const sq of [walkSq, steadySq]) assert.ok(Math.sqrt(sq / 2500) < 1.3);
+});

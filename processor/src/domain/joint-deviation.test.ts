@@ -30,7 +30,7 @@ function trained(rho: number, n = 3000, seed = 1) {
 test('two channels off together score higher than either alone', () => {
   const { j, score } = trained(0);
   const both = score(-4, 4);
-  assert.equal(j.feature, "pressure~flow");
+  assert.equal(j.feature, "pressure+flow");
   assert.match(j.reason, /pressure −4σ and flow \+4σ|flow \+4σ and pressure −4σ/);
   const one = score(-4, 0);
   assert.ok(both > 5, `both ${both}`);

@@ -4,7 +4,17 @@ import { AnomalyDriver } from '../../../contracts/anomaly.ts';
 import { createSensorDetector, SENSOR_DETECTOR_NAME, type SensorScore } from './sensor-detector.ts';
 import { SensorDetectorSnapshotError } from './sensor-detector-snapshot.ts';
 import { DetectorOptionsError } from './component.ts';
-import { cloneRows, dailySeries, firstAtLeast, maxScore, runSeries, type ChannelSpec, type Row } from './test-series.ts';
+import {
+  DEMAND_NOISE,
+  cloneRows,
+  dailySeries,
+  demandSeries,
+  firstAtLeast,
+  maxScore,
+  runSeries,
+  type ChannelSpec,
+  type Row,
+} from './test-series.ts';
 
 const STATION: Record<string, ChannelSpec> = {
   pressure: { base: 50, amp: 5, noise: 0.3 },
@@ -74,6 +84,24 @@ test('a slow drift of 4σ over 4 hours is flagged before it ends', () => {
   }
 });
 
+test('a drift hidden in demand swings is caught through the pressure~flow relation', () => {
+  for (const seed of [4, 5]) {
+    const rows = cloneRows(demandSeries({ seed, steps: 4 * 1440 }));
+    const start = 2 * 1440 + 600;
+    const len = 240;
+    for (let i = start; i < start + len; i++) rows[i]!.channels.pressure! -= (5 * DEMAND_NOISE.pressure * (i - start)) / len;
+    const scores = runSeries(createSensorDetector(), 'st-1', rows);
+    const first = firstAtLeast(scores, 70, start);
+    assert.ok(first > start && first < start + len, `seed ${seed}: flagged ${first - start} min after the drift began`);
+    assert.equal(scores[first]!.drivers[0]!.feature, 'pressure~flow');
+    assert.equal(scores[first]!.drivers[0]!.value, rows[first]!.channels.pressure);
+    assert.match(scores[first]!.drivers[0]!.reason, /pressure [\d.]+ persistently below the [\d.]+ that flow [\d.]+ implies/);
+    // Alone, neither channel's own components see it: the demand swings dwarf 5σ.
+    const alone = runSeries(createSensorDetector(), 'st-1', rows.map((r) => ({ ts: r.ts, channels: { pressure: r.channels.pressure! } })));
+    assert.ok(maxScore(alone, start, start + len).score < 70);
+  }
+});
+
 test('a leak (pressure −10 %, flow +30 %) scores higher jointly than each channel alone', () => {
   const spec: Record<string, ChannelSpec> = {
     pressure: { base: 50, amp: 5, noise: 2.5 },
@@ -99,7 +127,7 @@ test('a leak (pressure −10 %, flow +30 %) scores higher jointly than each chan
     const tf = firstAtLeast(flowOnly, 70, t0);
     assert.ok(tb > t0 && tb < tp && tb < tf, `seed ${seed}: first ≥ 70 after ${tb - t0} min jointly, ${tp - t0} / ${tf - t0} alone`);
     assert.ok(both[tb]!.score > pressureOnly[tb]!.score && both[tb]!.score > flowOnly[tb]!.score);
-    assert.equal(both[tb]!.drivers[0]!.feature, 'pressure~flow');
+    assert.equal(both[tb]!.drivers[0]!.feature, 'pressure+flow');
     assert.match(both[tb]!.drivers[0]!.reason, /pressure −[\d.]+σ|flow \+[\d.]+σ/);
     const mean = (s: SensorScore[]) => s.slice(t0, t0 + 60).reduce((a, x) => a + x.score, 0) / 60;
     assert.ok(mean(both) > Math.max(mean(pressureOnly), mean(flowOnly)), 'higher over the whole onset');

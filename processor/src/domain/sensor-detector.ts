@@ -5,9 +5,11 @@
 //   flatline        – the exact same value repeated far longer than this channel ever does (stuck);
 //   level-shift     – the recent mean off the seasonal (daily) expectation (drift, sustained shifts).
 // Per station:
-//   relation        – each pair of channels against the relation between them learned online
-//                     (pressure from flow and flow from pressure): drifts, leaks and spikes that
-//                     break a physical relation;
+//   relation        – each pair of channels against the curve linking them, learned online
+//                     (pressure from flow), in whichever direction leaves the whiter residual and
+//                     only where it explains ≥ 98 % of the variance: drifts, leaks and spikes that
+//                     break a physical relation although weather and demand hide them in each
+//                     channel alone;
 //   joint-deviation – the channels' seasonal offsets together (Mahalanobis): coherent shifts of
 //                     several channels, each too small alone (pressure ↓ and flow ↑: a leak).
 // Every component reports its surprise as an equivalent two-sided Gaussian |z| (same tail

@@ -108,3 +108,39 @@ export function firstAtLeast(scores: readonly SensorScore[], threshold: number, 
   for (let i = from; i < to; i++) if (scores[i]!.score >= threshold) return i;
   return -1;
 }
+
+export interface DemandSeriesSpec {
+  seed: number;
+  steps: number;
+  /** Default 1 minute. */
+  stepMs?: number;
+  startTs?: number;
+}
+
+/** Noise σ of the demand-driven series' channels. */
+export const DEMAND_NOISE = { pressure: 0.01, flow: 10 } as const;
+
+/**
+ * A station whose demand follows a daily shape times a slow random walk (weather), so the level
+ * of pressure and flow wanders far more than their noise from day to day, while pressure keeps
+ * its physical relation to flow: p = 7.5 − 0.5·(f/1000)² (+ noise).
+ */
+export function demandSeries(spec: DemandSeriesSpec): Row[] {
+  const rng = mulberry32(spec.seed);
+  const startTs = spec.startTs ?? START_TS;
+  const stepMs = spec.stepMs ?? MINUTE;
+  const rows: Row[] = [];
+  const phi = Math.exp(-stepMs / (0.5 * DAY));
+  let weather = 0;
+  for (let i = 0; i < spec.steps; i++) {
+    const ts = startTs + i * stepMs;
+    weather = phi * weather + 0.25 * Math.sqrt(1 - phi * phi) * gaussian(rng);
+    const hour = ((ts - startTs) % DAY) / HOUR;
+    const shape = 0.7 + 0.5 * Math.exp(-0.5 * ((hour - 7) / 1.5) ** 2) + 0.4 * Math.exp(-0.5 * ((hour - 19) / 2) ** 2);
+    const rel = shape * (1 + weather);
+    const flow = 1000 * rel + DEMAND_NOISE.flow * gaussian(rng);
+    const pressure = 7.5 - 0.5 * rel * rel + DEMAND_NOISE.pressure * gaussian(rng);
+    rows.push({ ts, channels: { pressure, flow } });
+  }
+  return rows;
+}
