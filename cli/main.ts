@@ -6,6 +6,7 @@ import { registerProduce } from './commands/produce.ts';
 import { registerSql } from './commands/sql.ts';
 import { registerAlerts } from './commands/alerts.ts';
 import { registerBench } from './commands/bench.ts';
+import { registerFeatures } from './commands/features.ts';
 import { UsageError } from './usage-error.ts';
 
 const program = new Command()
@@ -20,6 +21,7 @@ registerProduce(program);
 registerSql(program);
 registerAlerts(program);
 registerBench(program);
+registerFeatures(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -7,3 +7,4 @@ export * from './dead-letter.ts';
 export * from './live-stats.ts';
 export * from './subjects.ts';
 export * from './partition.ts';
+export * from './live-reading.ts';

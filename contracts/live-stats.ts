@@ -19,6 +19,8 @@ export type LiveStats = z.infer<typeof LiveStats>;
 export const SOCKET_EVENTS = {
   anomaly: 'anomaly',
   stats: 'stats',
+  /** Server → client: a scored reading of an entity the client subscribed to. */
+  reading: 'reading',
   /** Client → server: join the rooms of one domain (and optionally one entity). */
   subscribe: 'subscribe',
 } as const;

@@ -86,4 +86,17 @@ export const TABLES = {
   anomalies: 'anomalies',
   sensorWindows: 'sensor_windows',
   deadLetters: 'dead_letters',
+  features: 'features',
 } as const;
+
+export interface FeatureRow {
+  run_id: string;
+  domain: string;
+  feature_set: string;
+  entity: string;
+  event_id: string;
+  ts: number;
+  names: readonly string[];
+  values: number[];
+  computed_at: number;
+}

@@ -3,6 +3,7 @@ import type { AnomalyRow, DeadLetterRow, ScoreRow, SensorEventRow, SensorWindowR
 import type { SensorBatchRows } from '../ports/sinks.ts';
 import { decodeSensorReading } from './decode-sensor-reading.ts';
 import type { ReadingScorer } from './reading-scorer.ts';
+import { SENSOR_CHAIN_FEATURES, SENSOR_CHAIN_FEATURE_SET, sensorChainFeatures } from './sensor-chain-features.ts';
 import { windowMeans, type TumblingWindows, type WindowAggregate } from './tumbling-windows.ts';
 
 /** A raw message from the log, without any broker API. */
@@ -43,7 +44,7 @@ export class SensorBatchProcessor {
 
   process(batch: readonly RawEvent[], nowMs: number): SensorBatchResult {
     const { runId, scorer, windows, bands, maxFutureMs } = this.opts;
-    const rows: SensorBatchRows = { events: [], scores: [], anomalies: [], windows: [], deadLetters: [] };
+    const rows: SensorBatchRows = { events: [], scores: [], anomalies: [], windows: [], deadLetters: [], features: [] };
     const anomalies: Anomaly[] = [];
     const deadLetters: DeadLetter[] = [];
     let redelivered = 0;
@@ -109,6 +110,20 @@ export class SensorBatchProcessor {
         scored_at: nowMs,
       };
       rows.scores.push(score);
+      const vector = sensorChainFeatures(r.ts, r.channels);
+      if (vector) {
+        rows.features.push({
+          run_id: runId,
+          domain: 'sensor',
+          feature_set: SENSOR_CHAIN_FEATURE_SET,
+          entity: r.station,
+          event_id: r.id,
+          ts: r.ts,
+          names: SENSOR_CHAIN_FEATURES,
+          values: vector,
+          computed_at: nowMs,
+        });
+      }
       if (severity) {
         const anomaly: Anomaly = {
           id: `${runId}:${r.id}`,

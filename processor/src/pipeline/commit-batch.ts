@@ -2,7 +2,8 @@ import type { Logger } from 'pino';
 import type { SensorBatchProcessor } from '../domain/sensor-batch.ts';
 import type { ProcessorMetrics } from '../metrics.ts';
 import type { SourceMessage } from '../ports/source-message.ts';
-import type { AnomalyPublisher, BatchStore, DeadLetterPublisher, LiveFeed } from '../ports/sinks.ts';
+import type { AnomalyPublisher, BatchStore, DeadLetterPublisher, LiveFeed, SensorBatchRows } from '../ports/sinks.ts';
+import type { LiveReading } from '../../../contracts/index.ts';
 import { retryUntilDone } from './retry-until-done.ts';
 
 export interface CommitDeps {
@@ -16,6 +17,28 @@ export interface CommitDeps {
   /** Wall clock for ingestion timestamps; injectable for tests. */
   now: () => number;
   isStopping: () => boolean;
+}
+
+/** Readings of the entities some screen watches, from the batch's rows. */
+function watchedReadings(rows: SensorBatchRows, live: LiveFeed): LiveReading[] {
+  const out: LiveReading[] = [];
+  for (let i = 0; i < rows.events.length; i++) {
+    const e = rows.events[i]!;
+    if (!live.isWatched('sensor', e.station)) continue;
+    const s = rows.scores[i]!;
+    out.push({
+      domain: 'sensor',
+      entity: e.station,
+      eventId: e.event_id,
+      ts: e.ts,
+      values: e.channels,
+      score: s.score,
+      severity: (s.severity || null) as LiveReading['severity'],
+      topFeature: s.top_feature,
+      cluster: null,
+    });
+  }
+  return out;
 }
 
 export interface BatchOutcome {
@@ -50,6 +73,7 @@ export function createBatchCommitter(deps: CommitDeps) {
     if (result.deadLetters.length) await retryUntilDone(() => deadLetters.publish(result.deadLetters), retry('dlq', batch));
     if (result.anomalies.length) await retryUntilDone(() => alerts.publish(result.anomalies), retry('alerts', batch));
     live.anomalies(result.anomalies);
+    live.readings(watchedReadings(result.rows, live));
     for (const m of batch) m.ack();
 
     const events = result.rows.events.length;

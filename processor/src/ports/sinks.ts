@@ -1,5 +1,5 @@
-import type { Anomaly, DeadLetter, LiveStats } from '../../../contracts/index.ts';
-import type { AnomalyRow, DeadLetterRow, ScoreRow, SensorEventRow, SensorWindowRow } from '../../../store/src/rows.ts';
+import type { Anomaly, DeadLetter, LiveReading, LiveStats } from '../../../contracts/index.ts';
+import type { AnomalyRow, DeadLetterRow, FeatureRow, ScoreRow, SensorEventRow, SensorWindowRow } from '../../../store/src/rows.ts';
 
 /** Everything one micro-batch produced, as rows for the store. */
 export interface SensorBatchRows {
@@ -8,6 +8,7 @@ export interface SensorBatchRows {
   anomalies: AnomalyRow[];
   windows: SensorWindowRow[];
   deadLetters: DeadLetterRow[];
+  features: FeatureRow[];
 }
 
 /** Durable, idempotent storage of a batch; resolves only when all rows are committed. */
@@ -29,4 +30,7 @@ export interface DeadLetterPublisher {
 export interface LiveFeed {
   anomalies(list: readonly Anomaly[]): void;
   stats(stats: LiveStats): void;
+  /** Whether anyone watches this entity (so the pipeline builds readings only for them). */
+  isWatched(domain: string, entity: string): boolean;
+  readings(list: readonly LiveReading[]): void;
 }

@@ -19,6 +19,7 @@ export function createClickHouseBatchStore(client: ClickHouseClient): BatchStore
       await insert(TABLES.anomalies, batch.anomalies);
       await insert(TABLES.sensorWindows, batch.windows);
       await insert(TABLES.deadLetters, batch.deadLetters);
+      await insert(TABLES.features, batch.features);
       await insert(TABLES.sensorEvents, batch.events);
     },
   };

@@ -2,8 +2,10 @@ import { existsSync } from 'node:fs';
 import { Hono } from 'hono';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { runQuery, QueryRejectedError } from '../../../../store/src/index.ts';
+import { Readable } from 'node:stream';
+import { exportParquet, featureExportQuery, runQuery, QueryRejectedError } from '../../../../store/src/index.ts';
 import type { ProcessorMetrics } from '../../metrics.ts';
+import { createSensorRoutes } from './sensor-routes.ts';
 
 export interface HttpAppDeps {
   store: ClickHouseClient;
@@ -48,6 +50,24 @@ export function createHttpApp(deps: HttpAppDeps): Hono {
       const e = err as { code?: string; type?: string; message: string };
       // ClickHouse rejected the SQL (syntax, unknown column…): the client's mistake.
       if (e.code !== undefined || e.type !== undefined) return c.json({ error: e.message, code: e.code, type: e.type }, 400);
+      throw err;
+    }
+  });
+
+  app.route('/api/sensor', createSensorRoutes(deps.store));
+
+  // Training sets: the features a run computed, as Parquet (see `vigia features export`).
+  app.get('/api/features/export', async (c) => {
+    const domain = c.req.query('domain') ?? '';
+    const runId = c.req.query('run') ?? '';
+    const featureSet = c.req.query('set') ?? '';
+    try {
+      const sql = await featureExportQuery(deps.store, { domain, runId, featureSet });
+      const stream = await exportParquet(deps.store, sql);
+      c.header('Content-Type', 'application/vnd.apache.parquet');
+      return c.body(Readable.toWeb(stream) as ReadableStream);
+    } catch (err) {
+      if (err instanceof QueryRejectedError) return c.json({ error: err.message }, 400);
       throw err;
     }
   });

@@ -1,5 +1,5 @@
 import type { Server } from 'socket.io';
-import { Domain, SOCKET_EVENTS, type Anomaly, type LiveStats } from '../../../../contracts/index.ts';
+import { Domain, SOCKET_EVENTS, type Anomaly, type LiveReading, type LiveStats } from '../../../../contracts/index.ts';
 import type { LiveFeed } from '../../ports/sinks.ts';
 
 /** Room names: one per domain, one per entity, so a station view gets only its station. */
@@ -29,6 +29,12 @@ export function createSocketIoLiveFeed(io: Server): LiveFeed {
     },
     stats(stats: LiveStats) {
       io.emit(SOCKET_EVENTS.stats, stats);
+    },
+    isWatched(domain: string, entity: string) {
+      return (io.sockets.adapter.rooms.get(rooms.entity(domain, entity))?.size ?? 0) > 0;
+    },
+    readings(list: readonly LiveReading[]) {
+      for (const r of list) io.to(rooms.entity(r.domain, r.entity)).emit(SOCKET_EVENTS.reading, r);
     },
   };
 }
