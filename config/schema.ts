@@ -60,6 +60,8 @@ export const ProcessorConfig = z.strictObject({
   batchMaxEvents: positiveInt.default(2000),
   /** …or after this many milliseconds, whichever comes first. @default 100 */
   batchMaxMs: positiveInt.default(100),
+  /** Micro-batches whose writes may overlap (scoring stays in log order). @default 2 */
+  commitConcurrency: z.number().int().min(1).max(8).default(2),
   /** Unacked messages JetStream hands one consumer (bounds memory). @default 10000 */
   maxAckPending: positiveInt.default(10_000),
   /** Redelivery timeout for an unacked message, seconds; also how long a crashed instance's

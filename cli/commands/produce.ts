@@ -4,7 +4,7 @@ import { UsageError } from '../usage-error.ts';
 import { parseStartTime } from '../parse-start-time.ts';
 import { connectNats } from '../../processor/src/adapters/nats/connect-nats.ts';
 import { ensureStreams } from '../../processor/src/adapters/nats/ensure-streams.ts';
-import { JetStreamPublisher } from '../../processor/src/adapters/nats/jetstream-publisher.ts';
+import { PipelinedPublisher } from '../../processor/src/adapters/nats/pipelined-publisher.ts';
 import { publishPaced } from '../../producers/src/paced-publisher.ts';
 import { sensorMessages, toMessage } from '../../producers/src/sensor-messages.ts';
 import { fileReadings } from '../../producers/src/file-readings.ts';
@@ -42,10 +42,9 @@ async function replayFile(opts: ProduceSensorFlags, cmd: Command): Promise<void>
   const started = performance.now();
   const published = await publishPaced(
     readings.map((r) => toMessage(r, config.streams.partitions)),
-    new JetStreamPublisher(nc, config.producers.sensor.maxInFlight),
+    new PipelinedPublisher(nc, { maxInFlight: config.producers.sensor.maxInFlight }),
     {
       rate: Infinity,
-      maxInFlight: config.producers.sensor.maxInFlight,
       // Event-time order is file order; pace by event time when a speed is given.
       dueAfterMs: Number.isFinite(speed) ? (_m, i) => Math.max(0, (readings[i]!.ts - t0) / speed) : undefined,
       onProgress: (n) => process.stderr.write(`\rpublished ${n}/${readings.length} rows…`),
@@ -106,9 +105,8 @@ export function registerProduce(program: Command): void {
         }
       })();
       const started = performance.now();
-      const published = await publishPaced(messages, new JetStreamPublisher(nc, p.maxInFlight), {
+      const published = await publishPaced(messages, new PipelinedPublisher(nc, { maxInFlight: p.maxInFlight }), {
         rate: opts.rate === 'max' ? Infinity : p.rate,
-        maxInFlight: p.maxInFlight,
         signal: controller.signal,
         // A live simulation never runs ahead of the clock: it catches up, then goes on in real time.
         notAfterWallClock: (m) => (m as unknown as { reading: { ts: number } }).reading.ts,

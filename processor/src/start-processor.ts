@@ -92,7 +92,7 @@ export async function startProcessor(config: VigiaConfig, opts: StartProcessorOp
     now: Date.now,
     isStopping: () => stopping,
   });
-  const done = lastValueFrom(sensorPipeline(source.messages$, { batchMaxMs: pc.batchMaxMs, batchMaxEvents: pc.batchMaxEvents, commitBatch }).pipe(defaultIfEmpty(null))).then(
+  const done = lastValueFrom(sensorPipeline(source.messages$, { batchMaxMs: pc.batchMaxMs, batchMaxEvents: pc.batchMaxEvents, commitConcurrency: pc.commitConcurrency, commitBatch }).pipe(defaultIfEmpty(null))).then(
     () => undefined,
     (err: Error) => {
       log.error({ err: err.message }, 'pipeline failed');

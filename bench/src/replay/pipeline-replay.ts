@@ -4,7 +4,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import type { SensorReading } from '../../../contracts/index.ts';
 import { connectNats } from '../../../processor/src/adapters/nats/connect-nats.ts';
 import { ensureStreams } from '../../../processor/src/adapters/nats/ensure-streams.ts';
-import { JetStreamPublisher } from '../../../processor/src/adapters/nats/jetstream-publisher.ts';
+import { PipelinedPublisher } from '../../../processor/src/adapters/nats/pipelined-publisher.ts';
 import { parseConfig } from '../../../config/index.ts';
 import { publishPaced } from '../../../producers/src/paced-publisher.ts';
 import { toMessage } from '../../../producers/src/sensor-messages.ts';
@@ -42,7 +42,7 @@ export async function replayThroughPipeline(series: readonly ReplaySeries[], opt
     await ensureStreams(nc, config.streams);
     bar.start(total, 0, { rate: 0 });
     const messages = series.flatMap((s) => s.readings.map((r) => toMessage(r, config.streams.partitions)));
-    const publishing = publishPaced(messages, new JetStreamPublisher(nc, 1000), { rate: Infinity, maxInFlight: 1000 });
+    const publishing = publishPaced(messages, new PipelinedPublisher(nc, { maxInFlight: 2000 }), { rate: Infinity });
     await waitFor(
       async () => {
         const [r] = await proc.sql<{ n: string }>('SELECT count() AS n FROM scores');

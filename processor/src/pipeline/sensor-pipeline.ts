@@ -1,4 +1,4 @@
-import { concatMap, from, type Observable } from 'rxjs';
+import { from, mergeMap, type Observable } from 'rxjs';
 import type { SourceMessage } from '../ports/source-message.ts';
 import { microBatch } from './micro-batch.ts';
 import type { BatchOutcome } from './commit-batch.ts';
@@ -7,16 +7,20 @@ export interface SensorPipelineOptions {
   batchMaxMs: number;
   batchMaxEvents: number;
   commitBatch: (batch: SourceMessage[]) => Promise<BatchOutcome>;
+  /** Batches committing at once. @default 2 */
+  commitConcurrency?: number;
 }
 
 /**
- * log messages → micro-batches → (decode, window, score, store, alert, ack) one batch at a
- * time. `concatMap` keeps log order and lets only one batch commit at once, so the state of
- * the detectors evolves in exactly the order of the log.
+ * log messages → micro-batches → (decode, window, score, store, alert, ack).
+ * `commitBatch` scores synchronously before its first await, and mergeMap projects batches in
+ * arrival order, so detector state still evolves in exactly the order of the log; only the
+ * I/O of up to `commitConcurrency` batches overlaps (batch N+1 is scored while N is written).
+ * Each batch acks its own messages after its own sinks committed.
  */
 export function sensorPipeline(messages$: Observable<SourceMessage>, opts: SensorPipelineOptions): Observable<BatchOutcome> {
   return messages$.pipe(
     microBatch<SourceMessage>(opts.batchMaxMs, opts.batchMaxEvents),
-    concatMap((batch) => from(opts.commitBatch(batch))),
+    mergeMap((batch) => from(opts.commitBatch(batch)), opts.commitConcurrency ?? 2),
   );
 }
