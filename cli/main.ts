@@ -7,6 +7,7 @@ import { registerSql } from './commands/sql.ts';
 import { registerAlerts } from './commands/alerts.ts';
 import { registerBench } from './commands/bench.ts';
 import { registerFeatures } from './commands/features.ts';
+import { registerStatus } from './commands/status.ts';
 import { UsageError } from './usage-error.ts';
 
 const program = new Command()
@@ -22,6 +23,7 @@ registerSql(program);
 registerAlerts(program);
 registerBench(program);
 registerFeatures(program);
+registerStatus(program);
 
 try {
   await program.parseAsync(process.argv);

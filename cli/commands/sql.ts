@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { cliConfig } from '../cli-config.ts';
 import { UsageError } from '../usage-error.ts';
 import { formatTable } from '../format-table.ts';
-import { readStackLock } from '../../stack/stack-lock.ts';
-import { openStore, runQuery, QueryRejectedError, type QueryResult } from '../../store/src/index.ts';
+import { QueryRejectedError, type QueryResult } from '../../store/src/index.ts';
+import { queryStore as execute } from '../store-access.ts';
 
 export function registerSql(program: Command): void {
   program
@@ -33,22 +33,3 @@ export function registerSql(program: Command): void {
     });
 }
 
-/**
- * A server when CLICKHOUSE_URL is set; else the running stack's HTTP API when it owns the
- * embedded folder (chDB allows one process per folder); else the folder itself.
- */
-async function execute(config: ReturnType<typeof cliConfig>, query: string): Promise<QueryResult> {
-  const lock = config.clickhouse.url ? undefined : readStackLock(config.dataDir);
-  if (lock) {
-    const res = await fetch(`${lock.httpUrl}/api/sql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
-    const body = (await res.json()) as QueryResult & { error?: string };
-    if (!res.ok) throw new UsageError(`query rejected (HTTP ${res.status}): ${body.error}`);
-    return body;
-  }
-  const store = await openStore({ ...config.clickhouse, dataDir: config.dataDir });
-  try {
-    return await runQuery(store.client, query);
-  } finally {
-    await store.close();
-  }
-}
