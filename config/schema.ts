@@ -71,6 +71,8 @@ export const ProcessorConfig = z.strictObject({
   windowMs: positiveInt.default(300_000),
   /** Events up to this much older than the station's watermark still count, ms. @default 120000 */
   allowedLatenessMs: z.number().int().min(0).default(120_000),
+  /** Interval between state snapshots (windows, detectors, log position), ms. @default 30000 */
+  snapshotIntervalMs: positiveInt.default(30_000),
   /** Readings further than this ahead of the processor's wall clock are rejected, ms. @default 86400000 */
   maxFutureMs: positiveInt.default(86_400_000),
 });

@@ -16,6 +16,7 @@ export class ProcessorMetrics {
     registers: [this.registry],
   });
   readonly batchSize = new Histogram({ name: 'vigia_batch_events', help: 'Events per micro-batch', buckets: [1, 10, 50, 100, 250, 500, 1000, 2500, 5000], registers: [this.registry] });
+  readonly lastSnapshot = new Gauge({ name: 'vigia_last_snapshot_time_seconds', help: 'Wall-clock time of the last saved state snapshot', registers: [this.registry] });
   readonly lastEventTime = new Gauge({ name: 'vigia_last_event_time_seconds', help: 'Event time of the newest processed event', labelNames: ['domain'], registers: [this.registry] });
 
   constructor() {

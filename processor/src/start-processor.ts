@@ -8,7 +8,10 @@ import { writeStackLock } from '../../stack/stack-lock.ts';
 import type { Logger } from '../../stack/logger.ts';
 import { connectNats } from './adapters/nats/connect-nats.ts';
 import { ensureStreams } from './adapters/nats/ensure-streams.ts';
-import { createJetStreamSource } from './adapters/nats/jetstream-source.ts';
+import { consumerProgress, createJetStreamSource } from './adapters/nats/jetstream-source.ts';
+import { createClickHouseSnapshotStore } from './adapters/clickhouse/clickhouse-snapshot-store.ts';
+import type { SnapshotKey, SnapshotStore } from './ports/snapshot-store.ts';
+import { SnapshotUnreadableError } from './domain/processor-state.ts';
 import { createNatsAnomalyPublisher } from './adapters/nats/nats-anomaly-publisher.ts';
 import { createNatsDeadLetterPublisher } from './adapters/nats/nats-dead-letter-publisher.ts';
 import { createClickHouseBatchStore } from './adapters/clickhouse/clickhouse-batch-store.ts';
@@ -19,7 +22,7 @@ import { SensorBatchProcessor } from './domain/sensor-batch.ts';
 import { TumblingWindows } from './domain/tumbling-windows.ts';
 import { createSensorDetector } from './domain/sensor-detector.ts';
 import { ProcessorMetrics } from './metrics.ts';
-import { createBatchCommitter } from './pipeline/commit-batch.ts';
+import { createBatchCommitter, saveSnapshot } from './pipeline/commit-batch.ts';
 import { sensorPipeline } from './pipeline/sensor-pipeline.ts';
 import { startLiveStatsTicker } from './pipeline/live-stats-ticker.ts';
 
@@ -67,12 +70,6 @@ export async function startProcessor(config: VigiaConfig, opts: StartProcessorOp
   const live = createSocketIoLiveFeed(http.io);
   const stopTicker = startLiveStatsTicker(metrics, live, ['sensor']);
 
-  const source = await createJetStreamSource(nc, jsm, {
-    domain: 'sensor',
-    partitions,
-    maxAckPending: pc.maxAckPending,
-    ackWaitSeconds: pc.ackWaitSeconds,
-  });
   let stopping = false;
   const core = new SensorBatchProcessor({
     runId: pc.runId,
@@ -80,6 +77,15 @@ export async function startProcessor(config: VigiaConfig, opts: StartProcessorOp
     windows: new TumblingWindows(pc.windowMs, pc.allowedLatenessMs),
     bands: config.scoring.severityBands,
     maxFutureMs: pc.maxFutureMs,
+  });
+  const snapshots = { store: createClickHouseSnapshotStore(store.client), key: { runId: pc.runId, domain: 'sensor', partitions }, intervalMs: pc.snapshotIntervalMs };
+  const startAt = await restoreOrRebuild(core, snapshots.store, snapshots.key, jsm, log);
+  const source = await createJetStreamSource(nc, jsm, {
+    domain: 'sensor',
+    partitions,
+    maxAckPending: pc.maxAckPending,
+    ackWaitSeconds: pc.ackWaitSeconds,
+    startAt,
   });
   const commitBatch = createBatchCommitter({
     core,
@@ -91,6 +97,7 @@ export async function startProcessor(config: VigiaConfig, opts: StartProcessorOp
     logger: log,
     now: Date.now,
     isStopping: () => stopping,
+    snapshots,
   });
   const done = lastValueFrom(sensorPipeline(source.messages$, { batchMaxMs: pc.batchMaxMs, batchMaxEvents: pc.batchMaxEvents, commitConcurrency: pc.commitConcurrency, commitBatch }).pipe(defaultIfEmpty(null))).then(
     () => undefined,
@@ -107,7 +114,9 @@ export async function startProcessor(config: VigiaConfig, opts: StartProcessorOp
     async stop() {
       stopping = true;
       await source.close();
-      await Promise.race([done.catch(() => undefined), new Promise((r) => setTimeout(r, 10_000))]);
+      const finished = await Promise.race([done.then(() => true, () => false), new Promise<boolean>((r) => setTimeout(() => r(false), 10_000))]);
+      // A clean stop leaves a snapshot at the exact end, so the next start learns nothing twice.
+      if (finished) await saveSnapshot(snapshots, core.captureState(), { now: Date.now, metrics, logger: log }).catch((err: Error) => log.warn({ err: err.message }, 'final snapshot failed'));
       stopTicker();
       await http.close();
       releaseLock();
@@ -115,6 +124,40 @@ export async function startProcessor(config: VigiaConfig, opts: StartProcessorOp
       await nc.drain().catch(() => nc.close());
     },
   };
+}
+
+/**
+ * Restore the latest snapshot and position each partition's consumer just after it. Without a
+ * usable snapshot but with consumers that already made progress, rebuild the state from the
+ * whole retained log (rows re-written on the way are idempotent), so a restart never silently
+ * re-learns from an arbitrary point.
+ */
+async function restoreOrRebuild(
+  core: SensorBatchProcessor,
+  store: SnapshotStore,
+  key: SnapshotKey,
+  jsm: import('@nats-io/jetstream').JetStreamManager,
+  log: Logger,
+): Promise<Map<number, number | 'all'> | undefined> {
+  const snapshot = await store.load(key);
+  if (snapshot) {
+    try {
+      const state = core.restoreState(JSON.parse(snapshot.state));
+      const startAt = new Map(key.partitions.map((p) => [p, state.seqs[String(p)] !== undefined ? state.seqs[String(p)]! + 1 : ('all' as const)]));
+      log.info({ takenAt: new Date(snapshot.takenAt).toISOString(), seqs: state.seqs, bytes: snapshot.state.length }, 'state restored from snapshot');
+      return startAt;
+    } catch (err) {
+      if (!(err instanceof SnapshotUnreadableError) && !(err instanceof SyntaxError)) throw err;
+      log.error({ err: (err as Error).message }, 'snapshot unreadable: rebuilding the state from the log');
+      return new Map(key.partitions.map((p) => [p, 'all' as const]));
+    }
+  }
+  const progressed = await Promise.all(key.partitions.map((p) => consumerProgress(jsm, 'sensor', p)));
+  if (progressed.some((seq) => (seq ?? 0) > 0)) {
+    log.warn('no snapshot but the consumers have progressed: rebuilding the state from the log');
+    return new Map(key.partitions.map((p) => [p, 'all' as const]));
+  }
+  return undefined;
 }
 
 async function recordRun(client: import('@clickhouse/client').ClickHouseClient, runId: string, config: VigiaConfig): Promise<void> {

@@ -87,6 +87,7 @@ export const TABLES = {
   sensorWindows: 'sensor_windows',
   deadLetters: 'dead_letters',
   features: 'features',
+  processorSnapshots: 'processor_snapshots',
 } as const;
 
 export interface FeatureRow {
@@ -99,4 +100,16 @@ export interface FeatureRow {
   names: readonly string[];
   values: number[];
   computed_at: number;
+}
+
+export interface ProcessorSnapshotRow {
+  run_id: string;
+  domain: string;
+  partitions: string;
+  format: string;
+  version: number;
+  seqs: string;
+  state: string;
+  bytes: number;
+  taken_at: number;
 }

@@ -10,4 +10,8 @@ export interface ReadingScore {
 /** Anything that scores sensor readings causally, one at a time, in log order. */
 export interface ReadingScorer {
   score(station: string, ts: number, channels: Readonly<Record<string, number>>): ReadingScore;
+  /** JSON-serialisable learned state, versioned by the scorer. */
+  snapshot(): unknown;
+  /** Replace all state; throws when the snapshot does not fit this scorer. */
+  restore(snapshot: unknown): void;
 }

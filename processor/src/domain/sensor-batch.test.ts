@@ -18,6 +18,10 @@ const reading = (i: number, pressure: number) => ({ id: `st-1@${i}`, station: 's
 
 /** Fake scorer: the score is the pressure value; throws on a negative one (poison). */
 const fakeScorer: ReadingScorer = {
+  snapshot: () => ({ fake: 1 }),
+  restore: (s) => {
+    if ((s as { fake?: number }).fake !== 1) throw new Error('not a fake snapshot');
+  },
   score(_s, _t, ch) {
     const p = ch.pressure ?? 0;
     if (p < 0) throw new Error('negative pressure');
@@ -68,4 +72,17 @@ test('closed windows become feature rows; ground truth is stored but not used', 
   assert.equal(r.rows.windows[0]!.readings, 5);
   assert.equal(r.rows.windows[0]!.mean.pressure, 2);
   assert.equal(r.rows.events[2]!.truth_kind, 'spike');
+});
+
+test('captured state covers the last sequence per partition and restores into a fresh core', () => {
+  const p = processor();
+  const msgs = [raw(reading(0, 5), 0), raw(reading(1, 5), 1), raw(reading(2, 5), 0)];
+  p.process(msgs, NOW);
+  const state = JSON.parse(JSON.stringify(p.captureState()));
+  assert.deepEqual(state.seqs, { '0': msgs[2]!.seq, '1': msgs[1]!.seq });
+  const q = processor();
+  q.restoreState(state);
+  assert.deepEqual(q.captureState().seqs, state.seqs);
+  assert.throws(() => q.restoreState({ ...state, version: 99 }), /SnapshotUnreadable|v1/);
+  assert.throws(() => q.restoreState({ ...state, detector: { other: true } }), /does not fit/);
 });

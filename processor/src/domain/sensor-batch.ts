@@ -4,7 +4,8 @@ import type { SensorBatchRows } from '../ports/sinks.ts';
 import { decodeSensorReading } from './decode-sensor-reading.ts';
 import type { ReadingScorer } from './reading-scorer.ts';
 import { SENSOR_CHAIN_FEATURES, SENSOR_CHAIN_FEATURE_SET, sensorChainFeatures } from './sensor-chain-features.ts';
-import { windowMeans, type TumblingWindows, type WindowAggregate } from './tumbling-windows.ts';
+import { windowMeans, type TumblingWindows, type TumblingWindowsSnapshot, type WindowAggregate } from './tumbling-windows.ts';
+import { PROCESSOR_STATE_FORMAT, PROCESSOR_STATE_VERSION, SnapshotUnreadableError, parseProcessorState, type ProcessorState } from './processor-state.ts';
 
 /** A raw message from the log, without any broker API. */
 export interface RawEvent {
@@ -40,7 +41,34 @@ const decoder = new TextDecoder();
  * (which only stamps wall-clock columns and bounds future timestamps).
  */
 export class SensorBatchProcessor {
+  /** partition → last stream sequence processed (scored or dead-lettered) */
+  readonly #lastSeq = new Map<number, number>();
   constructor(private readonly opts: SensorBatchOptions) {}
+
+  /** The learned state and the log position it covers (call between batches). */
+  captureState(): ProcessorState {
+    return {
+      format: PROCESSOR_STATE_FORMAT,
+      version: PROCESSOR_STATE_VERSION,
+      seqs: Object.fromEntries([...this.#lastSeq].map(([p, s]) => [String(p), s])),
+      detector: this.opts.scorer.snapshot(),
+      windows: this.opts.windows.snapshot(),
+    };
+  }
+
+  /** Replace the state with a snapshot; throws SnapshotUnreadableError when it does not fit. */
+  restoreState(raw: unknown): ProcessorState {
+    const state = parseProcessorState(raw);
+    try {
+      this.opts.scorer.restore(state.detector);
+      this.opts.windows.restore(state.windows as TumblingWindowsSnapshot);
+    } catch (err) {
+      throw new SnapshotUnreadableError(`snapshot does not fit this processor: ${(err as Error).message}`, { cause: err });
+    }
+    this.#lastSeq.clear();
+    for (const [p, seq] of Object.entries(state.seqs)) this.#lastSeq.set(Number(p), seq);
+    return state;
+  }
 
   process(batch: readonly RawEvent[], nowMs: number): SensorBatchResult {
     const { runId, scorer, windows, bands, maxFutureMs } = this.opts;
@@ -61,6 +89,7 @@ export class SensorBatchProcessor {
       // store. (Skipping by sequence would lose the messages a crashed process had in flight:
       // they come back *after* newer ones.)
       if (m.redelivered) redelivered++;
+      if (m.seq > (this.#lastSeq.get(m.partition) ?? 0)) this.#lastSeq.set(m.partition, m.seq);
 
       const decoded = decodeSensorReading(m.data, nowMs, maxFutureMs);
       if (!decoded.ok) {

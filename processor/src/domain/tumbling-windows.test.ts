@@ -52,3 +52,14 @@ test('a jump closes several windows in order; flush closes the rest', () => {
   assert.deepEqual(closed.map((c) => c.start), [0, 5 * MIN]);
   assert.deepEqual(w.flush().map((c) => c.start), [30 * MIN]);
 });
+
+test('snapshot → JSON → restore continues exactly where it left off', () => {
+  const a = new TumblingWindows(5 * MIN, MIN);
+  a.add('a', 0, { p: 1 }, 0);
+  a.add('a', 3 * MIN, { p: 3 }, 0);
+  const b = new TumblingWindows(5 * MIN, MIN);
+  b.restore(JSON.parse(JSON.stringify(a.snapshot())));
+  assert.deepEqual(b.add('a', 9 * MIN, { p: 5 }, 0), a.add('a', 9 * MIN, { p: 5 }, 0));
+  assert.deepEqual(b.add('b', 0, { p: 1 }, 0), a.add('b', 0, { p: 1 }, 0));
+  assert.throws(() => new TumblingWindows(MIN, 0).restore(a.snapshot()), /ms/);
+});

@@ -19,6 +19,12 @@ export interface WindowAggregate {
   maxScore: number;
 }
 
+export interface TumblingWindowsSnapshot {
+  sizeMs: number;
+  allowedLatenessMs: number;
+  keys: { key: string; maxTs: number | null; closedBefore: number | null; open: WindowAggregate[] }[];
+}
+
 export interface WindowAddResult {
   /** The reading arrived after its window had closed. */
   late: boolean;
@@ -73,6 +79,29 @@ export class TumblingWindows {
     }
     if (ts > state.maxTs) state.maxTs = ts;
     return { late: false, closed: this.#closeUpTo(state, state.maxTs - this.allowedLatenessMs) };
+  }
+
+  /** Open windows and watermarks, JSON-serialisable (for processor snapshots). */
+  snapshot(): TumblingWindowsSnapshot {
+    const keys: TumblingWindowsSnapshot['keys'] = [];
+    for (const [key, s] of this.#keys) {
+      keys.push({ key, maxTs: s.maxTs, closedBefore: s.closedBefore, open: [...s.open.values()].map((w) => ({ ...w, sum: { ...w.sum }, min: { ...w.min }, max: { ...w.max } })) });
+    }
+    return { sizeMs: this.sizeMs, allowedLatenessMs: this.allowedLatenessMs, keys };
+  }
+
+  /** Replace all state; refuses a snapshot taken with another window size. */
+  restore(snap: TumblingWindowsSnapshot): void {
+    if (snap.sizeMs !== this.sizeMs) throw new RangeError(`snapshot windows are ${snap.sizeMs} ms, configured ${this.sizeMs} ms`);
+    this.#keys.clear();
+    for (const k of snap.keys) {
+      // JSON turns ±Infinity into null: read it back as "nothing seen / nothing closed yet".
+      this.#keys.set(k.key, {
+        maxTs: k.maxTs ?? -Infinity,
+        closedBefore: k.closedBefore ?? -Infinity,
+        open: new Map(k.open.map((w) => [w.start, { ...w }])),
+      });
+    }
   }
 
   /** Close every open window (end of a bounded replay or a benchmark). */

@@ -4,6 +4,8 @@ import type { ProcessorMetrics } from '../metrics.ts';
 import type { SourceMessage } from '../ports/source-message.ts';
 import type { AnomalyPublisher, BatchStore, DeadLetterPublisher, LiveFeed, SensorBatchRows } from '../ports/sinks.ts';
 import type { LiveReading } from '../../../contracts/index.ts';
+import type { SnapshotKey, SnapshotStore } from '../ports/snapshot-store.ts';
+import type { ProcessorState } from '../domain/processor-state.ts';
 import { retryUntilDone } from './retry-until-done.ts';
 
 export interface CommitDeps {
@@ -17,6 +19,8 @@ export interface CommitDeps {
   /** Wall clock for ingestion timestamps; injectable for tests. */
   now: () => number;
   isStopping: () => boolean;
+  /** Periodic state snapshots; absent = none. */
+  snapshots?: { store: SnapshotStore; key: SnapshotKey; intervalMs: number };
 }
 
 /** Readings of the entities some screen watches, from the batch's rows. */
@@ -66,15 +70,38 @@ export function createBatchCommitter(deps: CommitDeps) {
     },
   });
 
-  return async function commitBatch(batch: SourceMessage[]): Promise<BatchOutcome> {
-    const started = performance.now();
+  const inFlight = new Set<Promise<BatchOutcome>>();
+  let lastSnapshotAt = deps.now();
+
+  return function commitBatch(batch: SourceMessage[]): Promise<BatchOutcome> {
+    const earlier = [...inFlight];
+    // commitScored scores synchronously before its first await: scoring stays in call order.
+    const p = commitScored(batch, performance.now(), earlier);
+    inFlight.add(p);
+    const forget = () => void inFlight.delete(p);
+    p.then(forget, forget);
+    return p;
+  };
+
+  async function commitScored(batch: SourceMessage[], started: number, earlier: Promise<BatchOutcome>[]): Promise<BatchOutcome> {
     const result = core.process(batch, deps.now());
+    // Capture right after scoring; save only once this batch and every batch scored before it
+    // have committed, so the snapshot's log position never runs ahead of the stored rows.
+    const snap = deps.snapshots;
+    const captured = snap && deps.now() - lastSnapshotAt >= snap.intervalMs ? core.captureState() : undefined;
+    if (captured) lastSnapshotAt = deps.now();
     await retryUntilDone(() => store.write(result.rows), retry('clickhouse', batch));
     if (result.deadLetters.length) await retryUntilDone(() => deadLetters.publish(result.deadLetters), retry('dlq', batch));
     if (result.anomalies.length) await retryUntilDone(() => alerts.publish(result.anomalies), retry('alerts', batch));
     live.anomalies(result.anomalies);
     live.readings(watchedReadings(result.rows, live));
     for (const m of batch) m.ack();
+    if (captured && snap) {
+      const settled = await Promise.allSettled(earlier);
+      if (settled.every((r) => r.status === 'fulfilled')) {
+        await saveSnapshot(snap, captured, deps).catch((err: Error) => logger.warn({ err: err.message }, 'snapshot failed; will retry at the next interval'));
+      }
+    }
 
     const events = result.rows.events.length;
     metrics.events.inc({ domain: 'sensor' }, events);
@@ -87,5 +114,13 @@ export function createBatchCommitter(deps: CommitDeps) {
     metrics.batchSize.observe(batch.length);
     metrics.batchSeconds.observe((performance.now() - started) / 1000);
     return { events, anomalies: result.anomalies.length, deadLetters: result.deadLetters.length, redelivered: result.redelivered };
-  };
+  }
+}
+
+export async function saveSnapshot(snap: { store: SnapshotStore; key: SnapshotKey }, state: ProcessorState, deps: Pick<CommitDeps, 'now' | 'metrics' | 'logger'>): Promise<void> {
+  const text = JSON.stringify(state);
+  const takenAt = deps.now();
+  await snap.store.save(snap.key, { state: text, seqs: state.seqs, format: state.format, version: state.version, takenAt });
+  deps.metrics.lastSnapshot.set(takenAt / 1000);
+  deps.logger.debug({ bytes: text.length, seqs: state.seqs }, 'snapshot saved');
 }

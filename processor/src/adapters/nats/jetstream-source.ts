@@ -14,6 +14,23 @@ export interface JetStreamSourceOptions {
   ackWaitSeconds: number;
   /** Messages requested per pull. @default 1000 */
   pullBatch?: number;
+  /**
+   * Where each partition's consumer starts: a stream sequence (just after a restored snapshot)
+   * or 'all' (rebuild state from the whole retained log). Absent: resume at the ack floor.
+   * Repositioning recreates the durable consumer; rows re-written by it are idempotent.
+   */
+  startAt?: ReadonlyMap<number, number | 'all'>;
+}
+
+/** Does a durable consumer for this partition already exist, and has it acked anything? */
+export async function consumerProgress(jsm: JetStreamManager, domain: Domain, partition: number, prefix = 'proc'): Promise<number | undefined> {
+  try {
+    const info = await jsm.consumers.info(streams.events(domain), durableName(prefix, domain, partition));
+    return info.ack_floor.stream_seq;
+  } catch (err) {
+    if (err instanceof JetStreamApiError) return undefined;
+    throw err;
+  }
 }
 
 /** The durable consumer name of one domain × partition: stable, so a restart resumes. */
@@ -42,12 +59,23 @@ export async function createJetStreamSource(nc: NatsConnection, jsm: JetStreamMa
         ack_wait: nanos(opts.ackWaitSeconds * 1000),
         max_deliver: -1,
       };
-      try {
-        await jsm.consumers.info(stream, name);
-        await jsm.consumers.update(stream, name, { max_ack_pending: config.max_ack_pending, ack_wait: config.ack_wait, max_deliver: -1 });
-      } catch (err) {
-        if (!(err instanceof JetStreamApiError)) throw err;
-        await jsm.consumers.add(stream, config);
+      const start = opts.startAt?.get(partition);
+      if (start !== undefined) {
+        await jsm.consumers.delete(stream, name).catch((err) => {
+          if (!(err instanceof JetStreamApiError)) throw err;
+        });
+        await jsm.consumers.add(
+          stream,
+          start === 'all' ? config : { ...config, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: start },
+        );
+      } else {
+        try {
+          await jsm.consumers.info(stream, name);
+          await jsm.consumers.update(stream, name, { max_ack_pending: config.max_ack_pending, ack_wait: config.ack_wait, max_deliver: -1 });
+        } catch (err) {
+          if (!(err instanceof JetStreamApiError)) throw err;
+          await jsm.consumers.add(stream, config);
+        }
       }
       const consumer = await js.consumers.get(stream, name);
       return new Observable<SourceMessage>((subscriber) => {
