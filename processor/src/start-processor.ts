@@ -8,7 +8,7 @@ import { writeStackLock } from '../../stack/stack-lock.ts';
 import type { Logger } from '../../stack/logger.ts';
 import { connectNats } from './adapters/nats/connect-nats.ts';
 import { ensureStreams } from './adapters/nats/ensure-streams.ts';
-import { consumerProgress, createJetStreamSource } from './adapters/nats/jetstream-source.ts';
+import { createJetStreamSource } from './adapters/nats/jetstream-source.ts';
 import { createClickHouseSnapshotStore } from './adapters/clickhouse/clickhouse-snapshot-store.ts';
 import type { SnapshotKey, SnapshotStore } from './ports/snapshot-store.ts';
 import { SnapshotUnreadableError } from './domain/processor-state.ts';
@@ -79,7 +79,7 @@ export async function startProcessor(config: VigiaConfig, opts: StartProcessorOp
     maxFutureMs: pc.maxFutureMs,
   });
   const snapshots = { store: createClickHouseSnapshotStore(store.client), key: { runId: pc.runId, domain: 'sensor', partitions }, intervalMs: pc.snapshotIntervalMs };
-  const startAt = await restoreOrRebuild(core, snapshots.store, snapshots.key, jsm, log);
+  const startAt = await restoreOrRebuild(core, snapshots.store, snapshots.key, log);
   const source = await createJetStreamSource(nc, jsm, {
     domain: 'sensor',
     partitions,
@@ -127,37 +127,28 @@ export async function startProcessor(config: VigiaConfig, opts: StartProcessorOp
 }
 
 /**
- * Restore the latest snapshot and position each partition's consumer just after it. Without a
- * usable snapshot but with consumers that already made progress, rebuild the state from the
- * whole retained log (rows re-written on the way are idempotent), so a restart never silently
- * re-learns from an arbitrary point.
+ * Restore the latest snapshot and start each partition's consumer just after the position it
+ * covers; without a usable snapshot, rebuild the state from the whole retained log. Consumers
+ * are always (re)positioned, so a process sees every partition in sequence order from a known
+ * point — never a crashed predecessor's unacked messages after newer ones. Rows written again
+ * on the way are idempotent.
  */
-async function restoreOrRebuild(
-  core: SensorBatchProcessor,
-  store: SnapshotStore,
-  key: SnapshotKey,
-  jsm: import('@nats-io/jetstream').JetStreamManager,
-  log: Logger,
-): Promise<Map<number, number | 'all'> | undefined> {
+async function restoreOrRebuild(core: SensorBatchProcessor, store: SnapshotStore, key: SnapshotKey, log: Logger): Promise<Map<number, number | 'all'>> {
+  const fromScratch = new Map(key.partitions.map((p) => [p, 'all' as const]));
   const snapshot = await store.load(key);
-  if (snapshot) {
-    try {
-      const state = core.restoreState(JSON.parse(snapshot.state));
-      const startAt = new Map(key.partitions.map((p) => [p, state.seqs[String(p)] !== undefined ? state.seqs[String(p)]! + 1 : ('all' as const)]));
-      log.info({ takenAt: new Date(snapshot.takenAt).toISOString(), seqs: state.seqs, bytes: snapshot.state.length }, 'state restored from snapshot');
-      return startAt;
-    } catch (err) {
-      if (!(err instanceof SnapshotUnreadableError) && !(err instanceof SyntaxError)) throw err;
-      log.error({ err: (err as Error).message }, 'snapshot unreadable: rebuilding the state from the log');
-      return new Map(key.partitions.map((p) => [p, 'all' as const]));
-    }
+  if (!snapshot) {
+    log.info('no snapshot: building the state from the retained log');
+    return fromScratch;
   }
-  const progressed = await Promise.all(key.partitions.map((p) => consumerProgress(jsm, 'sensor', p)));
-  if (progressed.some((seq) => (seq ?? 0) > 0)) {
-    log.warn('no snapshot but the consumers have progressed: rebuilding the state from the log');
-    return new Map(key.partitions.map((p) => [p, 'all' as const]));
+  try {
+    const state = core.restoreState(JSON.parse(snapshot.state));
+    log.info({ takenAt: new Date(snapshot.takenAt).toISOString(), seqs: state.seqs, bytes: snapshot.state.length }, 'state restored from snapshot');
+    return new Map(key.partitions.map((p) => [p, state.seqs[String(p)] !== undefined ? state.seqs[String(p)]! + 1 : ('all' as const)]));
+  } catch (err) {
+    if (!(err instanceof SnapshotUnreadableError) && !(err instanceof SyntaxError)) throw err;
+    log.error({ err: (err as Error).message }, 'snapshot unreadable: rebuilding the state from the log');
+    return fromScratch;
   }
-  return undefined;
 }
 
 async function recordRun(client: import('@clickhouse/client').ClickHouseClient, runId: string, config: VigiaConfig): Promise<void> {

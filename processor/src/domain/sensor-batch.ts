@@ -28,7 +28,7 @@ export interface SensorBatchResult {
   rows: SensorBatchRows;
   anomalies: Anomaly[];
   deadLetters: DeadLetter[];
-  /** Messages the log delivered again (after a crash or an ack timeout). */
+  /** Messages delivered again (ack timeout) and skipped: already scored in this process. */
   redelivered: number;
   late: number;
 }
@@ -85,11 +85,16 @@ export class SensorBatchProcessor {
     };
 
     for (const m of batch) {
-      // A redelivery is processed again: its rows carry the same keys and collapse in the
-      // store. (Skipping by sequence would lose the messages a crashed process had in flight:
-      // they come back *after* newer ones.)
-      if (m.redelivered) redelivered++;
-      if (m.seq > (this.#lastSeq.get(m.partition) ?? 0)) this.#lastSeq.set(m.partition, m.seq);
+      // The processor (re)creates its consumers at start, so within one process every
+      // partition arrives in sequence order and anything at or below the last sequence seen
+      // is a redelivery of a message already scored (its batch commits and acks it): scoring
+      // it again would teach the detectors the same reading twice.
+      const last = this.#lastSeq.get(m.partition) ?? 0;
+      if (m.seq <= last) {
+        redelivered++;
+        continue;
+      }
+      this.#lastSeq.set(m.partition, m.seq);
 
       const decoded = decodeSensorReading(m.data, nowMs, maxFutureMs);
       if (!decoded.ok) {

@@ -22,17 +22,6 @@ export interface JetStreamSourceOptions {
   startAt?: ReadonlyMap<number, number | 'all'>;
 }
 
-/** Does a durable consumer for this partition already exist, and has it acked anything? */
-export async function consumerProgress(jsm: JetStreamManager, domain: Domain, partition: number, prefix = 'proc'): Promise<number | undefined> {
-  try {
-    const info = await jsm.consumers.info(streams.events(domain), durableName(prefix, domain, partition));
-    return info.ack_floor.stream_seq;
-  } catch (err) {
-    if (err instanceof JetStreamApiError) return undefined;
-    throw err;
-  }
-}
-
 /** The durable consumer name of one domain × partition: stable, so a restart resumes. */
 export function durableName(prefix: string, domain: Domain, partition: number): string {
   return `${prefix}-${domain}-p${partition}`;
