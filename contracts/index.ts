@@ -8,3 +8,4 @@ export * from './live-stats.ts';
 export * from './subjects.ts';
 export * from './partition.ts';
 export * from './live-reading.ts';
+export * from './model-card.ts';

@@ -1,0 +1,191 @@
+import { z } from 'zod';
+import { Domain } from './domain.ts';
+
+/**
+ * The card that travels with a trained model (models/<name>/<version>/card.json), written by
+ * the Python training code and read by the processor, the registry and the UI. Consistency
+ * checks (clusters, quantile tables, file references) run in `ModelCard` itself, so a card
+ * that parses can be served.
+ */
+
+/** One output a model answers per scored row. */
+export const ModelOutput = z.object({
+  name: z.string(),
+  type: z.string(),
+  /** What the number means, including its sign convention. */
+  meaning: z.string(),
+});
+export type ModelOutput = z.infer<typeof ModelOutput>;
+
+/** One ONNX graph: its file in the model folder, input and output tensor names and types. */
+export const OnnxGraph = z.object({
+  file: z.string().min(1),
+  input: z.string().min(1),
+  inputType: z.enum(['float32', 'float64']),
+  output: z.string().min(1),
+  outputType: z.enum(['float32', 'float64', 'int64']),
+});
+export type OnnxGraph = z.infer<typeof OnnxGraph>;
+
+export const OnnxGraphs = z.object({
+  /** Opset per domain (`ai.onnx`, `ai.onnx.ml`). */
+  opset: z.record(z.string(), z.number().int()),
+  /** Scaler → k-means: routes each row to a cluster (null for an unclustered model: cluster 0). */
+  router: OnnxGraph.nullable(),
+  /** The anomaly model of each cluster; output is the raw score, higher = more anomalous. */
+  scorers: z.array(OnnxGraph.extend({ cluster: z.number().int().min(0) })).min(1),
+});
+export type OnnxGraphs = z.infer<typeof OnnxGraphs>;
+
+export const ModelFile = z.object({
+  path: z.string().min(1),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  bytes: z.number().int().min(0),
+});
+export type ModelFile = z.infer<typeof ModelFile>;
+
+/** The exported feature set the model was fitted on. */
+export const TrainingData = z.object({
+  file: z.string(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  bytes: z.number().int().min(0),
+  rows: z.number().int().min(1),
+  entities: z.number().int().min(1),
+  entityIds: z.array(z.string()).nullable(),
+  /** Event-time range of the rows, epoch ms. */
+  tsMin: z.number(),
+  tsMax: z.number(),
+  /** Rows per ground-truth kind ('' = normal), when the export had labels. */
+  truthCounts: z.record(z.string(), z.number().int()).nullable(),
+});
+export type TrainingData = z.infer<typeof TrainingData>;
+
+/**
+ * raw → percentile within the cluster's training raw scores (piecewise-linear through
+ * `quantiles` at `probabilities`) → 0–100 (piecewise-linear through `anchors`); above the
+ * cluster's training maximum the score rises linearly from the last anchor to 100 at `rawCeiling`.
+ */
+export const ScoreCalibration = z.object({
+  method: z.literal('cluster-percentile'),
+  /** Score from which a row is an anomaly. */
+  threshold: z.number(),
+  probabilities: z.array(z.number().min(0).max(1)).min(2),
+  anchors: z.object({ percentiles: z.array(z.number().min(0).max(1)).min(2), scores: z.array(z.number().min(0).max(100)).min(2) }),
+  rawCeiling: z.number(),
+  clusters: z.array(z.object({ cluster: z.number().int().min(0), rows: z.number().int().min(1), quantiles: z.array(z.number()) })).min(1),
+});
+export type ScoreCalibration = z.infer<typeof ScoreCalibration>;
+
+const FaultMetrics = z.object({
+  rows: z.number().int(),
+  flagged: z.number().int(),
+  /** Fraction of this kind's rows scoring ≥ threshold. */
+  detectionRate: z.number().nullable(),
+  meanScore: z.number(),
+  /** ROC AUC of the score, this kind's rows against the normal rows. */
+  auc: z.number().nullable(),
+  episodes: z.number().int(),
+  episodesDetected: z.number().int(),
+});
+
+/** Metrics against the producer's ground truth (never used for fitting). */
+export const ModelEvaluation = z.object({
+  data: z.string(),
+  threshold: z.number(),
+  normal: z.object({ rows: z.number().int(), flagged: z.number().int(), falseAlarmRate: z.number().nullable() }),
+  faults: z.record(z.string(), FaultMetrics),
+  overall: z.object({
+    rows: z.number().int(),
+    faultyRows: z.number().int(),
+    flagged: z.number().int(),
+    precision: z.number().nullable(),
+    recall: z.number().nullable(),
+  }),
+});
+export type ModelEvaluation = z.infer<typeof ModelEvaluation>;
+
+/** One feature's training distribution: the reference of drift checks (KS on quantiles, PSI on the histogram). */
+export const FeatureDistribution = z.object({
+  mean: z.number(),
+  std: z.number(),
+  min: z.number(),
+  max: z.number(),
+  /** At `FeatureReference.quantileProbabilities`. */
+  quantiles: z.array(z.number()),
+  /** Fixed edges; values outside count in the first/last bin. */
+  histogram: z.object({ edges: z.array(z.number()).min(2), counts: z.array(z.number().int().min(0)) }),
+});
+export type FeatureDistribution = z.infer<typeof FeatureDistribution>;
+
+export const FeatureReference = z.object({
+  rows: z.number().int(),
+  quantileProbabilities: z.array(z.number().min(0).max(1)),
+  features: z.record(z.string(), FeatureDistribution),
+});
+export type FeatureReference = z.infer<typeof FeatureReference>;
+
+export const ModelCard = z
+  .object({
+    schemaVersion: z.literal(1),
+    domain: Domain,
+    name: z.string().regex(/^[a-z][a-z0-9-]*$/),
+    version: z.string().regex(/^[A-Za-z0-9._-]+$/),
+    /** ISO 8601, UTC. */
+    created: z.string(),
+    description: z.string(),
+    /** Feature set name with its version, e.g. `sensor-chain@1`. */
+    featureSet: z.string(),
+    /** Input feature names in the order of the input tensor's columns. */
+    features: z.array(z.string()).min(1),
+    outputs: z.array(ModelOutput),
+    onnx: OnnxGraphs,
+    files: z.array(ModelFile).min(1),
+    training: TrainingData,
+    /** Algorithm parameters and seeds (model-specific). */
+    params: z.record(z.string(), z.unknown()),
+    calibration: ScoreCalibration,
+    evaluation: ModelEvaluation.nullable(),
+    /** Checks the training run passed (e.g. ONNX vs scikit-learn agreement). */
+    checks: z.record(z.string(), z.unknown()),
+    reference: FeatureReference,
+    /** Library versions that produced the model. */
+    toolchain: z.record(z.string(), z.string()),
+  })
+  .superRefine((card, ctx) => {
+    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+    if (new Set(card.features).size !== card.features.length) issue(['features'], 'feature names repeat');
+    const scorerClusters = card.onnx.scorers.map((s) => s.cluster);
+    if (!scorerClusters.every((c, i) => c === i)) issue(['onnx', 'scorers'], 'scorers must be clusters 0..k-1 in order');
+    if (card.onnx.router === null && card.onnx.scorers.length !== 1) issue(['onnx', 'router'], 'several clusters need a router');
+    const calClusters = card.calibration.clusters.map((c) => c.cluster);
+    if (calClusters.join() !== scorerClusters.join()) issue(['calibration', 'clusters'], 'one calibration table per scorer cluster, in order');
+    const files = new Set(card.files.map((f) => f.path));
+    const graphs = [...(card.onnx.router ? [card.onnx.router] : []), ...card.onnx.scorers];
+    for (const g of graphs) if (!files.has(g.file)) issue(['files'], `ONNX file '${g.file}' is not listed in files`);
+    const { probabilities, anchors } = card.calibration;
+    if (!strictlyIncreasing(probabilities) || probabilities[0] !== 0 || probabilities.at(-1) !== 1) {
+      issue(['calibration', 'probabilities'], 'probabilities must rise strictly from 0 to 1');
+    }
+    if (anchors.percentiles.length !== anchors.scores.length) issue(['calibration', 'anchors'], 'percentiles and scores differ in length');
+    if (!strictlyIncreasing(anchors.percentiles) || anchors.percentiles[0] !== 0 || anchors.percentiles.at(-1) !== 1) {
+      issue(['calibration', 'anchors', 'percentiles'], 'anchor percentiles must rise strictly from 0 to 1');
+    }
+    if (!nonDecreasing(anchors.scores)) issue(['calibration', 'anchors', 'scores'], 'anchor scores must not decrease');
+    card.calibration.clusters.forEach((c, i) => {
+      if (c.quantiles.length !== probabilities.length) issue(['calibration', 'clusters', i, 'quantiles'], 'one quantile per probability');
+      else if (!nonDecreasing(c.quantiles)) issue(['calibration', 'clusters', i, 'quantiles'], 'quantiles must not decrease');
+    });
+    const refNames = Object.keys(card.reference.features);
+    if (refNames.length !== card.features.length || !card.features.every((f) => refNames.includes(f))) {
+      issue(['reference', 'features'], 'one reference distribution per input feature');
+    }
+  });
+export type ModelCard = z.infer<typeof ModelCard>;
+
+function strictlyIncreasing(xs: readonly number[]): boolean {
+  return xs.every((x, i) => i === 0 || x > xs[i - 1]!);
+}
+
+function nonDecreasing(xs: readonly number[]): boolean {
+  return xs.every((x, i) => i === 0 || x >= xs[i - 1]!);
+}

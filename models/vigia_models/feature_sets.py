@@ -1,0 +1,103 @@
+"""Reading an exported feature set and checking it is the set a model expects.
+
+The names and order mirror `SENSOR_CHAIN_FEATURES` in
+processor/src/domain/sensor-chain-features.ts; the TypeScript loader rejects a model card
+whose feature list differs from the processor's, so a drift between the two cannot serve.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pyarrow.parquet as pq
+
+SENSOR_CHAIN_FEATURE_SET = "sensor-chain@1"
+SENSOR_CHAIN_FEATURES = ("pressure", "temperature", "flow", "hour_sin", "hour_cos", "weekend")
+
+# Columns `vigia features export` writes around the feature columns.
+KEY_COLUMNS = ("entity", "event_id", "ts_ms")
+TRUTH_COLUMN = "truth_kind"
+
+
+class FeatureSetMismatch(ValueError):
+    """The Parquet file's columns are not the feature set the model is trained on."""
+
+
+@dataclass(frozen=True)
+class FeatureMatrix:
+    feature_set: str
+    features: tuple[str, ...]
+    X: np.ndarray  # float64, rows × features, in the set's order
+    entity: np.ndarray  # str
+    event_id: np.ndarray  # str
+    ts_ms: np.ndarray  # int64
+    truth_kind: np.ndarray | None  # str, '' = normal; evaluation only, never for fitting
+    sha256: str
+    path: str
+    bytes: int
+
+
+def sha256_file(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def check_columns(columns: list[str], features: tuple[str, ...], feature_set: str) -> None:
+    """Exactly the export's layout: keys, the set's features in order, optionally truth_kind."""
+    expected = list(KEY_COLUMNS) + list(features)
+    got = [c for c in columns if c != TRUTH_COLUMN]
+    if got != expected:
+        missing = [c for c in expected if c not in columns]
+        extra = [c for c in got if c not in expected]
+        detail = []
+        if missing:
+            detail.append(f"missing {missing}")
+        if extra:
+            detail.append(f"unexpected {extra}")
+        if not missing and not extra:
+            detail.append(f"order is {got[len(KEY_COLUMNS):]}")
+        raise FeatureSetMismatch(
+            f"columns do not match feature set '{feature_set}' ({'; '.join(detail)}); "
+            f"expected {expected} (+ optional '{TRUTH_COLUMN}'). Re-export with "
+            f"`vigia features export --domain sensor` from a processor that computes '{feature_set}'."
+        )
+
+
+def read_feature_parquet(
+    path: str | Path,
+    features: tuple[str, ...] = SENSOR_CHAIN_FEATURES,
+    feature_set: str = SENSOR_CHAIN_FEATURE_SET,
+) -> FeatureMatrix:
+    path = Path(path)
+    table = pq.read_table(path)
+    check_columns(table.column_names, features, feature_set)
+    if table.num_rows == 0:
+        raise FeatureSetMismatch(f"{path} has no rows")
+    X = np.column_stack([table.column(c).to_numpy(zero_copy_only=False).astype(np.float64) for c in features])
+    bad = ~np.isfinite(X)
+    if bad.any():
+        rows, cols = np.nonzero(bad)
+        raise FeatureSetMismatch(
+            f"{int(bad.any(axis=1).sum())} rows have missing or non-finite features "
+            f"(first: row {int(rows[0])}, '{features[int(cols[0])]}')"
+        )
+    truth = None
+    if TRUTH_COLUMN in table.column_names:
+        truth = np.array([t or "" for t in table.column(TRUTH_COLUMN).to_pylist()], dtype=object)
+    return FeatureMatrix(
+        feature_set=feature_set,
+        features=features,
+        X=X,
+        entity=np.array(table.column("entity").to_pylist(), dtype=object),
+        event_id=np.array(table.column("event_id").to_pylist(), dtype=object),
+        ts_ms=table.column("ts_ms").to_numpy().astype(np.int64),
+        truth_kind=truth,
+        sha256=sha256_file(path),
+        path=str(path),
+        bytes=path.stat().st_size,
+    )
