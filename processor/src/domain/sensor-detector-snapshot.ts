@@ -4,7 +4,7 @@
 import { z } from 'zod';
 
 export const SENSOR_SNAPSHOT_FORMAT = 'vigia.sensor-detector-state';
-export const SENSOR_SNAPSHOT_VERSION = 1;
+export const SENSOR_SNAPSHOT_VERSION = 2;
 
 const num = z.number().refine(Number.isFinite, 'state numbers must be finite');
 const count = z.number().int().min(0);
@@ -68,6 +68,32 @@ const RelationState = z.object({
   frozen: count,
 });
 
+const RegimeOffsetState = z.object({ n: count, last: num, noiseMad: num, mean: num, ref: num, spread: num, frozen: count, calmAgo: count });
+
+const OnsetNoveltyState = z.object({
+  n: count,
+  sinceOnset: num,
+  lastRatio: num,
+  pointPeak: num,
+  pointN: count,
+  scales: z.array(
+    z.object({
+      acc: num,
+      cnt: count,
+      k: count,
+      centre: num,
+      spread: num,
+      recent: z.array(num),
+      filled: count,
+      store: z.array(num),
+      head: count,
+      stored: count,
+      peak: num,
+      recordN: count,
+    }),
+  ),
+});
+
 const JointDeviationState = z.object({ dims: count, cov: z.array(num), pairN: z.array(num), dimN: z.array(num) });
 
 export const SensorDetectorSnapshot = z.object({
@@ -76,12 +102,23 @@ export const SensorDetectorSnapshot = z.object({
   /** Name and version of the detector that wrote it. */
   detector: z.string(),
   /** The options that shape the state arrays; a detector restores only a matching layout. */
-  layout: z.object({ periodMs: z.number(), bins: z.number().int() }),
+  layout: z.object({
+    periodMs: z.number(),
+    bins: z.number().int(),
+    onset: z.object({ strides: z.array(z.number().int()), width: z.number().int(), memory: z.number().int() }),
+  }),
   stations: z.array(
     z.object({
       station: z.string(),
       channels: z.array(
-        z.object({ name: z.string(), ewma: EwmaResidualState, flatline: FlatlineState, levelShift: LevelShiftState }),
+        z.object({
+          name: z.string(),
+          ewma: EwmaResidualState,
+          flatline: FlatlineState,
+          levelShift: LevelShiftState,
+          regime: RegimeOffsetState,
+          onset: OnsetNoveltyState,
+        }),
       ),
       relations: z.array(RelationState),
       joint: JointDeviationState,
@@ -102,7 +139,13 @@ export class SensorDetectorSnapshotError extends Error {
 }
 
 /** Parses and checks a snapshot's shape and internal consistency against the expected layout. */
-export function parseSensorSnapshot(raw: unknown, layout: { periodMs: number; bins: number }): SensorDetectorSnapshot {
+export interface SensorSnapshotLayout {
+  periodMs: number;
+  bins: number;
+  onset: { strides: number[]; width: number; memory: number };
+}
+
+export function parseSensorSnapshot(raw: unknown, layout: SensorSnapshotLayout): SensorDetectorSnapshot {
   const head = z.object({ format: z.string(), version: z.number() }).safeParse(raw);
   if (!head.success || head.data.format !== SENSOR_SNAPSHOT_FORMAT) {
     throw new SensorDetectorSnapshotError(`not a sensor detector snapshot (expected format "${SENSOR_SNAPSHOT_FORMAT}")`, 'format');
@@ -126,12 +169,27 @@ export function parseSensorSnapshot(raw: unknown, layout: { periodMs: number; bi
       'layout',
     );
   }
+  const on = s.layout.onset;
+  if (on.width !== layout.onset.width || on.memory !== layout.onset.memory || on.strides.join(',') !== layout.onset.strides.join(',')) {
+    throw new SensorDetectorSnapshotError(
+      `snapshot was taken with onset strides=[${on.strides}], width=${on.width}, memory=${on.memory} but this detector uses strides=[${layout.onset.strides}], width=${layout.onset.width}, memory=${layout.onset.memory}; use the same options or start with fresh state`,
+      'layout.onset',
+    );
+  }
   s.stations.forEach((st, i) => {
     const d = st.channels.length;
     st.channels.forEach((c, j) => {
       const ls = c.levelShift;
       if (ls.profile.length !== layout.bins || ls.visits.length !== layout.bins || ls.visitBin >= layout.bins) {
         throw new SensorDetectorSnapshotError(`profile of channel ${c.name} does not have ${layout.bins} bins`, `stations.${i}.channels.${j}.levelShift`);
+      }
+      const scales = c.onset.scales;
+      const w = layout.onset.width;
+      const bad =
+        scales.length !== layout.onset.strides.length ||
+        scales.some((x) => x.recent.length !== w || x.stored > layout.onset.memory || x.store.length !== x.stored * w || x.head >= layout.onset.memory);
+      if (bad) {
+        throw new SensorDetectorSnapshotError(`onset state of channel ${c.name} does not match the onset layout`, `stations.${i}.channels.${j}.onset`);
       }
     });
     const jd = st.joint;

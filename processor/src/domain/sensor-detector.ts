@@ -30,6 +30,9 @@ import { Flatline, resolveFlatlineOptions, type FlatlineOptions } from './flatli
 import { LevelShift, resolveLevelShiftOptions, type LevelShiftOptions } from './level-shift.ts';
 import { JointDeviation, resolveJointDeviationOptions, type JointDeviationOptions } from './joint-deviation.ts';
 import { Relation, resolveRelationOptions, type RelationOptions } from './relation.ts';
+import { RegimeOffset, resolveRegimeOffsetOptions, type RegimeOffsetOptions } from './regime-offset.ts';
+import { OnsetNovelty, resolveOnsetNoveltyOptions, type OnsetNoveltyOptions } from './onset-novelty.ts';
+import { createScoreBands, type ScoreBandsOptions } from './score-bands.ts';
 import type { ComponentOutput } from './component.ts';
 import {
   parseSensorSnapshot,
@@ -38,12 +41,12 @@ import {
   type SensorDetectorSnapshot,
 } from './sensor-detector-snapshot.ts';
 
-export const SENSOR_DETECTOR_NAME = 'sensor-online@1';
+export const SENSOR_DETECTOR_NAME = 'sensor-online@2';
 
 export interface SensorScore {
   /** Station score 0–100: the strongest component, through the score scale. */
   score: number;
-  /** Detector name and version, `sensor-online@1`. */
+  /** Detector name and version, `sensor-online@2`. */
   detector: string;
   /** Strongest first; every driver scoring ≥ 50, or just the top one when none does. */
   drivers: AnomalyDriver[];
@@ -62,6 +65,12 @@ export interface SensorDetectorOptions {
   relation?: Partial<RelationOptions>;
   /** Coherent multi-channel shift component; defaults in joint-deviation.ts. */
   joint?: Partial<JointDeviationOptions>;
+  /** Persistent regime-change component; defaults in regime-offset.ts. */
+  regime?: Partial<RegimeOffsetOptions>;
+  /** Episode-onset component; defaults in onset-novelty.ts. */
+  onset?: Partial<OnsetNoveltyOptions>;
+  /** How the components share the 0–100 range; defaults in score-bands.ts. */
+  bands?: Partial<ScoreBandsOptions>;
 }
 
 export interface SensorDetector {
@@ -79,7 +88,7 @@ export interface SensorDetector {
 class ChannelState {
   stamp = 0;
   value = 0;
-  /** Strongest own-component surprise of the latest reading, and that component. */
+  /** Strongest own-component score (0–100) of the latest reading, and that component. */
   best = 0;
   bestOf: ComponentOutput;
   constructor(
@@ -88,6 +97,8 @@ class ChannelState {
     readonly ewma: EwmaResidual,
     readonly flat: Flatline,
     readonly shift: LevelShift,
+    readonly regime: RegimeOffset,
+    readonly onset: OnsetNovelty,
   ) {
     this.bestOf = ewma;
   }
@@ -106,6 +117,8 @@ class StationState {
    * scores the pair for the latest reading, or null when the pair is not scored.
    */
   pairPick: (Relation | null)[] = [];
+  /** Score of each pair for the latest reading (0 when not scored). */
+  pairScore: number[] = [];
   /** Feature name per pair, `a~b` in channel order. */
   readonly pairFeature: string[] = [];
   readonly joint: JointDeviation;
@@ -135,16 +148,30 @@ export function createSensorDetector(opts: SensorDetectorOptions = {}): SensorDe
   const shiftO = resolveLevelShiftOptions(opts.levelShift);
   const relO = resolveRelationOptions(opts.relation);
   const jointO = resolveJointDeviationOptions(opts.joint);
-  const z50 = scale.toSurprise(50);
+  const regimeO = resolveRegimeOffsetOptions(opts.regime);
+  const onsetO = resolveOnsetNoveltyOptions(opts.onset);
+  const bands = createScoreBands(opts.bands);
+  /** Score of a point/relation/joint surprise, inside the "state" band. */
+  const stateScore = (z: number): number => bands.state(scale.toScore(z));
+  const regimeScore = (z: number): number => bands.state(bands.regimeScore(z));
   let stations = new Map<string, StationState>();
 
   function addChannel(st: StationState, name: string): ChannelState {
-    const ch = new ChannelState(name, st.list.length, new EwmaResidual(ewmaO), new Flatline(flatO), new LevelShift(shiftO));
+    const ch = new ChannelState(
+      name,
+      st.list.length,
+      new EwmaResidual(ewmaO),
+      new Flatline(flatO),
+      new LevelShift(shiftO),
+      new RegimeOffset(regimeO),
+      new OnsetNovelty(onsetO),
+    );
     for (const other of st.list) {
       st.relations.push(new Relation(relO, name, other.name), new Relation(relO, other.name, name));
       st.relTarget.push(ch.index, other.index);
       st.relRegressor.push(other.index, ch.index);
       st.pairPick.push(null);
+      st.pairScore.push(0);
       st.pairFeature.push(`${other.name}~${name}`);
     }
     st.channels.set(name, ch);
@@ -158,17 +185,17 @@ export function createSensorDetector(opts: SensorDetectorOptions = {}): SensorDe
 
   function channelDriver(ch: ChannelState): AnomalyDriver {
     const c = ch.bestOf;
-    return { feature: ch.name, score: scale.toScore(ch.best), value: ch.value, expected: c.expected, reason: c.reason };
+    return { feature: ch.name, score: ch.best, value: ch.value, expected: c.expected, reason: c.reason };
   }
 
   function relationDriver(st: StationState, q: number): AnomalyDriver {
     const r = st.pairPick[q]!;
     const value = st.list[st.relTarget[2 * q + (r === st.relations[2 * q] ? 0 : 1)]!]!.value;
-    return { feature: st.pairFeature[q]!, score: scale.toScore(r.surprise), value, expected: r.expected, reason: r.reason };
+    return { feature: st.pairFeature[q]!, score: stateScore(r.surprise), value, expected: r.expected, reason: r.reason };
   }
 
   function jointDriver(joint: JointDeviation): AnomalyDriver {
-    return { feature: joint.feature, score: scale.toScore(joint.surprise), value: null, expected: null, reason: joint.reason };
+    return { feature: joint.feature, score: stateScore(joint.surprise), value: null, expected: null, reason: joint.reason };
   }
 
   function score(station: string, ts: number, channels: Readonly<Record<string, number>>): SensorScore {
@@ -190,7 +217,21 @@ export function createSensorDetector(opts: SensorDetectorOptions = {}): SensorDe
       if (f.surprise > best.surprise) best = f;
       const sh = ch.shift.update(v, ts);
       if (sh.surprise > best.surprise) best = sh;
-      ch.best = best.surprise;
+      let bestScore = stateScore(best.surprise);
+      const rg = ch.regime.update(v);
+      const rgScore = regimeScore(rg.surprise);
+      if (rgScore > bestScore) {
+        bestScore = rgScore;
+        best = rg;
+      }
+      // The onset only re-ranks: it lifts a reading that already alarms into the onset band when
+      // it starts something new, and the explanation stays that of the component that alarms.
+      const on = ch.onset.update(v, best === rg ? Math.max(ch.ewma.surprise, f.surprise, sh.surprise) : best.surprise);
+      if (on.ratio > 0) {
+        const onScore = bands.onset(on.ratio);
+        if (onScore > bestScore) bestScore = onScore;
+      }
+      ch.best = bestScore;
       ch.bestOf = best;
       st.u[ch.index] = sh.u;
       st.uLive[ch.index] = sh.warm ? 1 : 0;
@@ -221,25 +262,27 @@ export function createSensorDetector(opts: SensorDetectorOptions = {}): SensorDe
     const jointOn = joint.k >= 2;
 
     // The strongest candidate, and how many candidates reach score 50.
-    let max = jointOn ? joint.surprise : 0;
-    let strong = jointOn && joint.surprise >= z50 ? 1 : 0;
+    const jointScore = jointOn ? stateScore(joint.surprise) : 0;
+    let max = jointScore;
+    let strong = jointScore >= 50 ? 1 : 0;
     for (let i = 0; i < list.length; i++) {
       const ch = list[i]!;
       if (ch.stamp !== stamp) continue;
       if (ch.best > max) max = ch.best;
-      if (ch.best >= z50) strong++;
+      if (ch.best >= 50) strong++;
     }
+    const pairScore = st.pairScore;
     for (let q = 0; q < pairs.length; q++) {
       const r = pairs[q];
-      if (r === null || r === undefined) continue;
-      if (r.surprise > max) max = r.surprise;
-      if (r.surprise >= z50) strong++;
+      pairScore[q] = r === null || r === undefined ? 0 : stateScore(r.surprise);
+      if (pairScore[q]! > max) max = pairScore[q]!;
+      if (pairScore[q]! >= 50) strong++;
     }
     const drivers: AnomalyDriver[] = [];
     for (let i = 0; i < list.length; i++) {
       const ch = list[i]!;
       if (ch.stamp !== stamp) continue;
-      if (strong > 0 ? ch.best >= z50 : ch.best === max) {
+      if (strong > 0 ? ch.best >= 50 : ch.best === max) {
         drivers.push(channelDriver(ch));
         if (strong === 0) break;
       }
@@ -247,11 +290,11 @@ export function createSensorDetector(opts: SensorDetectorOptions = {}): SensorDe
     for (let q = 0; q < pairs.length && (strong > 0 || drivers.length === 0); q++) {
       const r = pairs[q];
       if (r === null || r === undefined) continue;
-      if (strong > 0 ? r.surprise >= z50 : r.surprise === max) drivers.push(relationDriver(st, q));
+      if (strong > 0 ? pairScore[q]! >= 50 : pairScore[q] === max) drivers.push(relationDriver(st, q));
     }
-    if (jointOn && (strong > 0 ? joint.surprise >= z50 : drivers.length === 0 && joint.surprise === max)) drivers.push(jointDriver(joint));
+    if (jointOn && (strong > 0 ? jointScore >= 50 : drivers.length === 0 && jointScore === max)) drivers.push(jointDriver(joint));
     if (drivers.length > 1) drivers.sort(byScoreDesc);
-    return { score: scale.toScore(max), detector: SENSOR_DETECTOR_NAME, drivers };
+    return { score: max, detector: SENSOR_DETECTOR_NAME, drivers };
   }
 
   function snapshot(): SensorDetectorSnapshot {
@@ -264,6 +307,8 @@ export function createSensorDetector(opts: SensorDetectorOptions = {}): SensorDe
           ewma: ch.ewma.snapshot(),
           flatline: ch.flat.snapshot(),
           levelShift: ch.shift.snapshot(),
+          regime: ch.regime.snapshot(),
+          onset: ch.onset.snapshot(),
         })),
         relations: st.relations.map((r) => r.snapshot()),
         joint: st.joint.snapshot(),
@@ -273,13 +318,17 @@ export function createSensorDetector(opts: SensorDetectorOptions = {}): SensorDe
       format: SENSOR_SNAPSHOT_FORMAT,
       version: SENSOR_SNAPSHOT_VERSION,
       detector: SENSOR_DETECTOR_NAME,
-      layout: { periodMs: shiftO.periodMs, bins: shiftO.bins },
+      layout: { periodMs: shiftO.periodMs, bins: shiftO.bins, onset: { strides: [...onsetO.strides], width: onsetO.width, memory: onsetO.memory } },
       stations: out,
     };
   }
 
   function restore(raw: unknown): void {
-    const snap = parseSensorSnapshot(raw, { periodMs: shiftO.periodMs, bins: shiftO.bins });
+    const snap = parseSensorSnapshot(raw, {
+      periodMs: shiftO.periodMs,
+      bins: shiftO.bins,
+      onset: { strides: [...onsetO.strides], width: onsetO.width, memory: onsetO.memory },
+    });
     const next = new Map<string, StationState>();
     for (const s of snap.stations) {
       const st = new StationState(jointO);
@@ -288,6 +337,8 @@ export function createSensorDetector(opts: SensorDetectorOptions = {}): SensorDe
         ch.ewma.restore(c.ewma);
         ch.flat.restore(c.flatline);
         ch.shift.restore(c.levelShift);
+        ch.regime.restore(c.regime);
+        ch.onset.restore(c.onset);
       }
       s.relations.forEach((r, i) => st.relations[i]!.restore(r));
       st.joint.restore(s.joint);

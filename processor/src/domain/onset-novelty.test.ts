@@ -1,0 +1,54 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createOnsetNovelty } from './onset-novelty.ts';
+
+function noise(seed: number): () => number {
+  let s = seed;
+  return () => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return s / 2147483648 - 0.5;
+  };
+}
+
+test('a new, larger excursion is an onset; repeats of it soon after are suppressed', () => {
+  const o = createOnsetNovelty();
+  const rnd = noise(1);
+  // Ordinary behaviour: point surprises up to ~3.
+  for (let i = 0; i < 2000; i++) o.update(Math.sin(i / 20) + 0.1 * rnd(), 3 * Math.abs(rnd()) * 2);
+  assert.equal(o.update(0, 20).ratio > 1, true, 'a surprise far above the recent record is an onset');
+  let again = 0;
+  for (let i = 0; i < 100; i++) if (o.update(0, 20).ratio > 0) again++;
+  assert.equal(again, 0, 'the same level right after is not announced again');
+  assert.ok(o.update(0, 1000).ratio > 1, 'a clearly stronger one breaks through');
+});
+
+test('small surprises never make an onset, even when they set a record', () => {
+  const o = createOnsetNovelty();
+  let onsets = 0;
+  for (let i = 0; i < 3000; i++) if (o.update(1, i < 2000 ? 1 : 3).ratio > 0) onsets++;
+  assert.equal(onsets, 0);
+});
+
+test('a never-seen shape at the block scale sets a shape record', () => {
+  const o = createOnsetNovelty({ strides: [1], warmup: 100 });
+  for (let i = 0; i < 1500; i++) o.update(Math.sin((2 * Math.PI * i) / 50), 0);
+  let best = 0;
+  for (let i = 0; i < 20; i++) {
+    o.update(5, 0);
+    if (o.rawRatio > best) best = o.rawRatio;
+  }
+  assert.ok(best > 1, `a plateau far outside the cycle is a shape record, got ${best}`);
+});
+
+test('snapshot and restore continue identically', () => {
+  const a = createOnsetNovelty();
+  const rnd = noise(7);
+  for (let i = 0; i < 1200; i++) a.update(rnd(), 5 * Math.abs(rnd()));
+  const b = createOnsetNovelty();
+  b.restore(JSON.parse(JSON.stringify(a.snapshot())));
+  for (let i = 0; i < 300; i++) {
+    const v = rnd();
+    const z = 8 * Math.abs(rnd());
+    assert.equal(b.update(v, z).rawRatio, a.update(v, z).rawRatio);
+  }
+});

@@ -1,0 +1,279 @@
+// Onset component: "this channel is doing something it has not done in a long while", reported
+// once at the start of an episode rather than on every reading of it.
+//
+// Two statistics per reading are tracked against the channel's own history:
+//   - the channel's point surprise (strongest of its residual, flatline and seasonal components);
+//   - shape novelty at a few time scales: the last `width` block means (blocks of `strides[k]`
+//     readings, standardised by a running centre and spread) against their nearest neighbour
+//     among the last `memory` such windows. A pattern seen before has a near neighbour; a new one
+//     (a plateau where a peak should be, a burst, a changed rhythm) does not.
+// Each statistic is compared with its own decayed running maximum (a record test, half-life
+// `halfLife` readings): ratio = value / previous max. A ratio above 1 is a new record — the most
+// extreme behaviour of the recent history. Records are scale-free, so they are comparable across
+// very different series, and a series that is always wild (heavy tails) sets high records and
+// stops alarming, while a quiet one alarms on its first real excursion.
+// After an onset, further onsets are suppressed for `suppress` readings unless clearly stronger
+// (ratio ≥ `resurge` × the last one): an episode is announced once, early.
+
+import { checkOption, type ComponentOutput } from './component.ts';
+
+export interface OnsetNoveltyOptions {
+  /** Block lengths, in readings, of the shape scales; default [4, 16]. */
+  strides: readonly number[];
+  /** Blocks per shape window; default 8. */
+  width: number;
+  /** Past windows searched for a nearest neighbour, per scale; default 1000. */
+  memory: number;
+  /** Half-life of the record maxima, in readings; default 3000. */
+  halfLife: number;
+  /** Readings (samples per scale) before a record counts; default 300. */
+  warmup: number;
+  /** Readings after an onset during which weaker onsets are suppressed; default 300. */
+  suppress: number;
+  /** Factor by which an onset must beat the last one to break through suppression; default 1.5. */
+  resurge: number;
+  /** Smallest point surprise (equivalent |z|) that can be an onset; default 5.56 (score 70: an onset never creates an alarm, it only marks where one starts). */
+  minSurprise: number;
+}
+
+export const DEFAULT_ONSET_NOVELTY: Readonly<OnsetNoveltyOptions> = Object.freeze({
+  strides: Object.freeze([4, 16]),
+  width: 8,
+  memory: 1000,
+  halfLife: 3000,
+  warmup: 300,
+  suppress: 300,
+  resurge: 1.5,
+  minSurprise: 5.56,
+});
+
+export function resolveOnsetNoveltyOptions(opts: Partial<OnsetNoveltyOptions> = {}): OnsetNoveltyOptions {
+  const o = { ...DEFAULT_ONSET_NOVELTY, ...opts };
+  const c = 'onsetNovelty';
+  if (!Array.isArray(o.strides)) checkOption(c, 'strides (an array)', NaN, 1, 1e6);
+  for (const s of o.strides) if (!Number.isInteger(s)) checkOption(c, 'strides (integers)', NaN, 1, 1e6);
+  o.strides.forEach((s) => checkOption(c, 'strides[]', s, 1, 1e6));
+  checkOption(c, 'width', o.width, 2, 1e4);
+  checkOption(c, 'memory', o.memory, 8, 1e6);
+  checkOption(c, 'halfLife', o.halfLife, 1, 1e12);
+  checkOption(c, 'warmup', o.warmup, 1, 1e9);
+  checkOption(c, 'suppress', o.suppress, 0, 1e12);
+  checkOption(c, 'resurge', o.resurge, 1, 1e6);
+  checkOption(c, 'minSurprise', o.minSurprise, 0, 1e6);
+  return o;
+}
+
+/** A decayed running maximum and the ratio of each new value to it. */
+class Record {
+  peak = 0;
+  n = 0;
+  constructor(private readonly keep: number) {}
+  /** Ratio of x to the previous (decayed) maximum, then learns x; 0 until `warmup` values were seen. */
+  update(x: number, warmup: number): number {
+    this.n++;
+    const r = this.peak > 0 ? x / this.peak : 0;
+    const p = this.peak * this.keep;
+    this.peak = x > p ? x : p;
+    return this.n > warmup ? r : 0;
+  }
+}
+
+/** Nearest-neighbour distance of the latest window of block means at one time scale. */
+class ShapeScale {
+  acc = 0;
+  cnt = 0;
+  k = 0;
+  centre = 0;
+  spread = 0;
+  /** Last `width` block means, oldest first (ring). */
+  readonly recent: Float64Array;
+  filled = 0;
+  readonly store: Float64Array;
+  head = 0;
+  stored = 0;
+  readonly f: Float64Array;
+  readonly record: Record;
+  constructor(
+    readonly stride: number,
+    readonly width: number,
+    readonly memory: number,
+    keep: number,
+  ) {
+    this.recent = new Float64Array(width);
+    this.store = new Float64Array(memory * width);
+    this.f = new Float64Array(width);
+    this.record = new Record(keep);
+  }
+
+  /** Distance (RMS, in spreads) of the newest window to its nearest past window; −1 when none yet. */
+  update(x: number): number {
+    this.acc += x;
+    if (++this.cnt < this.stride) return -1;
+    const v = this.acc / this.cnt;
+    this.acc = 0;
+    this.cnt = 0;
+    const k = ++this.k;
+    const b = Math.max(0.002, 1 / k);
+    if (k === 1) this.centre = v;
+    const dev = v - this.centre;
+    this.centre += b * dev;
+    this.spread += b * ((dev < 0 ? -dev : dev) - this.spread);
+    const w = this.width;
+    this.recent.copyWithin(0, 1);
+    this.recent[w - 1] = v;
+    if (this.filled < w) this.filled++;
+    if (this.filled < w) return -1;
+    const sc = Math.max(1.25 * this.spread, 1e-12, 1e-9 * Math.abs(this.centre));
+    const f = this.f;
+    for (let j = 0; j < w; j++) f[j] = (this.recent[j]! - this.centre) / sc;
+    // Windows overlapping the newest one are trivial matches: skip the w − 1 most recent.
+    const M = this.memory;
+    const avail = this.stored - (w - 1);
+    let best = Infinity;
+    let idx = this.head - w;
+    if (idx < 0) idx += M;
+    const store = this.store;
+    for (let c = 0; c < avail; c++) {
+      const o = idx * w;
+      let d = 0;
+      for (let j = 0; j < w && d < best; j++) {
+        const e = f[j]! - store[o + j]!;
+        d += e * e;
+      }
+      if (d < best) best = d;
+      if (--idx < 0) idx = M - 1;
+    }
+    store.set(f, this.head * w);
+    this.head = this.head + 1 === M ? 0 : this.head + 1;
+    if (this.stored < M) this.stored++;
+    return avail < 20 ? -1 : Math.sqrt(best / w);
+  }
+}
+
+/** Persisted state of one channel (JSON-safe). */
+export interface OnsetNoveltyState {
+  n: number;
+  sinceOnset: number;
+  lastRatio: number;
+  pointPeak: number;
+  pointN: number;
+  scales: {
+    acc: number;
+    cnt: number;
+    k: number;
+    centre: number;
+    spread: number;
+    recent: number[];
+    filled: number;
+    store: number[];
+    head: number;
+    stored: number;
+    peak: number;
+    recordN: number;
+  }[];
+}
+
+export class OnsetNovelty implements ComponentOutput {
+  /** Record ratio of the latest reading when it is an onset (> 1), else 0. */
+  ratio = 0;
+  /** Record ratio before gating and suppression (diagnostics). */
+  rawRatio = 0;
+  readonly expected: number | null = null;
+  private n = 0;
+  private sinceOnset = 1e12;
+  private lastRatio = 0;
+  private readonly point: Record;
+  private readonly scales: ShapeScale[];
+
+  constructor(private readonly o: OnsetNoveltyOptions) {
+    this.point = new Record(Math.pow(0.5, 1 / o.halfLife));
+    this.scales = o.strides.map((s) => new ShapeScale(s, o.width, o.memory, Math.pow(0.5, s / o.halfLife)));
+  }
+
+  /** The ratio expressed as a surprise, for the common component interface. */
+  get surprise(): number {
+    return this.ratio;
+  }
+
+  /** Scores the latest reading given the channel's point surprise for it (equivalent |z|). */
+  update(value: number, pointSurprise: number): this {
+    const o = this.o;
+    this.n++;
+    let r = this.point.update(pointSurprise, o.warmup);
+    for (const s of this.scales) {
+      const d = s.update(value);
+      if (d < 0) continue;
+      const rr = s.record.update(d, o.warmup / s.stride);
+      if (rr > r) r = rr;
+    }
+    this.rawRatio = r;
+    this.sinceOnset++;
+    let out = r > 1 && pointSurprise >= o.minSurprise ? r : 0;
+    if (out > 0 && this.sinceOnset <= o.suppress && out < o.resurge * this.lastRatio) out = 0;
+    if (out > 0) {
+      this.sinceOnset = 0;
+      this.lastRatio = out;
+    }
+    this.ratio = out;
+    return this;
+  }
+
+  get reason(): string {
+    return this.ratio > 0 ? `new behaviour: ${this.ratio.toFixed(2)}× the most extreme of its recent history` : 'nothing new';
+  }
+
+  snapshot(): OnsetNoveltyState {
+    return {
+      n: this.n,
+      sinceOnset: Math.min(this.sinceOnset, 1e12),
+      lastRatio: this.lastRatio,
+      pointPeak: this.point.peak,
+      pointN: this.point.n,
+      scales: this.scales.map((s) => ({
+        acc: s.acc,
+        cnt: s.cnt,
+        k: s.k,
+        centre: s.centre,
+        spread: s.spread,
+        recent: Array.from(s.recent),
+        filled: s.filled,
+        store: Array.from(s.store.subarray(0, s.stored * s.width)),
+        head: s.head,
+        stored: s.stored,
+        peak: s.record.peak,
+        recordN: s.record.n,
+      })),
+    };
+  }
+
+  /** Restores a snapshot; the caller checks that it was taken with the same strides, width and memory. */
+  restore(st: OnsetNoveltyState): void {
+    this.n = st.n;
+    this.sinceOnset = st.sinceOnset;
+    this.lastRatio = st.lastRatio;
+    this.point.peak = st.pointPeak;
+    this.point.n = st.pointN;
+    st.scales.forEach((x, i) => {
+      const s = this.scales[i]!;
+      s.acc = x.acc;
+      s.cnt = x.cnt;
+      s.k = x.k;
+      s.centre = x.centre;
+      s.spread = x.spread;
+      s.recent.set(x.recent);
+      s.filled = x.filled;
+      s.store.fill(0);
+      s.store.set(x.store);
+      s.head = x.head;
+      s.stored = x.stored;
+      s.record.peak = x.peak;
+      s.record.n = x.recordN;
+    });
+    this.ratio = 0;
+    this.rawRatio = 0;
+  }
+}
+
+export function createOnsetNovelty(opts: Partial<OnsetNoveltyOptions> = {}): OnsetNovelty {
+  return new OnsetNovelty(resolveOnsetNoveltyOptions(opts));
+}
