@@ -77,7 +77,19 @@ export const ProcessorConfig = z.strictObject({
   maxFutureMs: positiveInt.default(86_400_000),
 });
 
+export const SensorChainConfig = z.strictObject({
+  /** Score sensor readings with the model chain (scaler → k-means → per-cluster forest). @default true */
+  enabled: z.boolean().default(true),
+  /** Folder with card.json and the ONNX files, relative to the project. @default 'models/sensor-chain/1' */
+  modelDir: z.string().min(1).default('models/sensor-chain/1'),
+  /** onnxruntime threads per run. @default 1 */
+  intraOpThreads: z.number().int().min(1).max(16).default(1),
+  /** The chain may raise a reading's score only from this calibrated score up. @default 85 */
+  fuseFrom: z.number().min(0).max(100).default(85),
+});
+
 export const ScoringConfig = z.strictObject({
+  sensorChain: SensorChainConfig.prefault({}),
   /** Lower bound of each severity band on the 0–100 score; below `minor` is not an anomaly. */
   severityBands: z
     .strictObject({

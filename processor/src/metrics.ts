@@ -16,6 +16,13 @@ export class ProcessorMetrics {
     registers: [this.registry],
   });
   readonly batchSize = new Histogram({ name: 'vigia_batch_events', help: 'Events per micro-batch', buckets: [1, 10, 50, 100, 250, 500, 1000, 2500, 5000], registers: [this.registry] });
+  readonly modelSeconds = new Histogram({
+    name: 'vigia_model_seconds',
+    help: 'Model inference time per micro-batch',
+    labelNames: ['model'],
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
+    registers: [this.registry],
+  });
   readonly lastSnapshot = new Gauge({ name: 'vigia_last_snapshot_time_seconds', help: 'Wall-clock time of the last saved state snapshot', registers: [this.registry] });
   readonly lastEventTime = new Gauge({ name: 'vigia_last_event_time_seconds', help: 'Event time of the newest processed event', labelNames: ['domain'], registers: [this.registry] });
 

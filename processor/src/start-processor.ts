@@ -1,4 +1,4 @@
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lastValueFrom, defaultIfEmpty } from 'rxjs';
 import type { VigiaConfig } from '../../config/index.ts';
@@ -22,11 +22,13 @@ import { SensorBatchProcessor } from './domain/sensor-batch.ts';
 import { TumblingWindows } from './domain/tumbling-windows.ts';
 import { createSensorDetector } from './domain/sensor-detector.ts';
 import { ProcessorMetrics } from './metrics.ts';
+import { loadSensorChain } from './adapters/onnx/sensor-chain-scorer.ts';
 import { createBatchCommitter, saveSnapshot } from './pipeline/commit-batch.ts';
 import { sensorPipeline } from './pipeline/sensor-pipeline.ts';
 import { startLiveStatsTicker } from './pipeline/live-stats-ticker.ts';
 
-const UI_DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'ui', 'dist');
+const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const UI_DIST = join(PROJECT_ROOT, 'ui', 'dist');
 
 export interface StartProcessorOptions {
   natsUrl: string;
@@ -87,6 +89,9 @@ export async function startProcessor(config: VigiaConfig, opts: StartProcessorOp
     ackWaitSeconds: pc.ackWaitSeconds,
     startAt,
   });
+  const chainCfg = config.scoring.sensorChain;
+  const chain = chainCfg.enabled ? await loadSensorChain(resolve(PROJECT_ROOT, chainCfg.modelDir), { intraOpNumThreads: chainCfg.intraOpThreads }) : undefined;
+  if (chain) log.info({ model: chain.modelId, dir: chainCfg.modelDir }, 'model chain loaded');
   const commitBatch = createBatchCommitter({
     core,
     store: createClickHouseBatchStore(store.client),
@@ -98,6 +103,7 @@ export async function startProcessor(config: VigiaConfig, opts: StartProcessorOp
     now: Date.now,
     isStopping: () => stopping,
     snapshots,
+    model: chain && { scoreBatch: (v) => chain.scoreBatch(v), fusion: { modelId: chain.modelId, bands: config.scoring.severityBands, fuseFrom: chainCfg.fuseFrom } },
   });
   const done = lastValueFrom(sensorPipeline(source.messages$, { batchMaxMs: pc.batchMaxMs, batchMaxEvents: pc.batchMaxEvents, commitConcurrency: pc.commitConcurrency, commitBatch }).pipe(defaultIfEmpty(null))).then(
     () => undefined,
@@ -120,6 +126,7 @@ export async function startProcessor(config: VigiaConfig, opts: StartProcessorOp
       stopTicker();
       await http.close();
       releaseLock();
+      await chain?.release();
       await store.close();
       await nc.drain().catch(() => nc.close());
     },

@@ -27,6 +27,11 @@ export interface ScoreRow {
   top_feature: string;
   drivers: string;
   scored_at: number;
+  /** Model chain verdict (cluster −1 and model '' when no model scored the item). */
+  cluster?: number;
+  model?: string;
+  model_score?: number;
+  model_raw?: number;
 }
 
 export interface AnomalyRow {

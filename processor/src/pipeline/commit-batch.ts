@@ -6,6 +6,7 @@ import type { AnomalyPublisher, BatchStore, DeadLetterPublisher, LiveFeed, Senso
 import type { LiveReading } from '../../../contracts/index.ts';
 import type { SnapshotKey, SnapshotStore } from '../ports/snapshot-store.ts';
 import type { ProcessorState } from '../domain/processor-state.ts';
+import { applyModelScores, type ModelFusion, type ModelScore } from '../domain/apply-model-scores.ts';
 import { retryUntilDone } from './retry-until-done.ts';
 
 export interface CommitDeps {
@@ -19,6 +20,8 @@ export interface CommitDeps {
   /** Wall clock for ingestion timestamps; injectable for tests. */
   now: () => number;
   isStopping: () => boolean;
+  /** The stateless model chain, scored per micro-batch after the online detectors. */
+  model?: { scoreBatch(vectors: readonly (readonly number[])[]): Promise<ModelScore[]>; fusion: ModelFusion };
   /** Periodic state snapshots; absent = none. */
   snapshots?: { store: SnapshotStore; key: SnapshotKey; intervalMs: number };
 }
@@ -39,7 +42,7 @@ function watchedReadings(rows: SensorBatchRows, live: LiveFeed): LiveReading[] {
       score: s.score,
       severity: (s.severity || null) as LiveReading['severity'],
       topFeature: s.top_feature,
-      cluster: null,
+      cluster: s.cluster !== undefined && s.cluster >= 0 ? s.cluster : null,
     });
   }
   return out;
@@ -90,6 +93,13 @@ export function createBatchCommitter(deps: CommitDeps) {
     const snap = deps.snapshots;
     const captured = snap && deps.now() - lastSnapshotAt >= snap.intervalMs ? core.captureState() : undefined;
     if (captured) lastSnapshotAt = deps.now();
+    if (deps.model && result.rows.features.length) {
+      // Stateless: awaiting it here cannot reorder what the detectors learn.
+      const t0 = performance.now();
+      const verdicts = await deps.model.scoreBatch(result.rows.features.map((f) => f.values));
+      metrics.modelSeconds.observe({ model: deps.model.fusion.modelId }, (performance.now() - t0) / 1000);
+      applyModelScores(result, new Map(result.rows.features.map((f, i) => [f.event_id, verdicts[i]!])), deps.model.fusion);
+    }
     await retryUntilDone(() => store.write(result.rows), retry('clickhouse', batch));
     if (result.deadLetters.length) await retryUntilDone(() => deadLetters.publish(result.deadLetters), retry('dlq', batch));
     if (result.anomalies.length) await retryUntilDone(() => alerts.publish(result.anomalies), retry('alerts', batch));
