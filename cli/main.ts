@@ -8,6 +8,7 @@ import { registerAlerts } from './commands/alerts.ts';
 import { registerBench } from './commands/bench.ts';
 import { registerFeatures } from './commands/features.ts';
 import { registerStatus } from './commands/status.ts';
+import { registerReplay } from './commands/replay.ts';
 import { UsageError } from './usage-error.ts';
 
 const program = new Command()
@@ -24,6 +25,7 @@ registerAlerts(program);
 registerBench(program);
 registerFeatures(program);
 registerStatus(program);
+registerReplay(program);
 
 try {
   await program.parseAsync(process.argv);

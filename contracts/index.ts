@@ -9,3 +9,4 @@ export * from './subjects.ts';
 export * from './partition.ts';
 export * from './live-reading.ts';
 export * from './model-card.ts';
+export * from './replay.ts';

@@ -8,7 +8,9 @@ import { writeStackLock } from '../../stack/stack-lock.ts';
 import type { Logger } from '../../stack/logger.ts';
 import { connectNats } from './adapters/nats/connect-nats.ts';
 import { ensureStreams } from './adapters/nats/ensure-streams.ts';
-import { createJetStreamSource } from './adapters/nats/jetstream-source.ts';
+import { createJetStreamSource, durableName } from './adapters/nats/jetstream-source.ts';
+import { startReplayService } from './replay/replay-service.ts';
+import { streams } from '../../contracts/index.ts';
 import { createClickHouseSnapshotStore } from './adapters/clickhouse/clickhouse-snapshot-store.ts';
 import type { SnapshotKey, SnapshotStore } from './ports/snapshot-store.ts';
 import { SnapshotUnreadableError } from './domain/processor-state.ts';
@@ -112,6 +114,19 @@ export async function startProcessor(config: VigiaConfig, opts: StartProcessorOp
       throw err;
     },
   );
+  const replays = startReplayService({
+    nc,
+    store: store.client,
+    config,
+    logger: log,
+    projectRoot: PROJECT_ROOT,
+    liveModel: chain,
+    // Live first: a replay waits while any live consumer has more than a few batches queued.
+    liveIsBehind: async () => {
+      const infos = await Promise.all(partitions.map((p) => jsm.consumers.info(streams.events('sensor'), durableName('proc', 'sensor', p)).catch(() => undefined)));
+      return infos.some((i) => (i?.num_pending ?? 0) > pc.batchMaxEvents * 5);
+    },
+  });
   log.info({ http: http.url }, 'processor running');
 
   return {
@@ -119,6 +134,7 @@ export async function startProcessor(config: VigiaConfig, opts: StartProcessorOp
     done,
     async stop() {
       stopping = true;
+      replays.unsubscribe();
       await source.close();
       const finished = await Promise.race([done.then(() => true, () => false), new Promise<boolean>((r) => setTimeout(() => r(false), 10_000))]);
       // A clean stop leaves a snapshot at the exact end, so the next start learns nothing twice.
