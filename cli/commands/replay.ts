@@ -45,8 +45,8 @@ export function registerReplay(program: Command): void {
       const now = Date.now();
       const parsed = ReplayRequest.safeParse({
         domain: opts.domain,
-        from: parseStartTime(opts.from, now, 1),
-        to: parseStartTime(opts.to, now, 1),
+        from: parseStartTime(opts.from, now, 1, '--from'),
+        to: parseStartTime(opts.to, now, 1, '--to'),
         speed: opts.speed === 'max' ? null : numberFlag('speed', opts.speed),
         runId: opts.run ?? `replay-${new Date(now).toISOString().replace(/[:.]/g, '').slice(0, 15)}`,
         model: opts.model ?? null,

@@ -12,6 +12,8 @@ import { createJetStreamSource, durableName } from './adapters/nats/jetstream-so
 import { startReplayService } from './replay/replay-service.ts';
 import { streams } from '../../contracts/index.ts';
 import { createClickHouseSnapshotStore } from './adapters/clickhouse/clickhouse-snapshot-store.ts';
+import { parseStoreOutage, withStoreOutage } from './adapters/clickhouse/outage-injector.ts';
+import type { BatchStore } from './ports/sinks.ts';
 import type { SnapshotKey, SnapshotStore } from './ports/snapshot-store.ts';
 import { SnapshotUnreadableError } from './domain/processor-state.ts';
 import { createNatsAnomalyPublisher } from './adapters/nats/nats-anomaly-publisher.ts';
@@ -96,7 +98,7 @@ export async function startProcessor(config: VigiaConfig, opts: StartProcessorOp
   if (chain) log.info({ model: chain.modelId, dir: chainCfg.modelDir }, 'model chain loaded');
   const commitBatch = createBatchCommitter({
     core,
-    store: createClickHouseBatchStore(store.client),
+    store: maybeWithOutage(createClickHouseBatchStore(store.client), log),
     alerts: createNatsAnomalyPublisher(nc),
     deadLetters: createNatsDeadLetterPublisher(nc),
     live,
@@ -172,6 +174,13 @@ async function restoreOrRebuild(core: SensorBatchProcessor, store: SnapshotStore
     log.error({ err: (err as Error).message }, 'snapshot unreadable: rebuilding the state from the log');
     return fromScratch;
   }
+}
+
+function maybeWithOutage(store: BatchStore, log: Logger): BatchStore {
+  const outage = parseStoreOutage(process.env.VIGIA_FAULT_STORE_OUTAGE);
+  if (!outage) return store;
+  log.warn(outage, 'fault injection: the store will be unavailable for a while');
+  return withStoreOutage(store, outage);
 }
 
 async function recordRun(client: import('@clickhouse/client').ClickHouseClient, runId: string, config: VigiaConfig): Promise<void> {

@@ -1,0 +1,73 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startNatsServer } from '../../stack/nats-server.ts';
+import { startTestNats } from '../harness/nats.ts';
+import { startProcessorProcess, waitFor } from '../harness/processor-process.ts';
+import { tempDir } from '../harness/temp-dir.ts';
+
+const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'vigia.js');
+
+let dir: ReturnType<typeof tempDir>;
+before(() => {
+  dir = tempDir('faults');
+});
+after(() => dir?.remove());
+
+const produceArgs = (count: number, rate: string, natsUrl: string, seed: number) => [
+  BIN, 'produce', 'sensor', '--count', String(count), '--rate', rate, '--stations', '8', '--seed', String(seed), '--start', '2026-06-01T00:00:00Z', '--nats-url', natsUrl,
+];
+
+test('ClickHouse unavailable for 30 s: the processor holds acks within bounded memory, then catches up; events in = rows out', async () => {
+  const path = join(dir.path, 'store-outage');
+  mkdirSync(path);
+  const nats = await startTestNats(path);
+  const proc = await startProcessorProcess({ natsUrl: nats.url, dataDir: path, env: { VIGIA_FAULT_STORE_OUTAGE: '1500:30000' } });
+  try {
+    const count = 20_000;
+    const produced = spawnSync(process.execPath, produceArgs(count, '1000', nats.url, 31), { encoding: 'utf8' });
+    assert.equal(produced.status, 0, produced.stderr);
+    // All 20 s of input arrived while the store was down for most of it: nothing is lost.
+    const metrics = await (await fetch(`${proc.httpUrl}/metrics`)).text();
+    const retries = Number(/vigia_sink_retries_total\{sink="clickhouse"\} (\d+)/.exec(metrics)?.[1] ?? 0);
+    assert.ok(retries > 0, 'the outage should have caused retried writes');
+    const rss = Number(/vigia_process_process_resident_memory_bytes (\d+)/.exec(metrics)?.[1]) / 1024 ** 2;
+    assert.ok(rss < 1500, `memory stays bounded during the outage (RSS ${rss.toFixed(0)} MiB)`);
+    await waitFor(() => proc.sql<{ n: string }>('SELECT count() AS n FROM sensor_events FINAL'), (r) => Number(r[0]?.n) >= count, 90_000, 'catch-up after the outage');
+    const [r] = await proc.sql<{ n: string; u: string; s: string }>('SELECT count() AS n, uniqExact(event_id) AS u, (SELECT count() FROM scores FINAL) AS s FROM sensor_events FINAL');
+    assert.deepEqual([Number(r!.n), Number(r!.u), Number(r!.s)], [count, count, count]);
+  } finally {
+    await proc.stop();
+    await nats.stop();
+  }
+});
+
+test('nats-server restarted mid-stream: producer and processor reconnect; every event stored exactly once', async () => {
+  const path = join(dir.path, 'nats-restart');
+  mkdirSync(path);
+  let nats = await startTestNats(path);
+  const port = nats.port;
+  writeFileSync(join(path, 'vigia.json'), JSON.stringify({ processor: { ackWaitSeconds: 5 } }));
+  const proc = await startProcessorProcess({ natsUrl: nats.url, dataDir: path, env: { VIGIA_CONFIG: join(path, 'vigia.json') } });
+  try {
+    const count = 15_000;
+    const producer = spawn(process.execPath, produceArgs(count, '1500', nats.url, 32), { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    producer.stderr!.on('data', (d) => (stderr += d));
+    const producerExit = new Promise<number | null>((r) => producer.once('exit', r));
+    await waitFor(() => proc.sql<{ n: string }>('SELECT count() AS n FROM sensor_events'), (r) => Number(r[0]?.n) >= 3000, 30_000, 'events flowing');
+    await nats.stop();
+    await new Promise((r) => setTimeout(r, 2000));
+    nats = await startNatsServer({ port, dir: join(path, 'nats'), allowInstall: false });
+    assert.equal(await producerExit, 0, `producer failed: ${stderr.slice(-500)}`);
+    await waitFor(() => proc.sql<{ n: string }>('SELECT uniqExact(event_id) AS n FROM sensor_events'), (r) => Number(r[0]?.n) >= count, 90_000, 'all events after the restart');
+    const [r] = await proc.sql<{ n: string; s: string }>('SELECT count() AS n, (SELECT count() FROM scores FINAL) AS s FROM sensor_events FINAL');
+    assert.deepEqual([Number(r!.n), Number(r!.s)], [count, count]);
+  } finally {
+    await proc.stop();
+    await nats.stop();
+  }
+});
