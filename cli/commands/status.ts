@@ -9,7 +9,7 @@ import { DOMAINS, streams } from '../../contracts/index.ts';
 export function registerStatus(program: Command): void {
   program
     .command('status')
-    .description('Per domain and partition: consumer lag, last processed sequence and event time, dead letters, runs')
+    .description('Per domain and partition: consumer lag, last processed sequence and event time, snapshot age, dead letters, runs')
     .option('--nats-url <url>', 'NATS server (default: NATS_URL, else the local port from config)')
     .option('--data-dir <dir>', 'data folder of the embedded store')
     .option('--json', 'print one JSON document')
@@ -48,7 +48,15 @@ export function registerStatus(program: Command): void {
          FROM sensor_events WHERE run_id = 'live' GROUP BY partition ORDER BY partition`,
       ).then((r) => r.rows.map((x) => ({ domain: 'sensor', ...x })));
       const runs = (await queryStore(config, 'SELECT run_id, domain, kind, started_at, updated_at FROM runs FINAL ORDER BY updated_at DESC LIMIT 10')).rows;
-      const status = { consumers, processed, deadLetters, runs, snapshots: 'not implemented yet (state is rebuilt from the log on start)' };
+      const snapshots = (
+        await queryStore(
+          config,
+          `SELECT run_id, domain, partitions, seqs, formatReadableSize(bytes) AS size, taken_at,
+                  dateDiff('second', taken_at, now64(3)) AS age_seconds
+           FROM processor_snapshots FINAL ORDER BY taken_at DESC LIMIT 10`,
+        )
+      ).rows;
+      const status = { consumers, processed, deadLetters, runs, snapshots };
       if (opts.json) return void process.stdout.write(JSON.stringify(status, null, 2) + '\n');
       const section = (title: string, rows: Record<string, unknown>[]) =>
         process.stdout.write(`\n${title}\n${rows.length ? formatTable(Object.keys(rows[0]!), rows) : '(none)'}\n`);
@@ -56,6 +64,6 @@ export function registerStatus(program: Command): void {
       section('Processed (ClickHouse, live run)', processed);
       section('Dead letters', deadLetters);
       section('Runs', runs);
-      process.stdout.write(`\nSnapshots: ${status.snapshots}\n`);
+      section('Snapshots (state restored on start; age in seconds)', snapshots);
     });
 }
