@@ -23,6 +23,7 @@ import { createSocketIoLiveFeed } from './adapters/socketio/socketio-live-feed.t
 import { createHttpApp } from './adapters/http/http-app.ts';
 import { startHttpServer } from './adapters/http/start-http-server.ts';
 import { SensorBatchProcessor } from './domain/sensor-batch.ts';
+import { withPoisonStation } from './domain/poison-injector.ts';
 import { TumblingWindows } from './domain/tumbling-windows.ts';
 import { createSensorDetector } from './domain/sensor-detector.ts';
 import { ProcessorMetrics } from './metrics.ts';
@@ -79,7 +80,7 @@ export async function startProcessor(config: VigiaConfig, opts: StartProcessorOp
   let stopping = false;
   const core = new SensorBatchProcessor({
     runId: pc.runId,
-    scorer: createSensorDetector(),
+    scorer: process.env.VIGIA_FAULT_POISON_STATION ? withPoisonStation(createSensorDetector(), process.env.VIGIA_FAULT_POISON_STATION) : createSensorDetector(),
     windows: new TumblingWindows(pc.windowMs, pc.allowedLatenessMs),
     bands: config.scoring.severityBands,
     maxFutureMs: pc.maxFutureMs,

@@ -5,6 +5,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startNatsServer } from '../../stack/nats-server.ts';
+import { connectNats } from '../../processor/src/adapters/nats/connect-nats.ts';
+import { partitionOf, subjects } from '../../contracts/index.ts';
 import { startTestNats } from '../harness/nats.ts';
 import { startProcessorProcess, waitFor } from '../harness/processor-process.ts';
 import { tempDir } from '../harness/temp-dir.ts';
@@ -67,6 +69,37 @@ test('nats-server restarted mid-stream: producer and processor reconnect; every 
     const [r] = await proc.sql<{ n: string; s: string }>('SELECT count() AS n, (SELECT count() FROM scores FINAL) AS s FROM sensor_events FINAL');
     assert.deepEqual([Number(r!.n), Number(r!.s)], [count, count]);
   } finally {
+    await proc.stop();
+    await nats.stop();
+  }
+});
+
+test('a poison message that makes the detector throw is dead-lettered with the error; the rest continue', async () => {
+  const path = join(dir.path, 'poison');
+  mkdirSync(path);
+  const nats = await startTestNats(path);
+  const proc = await startProcessorProcess({ natsUrl: nats.url, dataDir: path, env: { VIGIA_FAULT_POISON_STATION: 'poison-1' } });
+  const nc = await connectNats({ url: nats.url, name: 'poison-test' });
+  try {
+    const poison = Array.from({ length: 5 }, (_, i) => ({ id: `poison-1@${i}`, station: 'poison-1', ts: Date.UTC(2026, 5, 1) + i * 60_000, channels: { pressure: 5 }, truth: null }));
+    for (const r of poison) nc.publish(subjects.event('sensor', partitionOf(r.station, 4), r.station), JSON.stringify(r));
+    await nc.flush();
+    const count = 4000;
+    const produced = spawnSync(process.execPath, produceArgs(count, 'max', nats.url, 33), { encoding: 'utf8' });
+    assert.equal(produced.status, 0, produced.stderr);
+    const [r] = await waitFor(
+      () => proc.sql<{ events: string; dead: string; reason: string }>(
+        "SELECT (SELECT count() FROM sensor_events FINAL) AS events, (SELECT count() FROM dead_letters FINAL) AS dead, (SELECT any(reason) FROM dead_letters WHERE kind = 'processing_error') AS reason",
+      ),
+      (x) => Number(x[0]?.events) + Number(x[0]?.dead) >= count + poison.length,
+      60_000,
+      'every message stored or dead-lettered',
+    );
+    assert.equal(Number(r!.events), count);
+    assert.equal(Number(r!.dead), poison.length);
+    assert.match(r!.reason, /injected detector failure/);
+  } finally {
+    await nc.drain();
     await proc.stop();
     await nats.stop();
   }
