@@ -22,10 +22,12 @@ command -v node >/dev/null || die "Node.js is not installed. Install Node 20.19 
 node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' \
   || die "Node $(node --version) is too old: Vigía needs Node 20.19 or newer."
 
-# npm packages, when missing or older than the lock file
+# npm packages, when missing or older than the lock file. `npm install` rather than `npm ci`:
+# chdb lists prebuilt libraries for other platforms as optional dependencies, and registries
+# that do not serve those make `npm ci` refuse the lock file; `npm install` skips them.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  say "installing npm packages (npm ci)…"
-  npm ci --no-audit --no-fund --loglevel=error
+  say "installing npm packages (npm install)…"
+  npm install --no-audit --no-fund --loglevel=error
 fi
 
 # nats-server (JetStream); NATS_URL means the user brings their own
