@@ -93,6 +93,7 @@ export async function startProcessor(config: VigiaConfig, opts: StartProcessorOp
     maxAckPending: pc.maxAckPending,
     ackWaitSeconds: pc.ackWaitSeconds,
     startAt,
+    onReposition: (partition, fromSeq, lost) => log.warn({ partition, fromSeq, lost }, 'deliveries lost in flight: consumer restarted in order'),
   });
   const chainCfg = config.scoring.sensorChain;
   const chain = chainCfg.enabled ? await loadSensorChain(resolve(PROJECT_ROOT, chainCfg.modelDir), { intraOpNumThreads: chainCfg.intraOpThreads }) : undefined;

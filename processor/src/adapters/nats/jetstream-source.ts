@@ -20,6 +20,8 @@ export interface JetStreamSourceOptions {
    * Repositioning recreates the durable consumer; rows re-written by it are idempotent.
    */
   startAt?: ReadonlyMap<number, number | 'all'>;
+  /** Called when lost deliveries made a partition's consumer restart at `fromSeq`. */
+  onReposition?: (partition: number, fromSeq: number | 'start', lostDeliveries: number) => void;
 }
 
 /** The durable consumer name of one domain × partition: stable, so a restart resumes. */
@@ -30,66 +32,99 @@ export function durableName(prefix: string, domain: Domain, partition: number): 
 /**
  * Durable pull consumers (one per partition, a single filter subject each, so nats-server 2.9
  * works) exposed as one Observable. Callback mode: the fastest consume path in nats.js.
+ *
+ * Each partition is passed on strictly in stream order, without gaps. Deliveries lost in
+ * flight (a connection drop while a pull was being answered) show as a jump in the consumer's
+ * delivery sequence; the partition's consumer is then recreated just after the last message
+ * passed on, instead of letting the lost ones come back later behind newer ones — the core
+ * treats anything at or below a sequence it has seen as an already-scored redelivery.
  */
 export async function createJetStreamSource(nc: NatsConnection, jsm: JetStreamManager, opts: JetStreamSourceOptions): Promise<MessageSource> {
   const js = jetstream(nc);
   const stream = streams.events(opts.domain);
   const prefix = opts.durablePrefix ?? 'proc';
-  const iterators: ConsumerMessages[] = [];
-  const perPartition = await Promise.all(
-    opts.partitions.map(async (partition) => {
-      const name = durableName(prefix, opts.domain, partition);
-      const config = {
-        durable_name: name,
-        ack_policy: AckPolicy.Explicit,
-        deliver_policy: DeliverPolicy.All,
-        filter_subject: subjects.eventsOfPartition(opts.domain, partition),
-        max_ack_pending: opts.maxAckPending,
-        ack_wait: nanos(opts.ackWaitSeconds * 1000),
-        max_deliver: -1,
-      };
-      const start = opts.startAt?.get(partition);
-      if (start !== undefined) {
-        await jsm.consumers.delete(stream, name).catch((err) => {
-          if (!(err instanceof JetStreamApiError)) throw err;
-        });
-        await jsm.consumers.add(
-          stream,
-          start === 'all' ? config : { ...config, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: start },
-        );
-      } else {
-        try {
-          await jsm.consumers.info(stream, name);
-          await jsm.consumers.update(stream, name, { max_ack_pending: config.max_ack_pending, ack_wait: config.ack_wait, max_deliver: -1 });
-        } catch (err) {
-          if (!(err instanceof JetStreamApiError)) throw err;
-          await jsm.consumers.add(stream, config);
-        }
-      }
-      const consumer = await js.consumers.get(stream, name);
-      return new Observable<SourceMessage>((subscriber) => {
-        let iter: ConsumerMessages | undefined;
-        consumer
-          .consume({
-            max_messages: opts.pullBatch ?? 1000,
-            callback: function onMessage(m: JsMsg) {
-              subscriber.next(toSourceMessage(m, partition));
-            },
-          })
-          .then((it) => {
-            iter = it;
-            iterators.push(it);
-            it.closed().then((err) => (err ? subscriber.error(err) : subscriber.complete()));
-          })
-          .catch((err) => subscriber.error(err));
-        return () => void iter?.stop();
+  const stops: (() => Promise<void>)[] = [];
+
+  const perPartition = opts.partitions.map((partition) => {
+    const name = durableName(prefix, opts.domain, partition);
+    const config = {
+      durable_name: name,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      filter_subject: subjects.eventsOfPartition(opts.domain, partition),
+      max_ack_pending: opts.maxAckPending,
+      ack_wait: nanos(opts.ackWaitSeconds * 1000),
+      max_deliver: -1,
+    };
+    const recreate = async (start: number | 'all') => {
+      await jsm.consumers.delete(stream, name).catch((err) => {
+        if (!(err instanceof JetStreamApiError)) throw err;
       });
-    }),
-  );
+      await jsm.consumers.add(stream, start === 'all' ? config : { ...config, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: start });
+    };
+    const resume = async () => {
+      try {
+        await jsm.consumers.info(stream, name);
+        await jsm.consumers.update(stream, name, { max_ack_pending: config.max_ack_pending, ack_wait: config.ack_wait, max_deliver: -1 });
+      } catch (err) {
+        if (!(err instanceof JetStreamApiError)) throw err;
+        await jsm.consumers.add(stream, config);
+      }
+    };
+
+    return new Observable<SourceMessage>((subscriber) => {
+      const initial = opts.startAt?.get(partition);
+      let iter: ConsumerMessages | undefined;
+      let generation = 0;
+      let expectedDelivery: number | undefined;
+      let lastSeq: number | undefined;
+      let closing = false;
+
+      const consumeFrom = async (position: number | 'all' | undefined) => {
+        const gen = ++generation;
+        await iter?.close().catch(() => undefined);
+        if (position === undefined) await resume();
+        else await recreate(position);
+        // A recreated consumer numbers its deliveries from 1; a resumed one we learn from.
+        expectedDelivery = position === undefined ? undefined : 1;
+        const consumer = await js.consumers.get(stream, name);
+        iter = await consumer.consume({
+          max_messages: opts.pullBatch ?? 1000,
+          callback: function onMessage(m: JsMsg) {
+            if (gen !== generation) return; // from a consumer we already replaced
+            const delivery = m.info.deliverySequence;
+            if (expectedDelivery !== undefined && delivery > expectedDelivery) {
+              opts.onReposition?.(partition, lastSeq === undefined ? 'start' : lastSeq + 1, delivery - expectedDelivery);
+              generation++;
+              void consumeFrom(lastSeq === undefined ? (initial ?? 'all') : lastSeq + 1).catch((err) => subscriber.error(err));
+              return;
+            }
+            expectedDelivery = delivery + 1;
+            if (!m.redelivered && (lastSeq === undefined || m.seq > lastSeq)) lastSeq = m.seq;
+            subscriber.next(toSourceMessage(m, partition));
+          },
+        });
+        const current = iter;
+        current.closed().then((err) => {
+          if (gen !== generation && !closing) return; // replaced on purpose
+          if (err) subscriber.error(err);
+          else subscriber.complete();
+        });
+      };
+
+      consumeFrom(initial).catch((err) => subscriber.error(err));
+      const stop = async () => {
+        closing = true;
+        await iter?.close().catch(() => undefined);
+      };
+      stops.push(stop);
+      return () => void stop();
+    });
+  });
   return {
     messages$: merge(...perPartition),
     async close() {
-      await Promise.all(iterators.map((it) => it.close().catch(() => undefined)));
+      await Promise.all(stops.map((s) => s()));
     },
   };
 }
