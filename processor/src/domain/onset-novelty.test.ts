@@ -52,3 +52,24 @@ test('snapshot and restore continue identically', () => {
     assert.equal(b.update(v, z).rawRatio, a.update(v, z).rawRatio);
   }
 });
+
+test('a clearly new shape is an onset without any point alarm, unless shapeAlone is 0', () => {
+  const run = (shapeAlone: number): number => {
+    const o = createOnsetNovelty({ strides: [4], warmup: 100, shapeAlone });
+    for (let i = 0; i < 3000; i++) o.update(Math.sin((2 * Math.PI * i) / 60), 0);
+    // The cycle stops: a plateau at its top, never seen before; the point surprise stays 0.
+    let onsets = 0;
+    for (let i = 0; i < 200; i++) if (o.update(1, 0).ratio > 1) onsets++;
+    return onsets;
+  };
+  assert.equal(run(0), 0, 'off: shape alone is never an onset');
+  assert.equal(run(1.5), 1, 'on: announced once (later records are suppressed)');
+});
+
+test('an ordinary periodic series with noise sets no shape-alone onsets', () => {
+  const o = createOnsetNovelty();
+  const rnd = noise(3);
+  let onsets = 0;
+  for (let i = 0; i < 20000; i++) if (o.update(Math.sin((2 * Math.PI * i) / 288) + 0.2 * rnd(), 0).ratio > 0 && i > 2000) onsets++;
+  assert.equal(onsets, 0);
+});

@@ -12,13 +12,19 @@
 // extreme behaviour of the recent history. Records are scale-free, so they are comparable across
 // very different series, and a series that is always wild (heavy tails) sets high records and
 // stops alarming, while a quiet one alarms on its first real excursion.
+// A record of the point surprise is an onset only when the point surprise itself alarms
+// (`minSurprise`). A shape record is also an onset on its own when it is clear (ratio ≥
+// `shapeAlone`): a changed rhythm or a missing daily jump moves no reading far from its level, so
+// no point component alarms, yet it is the start of the episode (NAB's art_daily_nojump,
+// art_increase_spike_density, the taxi holidays). Such an onset is a single alarming reading, so it
+// costs at most one false-alarm reading per `suppress` readings and channel.
 // After an onset, further onsets are suppressed for `suppress` readings unless clearly stronger
 // (ratio ≥ `resurge` × the last one): an episode is announced once, early.
 
 import { checkOption, type ComponentOutput } from './component.ts';
 
 export interface OnsetNoveltyOptions {
-  /** Block lengths, in readings, of the shape scales; default [4, 16]. */
+  /** Block lengths, in readings, of the shape scales; default [4, 16, 64]. */
   strides: readonly number[];
   /** Blocks per shape window; default 8. */
   width: number;
@@ -32,12 +38,14 @@ export interface OnsetNoveltyOptions {
   suppress: number;
   /** Factor by which an onset must beat the last one to break through suppression; default 1.5. */
   resurge: number;
-  /** Smallest point surprise (equivalent |z|) that can be an onset; default 5.56 (score 70: an onset never creates an alarm, it only marks where one starts). */
+  /** Smallest point surprise (equivalent |z|) for a point record to be an onset; default 5.56 (score 70: a point onset only marks where an alarm starts). */
   minSurprise: number;
+  /** Shape record ratio (dimensionless) that is an onset even without a point alarm (0 = never); default 1.5. */
+  shapeAlone: number;
 }
 
 export const DEFAULT_ONSET_NOVELTY: Readonly<OnsetNoveltyOptions> = Object.freeze({
-  strides: Object.freeze([4, 16]),
+  strides: Object.freeze([4, 16, 64]),
   width: 8,
   memory: 1000,
   halfLife: 3000,
@@ -45,6 +53,7 @@ export const DEFAULT_ONSET_NOVELTY: Readonly<OnsetNoveltyOptions> = Object.freez
   suppress: 300,
   resurge: 1.5,
   minSurprise: 5.56,
+  shapeAlone: 1.5,
 });
 
 export function resolveOnsetNoveltyOptions(opts: Partial<OnsetNoveltyOptions> = {}): OnsetNoveltyOptions {
@@ -60,6 +69,7 @@ export function resolveOnsetNoveltyOptions(opts: Partial<OnsetNoveltyOptions> = 
   checkOption(c, 'suppress', o.suppress, 0, 1e12);
   checkOption(c, 'resurge', o.resurge, 1, 1e6);
   checkOption(c, 'minSurprise', o.minSurprise, 0, 1e6);
+  checkOption(c, 'shapeAlone', o.shapeAlone, 0, 1e6);
   return o;
 }
 
@@ -200,15 +210,17 @@ export class OnsetNovelty implements ComponentOutput {
     const o = this.o;
     this.n++;
     let r = this.point.update(pointSurprise, o.warmup);
+    let rs = 0;
     for (const s of this.scales) {
       const d = s.update(value);
       if (d < 0) continue;
       const rr = s.record.update(d, o.warmup / s.stride);
-      if (rr > r) r = rr;
+      if (rr > rs) rs = rr;
     }
+    if (rs > r) r = rs;
     this.rawRatio = r;
     this.sinceOnset++;
-    let out = r > 1 && pointSurprise >= o.minSurprise ? r : 0;
+    let out = r > 1 && pointSurprise >= o.minSurprise ? r : o.shapeAlone > 0 && rs >= o.shapeAlone ? rs : 0;
     if (out > 0 && this.sinceOnset <= o.suppress && out < o.resurge * this.lastRatio) out = 0;
     if (out > 0) {
       this.sinceOnset = 0;

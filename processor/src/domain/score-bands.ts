@@ -31,6 +31,8 @@ export interface ScoreBandsOptions {
 export const DEFAULT_SCORE_BANDS: Readonly<ScoreBandsOptions> = Object.freeze({ alarm: 70, onsetFloor: 90, regimeAt70: 7 });
 
 export interface ScoreBands {
+  /** The alarm threshold (0–100) below which state scores are unchanged. */
+  readonly alarm: number;
   /** A state score (0–100 from its own calibration) placed in [0, onsetFloor). */
   state(score: number): number;
   /** Regime offset (spreads) → 0–100 before banding: `alarm` at regimeAt70, log-logistic k = 4. */
@@ -49,6 +51,7 @@ export function createScoreBands(opts: Partial<ScoreBandsOptions> = {}): ScoreBa
   // score = 100 / (1 + (z0/z)^4) reaches `alarm` at regimeAt70.
   const z0 = o.regimeAt70 / Math.pow(alarm / (100 - alarm), 1 / 4);
   return {
+    alarm,
     state: (s) => (s <= alarm ? s : alarm + (s - alarm) * squeeze),
     regimeScore: (z) => surpriseToScore(z, z0, 4),
     onset: (r) => (r > 1 ? onsetFloor + (100 - onsetFloor) * (1 - 1 / r) : 0),

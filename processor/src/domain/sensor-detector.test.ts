@@ -213,3 +213,29 @@ test('invalid options fail at construction', () => {
   assert.throws(() => createSensorDetector({ levelShift: { bins: 1 } }), DetectorOptionsError);
   assert.throws(() => createSensorDetector({ flatline: { pFloor: 0 } }), /flatline option pFloor/);
 });
+
+test('a changed rhythm that moves no reading off its level is announced once, by the onset', () => {
+  // A 5-minute daily square wave with small noise, then the daily jump stops happening: the level
+  // stays at the day's low, which every ordinary night also shows, so no point component alarms.
+  const run = (shapeAlone: number): { before: number; after: string[] } => {
+    const det = createSensorDetector({ onset: { shapeAlone } });
+    let s = 99;
+    const rnd = (): number => ((s = (s * 1103515245 + 12345) % 2147483648), s / 2147483648 - 0.5);
+    const high = (i: number): boolean => i % 288 >= 120 && i % 288 < 200;
+    let before = 0;
+    const after: string[] = [];
+    for (let i = 0; i < 288 * 14; i++) {
+      const broken = i >= 288 * 11;
+      const out = det.score('s', i * 300_000, { value: (!broken && high(i) ? 80 : 20) + rnd() });
+      if (out.score < 90) continue;
+      if (broken) after.push(out.drivers[0]!.reason);
+      else if (/new behaviour/.test(out.drivers[0]!.reason)) before++;
+    }
+    return { before, after };
+  };
+  const on = run(1.5);
+  assert.equal(on.before, 0, 'ordinary days set no shape-alone onset');
+  assert.equal(on.after.length, 1, 'the missing jump is announced once');
+  assert.match(on.after[0]!, /new behaviour/);
+  assert.equal(run(0).after.length, 0, 'without shape-alone onsets nothing is announced');
+});

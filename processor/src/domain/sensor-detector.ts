@@ -224,11 +224,14 @@ export function createSensorDetector(opts: SensorDetectorOptions = {}): SensorDe
         bestScore = rgScore;
         best = rg;
       }
-      // The onset only re-ranks: it lifts a reading that already alarms into the onset band when
-      // it starts something new, and the explanation stays that of the component that alarms.
+      // The onset mostly re-ranks: it lifts a reading that already alarms into the onset band when
+      // it starts something new, and the explanation stays that of the strongest state component.
+      // A clear shape record is an onset on its own (one reading; see onset-novelty.ts).
       const on = ch.onset.update(v, best === rg ? Math.max(ch.ewma.surprise, f.surprise, sh.surprise) : best.surprise);
       if (on.ratio > 0) {
         const onScore = bands.onset(on.ratio);
+        // A shape onset with no state alarm behind it explains itself.
+        if (bestScore < bands.alarm) best = on;
         if (onScore > bestScore) bestScore = onScore;
       }
       ch.best = bestScore;
