@@ -63,7 +63,13 @@ test('the live page shows injected anomalies as they are detected, and the event
   assert.notEqual(eps.trim(), '—');
 
   // Let the new-row highlight finish so the screenshot shows the settled page.
-  await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)));
+  // (finite animations only: the live indicator pulses forever)
+  await page.evaluate(() =>
+    Promise.race([
+      Promise.all(document.getAnimations().filter((a) => a.effect?.getComputedTiming().iterations !== Infinity).map((a) => a.finished)),
+      new Promise((r) => setTimeout(r, 3000)),
+    ]),
+  );
   mkdirSync(ARTIFACTS, { recursive: true });
   const shot = join(ARTIFACTS, 'live-feed.png');
   await page.screenshot({ path: shot, fullPage: false });
