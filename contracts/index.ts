@@ -2,6 +2,7 @@
 export * from './domain.ts';
 export * from './severity.ts';
 export * from './sensor-reading.ts';
+export * from './trip-event.ts';
 export * from './anomaly.ts';
 export * from './dead-letter.ts';
 export * from './live-stats.ts';

@@ -1,0 +1,171 @@
+/**
+ * The `trip-cell@1` feature vector: one row per (resolution, cell, 5-minute boundary), from
+ * the hopping windows (15 and 60 minutes), the cell's hour-of-week baseline and its k = 1
+ * neighbourhood (gridDisk, the cell included). Computed here once for live scoring, replays
+ * and training exports; names and order are versioned with the set name.
+ *
+ * Rows of one boundary must be featurized together (`featurizeBoundary`): neighbours are looked
+ * up among them, and baselines are updated only after the whole boundary is featurized, so the
+ * result does not depend on the order of cells. Zero values for a missing fare or speed.
+ */
+import { gridDisk } from 'h3-js';
+import { nycHourOfWeek, nycWallMs } from '../../../../contracts/index.ts';
+import type { CellWindowOptions, CellWindowRow, WindowStats } from './cell-hopping-windows.ts';
+import { countRatio, countZ, SeasonalBaseline } from './seasonal-baseline.ts';
+
+export const TRIP_CELL_FEATURE_SET = 'trip-cell@1';
+export const TRIP_CELL_FEATURES = [
+  'pickups_15m',
+  'pickups_60m',
+  'dropoffs_15m',
+  'dropoffs_60m',
+  'fare_per_mile_60m',
+  'speed_mph_60m',
+  'pickups_15m_ratio',
+  'pickups_15m_z',
+  'pickups_60m_ratio',
+  'pickups_60m_z',
+  'dropoffs_60m_ratio',
+  'dropoffs_60m_z',
+  'baseline_weeks',
+  'ring_pickups_15m',
+  'ring_pickups_60m',
+  'ring_dropoffs_60m',
+  'ring_fare_per_mile_60m',
+  'ring_speed_mph_60m',
+  'ring_pickups_60m_ratio',
+  'cell_share_60m',
+  'hour_sin',
+  'hour_cos',
+  'weekend',
+] as const;
+
+/** The window configuration trip-cell@1 is defined on (a different one is a different set). */
+export const TRIP_CELL_WINDOWS: Pick<CellWindowOptions, 'resolutions' | 'hopMs' | 'sizesMs'> = {
+  resolutions: [7, 8, 9],
+  hopMs: 300_000,
+  sizesMs: [900_000, 3_600_000],
+};
+
+export interface TripCellFeatureRow {
+  resolution: number;
+  cell: string;
+  /** Window end, epoch ms. */
+  windowEnd: number;
+  /** TRIP_CELL_FEATURES, in order. */
+  values: Float64Array;
+}
+
+const DAY_MS = 86_400_000;
+// Baseline quantities: pickups 15m, pickups 60m, dropoffs 60m.
+const Q_P15 = 0;
+const Q_P60 = 1;
+const Q_D60 = 2;
+
+export class TripCellFeaturizer {
+  readonly baseline: SeasonalBaseline;
+  readonly #hopsPerHour: number;
+  readonly #disks = new Map<string, string[]>();
+  readonly #obs = new Float64Array(3);
+  readonly #slot = new Float64Array(6);
+  readonly #ring = new Float64Array(6);
+
+  constructor(opts: { hopMs?: number; baseline?: SeasonalBaseline } = {}) {
+    const hop = opts.hopMs ?? TRIP_CELL_WINDOWS.hopMs;
+    this.#hopsPerHour = 3_600_000 / hop;
+    // Each hour-of-week slot is updated once per hop: 1/alphaMin ≈ 4 weeks of them.
+    this.baseline = opts.baseline ?? new SeasonalBaseline({ quantities: 3, alphaMin: 1 / (4 * this.#hopsPerHour) });
+  }
+
+  /** Features of every row of ONE boundary (all rows share `end`), then the baselines learn. */
+  featurizeBoundary(rows: readonly CellWindowRow[]): TripCellFeatureRow[] {
+    if (rows.length === 0) return [];
+    const end = rows[0]!.end;
+    const slot = nycHourOfWeek(end - 1);
+    const wall = nycWallMs(end - 1);
+    const angle = (2 * Math.PI * (wall - Math.floor(wall / DAY_MS) * DAY_MS)) / DAY_MS;
+    const dow = (Math.floor(wall / DAY_MS) + 4) % 7;
+    const weekend = dow === 0 || dow === 6 ? 1 : 0;
+    const byCell = new Map<string, CellWindowRow>();
+    for (const r of rows) {
+      if (r.end !== end) throw new RangeError(`featurizeBoundary got rows of ${r.end} and ${end}: featurize one boundary at a time`);
+      byCell.set(r.cell, r);
+    }
+    const b = this.baseline;
+    const out: TripCellFeatureRow[] = [];
+    for (const r of rows) {
+      const [w15, w60] = r.windows as [WindowStats, WindowStats];
+      const v = new Float64Array(TRIP_CELL_FEATURES.length);
+      const bs = this.#slot;
+      const n = b.read(r.cell, slot, bs);
+      // bs = [mean, variance] × (pickups 15m, pickups 60m, dropoffs 60m)
+      v[0] = w15.pickups;
+      v[1] = w60.pickups;
+      v[2] = w15.dropoffs;
+      v[3] = w60.dropoffs;
+      v[4] = w60.miles > 0 ? w60.fare / w60.miles : 0;
+      v[5] = w60.speedCount > 0 ? w60.speedSum / w60.speedCount : 0;
+      v[6] = n ? countRatio(w15.pickups, bs[2 * Q_P15]!) : 1;
+      v[7] = countZ(w15.pickups, bs[2 * Q_P15]!, bs[2 * Q_P15 + 1]!, n);
+      v[8] = n ? countRatio(w60.pickups, bs[2 * Q_P60]!) : 1;
+      v[9] = countZ(w60.pickups, bs[2 * Q_P60]!, bs[2 * Q_P60 + 1]!, n);
+      v[10] = n ? countRatio(w60.dropoffs, bs[2 * Q_D60]!) : 1;
+      v[11] = countZ(w60.dropoffs, bs[2 * Q_D60]!, bs[2 * Q_D60 + 1]!, n);
+      v[12] = n / this.#hopsPerHour;
+      // k = 1 neighbourhood, the cell included; neighbours without a row had no trips.
+      let p15 = 0;
+      let p60 = 0;
+      let d60 = 0;
+      let fare = 0;
+      let miles = 0;
+      let speedSum = 0;
+      let speedCount = 0;
+      let expected60 = 0;
+      let withHistory = 0;
+      for (const c of this.#disk(r.cell)) {
+        const nr = byCell.get(c);
+        if (b.read(c, slot, this.#ring) > 0) {
+          expected60 += this.#ring[2 * Q_P60]!;
+          withHistory++;
+        }
+        if (!nr) continue;
+        const [a15, a60] = nr.windows as [WindowStats, WindowStats];
+        p15 += a15.pickups;
+        p60 += a60.pickups;
+        d60 += a60.dropoffs;
+        fare += a60.fare;
+        miles += a60.miles;
+        speedSum += a60.speedSum;
+        speedCount += a60.speedCount;
+      }
+      v[13] = p15;
+      v[14] = p60;
+      v[15] = d60;
+      v[16] = miles > 0 ? fare / miles : 0;
+      v[17] = speedCount > 0 ? speedSum / speedCount : 0;
+      v[18] = withHistory ? countRatio(p60, expected60) : 1;
+      v[19] = p60 > 0 ? w60.pickups / p60 : 0;
+      v[20] = Math.sin(angle);
+      v[21] = Math.cos(angle);
+      v[22] = weekend;
+      out.push({ resolution: r.resolution, cell: r.cell, windowEnd: end, values: v });
+    }
+    const obs = this.#obs;
+    for (const r of rows) {
+      obs[Q_P15] = r.windows[0]!.pickups;
+      obs[Q_P60] = r.windows[1]!.pickups;
+      obs[Q_D60] = r.windows[1]!.dropoffs;
+      b.update(r.cell, slot, obs);
+    }
+    return out;
+  }
+
+  #disk(cell: string): string[] {
+    let d = this.#disks.get(cell);
+    if (!d) {
+      d = gridDisk(cell, 1);
+      this.#disks.set(cell, d);
+    }
+    return d;
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * Trip events → `trip-cell@1` rows: H3 cells of each trip at the configured resolutions, the
+ * hopping windows and the featurizer, in one pure object. One instance per partition; feed
+ * trips in arrival order. The wiring adds snapshots and a heartbeat (`advanceTo`) for quiet
+ * partitions.
+ */
+import { cellToParent, latLngToCell } from 'h3-js';
+import type { TripEvent } from '../../../../contracts/index.ts';
+import { CellHoppingWindows, type CellWindowOptions, type CellWindowRow, type TripCellInput } from './cell-hopping-windows.ts';
+import { TRIP_CELL_WINDOWS, TripCellFeaturizer, type TripCellFeatureRow } from './trip-cell-features.ts';
+
+/** Cells of a trip at `resolutions` (finest computed once, coarser ones as its parents). */
+export function tripCellInput(t: TripEvent, resolutions: readonly number[], into?: TripCellInput): TripCellInput {
+  const finest = Math.max(...resolutions);
+  const p = latLngToCell(t.pickup_lat, t.pickup_lng, finest);
+  const d = latLngToCell(t.dropoff_lat, t.dropoff_lng, finest);
+  const pickupCells = resolutions.map((r) => (r === finest ? p : cellToParent(p, r)));
+  const dropoffCells = resolutions.map((r) => (r === finest ? d : cellToParent(d, r)));
+  if (into) {
+    into.pickupTs = t.pickup_ts;
+    into.dropoffTs = t.dropoff_ts;
+    into.pickupCells = pickupCells;
+    into.dropoffCells = dropoffCells;
+    into.fare = t.fare_amount;
+    into.miles = t.trip_distance;
+    return into;
+  }
+  return { pickupTs: t.pickup_ts, dropoffTs: t.dropoff_ts, pickupCells, dropoffCells, fare: t.fare_amount, miles: t.trip_distance };
+}
+
+export interface TripCellPipelineResult {
+  pickupLate: boolean;
+  dropoffLate: boolean;
+  rows: TripCellFeatureRow[];
+}
+
+export class TripCellPipeline {
+  readonly windows: CellHoppingWindows;
+  readonly featurizer: TripCellFeaturizer;
+  readonly #input: TripCellInput = { pickupTs: 0, dropoffTs: 0, pickupCells: [], dropoffCells: [], fare: 0, miles: 0 };
+
+  /** Lateness and idle retention are free; the window shape is pinned by trip-cell@1. */
+  constructor(opts: Partial<Pick<CellWindowOptions, 'allowedLatenessMs' | 'idleRetentionMs'>> = {}) {
+    this.windows = new CellHoppingWindows({ ...TRIP_CELL_WINDOWS, ...opts });
+    this.featurizer = new TripCellFeaturizer({ hopMs: TRIP_CELL_WINDOWS.hopMs });
+  }
+
+  add(t: TripEvent): TripCellPipelineResult {
+    const r = this.windows.add(tripCellInput(t, this.windows.options.resolutions, this.#input));
+    return { pickupLate: r.pickupLate, dropoffLate: r.dropoffLate, rows: this.#featurize(r.rows) };
+  }
+
+  advanceTo(ts: number): TripCellFeatureRow[] {
+    return this.#featurize(this.windows.advanceTo(ts));
+  }
+
+  flush(): TripCellFeatureRow[] {
+    return this.#featurize(this.windows.flush());
+  }
+
+  #featurize(rows: CellWindowRow[]): TripCellFeatureRow[] {
+    if (rows.length === 0) return [];
+    const out: TripCellFeatureRow[] = [];
+    let from = 0;
+    for (let i = 1; i <= rows.length; i++) {
+      if (i === rows.length || rows[i]!.end !== rows[from]!.end) {
+        out.push(...this.featurizer.featurizeBoundary(rows.slice(from, i)));
+        from = i;
+      }
+    }
+    return out;
+  }
+}
