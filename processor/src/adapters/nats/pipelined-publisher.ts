@@ -6,7 +6,7 @@ export interface PipelinedPublisherOptions {
   maxInFlight?: number;
   /** Resend a message whose ack has not come after this long, ms (same msg id: stored once). @default 5000 */
   ackTimeoutMs?: number;
-  /** Give up on a message after this many sends. @default 10 */
+  /** Give up on a message after this many sends (a restarting server answers "not ready" for a while). @default 60 */
   maxAttempts?: number;
 }
 
@@ -24,11 +24,20 @@ export class PublishFailedError extends Error {
 
 interface Pending {
   m: OutgoingMessage;
-  sentAt: number;
+  /** When to send again if no ack has come. */
+  dueAt: number;
   attempts: number;
 }
 
+/** What JetStream answers a publish with: a PubAck, or an error (503: JetStream not ready). */
+interface PubAckReply {
+  stream?: string;
+  seq?: number;
+  error?: { code?: number; err_code?: number; description?: string };
+}
+
 const decoder = new TextDecoder();
+const RETRY_NOT_READY_MS = 500;
 
 /**
  * High-rate JetStream publishing without one promise per message: core publishes with a reply
@@ -54,25 +63,38 @@ export class PipelinedPublisher {
     this.#nc = nc;
     this.#maxInFlight = opts.maxInFlight ?? 2000;
     this.#ackTimeoutMs = opts.ackTimeoutMs ?? 5000;
-    this.#maxAttempts = opts.maxAttempts ?? 10;
+    this.#maxAttempts = opts.maxAttempts ?? 60;
     this.#inbox = createInbox();
     this.#sub = nc.subscribe(`${this.#inbox}.*`, {
       callback: (err, msg) => {
-        if (err) return this.#fail(err);
+        // A status reply (503 no responders) may come as an error with its message: retry it.
+        if (err && !msg?.subject) return this.#fail(err);
         const id = Number(msg.subject.slice(this.#inbox.length + 1));
         const p = this.#pending.get(id);
         if (!p) return; // ack of a message already resent and acked
-        const body = decoder.decode(msg.data);
-        if (body.includes('"error"')) {
+        const body = err ? '' : decoder.decode(msg.data);
+        let reply: PubAckReply | undefined;
+        try {
+          reply = body ? (JSON.parse(body) as PubAckReply) : undefined;
+        } catch {
+          reply = undefined;
+        }
+        if (reply?.error && reply.error.code !== 503) {
           // e.g. "maximum bytes exceeded": resending cannot help.
           return this.#fail(new PublishFailedError(p.m.subject, p.m.msgId, body));
+        }
+        if (!reply || typeof reply.seq !== 'number') {
+          // No PubAck: an empty 503 status ("no responders" while JetStream starts after a
+          // server restart) or a JetStream 503. The message is NOT stored: send it again soon.
+          p.dueAt = Date.now() + RETRY_NOT_READY_MS;
+          return;
         }
         this.#pending.delete(id);
         this.#acked++;
         this.#wakeAll();
       },
     });
-    this.#timer = setInterval(() => this.#resendExpired(), Math.max(250, this.#ackTimeoutMs / 4));
+    this.#timer = setInterval(() => this.#resendExpired(), 250);
     this.#timer.unref();
   }
 
@@ -86,7 +108,7 @@ export class PipelinedPublisher {
     while (this.#pending.size >= this.#maxInFlight && !this.#failure) await new Promise<void>((r) => this.#waiters.push(r));
     if (this.#failure) throw this.#failure;
     const id = this.#next++;
-    this.#pending.set(id, { m, sentAt: Date.now(), attempts: 1 });
+    this.#pending.set(id, { m, dueAt: Date.now() + this.#ackTimeoutMs, attempts: 1 });
     this.#send(id, m);
   }
 
@@ -111,10 +133,10 @@ export class PipelinedPublisher {
   #resendExpired(): void {
     const now = Date.now();
     for (const [id, p] of this.#pending) {
-      if (now - p.sentAt < this.#ackTimeoutMs) continue;
+      if (now < p.dueAt) continue;
       if (p.attempts >= this.#maxAttempts) return this.#fail(new PublishFailedError(p.m.subject, p.m.msgId, `no ack after ${p.attempts} attempts`));
       p.attempts++;
-      p.sentAt = now;
+      p.dueAt = now + this.#ackTimeoutMs;
       this.#send(id, p.m);
     }
   }
