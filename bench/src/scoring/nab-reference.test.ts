@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 // Checks the scorer against NAB's published results for two detectors on the 24-file corpus
 // (see /work/shared/NAB-SCORING.md). Needs the shared benchmark data; skips without it.
 import { test } from 'node:test';
@@ -7,7 +8,8 @@ import { join } from 'node:path';
 import { readNabLabels, readNabProfiles, readNabResults } from './nab-files.ts';
 import { prepareNabCorpus, scorePreparedNabCorpus } from './nab-scorer.ts';
 
-const DATA = process.env.VIGIA_BENCH_DATA ?? '/work/shared/data';
+// The benchmark data sits beside the repository (../shared/data), as in CI.
+const DATA = process.env.VIGIA_BENCH_DATA ?? fileURLToPath(new URL('../../../../shared/data', import.meta.url));
 const LABELS = join(DATA, 'nab', 'nab_windows_dev.json');
 const missing = existsSync(LABELS) && existsSync(join(DATA, 'nab-reference'))
   ? false

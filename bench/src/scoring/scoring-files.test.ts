@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,7 +9,8 @@ import { listNabDataFiles, readNabLabels, readNabProfiles, readNabResults, readN
 import { readSkabDir, readSkabFile } from './skab-files.ts';
 import { ScoringInputError } from './scoring-error.ts';
 
-const DATA = process.env.VIGIA_BENCH_DATA ?? '/work/shared/data';
+// The benchmark data sits beside the repository (../shared/data), as in CI.
+const DATA = process.env.VIGIA_BENCH_DATA ?? fileURLToPath(new URL('../../../../shared/data', import.meta.url));
 
 test('delimited text: CRLF, BOM, trailing newline and blank lines', () => {
   const t = parseDelimited('\uFEFFa;b\r\n1;2\r\n\r\n3;4\r\n', ';', 'x');
