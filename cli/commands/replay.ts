@@ -14,6 +14,7 @@ import { openStore } from '../../store/src/index.ts';
 import { createLogger } from '../../stack/logger.ts';
 import { runReplay } from '../../processor/src/replay/run-replay.ts';
 import { loadSensorChain } from '../../processor/src/adapters/onnx/sensor-chain-scorer.ts';
+import { sensorChainStage } from '../../processor/src/adapters/onnx/model-stage.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -92,7 +93,7 @@ export function registerReplay(program: Command): void {
             store: store.client,
             config,
             logger: createLogger('replay', config.logLevel),
-            model: chain && { scoreBatch: (v) => chain.scoreBatch(v), fusion: { modelId: chain.modelId, bands: config.scoring.severityBands, fuseFrom: chainCfg.fuseFrom } },
+            model: sensorChainStage(chain, config),
             onProgress: show,
           });
         } finally {

@@ -28,6 +28,7 @@ import { TumblingWindows } from './domain/tumbling-windows.ts';
 import { createSensorDetector } from './domain/sensor-detector.ts';
 import { ProcessorMetrics } from './metrics.ts';
 import { loadSensorChain } from './adapters/onnx/sensor-chain-scorer.ts';
+import { sensorChainStage } from './adapters/onnx/model-stage.ts';
 import { createBatchCommitter, saveSnapshot } from './pipeline/commit-batch.ts';
 import { sensorPipeline } from './pipeline/sensor-pipeline.ts';
 import { startLiveStatsTicker } from './pipeline/live-stats-ticker.ts';
@@ -109,7 +110,7 @@ export async function startProcessor(config: VigiaConfig, opts: StartProcessorOp
     now: Date.now,
     isStopping: () => stopping,
     snapshots,
-    model: chain && { scoreBatch: (v) => chain.scoreBatch(v), fusion: { modelId: chain.modelId, bands: config.scoring.severityBands, fuseFrom: chainCfg.fuseFrom } },
+    model: sensorChainStage(chain, config),
   });
   const done = lastValueFrom(sensorPipeline(source.messages$, { batchMaxMs: pc.batchMaxMs, batchMaxEvents: pc.batchMaxEvents, commitConcurrency: pc.commitConcurrency, commitBatch }).pipe(defaultIfEmpty(null))).then(
     () => undefined,

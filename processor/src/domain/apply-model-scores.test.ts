@@ -53,3 +53,12 @@ test('a model score above fuseFrom raises the score and creates the missing anom
   assert.equal(r.rows.anomalies.find((x) => x.event_id === 's@1')!.severity, 'major');
   assert.equal(a1.drivers[0]!.feature, 'sensor-chain@1');
 });
+
+test('a model does not speak for an entity it was not trained on: stored, but no driver and no raise', () => {
+  const r = batch([10]);
+  applyModelScores(r, new Map([['s@0', { cluster: 2, raw: 0.9, score: 99 }]]), { ...fusion, knownEntities: new Set(['other']) });
+  assert.equal(r.rows.scores[0]!.model_score, 99);
+  assert.equal(r.rows.scores[0]!.score, 10);
+  assert.doesNotMatch(r.rows.scores[0]!.drivers, /sensor-chain/);
+  assert.equal(r.anomalies.length, 0);
+});

@@ -21,6 +21,12 @@ export interface ModelFusion {
    * stored and named as a driver from 70.
    */
   fuseFrom: number;
+  /**
+   * Entities the model was trained on (from its card). A model of one network's normal has no
+   * say about a station it never saw: its score is stored, but it neither drives nor raises.
+   * Undefined = all entities.
+   */
+  knownEntities?: ReadonlySet<string> | undefined;
 }
 
 /**
@@ -40,6 +46,7 @@ export function applyModelScores(result: SensorBatchResult, byEventId: ReadonlyM
     row.model_score = m.score;
     row.model_raw = m.raw;
     if (m.score < fusion.bands.minor) continue;
+    if (fusion.knownEntities && !fusion.knownEntities.has(row.entity)) continue;
 
     const driver: AnomalyDriver = {
       feature: fusion.modelId,

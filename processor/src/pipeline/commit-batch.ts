@@ -6,7 +6,8 @@ import type { AnomalyPublisher, BatchStore, DeadLetterPublisher, LiveFeed, Senso
 import type { LiveReading } from '../../../contracts/index.ts';
 import type { SnapshotKey, SnapshotStore } from '../ports/snapshot-store.ts';
 import type { ProcessorState } from '../domain/processor-state.ts';
-import { applyModelScores, type ModelFusion, type ModelScore } from '../domain/apply-model-scores.ts';
+import { applyModelScores } from '../domain/apply-model-scores.ts';
+import type { ModelStage } from '../adapters/onnx/model-stage.ts';
 import { retryUntilDone } from './retry-until-done.ts';
 
 export interface CommitDeps {
@@ -21,7 +22,7 @@ export interface CommitDeps {
   now: () => number;
   isStopping: () => boolean;
   /** The stateless model chain, scored per micro-batch after the online detectors. */
-  model?: { scoreBatch(vectors: readonly (readonly number[])[]): Promise<ModelScore[]>; fusion: ModelFusion };
+  model?: ModelStage | undefined;
   /** Periodic state snapshots; absent = none. */
   snapshots?: { store: SnapshotStore; key: SnapshotKey; intervalMs: number };
 }

@@ -5,6 +5,7 @@ import { ReplayRequest, replaySubjects, type ReplayProgress } from '../../../con
 import type { VigiaConfig } from '../../../config/index.ts';
 import type { Logger } from '../../../stack/logger.ts';
 import { loadSensorChain, type SensorChainScorer } from '../adapters/onnx/sensor-chain-scorer.ts';
+import { sensorChainStage } from '../adapters/onnx/model-stage.ts';
 import { runReplay } from './run-replay.ts';
 
 export interface ReplayServiceDeps {
@@ -66,7 +67,7 @@ async function execute(req: ReplayRequest, deps: ReplayServiceDeps): Promise<Rep
       store: deps.store,
       config: deps.config,
       logger: deps.logger,
-      model: model && { scoreBatch: (v) => model!.scoreBatch(v), fusion: { modelId: model.modelId, bands: deps.config.scoring.severityBands, fuseFrom: deps.config.scoring.sensorChain.fuseFrom } },
+      model: sensorChainStage(model, deps.config),
       onProgress: publish,
       liveIsBehind: deps.liveIsBehind,
     });

@@ -6,7 +6,8 @@ import { TABLES, type RunRow } from '../../../store/src/rows.ts';
 import type { Logger } from '../../../stack/logger.ts';
 import { readLogRange } from '../adapters/nats/log-range-reader.ts';
 import { createClickHouseBatchStore } from '../adapters/clickhouse/clickhouse-batch-store.ts';
-import { applyModelScores, type ModelFusion, type ModelScore } from '../domain/apply-model-scores.ts';
+import { applyModelScores } from '../domain/apply-model-scores.ts';
+import type { ModelStage } from '../adapters/onnx/model-stage.ts';
 import { SensorBatchProcessor } from '../domain/sensor-batch.ts';
 import { createSensorDetector } from '../domain/sensor-detector.ts';
 import { TumblingWindows } from '../domain/tumbling-windows.ts';
@@ -17,7 +18,7 @@ export interface ReplayDeps {
   store: ClickHouseClient;
   config: VigiaConfig;
   logger: Logger;
-  model?: { scoreBatch(v: readonly (readonly number[])[]): Promise<ModelScore[]>; fusion: ModelFusion } | undefined;
+  model?: ModelStage | undefined;
   onProgress: (p: ReplayProgress) => void;
   /** Pause while live processing is behind (so a replay never starves it). */
   liveIsBehind?: () => Promise<boolean>;

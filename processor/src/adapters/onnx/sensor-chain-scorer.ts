@@ -215,3 +215,9 @@ class OnnxSensorChainScorer implements SensorChainScorer {
 function inputTensor(graph: OnnxGraph, x: Float64Array, rows: number, width: number): Tensor {
   return graph.inputType === 'float64' ? new Tensor('float64', x, [rows, width]) : new Tensor('float32', Float32Array.from(x), [rows, width]);
 }
+
+/** The entities a model was trained on, from its card (undefined when the card does not list them). */
+export function trainedEntities(scorer: Pick<SensorChainScorer, 'card'>): ReadonlySet<string> | undefined {
+  const ids = scorer.card.training.entityIds;
+  return ids ? new Set(ids) : undefined;
+}
