@@ -14,12 +14,7 @@ export interface ModelFusion {
   /** `<name>@<version>` of the model. */
   modelId: string;
   bands: SeverityBands;
-  /**
-   * The model may raise a reading's score only from this calibrated score up. A pooled
-   * point model flags ~1 % of normal rows at 70; letting it decide only from 85 (its top
-   * 0.1 %) keeps its false alarms below the online detectors' while its score is always
-   * stored and named as a driver from 70.
-   */
+  /** The model may raise a reading's score only from this calibrated score up (config). */
   fuseFrom: number;
   /**
    * Entities the model was trained on (from its card). A model of one network's normal has no
