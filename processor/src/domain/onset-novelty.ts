@@ -42,6 +42,8 @@ export interface OnsetNoveltyOptions {
   minSurprise: number;
   /** Shape record ratio (dimensionless) that is an onset even without a point alarm (0 = never); default 1.5. */
   shapeAlone: number;
+  /** Period-residual record ratio (dimensionless) that is an onset even without a point alarm (0 = never); default 1.5. */
+  periodAlone: number;
 }
 
 export const DEFAULT_ONSET_NOVELTY: Readonly<OnsetNoveltyOptions> = Object.freeze({
@@ -54,6 +56,7 @@ export const DEFAULT_ONSET_NOVELTY: Readonly<OnsetNoveltyOptions> = Object.freez
   resurge: 1.5,
   minSurprise: 5.56,
   shapeAlone: 1.5,
+  periodAlone: 1.5,
 });
 
 export function resolveOnsetNoveltyOptions(opts: Partial<OnsetNoveltyOptions> = {}): OnsetNoveltyOptions {
@@ -70,6 +73,7 @@ export function resolveOnsetNoveltyOptions(opts: Partial<OnsetNoveltyOptions> = 
   checkOption(c, 'resurge', o.resurge, 1, 1e6);
   checkOption(c, 'minSurprise', o.minSurprise, 0, 1e6);
   checkOption(c, 'shapeAlone', o.shapeAlone, 0, 1e6);
+  checkOption(c, 'periodAlone', o.periodAlone, 0, 1e6);
   return o;
 }
 
@@ -189,6 +193,8 @@ export class OnsetNovelty implements ComponentOutput {
   /** Record ratio before gating and suppression (diagnostics). */
   rawRatio = 0;
   readonly expected: number | null = null;
+  /** Whether the latest onset came from the period-aligned residual. */
+  fromPeriod = false;
   private n = 0;
   private sinceOnset = 1e12;
   private lastRatio = 0;
@@ -205,8 +211,12 @@ export class OnsetNovelty implements ComponentOutput {
     return this.ratio;
   }
 
-  /** Scores the latest reading given the channel's point surprise for it (equivalent |z|). */
-  update(value: number, pointSurprise: number): this {
+  /**
+   * Scores the latest reading given the channel's point surprise for it (equivalent |z|) and the
+   * record ratio of its period-aligned residual (period-residual.ts; 0 when none), which counts
+   * like a shape record.
+   */
+  update(value: number, pointSurprise: number, seasonal = 0): this {
     const o = this.o;
     this.n++;
     let r = this.point.update(pointSurprise, o.warmup);
@@ -218,19 +228,28 @@ export class OnsetNovelty implements ComponentOutput {
       if (rr > rs) rs = rr;
     }
     if (rs > r) r = rs;
+    if (seasonal > r) r = seasonal;
     this.rawRatio = r;
     this.sinceOnset++;
-    let out = r > 1 && pointSurprise >= o.minSurprise ? r : o.shapeAlone > 0 && rs >= o.shapeAlone ? rs : 0;
+    let out = r > 1 && pointSurprise >= o.minSurprise ? r : 0;
+    if (o.shapeAlone > 0 && rs >= o.shapeAlone && rs > out) out = rs;
+    let fromPeriod = false;
+    if (o.periodAlone > 0 && seasonal >= o.periodAlone && seasonal > out) {
+      out = seasonal;
+      fromPeriod = true;
+    }
     if (out > 0 && this.sinceOnset <= o.suppress && out < o.resurge * this.lastRatio) out = 0;
     if (out > 0) {
       this.sinceOnset = 0;
       this.lastRatio = out;
     }
+    this.fromPeriod = out > 0 && fromPeriod;
     this.ratio = out;
     return this;
   }
 
   get reason(): string {
+    if (this.ratio > 0 && this.fromPeriod) return `unlike the same time of the previous days or weeks (${this.ratio.toFixed(2)}× the alarm level)`;
     return this.ratio > 0 ? `new behaviour: ${this.ratio.toFixed(2)}× the most extreme of its recent history` : 'nothing new';
   }
 

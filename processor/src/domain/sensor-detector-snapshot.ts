@@ -4,7 +4,7 @@
 import { z } from 'zod';
 
 export const SENSOR_SNAPSHOT_FORMAT = 'vigia.sensor-detector-state';
-export const SENSOR_SNAPSHOT_VERSION = 2;
+export const SENSOR_SNAPSHOT_VERSION = 3;
 
 const num = z.number().refine(Number.isFinite, 'state numbers must be finite');
 const count = z.number().int().min(0);
@@ -94,6 +94,17 @@ const OnsetNoveltyState = z.object({
   ),
 });
 
+const PeriodResidualState = z.object({
+  lastTs: z.number().refine(Number.isFinite, 'state numbers must be finite'),
+  gaps: z.array(num),
+  block: count,
+  acc: num,
+  cnt: count,
+  means: z.array(num),
+  nBlocks: count,
+  periods: z.array(z.object({ sum: num, res: z.array(num), spread: num, n: count, peak: num })),
+});
+
 const JointDeviationState = z.object({ dims: count, cov: z.array(num), pairN: z.array(num), dimN: z.array(num) });
 
 export const SensorDetectorSnapshot = z.object({
@@ -118,6 +129,7 @@ export const SensorDetectorSnapshot = z.object({
           levelShift: LevelShiftState,
           regime: RegimeOffsetState,
           onset: OnsetNoveltyState,
+          period: PeriodResidualState,
         }),
       ),
       relations: z.array(RelationState),

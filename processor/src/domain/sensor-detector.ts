@@ -3,7 +3,10 @@
 // Per channel (see each file):
 //   ewma-residual   – a reading far from the channel's recent level (spikes, sudden steps);
 //   flatline        – the exact same value repeated far longer than this channel ever does (stuck);
-//   level-shift     – the recent mean off the seasonal (daily) expectation (drift, sustained shifts).
+//   level-shift     – the recent mean off the seasonal (daily) expectation (drift, sustained shifts);
+//   period-residual – the last hours against the same hours of the previous days and weeks
+//                     (median), at a fixed calibrated level: an onset source for holidays, missing
+//                     rush hours and plateaus that no local test sees.
 // Per station:
 //   relation        – each pair of channels against the curve linking them, learned online
 //                     (pressure from flow), in whichever direction leaves the whiter residual and
@@ -32,6 +35,7 @@ import { JointDeviation, resolveJointDeviationOptions, type JointDeviationOption
 import { Relation, resolveRelationOptions, type RelationOptions } from './relation.ts';
 import { RegimeOffset, resolveRegimeOffsetOptions, type RegimeOffsetOptions } from './regime-offset.ts';
 import { OnsetNovelty, resolveOnsetNoveltyOptions, type OnsetNoveltyOptions } from './onset-novelty.ts';
+import { PeriodResidual, resolvePeriodResidualOptions, type PeriodResidualOptions } from './period-residual.ts';
 import { createScoreBands, type ScoreBandsOptions } from './score-bands.ts';
 import type { ComponentOutput } from './component.ts';
 import {
@@ -69,6 +73,8 @@ export interface SensorDetectorOptions {
   regime?: Partial<RegimeOffsetOptions>;
   /** Episode-onset component; defaults in onset-novelty.ts. */
   onset?: Partial<OnsetNoveltyOptions>;
+  /** Period-aligned residual feeding the onset; defaults in period-residual.ts. */
+  period?: Partial<PeriodResidualOptions>;
   /** How the components share the 0–100 range; defaults in score-bands.ts. */
   bands?: Partial<ScoreBandsOptions>;
 }
@@ -99,6 +105,7 @@ class ChannelState {
     readonly shift: LevelShift,
     readonly regime: RegimeOffset,
     readonly onset: OnsetNovelty,
+    readonly period: PeriodResidual,
   ) {
     this.bestOf = ewma;
   }
@@ -150,6 +157,7 @@ export function createSensorDetector(opts: SensorDetectorOptions = {}): SensorDe
   const jointO = resolveJointDeviationOptions(opts.joint);
   const regimeO = resolveRegimeOffsetOptions(opts.regime);
   const onsetO = resolveOnsetNoveltyOptions(opts.onset);
+  const periodO = resolvePeriodResidualOptions(opts.period);
   const bands = createScoreBands(opts.bands);
   /** Score of a point/relation/joint surprise, inside the "state" band. */
   const stateScore = (z: number): number => bands.state(scale.toScore(z));
@@ -165,6 +173,7 @@ export function createSensorDetector(opts: SensorDetectorOptions = {}): SensorDe
       new LevelShift(shiftO),
       new RegimeOffset(regimeO),
       new OnsetNovelty(onsetO),
+      new PeriodResidual(periodO),
     );
     for (const other of st.list) {
       st.relations.push(new Relation(relO, name, other.name), new Relation(relO, other.name, name));
@@ -227,7 +236,8 @@ export function createSensorDetector(opts: SensorDetectorOptions = {}): SensorDe
       // The onset mostly re-ranks: it lifts a reading that already alarms into the onset band when
       // it starts something new, and the explanation stays that of the strongest state component.
       // A clear shape record is an onset on its own (one reading; see onset-novelty.ts).
-      const on = ch.onset.update(v, best === rg ? Math.max(ch.ewma.surprise, f.surprise, sh.surprise) : best.surprise);
+      const seasonal = ch.period.update(v, ts).ratio;
+      const on = ch.onset.update(v, best === rg ? Math.max(ch.ewma.surprise, f.surprise, sh.surprise) : best.surprise, seasonal);
       if (on.ratio > 0) {
         const onScore = bands.onset(on.ratio);
         // A shape onset with no state alarm behind it explains itself.
@@ -312,6 +322,7 @@ export function createSensorDetector(opts: SensorDetectorOptions = {}): SensorDe
           levelShift: ch.shift.snapshot(),
           regime: ch.regime.snapshot(),
           onset: ch.onset.snapshot(),
+          period: ch.period.snapshot(),
         })),
         relations: st.relations.map((r) => r.snapshot()),
         joint: st.joint.snapshot(),
@@ -342,6 +353,7 @@ export function createSensorDetector(opts: SensorDetectorOptions = {}): SensorDe
         ch.shift.restore(c.levelShift);
         ch.regime.restore(c.regime);
         ch.onset.restore(c.onset);
+        ch.period.restore(c.period);
       }
       s.relations.forEach((r, i) => st.relations[i]!.restore(r));
       st.joint.restore(s.joint);
