@@ -11,8 +11,9 @@ import { tempDir } from '../harness/temp-dir.ts';
 const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'vigia.js');
 const COUNT = 8000;
 const START = Date.UTC(2026, 4, 4); // 4 stations × 2000 one-minute readings from here
-const FROM = START + 24 * 3_600_000; // the replayed range: the second day
-const TO = START + 30 * 3_600_000;
+// The replayed range: from the first evening into the second day (holds detected episodes).
+const FROM = START + 21 * 3_600_000;
+const TO = START + 33 * 3_600_000;
 
 let dir: ReturnType<typeof tempDir>;
 let nats: RunningNatsServer;
