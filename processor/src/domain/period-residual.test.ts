@@ -29,6 +29,32 @@ test('ordinary days stay below the alarm level; a day shaped unlike its predeces
   assert.ok(flat.filter((r) => r.day >= 25 && r.day < 30).every((r) => r.ratio < 1.5), 'not before it');
 });
 
+test('a time of day that always varies a lot (rush hour) neither alarms itself nor hides a small night-time bump', () => {
+  const go = (phaseWeight: number): { calm: number; bump: number } => {
+    const pr = createPeriodResidual({ phaseWeight });
+    let s = 7;
+    const rnd = (): number => ((s = (s * 1103515245 + 12345) % 2147483648), s / 2147483648 - 0.5);
+    let calm = 0;
+    let bump = 0;
+    for (let i = 0; i < 24 * 40; i++) {
+      const day = Math.floor(i / 24);
+      const hour = i % 24;
+      const rush = hour >= 7 && hour < 10;
+      let v = 100 + 40 * Math.sin((2 * Math.PI * hour) / 24) + (rush ? 60 : 4) * rnd();
+      if (day === 33 && hour >= 1 && hour < 5) v += 8;
+      pr.update(v, i * 3_600_000);
+      if (day === 33) bump = Math.max(bump, pr.ratio);
+      else if (day >= 20) calm = Math.max(calm, pr.ratio);
+    }
+    return { calm, bump };
+  };
+  const allDay = go(0);
+  assert.ok(allDay.calm >= 1.5, 'one all-day size alarms on ordinary rush hours');
+  const byHour = go(0.75);
+  assert.ok(byHour.calm < 1.5, 'no alarm on ordinary days');
+  assert.ok(byHour.bump >= 1.5, 'the night-time bump is flagged');
+});
+
 test('series sampled too slowly for the period never report', () => {
   const pr = createPeriodResidual({ periodsDays: [1] });
   for (let i = 0; i < 200; i++) assert.equal(pr.update(i % 3, i * 7 * 86_400_000).ratio, 0);

@@ -8,7 +8,8 @@
 // rate. Readings are averaged into blocks (`blocksPerDay` per day), and each completed block mean
 // is compared with the median of the same phase one, two … `history` periods earlier, for each
 // period in `periodsDays`. The mean of the last `span` such residuals, against its own running mean
-// absolute size (winsorised, so an episode does not widen its own band), is the statistic; like the
+// absolute size (winsorised, so an episode does not widen its own band; blended with the size usual
+// at that time of day, see `phaseWeight`), is the statistic; like the
 // onset's shape scales it is reported as a record ratio (value / decayed running maximum), which is
 // scale-free and stops alarming on a series whose seasonal residual is always wild.
 // Bounded state: `history` × the longest period in blocks (one week of hourly blocks ≈ 500 numbers).
@@ -38,6 +39,12 @@ export interface PeriodResidualOptions {
   level: number;
   /** First intervals whose median fixes the sampling interval; default 15. */
   intervals: number;
+  /** Weight (0–1) of the same time of day's own residual size in the normal size (geometric blend with the all-day size; 0 = all-day only); default 0.75. */
+  phaseWeight: number;
+  /** The blended normal size never falls below this fraction of the all-day size (a quiet hour learnt from a few days is not trusted fully); default 0.7. */
+  phaseFloor: number;
+  /** Smoothing weight per day of each time of day's residual size; default 1/10. */
+  phaseBeta: number;
 }
 
 export const DEFAULT_PERIOD_RESIDUAL: Readonly<PeriodResidualOptions> = Object.freeze({
@@ -51,6 +58,9 @@ export const DEFAULT_PERIOD_RESIDUAL: Readonly<PeriodResidualOptions> = Object.f
   warmupPeriods: 1,
   intervals: 15,
   level: 4,
+  phaseWeight: 0.75,
+  phaseFloor: 0.7,
+  phaseBeta: 1 / 10,
 });
 
 export function resolvePeriodResidualOptions(opts: Partial<PeriodResidualOptions> = {}): PeriodResidualOptions {
@@ -67,6 +77,9 @@ export function resolvePeriodResidualOptions(opts: Partial<PeriodResidualOptions
   checkOption(c, 'warmupPeriods', o.warmupPeriods, 0, 1e6);
   checkOption(c, 'level', o.level, 0, 1e6);
   checkOption(c, 'intervals', o.intervals, 1, 1e4);
+  checkOption(c, 'phaseWeight', o.phaseWeight, 0, 1);
+  checkOption(c, 'phaseFloor', o.phaseFloor, 0, 1);
+  checkOption(c, 'phaseBeta', o.phaseBeta, 0, 1, false);
   return o;
 }
 
@@ -79,7 +92,7 @@ export interface PeriodResidualState {
   cnt: number;
   means: number[];
   nBlocks: number;
-  periods: { sum: number; res: number[]; spread: number; n: number; peak: number }[];
+  periods: { sum: number; res: number[]; spread: number; n: number; peak: number; phaseSpread: number[]; phaseN: number[] }[];
 }
 
 class PeriodTrack {
@@ -93,8 +106,13 @@ class PeriodTrack {
   peak = 0;
   /** Statistic of the latest block, in normal sizes (diagnostics). */
   z = 0;
-  constructor(span: number) {
+  /** Residual size per time of day (block of the day), and the blocks each has learnt from. */
+  readonly phaseSpread: Float64Array;
+  readonly phaseN: Float64Array;
+  constructor(span: number, phases: number) {
     this.res = new Float64Array(span);
+    this.phaseSpread = new Float64Array(phases);
+    this.phaseN = new Float64Array(phases);
   }
 }
 
@@ -114,11 +132,13 @@ export class PeriodResidual {
   readonly tracks: PeriodTrack[];
   private readonly med: Float64Array;
   private readonly keepPerReading: number;
+  /** Blocks per day (0 until known, or when it exceeds the per-phase arrays). */
+  private dayBlocks = 0;
 
   constructor(private readonly o: PeriodResidualOptions) {
     const longest = Math.max(1, ...o.periodsDays.map((d) => Math.round(d * o.blocksPerDay)));
     this.means = new Float64Array(o.history * longest + 1);
-    this.tracks = o.periodsDays.map(() => new PeriodTrack(o.span));
+    this.tracks = o.periodsDays.map(() => new PeriodTrack(o.span, 2 * o.blocksPerDay));
     this.med = new Float64Array(o.history);
     this.keepPerReading = Math.pow(0.5, 1 / o.halfLife);
   }
@@ -158,10 +178,21 @@ export class PeriodResidual {
       const s = Math.abs(tr.sum / o.span);
       const k = tr.n - o.span + 1;
       const b = Math.max(o.spreadBeta, 1 / k);
-      const clipped = tr.spread > 0 ? Math.min(s, o.clip * tr.spread) : s;
-      const z = tr.spread > 0 ? s / tr.spread : 0;
+      // Many series vary far more at some times of day (rush hour) than at others (night): the
+      // normal size blends the all-day size with this time of day's own, once it has a few days.
+      let spread = tr.spread;
+      const ph = this.dayBlocks > 0 ? t % this.dayBlocks : -1;
+      const pn = ph >= 0 ? tr.phaseN[ph]! : 0;
+      const ps = ph >= 0 ? tr.phaseSpread[ph]! : 0;
+      if (o.phaseWeight > 0 && pn >= 3 && ps > 0 && spread > 0) spread = Math.max(o.phaseFloor * spread, Math.pow(spread, 1 - o.phaseWeight) * Math.pow(ps, o.phaseWeight));
+      const clipped = spread > 0 ? Math.min(s, o.clip * spread) : s;
+      const z = spread > 0 ? s / spread : 0;
       tr.z = z;
-      tr.spread += b * (clipped - tr.spread);
+      tr.spread += b * ((tr.spread > 0 ? Math.min(s, o.clip * tr.spread) : s) - tr.spread);
+      if (ph >= 0) {
+        tr.phaseN[ph] = pn + 1;
+        tr.phaseSpread[ph] = ps + Math.max(o.phaseBeta, 1 / (pn + 1)) * (clipped - ps);
+      }
       // Capped in level mode: past 10× the level the episode is certain (score ≈ 99), and an
       // uncapped ratio growing block by block would keep breaking through the onset's suppression.
       const ratio = o.level > 0 ? Math.min(10, z / o.level) : tr.peak > 0 ? z / tr.peak : 0;
@@ -187,6 +218,8 @@ export class PeriodResidual {
   private setBlock(perDay: number): void {
     const o = this.o;
     this.block = Math.max(1, Math.round(perDay / o.blocksPerDay));
+    const day = Math.round(perDay / this.block);
+    this.dayBlocks = day >= 2 && day <= 2 * o.blocksPerDay ? day : 0;
     const cap = (this.means.length - 1) / o.history;
     this.o.periodsDays.forEach((d, i) => {
       const p = Math.round((d * perDay) / this.block);
@@ -203,7 +236,15 @@ export class PeriodResidual {
       cnt: this.cnt,
       means: Array.from(this.means),
       nBlocks: this.nBlocks,
-      periods: this.tracks.map((t) => ({ sum: t.sum, res: Array.from(t.res), spread: t.spread, n: t.n, peak: t.peak })),
+      periods: this.tracks.map((t) => ({
+        sum: t.sum,
+        res: Array.from(t.res),
+        spread: t.spread,
+        n: t.n,
+        peak: t.peak,
+        phaseSpread: Array.from(t.phaseSpread),
+        phaseN: Array.from(t.phaseN),
+      })),
     };
   }
 
@@ -222,8 +263,13 @@ export class PeriodResidual {
       t.spread = x.spread;
       t.n = x.n;
       t.peak = x.peak;
+      t.phaseSpread.fill(0);
+      t.phaseSpread.set(x.phaseSpread.slice(0, t.phaseSpread.length));
+      t.phaseN.fill(0);
+      t.phaseN.set(x.phaseN.slice(0, t.phaseN.length));
     });
     this.block = 0;
+    this.dayBlocks = 0;
     for (const t of this.tracks) t.p = 0;
     if (this.gaps.length >= this.o.intervals) {
       const sorted = [...this.gaps].sort((a, b) => a - b);

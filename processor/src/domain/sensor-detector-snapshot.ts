@@ -4,7 +4,7 @@
 import { z } from 'zod';
 
 export const SENSOR_SNAPSHOT_FORMAT = 'vigia.sensor-detector-state';
-export const SENSOR_SNAPSHOT_VERSION = 3;
+export const SENSOR_SNAPSHOT_VERSION = 4;
 
 const num = z.number().refine(Number.isFinite, 'state numbers must be finite');
 const count = z.number().int().min(0);
@@ -102,7 +102,7 @@ const PeriodResidualState = z.object({
   cnt: count,
   means: z.array(num),
   nBlocks: count,
-  periods: z.array(z.object({ sum: num, res: z.array(num), spread: num, n: count, peak: num })),
+  periods: z.array(z.object({ sum: num, res: z.array(num), spread: num, n: count, peak: num, phaseSpread: z.array(num), phaseN: z.array(num) })),
 });
 
 const JointDeviationState = z.object({ dims: count, cov: z.array(num), pairN: z.array(num), dimN: z.array(num) });
