@@ -4,34 +4,22 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser } from 'playwright-core';
-import type { RunningNatsServer } from '../../stack/nats-server.ts';
-import { launchChromium } from '../harness/browser.ts';
-import { startTestNats } from '../harness/nats.ts';
-import { startProcessorProcess, type ProcessorProcess } from '../harness/processor-process.ts';
-import { tempDir } from '../harness/temp-dir.ts';
+import { startBrowserStack, type BrowserStack } from '../harness/browser-stack.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = join(ROOT, 'bin', 'vigia.js');
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 
-let dir: ReturnType<typeof tempDir>;
-let nats: RunningNatsServer;
-let proc: ProcessorProcess;
-let browser: Browser;
+let stack: BrowserStack;
+let nats: BrowserStack['nats'];
+let proc: BrowserStack['proc'];
+let browser: BrowserStack['browser'];
 
 before(async () => {
-  dir = tempDir('browser');
-  nats = await startTestNats(dir.path);
-  proc = await startProcessorProcess({ natsUrl: nats.url, dataDir: dir.path });
-  browser = await launchChromium();
+  stack = await startBrowserStack('browser');
+  ({ nats, proc, browser } = stack);
 });
-after(async () => {
-  await browser?.close();
-  await proc?.stop();
-  await nats?.stop();
-  dir?.remove();
-});
+after(() => stack?.stop());
 
 test('the live page shows injected anomalies as they are detected, and the events/s counter moves', async () => {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });

@@ -4,12 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import type { RunningNatsServer } from '../../stack/nats-server.ts';
-import { launchChromium } from '../harness/browser.ts';
-import { startTestNats } from '../harness/nats.ts';
-import { startProcessorProcess, waitFor, type ProcessorProcess } from '../harness/processor-process.ts';
-import { tempDir } from '../harness/temp-dir.ts';
+import type { Page } from 'playwright-core';
+import { waitFor } from '../harness/processor-process.ts';
+import { startBrowserStack, type BrowserStack } from '../harness/browser-stack.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = join(ROOT, 'bin', 'vigia.js');
@@ -22,23 +19,16 @@ const STORED = 2000;
 const START = Date.UTC(2026, 2, 2);
 const STEP_MS = 60_000;
 
-let dir: ReturnType<typeof tempDir>;
-let nats: RunningNatsServer;
-let proc: ProcessorProcess;
-let browser: Browser;
+let stack: BrowserStack;
+let nats: BrowserStack['nats'];
+let proc: BrowserStack['proc'];
+let browser: BrowserStack['browser'];
 
 before(async () => {
-  dir = tempDir('browser-station');
-  nats = await startTestNats(dir.path);
-  proc = await startProcessorProcess({ natsUrl: nats.url, dataDir: dir.path });
-  browser = await launchChromium();
+  stack = await startBrowserStack('browser-station');
+  ({ nats, proc, browser } = stack);
 });
-after(async () => {
-  await browser?.close();
-  await proc?.stop();
-  await nats?.stop();
-  dir?.remove();
-});
+after(() => stack?.stop());
 
 function produce(count: number, startTs: number, rate: string) {
   const res = spawnSync(

@@ -2,7 +2,8 @@
 // touch the socket: they subscribe to these stores, and the first subscriber opens the
 // connection, the last one to leave closes it.
 import { io } from 'socket.io-client';
-import { readable, writable, type Readable, type Writable } from 'svelte/store';
+import { writable, type Readable, type Writable } from 'svelte/store';
+import { createConnectionSharing } from './connection-sharing.ts';
 import { z } from 'zod';
 import { Anomaly, LiveStats, SOCKET_EVENTS, type Domain } from '../../../contracts/index.ts';
 
@@ -68,7 +69,6 @@ export function createLiveFeed(options: LiveFeedOptions = {}): LiveFeed {
   let flushScheduled = false;
   let rejectedTotal = 0;
   let socket: FeedSocket | null = null;
-  let users = 0;
 
   function flush() {
     flushScheduled = false;
@@ -136,25 +136,7 @@ export function createLiveFeed(options: LiveFeedOptions = {}): LiveFeed {
     status.set('disconnected');
   }
 
-  function acquire() {
-    if (users++ === 0) open();
-  }
-
-  function release() {
-    if (--users === 0) close();
-  }
-
-  // Public stores: read-only views that hold the connection open while anyone listens.
-  function share<T>(inner: Writable<T>, initial: T): Readable<T> {
-    return readable(initial, (set) => {
-      const unsubscribe = inner.subscribe(set);
-      acquire();
-      return () => {
-        unsubscribe();
-        release();
-      };
-    });
-  }
+  const share = createConnectionSharing(open, close);
 
   return {
     anomalies: share(anomalies, current),

@@ -4,7 +4,8 @@
 // the first subscriber opens the socket, the last one to leave closes it (which also leaves
 // the station's room, so the processor stops building readings for it).
 import { io } from 'socket.io-client';
-import { readable, writable, type Readable, type Writable } from 'svelte/store';
+import { writable, type Readable, type Writable } from 'svelte/store';
+import { createConnectionSharing } from './connection-sharing.ts';
 import { z } from 'zod';
 import { Anomaly, LiveReading, SOCKET_EVENTS } from '../../../contracts/index.ts';
 import type { ConnectionStatus, FeedSocket } from './live-feed.ts';
@@ -80,7 +81,6 @@ export function createStationFeed(options: StationFeedOptions): StationFeed {
   let socket: FeedSocket | null = null;
   let abort: AbortController | null = null;
   let cancelRetry: (() => void) | null = null;
-  let users = 0;
   let generation = 0; // bumps on close, so answers of a closed session are ignored
 
   function requestFlush() {
@@ -196,24 +196,7 @@ export function createStationFeed(options: StationFeedOptions): StationFeed {
     status.set('disconnected');
   }
 
-  function acquire() {
-    if (users++ === 0) open();
-  }
-
-  function release() {
-    if (--users === 0) close();
-  }
-
-  function share<T>(inner: Writable<T>, initial: T): Readable<T> {
-    return readable(initial, (set) => {
-      const unsubscribe = inner.subscribe(set);
-      acquire();
-      return () => {
-        unsubscribe();
-        release();
-      };
-    });
-  }
+  const share = createConnectionSharing(open, close);
 
   return {
     station,
