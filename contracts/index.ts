@@ -11,3 +11,4 @@ export * from './partition.ts';
 export * from './live-reading.ts';
 export * from './model-card.ts';
 export * from './replay.ts';
+export * from './trip-live.ts';
