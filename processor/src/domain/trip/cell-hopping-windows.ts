@@ -22,6 +22,8 @@
  * res 9, hundreds at res 8, under a hundred at res 7; each holds (maxSize + lateness)/hop + 2
  * panes × 7 doubles (≈ 1.1 kB with the defaults).
  */
+import { decodeFloat64, encodeFloat64 } from './typed-array-codec.ts';
+
 export interface CellWindowOptions {
   /** H3 resolutions, coarse to fine, matching the order of the cells given to add. @default [7, 8, 9] */
   resolutions: readonly number[];
@@ -82,6 +84,20 @@ export interface CellWindowAddResult {
   /** Rows of the boundaries this trip's watermark closed, by boundary, resolution, cell. */
   rows: CellWindowRow[];
 }
+
+/** The windows' state, for processor snapshots (typed arrays as base64). */
+export interface CellWindowsSnapshot {
+  options: CellWindowOptions;
+  maxTs: number | null;
+  nextBoundary: number | null;
+  emittedThrough: number | null;
+  lateCount: number;
+  /** Per resolution: [cell, ids, panes, lastPaneEnd]. */
+  cells: [cell: string, ids: string, panes: string, lastPaneEnd: number | null][][];
+}
+
+/** ±Infinity do not survive JSON: stored as null and read back per field. */
+const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
 export class CellWindowOptionsError extends Error {
   override name = 'CellWindowOptionsError';
@@ -175,6 +191,42 @@ export class CellHoppingWindows {
   /** Emit every boundary up to the newest event (end of a bounded replay or a test). */
   flush(): CellWindowRow[] {
     return this.#emitUpTo(Math.ceil(this.#maxTs / this.options.hopMs) * this.options.hopMs);
+  }
+
+  snapshot(): CellWindowsSnapshot {
+    return {
+      options: { ...this.options, resolutions: [...this.options.resolutions], sizesMs: [...this.options.sizesMs] },
+      maxTs: finiteOrNull(this.#maxTs),
+      nextBoundary: finiteOrNull(this.#nextBoundary),
+      emittedThrough: finiteOrNull(this.#emittedThrough),
+      lateCount: this.#lateCount,
+      cells: this.#byRes.map((m) => [...m].map(([cell, s]) => [cell, encodeFloat64(s.ids), encodeFloat64(s.panes), finiteOrNull(s.lastPaneEnd)])),
+    };
+  }
+
+  /** Replace the state with a snapshot taken with the same options; throws CellWindowOptionsError otherwise. */
+  restore(snap: CellWindowsSnapshot): void {
+    const a = this.options;
+    const b = snap.options;
+    if (JSON.stringify([a.resolutions, a.hopMs, a.sizesMs, a.allowedLatenessMs, a.idleRetentionMs]) !== JSON.stringify([b.resolutions, b.hopMs, b.sizesMs, b.allowedLatenessMs, b.idleRetentionMs])) {
+      throw new CellWindowOptionsError(`window snapshot was taken with other options (${JSON.stringify(b)}) than these (${JSON.stringify(a)})`);
+    }
+    if (snap.cells.length !== this.#byRes.length) throw new CellWindowOptionsError(`window snapshot has ${snap.cells.length} resolutions, expected ${this.#byRes.length}`);
+    const byRes = snap.cells.map((list) => {
+      const m = new Map<string, CellState>();
+      for (const [cell, ids, panes, last] of list) {
+        m.set(cell, { ids: decodeFloat64(ids, this.#ring, `window ids of ${cell}`), panes: decodeFloat64(panes, this.#ring * F, `window panes of ${cell}`), lastPaneEnd: last ?? -Infinity });
+      }
+      return m;
+    });
+    byRes.forEach((m, r) => {
+      this.#byRes[r]!.clear();
+      for (const [k, v] of m) this.#byRes[r]!.set(k, v);
+    });
+    this.#maxTs = snap.maxTs ?? -Infinity;
+    this.#nextBoundary = snap.nextBoundary ?? Infinity;
+    this.#emittedThrough = snap.emittedThrough ?? -Infinity;
+    this.#lateCount = snap.lateCount;
   }
 
   /** Offset of pane `p` of `cell` in its panes array, creating/recycling as needed. */

@@ -8,6 +8,7 @@
  * Memory: per key 168 × (2 × quantities) float32 + 168 uint16 (≈ 4.4 kB for 3 quantities).
  * Keys are never evicted (a quiet cell keeps its history); 20 000 H3 cells ≈ 90 MB.
  */
+import { decodeFloat32, decodeUint16, encodeFloat32, encodeUint16 } from './typed-array-codec.ts';
 export interface SeasonalBaselineOptions {
   /** Quantities tracked per slot. Required. */
   quantities: number;
@@ -16,6 +17,13 @@ export interface SeasonalBaselineOptions {
 }
 
 export const HOURS_PER_WEEK = 168;
+
+/** The learned state, for processor snapshots (typed arrays as base64, see typed-array-codec). */
+export interface SeasonalBaselineSnapshot {
+  quantities: number;
+  alphaMin: number;
+  keys: [key: string, stats: string, n: string][];
+}
 
 interface KeyState {
   /** [slot][quantity][mean, variance] */
@@ -70,6 +78,22 @@ export class SeasonalBaseline {
     const base = slot * q2;
     for (let i = 0; i < q2; i++) out[i] = s.stats[base + i]!;
     return s.n[slot]!;
+  }
+
+  snapshot(): SeasonalBaselineSnapshot {
+    return { quantities: this.quantities, alphaMin: this.alphaMin, keys: [...this.#keys].map(([k, s]) => [k, encodeFloat32(s.stats), encodeUint16(s.n)]) };
+  }
+
+  /** Replace the state with a snapshot of a baseline with the same shape; throws RangeError otherwise. */
+  restore(snap: SeasonalBaselineSnapshot): void {
+    if (snap.quantities !== this.quantities || snap.alphaMin !== this.alphaMin) {
+      throw new RangeError(`baseline snapshot has quantities ${snap.quantities}, alphaMin ${snap.alphaMin}; this baseline ${this.quantities}, ${this.alphaMin}`);
+    }
+    const size = HOURS_PER_WEEK * this.quantities * 2;
+    const keys = new Map<string, KeyState>();
+    for (const [k, stats, n] of snap.keys) keys.set(k, { stats: decodeFloat32(stats, size, `baseline ${k}`), n: decodeUint16(n, HOURS_PER_WEEK, `baseline ${k}`) });
+    this.#keys.clear();
+    for (const [k, v] of keys) this.#keys.set(k, v);
   }
 
   /** Fold one observation of every quantity into a slot. */

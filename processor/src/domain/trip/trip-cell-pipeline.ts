@@ -6,7 +6,8 @@
  */
 import { cellToParent, latLngToCell } from 'h3-js';
 import type { TripEvent } from '../../../../contracts/index.ts';
-import { CellHoppingWindows, type CellWindowOptions, type CellWindowRow, type TripCellInput } from './cell-hopping-windows.ts';
+import { CellHoppingWindows, type CellWindowOptions, type CellWindowRow, type CellWindowsSnapshot, type TripCellInput } from './cell-hopping-windows.ts';
+import type { SeasonalBaselineSnapshot } from './seasonal-baseline.ts';
 import { TRIP_CELL_WINDOWS, TripCellFeaturizer, type TripCellFeatureRow } from './trip-cell-features.ts';
 
 /** Cells of a trip at `resolutions` (finest computed once, coarser ones as its parents). */
@@ -34,6 +35,12 @@ export interface TripCellPipelineResult {
   rows: TripCellFeatureRow[];
 }
 
+/** What a TripCellPipeline has learned: its windows and the cells' seasonal baselines. */
+export interface TripCellPipelineSnapshot {
+  windows: CellWindowsSnapshot;
+  baseline: SeasonalBaselineSnapshot;
+}
+
 export class TripCellPipeline {
   readonly windows: CellHoppingWindows;
   readonly featurizer: TripCellFeaturizer;
@@ -56,6 +63,15 @@ export class TripCellPipeline {
 
   flush(): TripCellFeatureRow[] {
     return this.#featurize(this.windows.flush());
+  }
+
+  snapshot(): TripCellPipelineSnapshot {
+    return { windows: this.windows.snapshot(), baseline: this.featurizer.baseline.snapshot() };
+  }
+
+  restore(snap: TripCellPipelineSnapshot): void {
+    this.windows.restore(snap.windows);
+    this.featurizer.baseline.restore(snap.baseline);
   }
 
   #featurize(rows: CellWindowRow[]): TripCellFeatureRow[] {
