@@ -75,6 +75,15 @@ export const ProcessorConfig = z.strictObject({
   snapshotIntervalMs: positiveInt.default(30_000),
   /** Readings further than this ahead of the processor's wall clock are rejected, ms. @default 86400000 */
   maxFutureMs: positiveInt.default(86_400_000),
+  /** Domains this instance processes. @default ['sensor', 'trip'] */
+  domains: z.array(z.enum(['sensor', 'trip'])).min(1, 'name at least one domain').default(['sensor', 'trip']),
+  /**
+   * How far behind the city's newest dropoff a trip's pickup still counts in its window, ms.
+   * Trips are published when they end, so pickups arrive up to a trip's duration late; a
+   * boundary is scored only once this much later, so it is also the demand alerts' minimum
+   * delay. 30 min keeps ~87 % of pickups on time (60 min ~98 %, at twice the delay). @default 1800000
+   */
+  tripAllowedLatenessMs: z.number().int().min(0).max(6 * 3_600_000).default(1_800_000),
 });
 
 export const SensorChainConfig = z.strictObject({
@@ -94,8 +103,20 @@ export const SensorChainConfig = z.strictObject({
   fuseFrom: z.number().min(0).max(100).default(100),
 });
 
+export const TripModelsConfig = z.strictObject({
+  /** Score trips with the expected-fare regressor and cells with the demand forest. @default true */
+  enabled: z.boolean().default(true),
+  /** Folder of the expected-fare model (card.json + ONNX), relative to the project. @default 'models/trip-fare/1' */
+  fareDir: z.string().min(1).default('models/trip-fare/1'),
+  /** Folder of the cell-demand Isolation Forest, relative to the project. @default 'models/trip-demand/1' */
+  demandDir: z.string().min(1).default('models/trip-demand/1'),
+  /** onnxruntime threads per run. @default 1 */
+  intraOpThreads: z.number().int().min(1).max(16).default(1),
+});
+
 export const ScoringConfig = z.strictObject({
   sensorChain: SensorChainConfig.prefault({}),
+  tripModels: TripModelsConfig.prefault({}),
   /** Lower bound of each severity band on the 0–100 score; below `minor` is not an anomaly. */
   severityBands: z
     .strictObject({

@@ -29,12 +29,22 @@ export async function featureExportQuery(client: ClickHouseClient, req: FeatureE
   const names = first.names;
   if (!names.every((n) => IDENT.test(n))) throw new QueryRejectedError(`feature names of '${req.featureSet}' are not plain identifiers`);
   const columns = names.map((n, i) => `f.values[${i + 1}] AS ${n}`).join(', ');
-  const truth =
-    req.domain === 'sensor'
-      ? `LEFT JOIN (SELECT event_id, truth_kind FROM sensor_events FINAL WHERE run_id = '${req.runId}') AS e ON e.event_id = f.event_id`
-      : '';
-  return `SELECT f.entity AS entity, f.event_id AS event_id, toUnixTimestamp64Milli(f.ts) AS ts_ms, ${columns}${truth ? ', e.truth_kind AS truth_kind' : ''}
-FROM features AS f FINAL ${truth}
+  // Extra columns joined from the domain's events: the training target where there is one, and
+  // the producer's label for evaluation only (never for fitting). Cell windows have no per-row
+  // label: demand episodes are judged per episode by `vigia bench trips`.
+  const joins: Record<string, { join: string; columns: string }> = {
+    sensor: {
+      join: `LEFT JOIN (SELECT event_id, truth_kind FROM sensor_events FINAL WHERE run_id = '${req.runId}') AS e ON e.event_id = f.event_id`,
+      columns: ', e.truth_kind AS truth_kind',
+    },
+    'trip-fare': {
+      join: `LEFT JOIN (SELECT event_id, fare_amount, truth_kind FROM trip_events FINAL WHERE run_id = '${req.runId}') AS e ON e.event_id = f.event_id`,
+      columns: ', e.fare_amount AS fare_amount, e.truth_kind AS truth_kind',
+    },
+  };
+  const extra = req.domain === 'sensor' ? joins.sensor : req.domain === 'trip' && req.featureSet.startsWith('trip-fare@') ? joins['trip-fare'] : undefined;
+  return `SELECT f.entity AS entity, f.event_id AS event_id, toUnixTimestamp64Milli(f.ts) AS ts_ms, ${columns}${extra?.columns ?? ''}
+FROM features AS f FINAL ${extra?.join ?? ''}
 WHERE f.run_id = '${req.runId}' AND f.domain = '${req.domain}' AND f.feature_set = '${req.featureSet}'
 ORDER BY entity, ts_ms, event_id`;
 }

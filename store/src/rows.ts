@@ -83,6 +83,82 @@ export interface RunRow {
   updated_at: number;
 }
 
+export interface TripEventRow {
+  run_id: string;
+  event_id: string;
+  partition: number;
+  ts: number;
+  pickup_ts: number;
+  pickup_lat: number;
+  pickup_lng: number;
+  dropoff_lat: number;
+  dropoff_lng: number;
+  pickup_cell_r7: string;
+  pickup_cell_r8: string;
+  pickup_cell_r9: string;
+  dropoff_cell_r9: string;
+  vendor: number;
+  passenger_count: number;
+  trip_distance: number;
+  rate_code: number;
+  payment_type: number;
+  fare_amount: number;
+  extra: number;
+  mta_tax: number;
+  tip_amount: number;
+  tolls_amount: number;
+  improvement_surcharge: number;
+  congestion_surcharge: number;
+  airport_fee: number;
+  cbd_congestion_fee: number;
+  total_amount: number;
+  pickup_late: 0 | 1;
+  truth_kind: string;
+  truth_fault_id: string;
+  stream_seq: number;
+  ingested_at: number;
+}
+
+export interface TripScoreRow {
+  run_id: string;
+  event_id: string;
+  ts: number;
+  pickup_cell: string;
+  fare_amount: number;
+  expected_fare: number | null;
+  fare_score: number | null;
+  score: number;
+  severity: string;
+  kind: string;
+  top_feature: string;
+  drivers: string;
+  detector: string;
+  model: string;
+  scored_at: number;
+}
+
+export interface TripCellWindowRow {
+  run_id: string;
+  resolution: number;
+  cell: string;
+  window_end: number;
+  pickups_15m: number;
+  pickups_60m: number;
+  dropoffs_15m: number;
+  dropoffs_60m: number;
+  fare_per_mile_60m: number;
+  speed_mph_60m: number;
+  expected_15m: number | null;
+  if_score: number | null;
+  score: number;
+  severity: string;
+  direction: string;
+  top_feature: string;
+  drivers: string;
+  model: string;
+  scored_at: number;
+}
+
 /** Table names, so adapters and tests never spell them twice. */
 export const TABLES = {
   runs: 'runs',
@@ -93,6 +169,9 @@ export const TABLES = {
   deadLetters: 'dead_letters',
   features: 'features',
   processorSnapshots: 'processor_snapshots',
+  tripEvents: 'trip_events',
+  tripScores: 'trip_scores',
+  tripCellWindows: 'trip_cell_windows',
 } as const;
 
 export interface FeatureRow {

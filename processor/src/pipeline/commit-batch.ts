@@ -128,7 +128,10 @@ export function createBatchCommitter(deps: CommitDeps) {
   }
 }
 
-export async function saveSnapshot(snap: { store: SnapshotStore; key: SnapshotKey }, state: ProcessorState, deps: Pick<CommitDeps, 'now' | 'metrics' | 'logger'>): Promise<void> {
+/** Any domain's processor state: its format, version and the log position it covers. */
+type SnapshotState = { format: string; version: number; seqs: ProcessorState['seqs'] };
+
+export async function saveSnapshot(snap: { store: SnapshotStore; key: SnapshotKey }, state: SnapshotState, deps: Pick<CommitDeps, 'now' | 'metrics' | 'logger'>): Promise<void> {
   const text = JSON.stringify(state);
   const takenAt = deps.now();
   await snap.store.save(snap.key, { state: text, seqs: state.seqs, format: state.format, version: state.version, takenAt });

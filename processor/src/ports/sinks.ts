@@ -1,4 +1,4 @@
-import type { Anomaly, DeadLetter, LiveReading, LiveStats } from '../../../contracts/index.ts';
+import type { Anomaly, DeadLetter, LiveCellBoundary, LiveReading, LiveStats } from '../../../contracts/index.ts';
 import type { AnomalyRow, DeadLetterRow, FeatureRow, ScoreRow, SensorEventRow, SensorWindowRow } from '../../../store/src/rows.ts';
 
 /** Everything one micro-batch produced, as rows for the store. */
@@ -33,4 +33,6 @@ export interface LiveFeed {
   /** Whether anyone watches this entity (so the pipeline builds readings only for them). */
   isWatched(domain: string, entity: string): boolean;
   readings(list: readonly LiveReading[]): void;
+  /** Scored trip cells per boundary, to the screens watching that resolution's map. */
+  cellBoundaries(list: readonly LiveCellBoundary[]): void;
 }

@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import { exportParquet, featureExportQuery, runQuery, QueryRejectedError } from '../../../../store/src/index.ts';
 import type { ProcessorMetrics } from '../../metrics.ts';
 import { createSensorRoutes } from './sensor-routes.ts';
+import { createTripRoutes } from './trip-routes.ts';
 
 export interface HttpAppDeps {
   store: ClickHouseClient;
@@ -55,6 +56,7 @@ export function createHttpApp(deps: HttpAppDeps): Hono {
   });
 
   app.route('/api/sensor', createSensorRoutes(deps.store));
+  app.route('/api/trip', createTripRoutes(deps.store));
 
   // Training sets: the features a run computed, as Parquet (see `vigia features export`).
   app.get('/api/features/export', async (c) => {

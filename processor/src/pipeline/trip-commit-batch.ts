@@ -1,0 +1,105 @@
+import type { Logger } from 'pino';
+import type { TripBatchProcessor, TripBatchResult, TripBatchRows, TripModelOutputs, TripStage } from '../domain/trip/trip-batch.ts';
+import type { ProcessorMetrics } from '../metrics.ts';
+import type { SourceMessage } from '../ports/source-message.ts';
+import type { AnomalyPublisher, DeadLetterPublisher, LiveFeed } from '../ports/sinks.ts';
+import type { SnapshotKey, SnapshotStore } from '../ports/snapshot-store.ts';
+import type { BatchOutcome } from './commit-batch.ts';
+import { saveSnapshot } from './commit-batch.ts';
+import { retryUntilDone } from './retry-until-done.ts';
+
+/** Durable, idempotent storage of a trip batch. */
+export interface TripBatchStore {
+  write(rows: TripBatchRows): Promise<void>;
+}
+
+/** The stateless models of the trip domain, scored per micro-batch (ONNX adapter). */
+export interface TripModelStage {
+  score(stage: TripStage): Promise<TripModelOutputs>;
+}
+
+export interface TripCommitDeps {
+  core: TripBatchProcessor;
+  models: TripModelStage;
+  store: TripBatchStore;
+  alerts: AnomalyPublisher;
+  deadLetters: DeadLetterPublisher;
+  live: LiveFeed;
+  metrics: ProcessorMetrics;
+  logger: Logger;
+  now: () => number;
+  isStopping: () => boolean;
+  snapshots?: { store: SnapshotStore; key: SnapshotKey; intervalMs: number };
+}
+
+/**
+ * Score a trip micro-batch, commit it to every sink, then ack — the same effectively-once order
+ * as the sensor committer (store → dead letters → alerts → live → ack). Scoring differs: it
+ * awaits the models between the windows and the scorers, so scoring steps are chained — batch
+ * N+1 is scored only after batch N's scoring finished — while their writes may overlap.
+ */
+export function createTripBatchCommitter(deps: TripCommitDeps) {
+  const { core, store, alerts, deadLetters, live, metrics, logger } = deps;
+  const retry = (sink: string, batch: readonly SourceMessage[]) => ({
+    shouldStop: deps.isStopping,
+    onRetry: (attempt: number, err: unknown) => {
+      metrics.sinkRetries.inc({ sink });
+      for (const m of batch) m.working();
+      logger.warn({ sink, attempt, err: (err as Error).message }, `sink ${sink} failed; retrying`);
+    },
+  });
+  let scoring: Promise<unknown> = Promise.resolve();
+  const inFlight = new Set<Promise<BatchOutcome>>();
+  let lastSnapshotAt = deps.now();
+
+  async function scoreInOrder(batch: SourceMessage[]) {
+    const stage = core.ingest(batch, deps.now());
+    const t0 = performance.now();
+    const outputs = await deps.models.score(stage);
+    if (stage.trips.length || stage.cellRows.length) metrics.modelSeconds.observe({ model: 'trip' }, (performance.now() - t0) / 1000);
+    const result = core.score(stage, outputs, deps.now());
+    const snap = deps.snapshots;
+    const captured = snap && deps.now() - lastSnapshotAt >= snap.intervalMs ? core.captureState() : undefined;
+    if (captured) lastSnapshotAt = deps.now();
+    return { result, captured };
+  }
+
+  return function commitBatch(batch: SourceMessage[]): Promise<BatchOutcome> {
+    const scored = scoring.then(() => scoreInOrder(batch));
+    // The next batch waits for this one's scoring, failed or not (a failure fails the pipeline).
+    scoring = scored.catch(() => undefined);
+    const earlier = [...inFlight];
+    const p = scored.then(({ result, captured }) => commit(batch, result, captured, earlier, performance.now()));
+    inFlight.add(p);
+    const forget = () => void inFlight.delete(p);
+    p.then(forget, forget);
+    return p;
+  };
+
+  async function commit(batch: SourceMessage[], result: TripBatchResult, captured: ReturnType<TripBatchProcessor['captureState']> | undefined, earlier: Promise<BatchOutcome>[], started: number): Promise<BatchOutcome> {
+    await retryUntilDone(() => store.write(result.rows), retry('clickhouse', batch));
+    if (result.deadLetters.length) await retryUntilDone(() => deadLetters.publish(result.deadLetters), retry('dlq', batch));
+    if (result.anomalies.length) await retryUntilDone(() => alerts.publish(result.anomalies), retry('alerts', batch));
+    live.anomalies(result.anomalies);
+    live.cellBoundaries(result.boundaries);
+    for (const m of batch) m.ack();
+    const snap = deps.snapshots;
+    if (captured && snap) {
+      const settled = await Promise.allSettled(earlier);
+      if (settled.every((r) => r.status === 'fulfilled')) {
+        await saveSnapshot(snap, captured, deps).catch((err: Error) => logger.warn({ err: err.message }, 'trip snapshot failed; will retry at the next interval'));
+      }
+    }
+    const events = result.rows.events.length;
+    metrics.events.inc({ domain: 'trip' }, events);
+    for (const d of result.deadLetters) metrics.deadLetters.inc({ domain: 'trip', kind: d.kind });
+    for (const a of result.anomalies) metrics.anomalies.inc({ domain: 'trip', severity: a.severity });
+    if (result.redelivered) metrics.redelivered.inc({ domain: 'trip' }, result.redelivered);
+    if (result.late) metrics.late.inc({ domain: 'trip' }, result.late);
+    const lastTs = result.rows.events[events - 1]?.ts;
+    if (lastTs !== undefined) metrics.lastEventTime.set({ domain: 'trip' }, lastTs / 1000);
+    metrics.batchSize.observe(batch.length);
+    metrics.batchSeconds.observe((performance.now() - started) / 1000);
+    return { events, anomalies: result.anomalies.length, deadLetters: result.deadLetters.length, redelivered: result.redelivered };
+  }
+}
