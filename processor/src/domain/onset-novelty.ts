@@ -265,9 +265,15 @@ export class OnsetNovelty implements ComponentOutput {
       this.recentHead = this.recentHead + 1 === sw ? 0 : this.recentHead + 1;
       if (this.recentFilled < sw) this.recentFilled++;
       if (this.recentFilled === sw) {
+        // Insertion sort: the window is a handful of readings.
         const buf = this.sortBuf;
-        buf.set(this.recentZ);
-        buf.sort();
+        const src = this.recentZ;
+        for (let i = 0; i < sw; i++) {
+          const x = src[i]!;
+          let j = i - 1;
+          for (; j >= 0 && buf[j]! > x; j--) buf[j + 1] = buf[j]!;
+          buf[j + 1] = x;
+        }
         const level = buf[sw - o.sustainCount]!;
         const rz = this.sustain.update(level, o.warmup);
         // Like the point record, it counts only where the sustained level itself alarms.
