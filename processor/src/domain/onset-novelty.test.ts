@@ -73,3 +73,72 @@ test('an ordinary periodic series with noise sets no shape-alone onsets', () => 
   for (let i = 0; i < 20000; i++) if (o.update(Math.sin((2 * Math.PI * i) / 288) + 0.2 * rnd(), 0).ratio > 0 && i > 2000) onsets++;
   assert.equal(onsets, 0);
 });
+
+test('a run of strong surprises is an onset even soon after a single larger spike', () => {
+  const run = (sustainWindow: number): number => {
+    const o = createOnsetNovelty({ sustainWindow, suppress: 50 });
+    const rnd = noise(3);
+    for (let i = 0; i < 2000; i++) o.update(0, 2 * Math.abs(rnd()));
+    o.update(0, 25); // one spike: the point record for a long while
+    for (let i = 0; i < 200; i++) o.update(0, 2 * Math.abs(rnd()));
+    // The channel then stays clearly off for a while: every reading ~10σ, less than the spike.
+    let onsets = 0;
+    for (let i = 0; i < 8; i++) if (o.update(0, 10 + rnd()).ratio > 0) onsets++;
+    return onsets;
+  };
+  assert.equal(run(0), 0, 'without the sustained record the run is no record at all');
+  assert.equal(run(5), 1, 'with it the run is announced once');
+});
+
+test('isolated spikes, however many, add no onset through the sustained surprise', () => {
+  const onsets = (sustainWindow: number): number[] => {
+    const o = createOnsetNovelty({ strides: [], periodAlone: 0, sustainWindow });
+    const rnd = noise(5);
+    const at: number[] = [];
+    for (let i = 0; i < 4000; i++) {
+      // A strong spike every 10 readings: the median of any five readings stays ordinary.
+      const z = i % 10 === 0 ? 12 + 4 * Math.abs(rnd()) : 2 * Math.abs(rnd());
+      if (o.update(0, z).ratio > 0) at.push(i);
+    }
+    return at;
+  };
+  assert.deepEqual(onsets(5), onsets(0));
+});
+
+test('sustainCount must lie within the window', () => {
+  assert.throws(() => createOnsetNovelty({ sustainWindow: 5, sustainCount: 6 }));
+  assert.throws(() => createOnsetNovelty({ sustainWindow: 2.5 }));
+  assert.doesNotThrow(() => createOnsetNovelty({ sustainWindow: 0, sustainCount: 9 }));
+});
+
+test('snapshot and restore continue identically mid-window of the sustained surprise', () => {
+  const a = createOnsetNovelty({ strides: [] });
+  const rnd = noise(11);
+  for (let i = 0; i < 1003; i++) a.update(0, i % 97 < 4 ? 9 + 30 * Math.abs(rnd()) : 2 * Math.abs(rnd()));
+  const b = createOnsetNovelty({ strides: [] });
+  b.restore(JSON.parse(JSON.stringify(a.snapshot())));
+  assert.deepEqual(b.snapshot(), a.snapshot());
+  for (let i = 0; i < 500; i++) {
+    const z = i % 89 < 5 ? 8 + 60 * Math.abs(rnd()) : 2 * Math.abs(rnd());
+    assert.equal(b.update(0, z).rawRatio, a.update(0, z).rawRatio);
+  }
+});
+
+test('surprises beyond sustainCap do not make every run of a collapsed-scale series a strong record', () => {
+  // A series whose noise scale keeps shrinking: each run of deviating readings has more |z| than
+  // the last, while its one spike stays the same (so the plain point record sees nothing new).
+  const strongest = (sustainCap: number): number => {
+    const o = createOnsetNovelty({ strides: [], periodAlone: 0, sustainCap });
+    let best = 0;
+    for (let i = 0; i < 6000; i++) {
+      const k = i % 400;
+      const z = k === 0 ? 1e5 : k < 6 ? 50 * Math.pow(1.5, Math.floor(i / 400)) : 0.5;
+      o.update(0, z);
+      if (i > 1200 && k < 6 && o.rawRatio > best) best = o.rawRatio;
+    }
+    return best;
+  };
+  assert.ok(strongest(1e6) > 1.4, 'uncapped, every run is a clear record');
+  // Capped, a run only matches the last one; what is left is the record's own decay (2^(400/3000)).
+  assert.ok(strongest(40) < 1.15, `capped, got ${strongest(40)}`);
+});

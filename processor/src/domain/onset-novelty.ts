@@ -7,6 +7,16 @@
 //     readings, standardised by a running centre and spread) against their nearest neighbour
 //     among the last `memory` such windows. A pattern seen before has a near neighbour; a new one
 //     (a plateau where a peak should be, a burst, a changed rhythm) does not.
+//   - the channel's sustained point surprise: the `sustainCount`-th largest point surprise of the
+//     last `sustainWindow` readings (with the defaults, the median of the last five), i.e. a level
+//     that most of the recent readings reach. One spike leaves it low; a run of strongly deviating
+//     readings (a drop that lasts, a fault that keeps the channel off) raises it. A run of 10σ
+//     readings is then new even within the half-life of a single 25σ spike, which the plain
+//     point record would not call new (NAB's ec2 latency drop at the end of the file, the machine
+//     temperature's first failure). Surprises enter it capped at `sustainCap`: past |z| ≈ 38 a
+//     Gaussian tail probability underflows double precision, so larger values say nothing more
+//     about the reading and only measure how far the noise scale has collapsed (a noise-free or
+//     mostly-zero series, where every run of readings would otherwise set a new record).
 // Each statistic is compared with its own decayed running maximum (a record test, half-life
 // `halfLife` readings): ratio = value / previous max. A ratio above 1 is a new record — the most
 // extreme behaviour of the recent history. Records are scale-free, so they are comparable across
@@ -38,6 +48,12 @@ export interface OnsetNoveltyOptions {
   suppress: number;
   /** Factor by which an onset must beat the last one to break through suppression; default 1.5. */
   resurge: number;
+  /** Readings over which the sustained point surprise is taken (0 = no sustained record); default 5. */
+  sustainWindow: number;
+  /** The sustained point surprise is the `sustainCount`-th largest of the window, [1, sustainWindow]; default 3 (the median of 5). */
+  sustainCount: number;
+  /** Point surprises enter the sustained level capped here (equivalent |z|); default 40. */
+  sustainCap: number;
   /** Smallest point surprise (equivalent |z|) for a point record to be an onset; default 5.56 (score 70: a point onset only marks where an alarm starts). */
   minSurprise: number;
   /** Shape record ratio (dimensionless) that is an onset even without a point alarm (0 = never); default 1.5. */
@@ -54,6 +70,9 @@ export const DEFAULT_ONSET_NOVELTY: Readonly<OnsetNoveltyOptions> = Object.freez
   warmup: 300,
   suppress: 300,
   resurge: 1.5,
+  sustainWindow: 5,
+  sustainCount: 3,
+  sustainCap: 40,
   minSurprise: 5.56,
   shapeAlone: 1.5,
   periodAlone: 1.5,
@@ -71,6 +90,13 @@ export function resolveOnsetNoveltyOptions(opts: Partial<OnsetNoveltyOptions> = 
   checkOption(c, 'warmup', o.warmup, 1, 1e9);
   checkOption(c, 'suppress', o.suppress, 0, 1e12);
   checkOption(c, 'resurge', o.resurge, 1, 1e6);
+  checkOption(c, 'sustainWindow', o.sustainWindow, 0, 1000);
+  if (!Number.isInteger(o.sustainWindow)) checkOption(c, 'sustainWindow (an integer)', NaN, 0, 1000);
+  if (o.sustainWindow > 0) {
+    checkOption(c, 'sustainCount', o.sustainCount, 1, o.sustainWindow);
+    if (!Number.isInteger(o.sustainCount)) checkOption(c, 'sustainCount (an integer)', NaN, 1, o.sustainWindow);
+  }
+  checkOption(c, 'sustainCap', o.sustainCap, 0, 1e6, false);
   checkOption(c, 'minSurprise', o.minSurprise, 0, 1e6);
   checkOption(c, 'shapeAlone', o.shapeAlone, 0, 1e6);
   checkOption(c, 'periodAlone', o.periodAlone, 0, 1e6);
@@ -171,6 +197,10 @@ export interface OnsetNoveltyState {
   lastRatio: number;
   pointPeak: number;
   pointN: number;
+  /** Last `sustainWindow` point surprises, oldest first (fewer until the window has filled). */
+  sustained: number[];
+  sustainPeak: number;
+  sustainN: number;
   scales: {
     acc: number;
     cnt: number;
@@ -199,10 +229,19 @@ export class OnsetNovelty implements ComponentOutput {
   private sinceOnset = 1e12;
   private lastRatio = 0;
   private readonly point: Record;
+  private readonly sustain: Record;
+  /** Ring of the last `sustainWindow` point surprises and how many it holds. */
+  private readonly recentZ: Float64Array;
+  private recentHead = 0;
+  private recentFilled = 0;
+  private readonly sortBuf: Float64Array;
   private readonly scales: ShapeScale[];
 
   constructor(private readonly o: OnsetNoveltyOptions) {
     this.point = new Record(Math.pow(0.5, 1 / o.halfLife));
+    this.sustain = new Record(Math.pow(0.5, 1 / o.halfLife));
+    this.recentZ = new Float64Array(o.sustainWindow);
+    this.sortBuf = new Float64Array(o.sustainWindow);
     this.scales = o.strides.map((s) => new ShapeScale(s, o.width, o.memory, Math.pow(0.5, s / o.halfLife)));
   }
 
@@ -220,6 +259,27 @@ export class OnsetNovelty implements ComponentOutput {
     const o = this.o;
     this.n++;
     let r = this.point.update(pointSurprise, o.warmup);
+    const sw = o.sustainWindow;
+    if (sw > 0) {
+      this.recentZ[this.recentHead] = pointSurprise < o.sustainCap ? pointSurprise : o.sustainCap;
+      this.recentHead = this.recentHead + 1 === sw ? 0 : this.recentHead + 1;
+      if (this.recentFilled < sw) this.recentFilled++;
+      if (this.recentFilled === sw) {
+        // Insertion sort: the window is a handful of readings.
+        const buf = this.sortBuf;
+        const src = this.recentZ;
+        for (let i = 0; i < sw; i++) {
+          const x = src[i]!;
+          let j = i - 1;
+          for (; j >= 0 && buf[j]! > x; j--) buf[j + 1] = buf[j]!;
+          buf[j + 1] = x;
+        }
+        const level = buf[sw - o.sustainCount]!;
+        const rz = this.sustain.update(level, o.warmup);
+        // Like the point record, it counts only where the sustained level itself alarms.
+        if (level >= o.minSurprise && rz > r) r = rz;
+      }
+    }
     let rs = 0;
     for (const s of this.scales) {
       const d = s.update(value);
@@ -248,6 +308,15 @@ export class OnsetNovelty implements ComponentOutput {
     return this;
   }
 
+  private recentOldestFirst(): number[] {
+    const sw = this.o.sustainWindow;
+    const out: number[] = [];
+    // The oldest held value sits at head when the ring is full, else at 0.
+    const start = this.recentFilled === sw ? this.recentHead : 0;
+    for (let k = 0; k < this.recentFilled; k++) out.push(this.recentZ[(start + k) % sw]!);
+    return out;
+  }
+
   get reason(): string {
     if (this.ratio > 0 && this.fromPeriod) return `unlike the same time of the previous days or weeks (${this.ratio.toFixed(2)}× the alarm level)`;
     return this.ratio > 0 ? `new behaviour: ${this.ratio.toFixed(2)}× the most extreme of its recent history` : 'nothing new';
@@ -260,6 +329,9 @@ export class OnsetNovelty implements ComponentOutput {
       lastRatio: this.lastRatio,
       pointPeak: this.point.peak,
       pointN: this.point.n,
+      sustained: this.recentOldestFirst(),
+      sustainPeak: this.sustain.peak,
+      sustainN: this.sustain.n,
       scales: this.scales.map((s) => ({
         acc: s.acc,
         cnt: s.cnt,
@@ -284,6 +356,14 @@ export class OnsetNovelty implements ComponentOutput {
     this.lastRatio = st.lastRatio;
     this.point.peak = st.pointPeak;
     this.point.n = st.pointN;
+    this.sustain.peak = st.sustainPeak;
+    this.sustain.n = st.sustainN;
+    const sw = this.o.sustainWindow;
+    const keep = sw > 0 ? st.sustained.slice(-sw) : [];
+    this.recentZ.fill(0);
+    this.recentZ.set(keep);
+    this.recentFilled = keep.length;
+    this.recentHead = sw > 0 ? keep.length % sw : 0;
     st.scales.forEach((x, i) => {
       const s = this.scales[i]!;
       s.acc = x.acc;

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 
 export const SENSOR_SNAPSHOT_FORMAT = 'vigia.sensor-detector-state';
-export const SENSOR_SNAPSHOT_VERSION = 4;
+export const SENSOR_SNAPSHOT_VERSION = 5;
 
 const num = z.number().refine(Number.isFinite, 'state numbers must be finite');
 const count = z.number().int().min(0);
@@ -76,6 +76,9 @@ const OnsetNoveltyState = z.object({
   lastRatio: num,
   pointPeak: num,
   pointN: count,
+  sustained: z.array(num),
+  sustainPeak: num,
+  sustainN: count,
   scales: z.array(
     z.object({
       acc: num,
