@@ -3,6 +3,8 @@ import { numberFlag } from '../cli-config.ts';
 import { runThroughputBench } from '../../bench/src/throughput/run-throughput-bench.ts';
 import { runNabBench } from '../../bench/src/nab/run-nab-bench.ts';
 import { runSkabBench } from '../../bench/src/skab/run-skab-bench.ts';
+import type { RunningStack } from '../../bench/src/replay/pipeline-replay.ts';
+import { UsageError } from '../usage-error.ts';
 
 export function registerBench(program: Command): void {
   const bench = program.command('bench').description('Benchmarks: speed and accuracy, measured through the real pipeline');
@@ -23,8 +25,10 @@ export function registerBench(program: Command): void {
     .option('--labels <file>', 'NAB windows JSON (e.g. nab_windows_dev.json)')
     .option('--profiles <file>', 'NAB profiles JSON')
     .option('--json <file>', 'write the scores as JSON')
-    .action(async (opts: { data: string; out: string; labels?: string; profiles?: string; json?: string }) => {
-      await runNabBench({ dataDir: opts.data, outDir: opts.out, labels: opts.labels, profiles: opts.profiles, json: opts.json });
+    .option('--nats <url>', 'replay through this running NATS… (with --processor; default: a private stack in a temp folder)')
+    .option('--processor <url>', '…and the HTTP URL of the processor consuming it, e.g. http://127.0.0.1:8080')
+    .action(async (opts: { data: string; out: string; labels?: string; profiles?: string; json?: string; nats?: string; processor?: string }) => {
+      await runNabBench({ dataDir: opts.data, outDir: opts.out, labels: opts.labels, profiles: opts.profiles, json: opts.json, stack: runningStack(opts) });
     });
   bench
     .command('skab')
@@ -32,7 +36,18 @@ export function registerBench(program: Command): void {
     .requiredOption('--data <dir>', 'folder with SKAB csv files (searched recursively)')
     .requiredOption('--out <dir>', 'where to write per-file datetime,anomaly_score,anomaly_pred')
     .option('--json <file>', 'write the figures as JSON')
-    .action(async (opts: { data: string; out: string; json?: string }) => {
-      await runSkabBench({ dataDir: opts.data, outDir: opts.out, json: opts.json });
+    .option('--nats <url>', 'replay through this running NATS… (with --processor; default: a private stack in a temp folder)')
+    .option('--processor <url>', '…and the HTTP URL of the processor consuming it')
+    .action(async (opts: { data: string; out: string; json?: string; nats?: string; processor?: string }) => {
+      await runSkabBench({ dataDir: opts.data, outDir: opts.out, json: opts.json, stack: runningStack(opts) });
     });
+}
+
+/** --nats and --processor together name a running stack; one without the other is a mistake. */
+function runningStack(opts: { nats?: string | undefined; processor?: string | undefined }): RunningStack | undefined {
+  if (!opts.nats && !opts.processor) return undefined;
+  if (!opts.nats || !opts.processor) throw new UsageError('--nats and --processor go together: the NATS server to publish to and the processor that consumes it');
+  if (!/^(nats|tls):\/\/\S+$/.test(opts.nats)) throw new UsageError(`--nats expects nats://host:port, got '${opts.nats}'`);
+  if (!/^https?:\/\/\S+$/.test(opts.processor)) throw new UsageError(`--processor expects http://host:port, got '${opts.processor}'`);
+  return { natsUrl: opts.nats, httpUrl: opts.processor.replace(/\/+$/, '') };
 }

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileReadings } from '../../../producers/src/file-readings.ts';
 import { listNabDataFiles, readNabLabels, readNabProfiles, readNabSeries } from '../scoring/nab-files.ts';
 import { prepareNabCorpus, scorePreparedNabCorpus } from '../scoring/nab-scorer.ts';
-import { replayThroughPipeline, stationForFile } from '../replay/pipeline-replay.ts';
+import { benchStationPrefix, replayThroughPipeline, stationForFile, type RunningStack } from '../replay/pipeline-replay.ts';
 
 export interface NabBenchOptions {
   dataDir: string;
@@ -11,6 +11,8 @@ export interface NabBenchOptions {
   labels?: string | undefined;
   profiles?: string | undefined;
   json?: string | undefined;
+  /** Replay through this running stack instead of a private one. */
+  stack?: RunningStack | undefined;
 }
 
 /**
@@ -21,12 +23,14 @@ export interface NabBenchOptions {
 export async function runNabBench(opts: NabBenchOptions): Promise<Record<string, number> | undefined> {
   const files = listNabDataFiles(opts.dataDir);
   if (files.length === 0) throw new Error(`no <category>/<file>.csv under ${opts.dataDir}`);
+  // On a shared stack the stations must not collide with live ones or an earlier run's.
+  const prefix = opts.stack ? benchStationPrefix() : '';
   const series = files.map((name) => {
-    const station = stationForFile(name);
+    const station = stationForFile(`${prefix}${name}`);
     return { name, station, readings: fileReadings(join(opts.dataDir, name), 'nab', station), raw: readNabSeries(join(opts.dataDir, name)) };
   });
   process.stderr.write(`NAB: ${files.length} files, ${series.reduce((n, s) => n + s.readings.length, 0)} rows\n`);
-  const { scores, seconds } = await replayThroughPipeline(series, { runId: 'bench-nab', label: 'NAB' });
+  const { scores, seconds } = await replayThroughPipeline(series, { runId: 'bench-nab', label: 'NAB', stack: opts.stack });
 
   const results = series.map((s) => {
     const anomalyScores = s.readings.map((r) => {

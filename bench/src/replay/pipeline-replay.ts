@@ -23,19 +23,28 @@ export interface ReplayResult {
   seconds: number;
 }
 
+/** An already running stack to replay through instead of a private one. */
+export interface RunningStack {
+  natsUrl: string;
+  /** The processor's HTTP base URL (its /api/sql serves the scores). */
+  httpUrl: string;
+}
+
 /**
  * Runs readings through the real pipeline — JetStream → `vigia processor` (decode, windows,
- * detectors) → ClickHouse — on a private nats-server and chDB in a temp folder, and reads the
- * stored scores back. The processor is the same code and configuration as live.
+ * detectors) → ClickHouse — and reads the stored scores back. By default on a private
+ * nats-server and chDB in a temp folder, with the same code and configuration as live; with
+ * `stack`, through that running stack (its processor's run id, so the series' stations must be
+ * unique to this bench: see benchStationPrefix).
  */
-export async function replayThroughPipeline(series: readonly ReplaySeries[], opts: { runId: string; label: string }): Promise<ReplayResult> {
-  const dir = tempDir('replay');
+export async function replayThroughPipeline(series: readonly ReplaySeries[], opts: { runId: string; label: string; stack?: RunningStack | undefined }): Promise<ReplayResult> {
   const total = series.reduce((n, s) => n + s.readings.length, 0);
   const config = parseConfig({});
-  const nats = await startNatsServer({ port: 0, dir: join(dir.path, 'nats'), allowInstall: true });
-  writeFileSync(join(dir.path, 'vigia.json'), JSON.stringify({ processor: { runId: opts.runId } }));
-  const proc = await startProcessorProcess({ natsUrl: nats.url, dataDir: dir.path, env: { VIGIA_CONFIG: join(dir.path, 'vigia.json'), VIGIA_LOG_LEVEL: 'warn' } });
-  const nc = await connectNats({ url: nats.url, name: 'vigia-bench-replay' });
+  const own = opts.stack ? undefined : await startPrivateStack(opts.runId);
+  const natsUrl = opts.stack?.natsUrl ?? own!.natsUrl;
+  const httpUrl = opts.stack?.httpUrl ?? own!.httpUrl;
+  const stations = series.map((s) => `'${s.station}'`).join(',');
+  const nc = await connectNats({ url: natsUrl, name: 'vigia-bench-replay' });
   const bar = new SingleBar({ format: `${opts.label} |{bar}| {value}/{total} scored · {rate}/s · ETA {eta_formatted}`, stream: process.stderr, hideCursor: true }, Presets.shades_classic);
   const started = performance.now();
   try {
@@ -45,7 +54,7 @@ export async function replayThroughPipeline(series: readonly ReplaySeries[], opt
     const publishing = publishPaced(messages, new PipelinedPublisher(nc, { maxInFlight: 2000 }), { rate: Infinity });
     await waitFor(
       async () => {
-        const [r] = await proc.sql<{ n: string }>('SELECT count() AS n FROM scores');
+        const [r] = await sqlVia<{ n: string }>(httpUrl, `SELECT count() AS n FROM scores WHERE domain = 'sensor' AND entity IN (${stations})`);
         const n = Number(r?.n ?? 0);
         bar.update(Math.min(n, total), { rate: Math.round(n / ((performance.now() - started) / 1000)) });
         return n;
@@ -56,26 +65,56 @@ export async function replayThroughPipeline(series: readonly ReplaySeries[], opt
     );
     await publishing;
     bar.stop();
-    const rows = await fetchScores(proc.httpUrl, total);
+    const rows = await fetchScores(httpUrl, total, stations);
     return { scores: new Map(rows.map((r) => [r.event_id, Number(r.score)])), seconds: (performance.now() - started) / 1000 };
   } finally {
     bar.stop();
     await nc.drain().catch(() => undefined);
-    await proc.stop();
-    await nats.stop();
-    dir.remove();
+    await own?.stop();
   }
 }
 
+/** nats-server + `vigia processor` + chDB in a temp folder, removed on stop. */
+async function startPrivateStack(runId: string): Promise<{ natsUrl: string; httpUrl: string; stop(): Promise<void> }> {
+  const dir = tempDir('replay');
+  const nats = await startNatsServer({ port: 0, dir: join(dir.path, 'nats'), allowInstall: true });
+  writeFileSync(join(dir.path, 'vigia.json'), JSON.stringify({ processor: { runId, domains: ['sensor'] } }));
+  const proc = await startProcessorProcess({ natsUrl: nats.url, dataDir: dir.path, env: { VIGIA_CONFIG: join(dir.path, 'vigia.json'), VIGIA_LOG_LEVEL: 'warn' } });
+  return {
+    natsUrl: nats.url,
+    httpUrl: proc.httpUrl,
+    async stop() {
+      await proc.stop();
+      await nats.stop();
+      dir.remove();
+    },
+  };
+}
+
+/**
+ * A prefix that makes this bench run's station names unique on a shared stack (its rows live
+ * beside live data, in the processor's own run): `b` + 8 hex digits + `-`.
+ */
+export function benchStationPrefix(): string {
+  return `b${Math.floor(Math.random() * 0xffffffff).toString(16).padStart(8, '0')}-`;
+}
+
+async function sqlVia<T>(httpUrl: string, query: string): Promise<T[]> {
+  const res = await fetch(`${httpUrl}/api/sql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+  const body = (await res.json()) as { rows: T[]; error?: string };
+  if (!res.ok) throw new Error(`${httpUrl}/api/sql: ${body.error}`);
+  return body.rows;
+}
+
 /** Pages through the scores (the SQL API caps a response at 10 000 rows). */
-async function fetchScores(httpUrl: string, total: number): Promise<{ event_id: string; score: number }[]> {
+async function fetchScores(httpUrl: string, total: number, stations: string): Promise<{ event_id: string; score: number }[]> {
   const out: { event_id: string; score: number }[] = [];
   const page = 10_000;
   for (let offset = 0; offset < total; offset += page) {
     const res = await fetch(`${httpUrl}/api/sql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: `SELECT event_id, score FROM scores FINAL ORDER BY event_id LIMIT ${page} OFFSET ${offset}` }),
+      body: JSON.stringify({ query: `SELECT event_id, score FROM scores FINAL WHERE domain = 'sensor' AND entity IN (${stations}) ORDER BY event_id LIMIT ${page} OFFSET ${offset}` }),
     });
     const body = (await res.json()) as { rows: { event_id: string; score: number }[]; error?: string };
     if (!res.ok) throw new Error(`reading scores failed: ${body.error}`);

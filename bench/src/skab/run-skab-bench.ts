@@ -4,12 +4,14 @@ import { DEFAULT_SEVERITY_BANDS } from '../../../contracts/index.ts';
 import { fileReadings } from '../../../producers/src/file-readings.ts';
 import { readSkabFile } from '../scoring/skab-files.ts';
 import { scoreSkab } from '../scoring/skab-scorer.ts';
-import { replayThroughPipeline, stationForFile } from '../replay/pipeline-replay.ts';
+import { benchStationPrefix, replayThroughPipeline, stationForFile, type RunningStack } from '../replay/pipeline-replay.ts';
 
 export interface SkabBenchOptions {
   dataDir: string;
   outDir: string;
   json?: string | undefined;
+  /** Replay through this running stack instead of a private one. */
+  stack?: RunningStack | undefined;
 }
 
 /** Every SKAB CSV under `dataDir` (recursively) with an `anomaly` column, one station per file. */
@@ -18,12 +20,14 @@ export async function runSkabBench(opts: SkabBenchOptions): Promise<{ f1: number
     .map((path) => ({ path, name: relative(opts.dataDir, path), raw: readSkabFile(path) }))
     .filter((f) => f.raw.anomaly !== undefined);
   if (files.length === 0) throw new Error(`no labelled SKAB csv files under ${opts.dataDir}`);
+  // On a shared stack the stations must not collide with live ones or an earlier run's.
+  const prefix = opts.stack ? benchStationPrefix() : '';
   const series = files.map((f) => {
-    const station = stationForFile(f.name);
+    const station = stationForFile(`${prefix}${f.name}`);
     return { ...f, station, readings: fileReadings(f.path, 'skab', station) };
   });
   process.stderr.write(`SKAB: ${files.length} files, ${series.reduce((n, s) => n + s.readings.length, 0)} rows\n`);
-  const { scores, seconds } = await replayThroughPipeline(series, { runId: 'bench-skab', label: 'SKAB' });
+  const { scores, seconds } = await replayThroughPipeline(series, { runId: 'bench-skab', label: 'SKAB', stack: opts.stack });
   const threshold = DEFAULT_SEVERITY_BANDS.minor;
   const scoredFiles = series.map((s) => {
     const sc = s.readings.map((r) => scores.get(r.id) ?? NaN);

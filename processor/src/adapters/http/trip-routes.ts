@@ -28,20 +28,26 @@ export function createTripRoutes(store: ClickHouseClient): Hono {
   app.get('/cells', async (c) => {
     const resolution = Number(c.req.query('resolution') ?? 8);
     if (!(TRIP_RESOLUTIONS as readonly number[]).includes(resolution)) return c.json({ error: `resolution must be one of ${TRIP_RESOLUTIONS.join(', ')}` }, 400);
-    const res = await store.query({
-      query: `WITH (SELECT max(window_end) FROM trip_cell_windows WHERE run_id = {run:String} AND resolution = {res:UInt8}) AS last
-              SELECT cell, score, severity, direction, pickups_15m, expected_15m, top_feature, toUnixTimestamp64Milli(window_end) AS window_end
-              FROM trip_cell_windows FINAL
-              WHERE run_id = {run:String} AND resolution = {res:UInt8} AND window_end = last
-              ORDER BY cell`,
+    const latest = await store.query({
+      query: `SELECT toUnixTimestamp64Milli(max(window_end)) AS last, count() AS n FROM trip_cell_windows WHERE run_id = {run:String} AND resolution = {res:UInt8}`,
       query_params: { run: RUN, res: resolution },
       format: 'JSONEachRow',
     });
-    const rows = await res.json<{ cell: string; score: number; severity: string; direction: string; pickups_15m: number; expected_15m: number | null; top_feature: string; window_end: string }>();
+    const [{ last, n } = { last: '0', n: '0' }] = await latest.json<{ last: string; n: string }>();
+    if (Number(n) === 0) return c.json({ error: `no trip cells scored yet at resolution ${resolution}` }, 404);
+    const res = await store.query({
+      query: `SELECT cell, score, severity, direction, pickups_15m, expected_15m, top_feature, toUnixTimestamp64Milli(window_end) AS window_end_ms
+              FROM trip_cell_windows FINAL
+              WHERE run_id = {run:String} AND resolution = {res:UInt8} AND window_end = fromUnixTimestamp64Milli({last:Int64}, 'UTC')
+              ORDER BY cell`,
+      query_params: { run: RUN, res: resolution, last: Number(last) },
+      format: 'JSONEachRow',
+    });
+    const rows = await res.json<{ cell: string; score: number; severity: string; direction: string; pickups_15m: number; expected_15m: number | null; top_feature: string; window_end_ms: string }>();
     if (rows.length === 0) return c.json({ error: `no trip cells scored yet at resolution ${resolution}` }, 404);
     const body: LiveCellBoundary = {
       resolution: resolution as LiveCellBoundary['resolution'],
-      windowEnd: Number(rows[0]!.window_end),
+      windowEnd: Number(rows[0]!.window_end_ms),
       cells: rows.map((r) => ({
         cell: r.cell,
         score: r.score,
@@ -61,24 +67,23 @@ export function createTripRoutes(store: ClickHouseClient): Hono {
     if (bad) return c.json({ error: bad }, 400);
     const hours = intParam(c.req.query('hours'), 6, 1, 24 * 14, 'hours');
     if (typeof hours === 'string') return c.json({ error: hours }, 400);
-    // The last `hours` of the cell, counted back from its newest boundary (event time, not wall clock).
+    // The last `hours` of the cell: its newest boundaries (12 per hour), oldest first in the reply.
     const res = await store.query({
-      query: `WITH (SELECT max(window_end) FROM trip_cell_windows WHERE run_id = {run:String} AND cell = {cell:String}) AS last
-              SELECT toUnixTimestamp64Milli(window_end) AS window_end, pickups_15m, pickups_60m, dropoffs_60m, expected_15m, score
+      query: `SELECT toUnixTimestamp64Milli(window_end) AS window_end_ms, pickups_15m, pickups_60m, dropoffs_60m, expected_15m, score
               FROM trip_cell_windows FINAL
-              WHERE run_id = {run:String} AND cell = {cell:String} AND window_end > last - INTERVAL {hours:UInt32} HOUR
-              ORDER BY window_end`,
-      query_params: { run: RUN, cell, hours },
+              WHERE run_id = {run:String} AND cell = {cell:String}
+              ORDER BY window_end DESC LIMIT {points:UInt32}`,
+      query_params: { run: RUN, cell, points: hours * 12 },
       format: 'JSONEachRow',
     });
-    const points: CellSeriesPoint[] = (await res.json<{ window_end: string; pickups_15m: number; pickups_60m: number; dropoffs_60m: number; expected_15m: number | null; score: number }>()).map((r) => ({
-      windowEnd: Number(r.window_end),
+    const points: CellSeriesPoint[] = (await res.json<{ window_end_ms: string; pickups_15m: number; pickups_60m: number; dropoffs_60m: number; expected_15m: number | null; score: number }>()).map((r) => ({
+      windowEnd: Number(r.window_end_ms),
       pickups15m: Number(r.pickups_15m),
       pickups60m: Number(r.pickups_60m),
       dropoffs60m: Number(r.dropoffs_60m),
       expected15m: r.expected_15m === null ? null : Number(r.expected_15m),
       score: r.score,
-    }));
+    })).reverse();
     return c.json({ cell, resolution: getResolution(cell), points });
   });
 
