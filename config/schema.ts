@@ -143,6 +143,26 @@ export const SensorProducerConfig = z.strictObject({
   maxInFlight: positiveInt.default(1000),
 });
 
+export const TripProducerConfig = z.strictObject({
+  /** PRNG seed; the same seed and start give the same trips. @default 1 */
+  seed: z.number().int().refine(Number.isSafeInteger, 'must be a safe integer').default(1),
+  /** Trips per unit of the demand series, i.e. per NYC taxi trip of 2014 (0.01 ≈ 150 per half hour on average). @default 0.01 */
+  scale: z.number().min(0).max(10).default(0.01),
+  /** Probability that a normal trip becomes an overcharge, impossible trip or detour. @default 0.002 */
+  anomalyRate: z.number().min(0).max(1).default(0.002),
+  /** Expected demand episodes (surges, collapses) per simulated UTC day. @default 2 */
+  episodesPerDay: z.number().min(0).max(1000).default(2),
+  /**
+   * Half-hourly demand series in the NAB nyc_taxi.csv layout, or 'shape' for the committed weekly
+   * shape. Unset: ../shared/data/nab/realKnownCause/nyc_taxi.csv when present, else the shape.
+   */
+  demandFile: z.string().min(1).optional(),
+  /** Event time runs this many times faster than the wall clock, or 'max' (as fast as JetStream acks); a simulation never runs ahead of the clock. @default 'max' */
+  speed: z.union([z.number().positive().max(1e9), z.literal('max')]).default('max'),
+  /** Publishes awaiting a JetStream ack at once. @default 1000 */
+  maxInFlight: positiveInt.default(1000),
+});
+
 export const VigiaConfig = z.strictObject({
   /** Where nats-server's JetStream files and chDB live. Env VIGIA_DATA_DIR. @default '.vigia' */
   dataDir: z.string().min(1).default('.vigia'),
@@ -153,7 +173,7 @@ export const VigiaConfig = z.strictObject({
   streams: StreamsConfig.prefault({}),
   processor: ProcessorConfig.prefault({}),
   scoring: ScoringConfig.prefault({}),
-  producers: z.strictObject({ sensor: SensorProducerConfig.prefault({}) }).prefault({}),
+  producers: z.strictObject({ sensor: SensorProducerConfig.prefault({}), trip: TripProducerConfig.prefault({}) }).prefault({}),
 });
 
 export type VigiaConfig = z.infer<typeof VigiaConfig>;

@@ -12,3 +12,4 @@ export * from './live-reading.ts';
 export * from './model-card.ts';
 export * from './replay.ts';
 export * from './trip-live.ts';
+export * from './trip-subject.ts';

@@ -10,6 +10,7 @@ import { sensorMessages, toMessage } from '../../producers/src/sensor-messages.t
 import { fileReadings } from '../../producers/src/file-readings.ts';
 import { SensorReading } from '../../contracts/index.ts';
 import { existsSync } from 'node:fs';
+import { registerProduceTrip } from './produce-trip.ts';
 
 interface ProduceSensorFlags {
   rate?: string;
@@ -121,4 +122,5 @@ export function registerProduce(program: Command): void {
       );
       await nc.drain();
     });
+  registerProduceTrip(produce);
 }

@@ -2,8 +2,8 @@
 // 2014-07-01 … 2015-01-31, aggregated from TLC trip records). The only file of the trip
 // simulation that touches node:fs; everything else takes the parsed series as an input.
 import { readFileSync } from 'node:fs';
-import { nycUtcOffsetMs } from '../../../contracts/index.ts';
 import type { DemandPoint } from './demand-point.ts';
+import { nycWallToUtc } from './nyc-wall-time.ts';
 
 export class NycTaxiSeriesError extends Error {
   override name = 'NycTaxiSeriesError';
@@ -18,11 +18,8 @@ export class NycTaxiSeriesError extends Error {
 
 const ROW = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2}),(\d+(?:\.\d+)?)$/;
 
-/** Epoch ms of a New York wall-clock time (the hour skipped in March maps one hour on). */
-export function nycWallToUtc(wallAsUtcMs: number): number {
-  const est = wallAsUtcMs + 5 * 3_600_000;
-  return nycUtcOffsetMs(est - 3_600_000) === -4 * 3_600_000 ? wallAsUtcMs + 4 * 3_600_000 : est;
-}
+// Kept importable from here: it lived in this file before the TLC reader needed it too.
+export { nycWallToUtc };
 
 /** Parse CSV text; `source` names it in errors. Rows come back sorted by ts. */
 export function parseNycTaxiSeries(text: string, source = '<text>'): DemandPoint[] {
