@@ -4,6 +4,7 @@ import { runThroughputBench } from '../../bench/src/throughput/run-throughput-be
 import { runNabBench } from '../../bench/src/nab/run-nab-bench.ts';
 import { runSkabBench } from '../../bench/src/skab/run-skab-bench.ts';
 import type { RunningStack } from '../../bench/src/replay/pipeline-replay.ts';
+import { runTripsBench } from '../../bench/src/trips/run-trips-bench.ts';
 import { UsageError } from '../usage-error.ts';
 
 export function registerBench(program: Command): void {
@@ -29,6 +30,25 @@ export function registerBench(program: Command): void {
     .option('--processor <url>', '…and the HTTP URL of the processor consuming it, e.g. http://127.0.0.1:8080')
     .action(async (opts: { data: string; out: string; labels?: string; profiles?: string; json?: string; nats?: string; processor?: string }) => {
       await runNabBench({ dataDir: opts.data, outDir: opts.out, labels: opts.labels, profiles: opts.profiles, json: opts.json, stack: runningStack(opts) });
+    });
+  bench
+    .command('trips')
+    .description('A labelled synthetic NYC week through the real pipeline: precision, recall and F1 per anomaly kind, detection delay, false alarms per day')
+    .option('--days <n>', 'evaluated simulated days', '7')
+    .option('--warmup-days <n>', 'days the detectors learn first (not scored)', '7')
+    .option('--seed <n>', 'simulation seed', '1')
+    .option('--scale <x>', 'trips per unit of the demand series (0.01 ≈ 150 per half hour)', '0.01')
+    .option('--demand <file|shape>', 'demand series (nyc_taxi.csv layout) or shape (default: the NAB series when present)')
+    .option('--json <file>', 'write the figures as JSON')
+    .action(async (opts: { days: string; warmupDays: string; seed: string; scale: string; demand?: string; json?: string }) => {
+      await runTripsBench({
+        days: numberFlag('days', opts.days)!,
+        warmupDays: numberFlag('warmup-days', opts.warmupDays)!,
+        seed: numberFlag('seed', opts.seed)!,
+        scale: numberFlag('scale', opts.scale)!,
+        demand: opts.demand,
+        json: opts.json,
+      });
     });
   bench
     .command('skab')

@@ -1,4 +1,3 @@
-import type { BatchStore } from '../../ports/sinks.ts';
 
 /** A simulated store outage: starts `afterMs` after the first write and lasts `forMs`. */
 export interface StoreOutage {
@@ -16,10 +15,10 @@ export class StoreUnavailableError extends Error {
  * chDB cannot be stopped from outside, so the outage is simulated at the adapter boundary,
  * where a real server outage would surface too.
  */
-export function withStoreOutage(inner: BatchStore, outage: StoreOutage, now: () => number = Date.now): BatchStore {
+export function withStoreOutage<R>(inner: { write(rows: R): Promise<void> }, outage: StoreOutage, now: () => number = Date.now): { write(rows: R): Promise<void> } {
   let firstWrite: number | undefined;
   return {
-    write(batch) {
+    write(batch: R) {
       const t = now();
       firstWrite ??= t;
       const since = t - firstWrite;

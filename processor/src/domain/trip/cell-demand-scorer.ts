@@ -1,0 +1,360 @@
+/**
+ * Demand-anomaly score of every (resolution, H3 cell) row of a boundary: is the cell taking far
+ * more (surge) or far fewer (collapse) of the city's pickups than it normally does at this hour?
+ *
+ * Evidence, per row:
+ *   - the cell's own pickups in the 15- and 60-minute windows against the share baseline
+ *     (demand-share-baseline.ts: `share × city count`, negative-binomial tails — small counts
+ *     get their true, modest surprise; a collapse needs a cell that normally has many trips;
+ *     the whole city dropping is no local anomaly). A window that straddles an hour is expected
+ *     as the time-weighted mix of both hours' shares;
+ *   - at `ringResolutions` (default the finest, 9), the same for the cell's k = 1 disk
+ *     (ring_pickups_*): an event or a closure covers a few hundred metres, more than one
+ *     res-9 cell, and the disk adds their evidence up. The disk's evidence is reported by one
+ *     cell only: the one whose own excess (surge) or shortfall (collapse) is the largest of
+ *     its disk — where the anomaly is, not a neighbour whose disk merely reaches it;
+ *   - the demand Isolation Forest's calibrated score, when a model is loaded: it may add up to
+ *     `ifBoost` points to a departure the baseline already sees (score ≥ `ifSupportFrom`), never
+ *     raise an alarm on its own (it knows no direction and its false alarms are not calibrated
+ *     against the multiplicity of thousands of cells).
+ * Each one-sided tail probability is taken against a relaxed null — a surge must exceed
+ * `tolerance` × the expectation, a collapse fall below 1/`tolerance` of it — so an ordinary
+ * wobble of a busy cell, significant but small, is no alarm. The largest surprise (as an
+ * equivalent |z|) becomes the 0–100 score on the shared scale (70 ⇔ z 5.56, P ≈ 3e-8 per
+ * test: thousands of cells × 288 boundaries a day need that).
+ *
+ * Persistence is in the evidence: the 60-minute window needs a lasting departure, and the
+ * alerts (cell-alert-episodes.ts) debounce with hysteresis.
+ *
+ * Warm-up: until a cell's hour has a daily profile (one day of history) its score is capped
+ * below the alarm: with only the all-hours share, nightlife at 23:00 would look like a surge.
+ *
+ * Learning is robust: the baseline learns a count clipped to ±`learnClipSd` predictive sds of
+ * its expectation, and only after the hour (see the baseline), so an episode does not become
+ * its own or next week's normal, while a lasting change is still learnt, one step at a time.
+ *
+ * Causal: a boundary is scored with what earlier boundaries taught, then learnt from.
+ * Deterministic: rows are processed in the order given (the pipeline emits them sorted).
+ */
+import { gridDisk } from 'h3-js';
+import type { AnomalyDriver } from '../../../../contracts/index.ts';
+import { checkOption, fmt } from '../component.ts';
+import { surpriseToScore } from '../score-scale.ts';
+import { zFromLogTail } from '../tail.ts';
+import { logNegBinLower, logNegBinUpper } from './count-tails.ts';
+import { DemandShareBaseline, type DemandShareOptions, type DemandShareState, type ShareExpectation } from './demand-share-baseline.ts';
+import { TRIP_CELL_FEATURES, type TripCellFeatureRow } from './trip-cell-features.ts';
+
+export type DemandDirection = 'surge' | 'collapse';
+
+export interface CellVerdict {
+  /** 0–100 (minor ≥ 70). */
+  score: number;
+  direction: DemandDirection | null;
+  /** Pickups the baseline expected in the 15-minute window (null before any history). */
+  expected: number | null;
+  /** Pickups in the 15-minute window. */
+  observed: number;
+  /** Strongest first; explained in words from `explainFrom`, else only the top one, tersely. */
+  drivers: AnomalyDriver[];
+}
+
+export interface CellDemandScorerOptions {
+  /** Score at and above which a row is an alarm (warm-up cap). @default 70 */
+  alarm: number;
+  /** Factor a surge must exceed the expectation by (and a collapse fall below its inverse), ≥ 1. @default 1.5 */
+  tolerance: number;
+  /** Resolutions whose k = 1 disk is tested as a whole. @default [9] */
+  ringResolutions: number[];
+  /** Most points the demand IF may add to a departure the baseline sees. @default 10 */
+  ifBoost: number;
+  /** Baseline score from which the IF may add its points. @default 50 */
+  ifSupportFrom: number;
+  /** Coarsest share level (index into the baseline's levels) allowed to alarm. @default 2 (hour of day) */
+  maxAlarmLevel: number;
+  /** Counts teach the baseline clipped to this many predictive sds around the expectation. @default 3 */
+  learnClipSd: number;
+  /** Score from which every driver gets a reason in words (cheaper below). @default 40 */
+  explainFrom: number;
+  /** Share baseline options (hop, levels, prior). */
+  share: Partial<DemandShareOptions>;
+}
+
+export const DEFAULT_CELL_DEMAND: Readonly<Omit<CellDemandScorerOptions, 'share'>> = Object.freeze({
+  alarm: 70,
+  tolerance: 1.5,
+  ringResolutions: [9],
+  ifBoost: 10,
+  ifSupportFrom: 50,
+  maxAlarmLevel: 2,
+  learnClipSd: 3,
+  explainFrom: 40,
+});
+
+const F = (name: (typeof TRIP_CELL_FEATURES)[number]) => TRIP_CELL_FEATURES.indexOf(name);
+const P15 = F('pickups_15m');
+const P60 = F('pickups_60m');
+const RP15 = F('ring_pickups_15m');
+const RP60 = F('ring_pickups_60m');
+type TestName = 'pickups_15m' | 'pickups_60m' | 'ring_pickups_15m' | 'ring_pickups_60m';
+const HOUR_MS = 3_600_000;
+const W15 = 900_000;
+const W60 = 3_600_000;
+
+interface Evidence {
+  feature: TestName;
+  surprise: number;
+  direction: DemandDirection;
+  observed: number;
+  expected: number;
+}
+
+/** A cell's share expectation at this boundary: this hour's and the previous hour's. */
+interface CellShares {
+  cur: ShareExpectation;
+  prev: ShareExpectation;
+}
+
+/** Predictive of one window: mean and negative-binomial shape. */
+interface Predictive {
+  mean: number;
+  shape: number;
+}
+
+interface RowWork {
+  row: TripCellFeatureRow;
+  shares: CellShares;
+  /** Coarsest level used (-1 = none). */
+  level: number;
+  p15: Predictive;
+  p60: Predictive;
+  tests: Evidence[];
+  ring: Evidence[];
+}
+
+const blankShare = (): ShareExpectation => ({ mean: 0, shape: 0, level: -1, share: 0, postShape: 0 });
+
+export class CellDemandScorer {
+  readonly options: CellDemandScorerOptions;
+  readonly baseline: DemandShareBaseline;
+  readonly #disks = new Map<string, string[]>();
+
+  constructor(opts: Partial<CellDemandScorerOptions> = {}) {
+    const o: CellDemandScorerOptions = { ...DEFAULT_CELL_DEMAND, share: {}, ...opts };
+    checkOption('cellDemand', 'alarm', o.alarm, 0, 100, false);
+    checkOption('cellDemand', 'tolerance', o.tolerance, 1, 100);
+    checkOption('cellDemand', 'ifBoost', o.ifBoost, 0, 100);
+    checkOption('cellDemand', 'ifSupportFrom', o.ifSupportFrom, 0, 100);
+    checkOption('cellDemand', 'learnClipSd', o.learnClipSd, 0, 1e6, false);
+    this.options = o;
+    this.baseline = new DemandShareBaseline(o.share);
+    checkOption('cellDemand', 'maxAlarmLevel', o.maxAlarmLevel, 0, this.baseline.options.levels.length - 1);
+  }
+
+  /**
+   * Verdicts for rows of one or more boundaries (in boundary order, as the pipeline emits
+   * them), one per row in the same order. `ifScores[i]` is the demand IF's calibrated 0–100
+   * score of rows[i], or null without a model.
+   */
+  scoreBoundary(rows: readonly TripCellFeatureRow[], ifScores: readonly (number | null)[] = []): CellVerdict[] {
+    const out: CellVerdict[] = [];
+    let from = 0;
+    for (let i = 1; i <= rows.length; i++) {
+      if (i === rows.length || rows[i]!.windowEnd !== rows[from]!.windowEnd) {
+        out.push(...this.#scoreOne(rows.slice(from, i), ifScores.slice(from, i)));
+        from = i;
+      }
+    }
+    return out;
+  }
+
+  #scoreOne(rows: readonly TripCellFeatureRow[], ifScores: readonly (number | null)[]): CellVerdict[] {
+    const o = this.options;
+    const b = this.baseline;
+    const end = rows[0]!.windowEnd;
+    b.setBoundary(end);
+    // Fractions of each window lying in the previous hour (hours are the baseline's slots).
+    const hourStart = Math.floor((end - 1) / HOUR_MS) * HOUR_MS;
+    const f15 = Math.max(0, hourStart - (end - W15)) / W15;
+    const f60 = Math.max(0, hourStart - (end - W60)) / W60;
+    const prevSlots = f60 > 0 ? b.slotsAt(hourStart - 1) : null;
+    const sharesOf = new Map<string, CellShares>();
+    const shares = (cell: string): CellShares => {
+      let s = sharesOf.get(cell);
+      if (!s) {
+        const cur = b.expect(cell, 1, blankShare());
+        s = { cur, prev: prevSlots ? b.expect(cell, 1, blankShare(), prevSlots) : cur };
+        sharesOf.set(cell, s);
+      }
+      return s;
+    };
+    // City totals per resolution: every pickup lies in exactly one cell of each resolution.
+    const city15 = new Map<number, number>();
+    const city60 = new Map<number, number>();
+    for (const r of rows) {
+      city15.set(r.resolution, (city15.get(r.resolution) ?? 0) + r.values[P15]!);
+      city60.set(r.resolution, (city60.get(r.resolution) ?? 0) + r.values[P60]!);
+    }
+    const work: RowWork[] = [];
+    const byCell = new Map<string, RowWork>();
+    for (const row of rows) {
+      const s = shares(row.cell);
+      const level = s.cur.level < 0 || s.prev.level < 0 ? -1 : Math.max(s.cur.level, s.prev.level);
+      const w: RowWork = {
+        row,
+        shares: s,
+        level,
+        p15: mix([s], f15, city15.get(row.resolution)!),
+        p60: mix([s], f60, city60.get(row.resolution)!),
+        tests: [],
+        ring: [],
+      };
+      if (level >= 0) {
+        this.#test(w.tests, 'pickups_15m', row.values[P15]!, w.p15);
+        this.#test(w.tests, 'pickups_60m', row.values[P60]!, w.p60);
+      }
+      work.push(w);
+      byCell.set(row.cell, w);
+    }
+    // Disks: the k = 1 neighbourhood as one count, reported by the cell where the departure is.
+    for (const w of work) {
+      if (w.level < 0 || !o.ringResolutions.includes(w.row.resolution)) continue;
+      const disk = this.#disk(w.row.cell);
+      const ds = disk.map(shares);
+      if (ds.some((s) => s.cur.level < 0 || s.prev.level < 0)) continue;
+      const c15 = city15.get(w.row.resolution)!;
+      const c60 = city60.get(w.row.resolution)!;
+      this.#test(w.ring, 'ring_pickups_15m', w.row.values[RP15]!, mix(ds, f15, c15));
+      this.#test(w.ring, 'ring_pickups_60m', w.row.values[RP60]!, mix(ds, f60, c60));
+      if (w.ring.length === 0) continue;
+      const mine = (dir: DemandDirection, x: RowWork | undefined, cell: string) => {
+        const m = x ? x.p60.mean : mix([shares(cell)], f60, c60).mean;
+        const obs = x ? x.row.values[P60]! : 0;
+        return dir === 'surge' ? obs - m : m - obs;
+      };
+      w.ring = w.ring.filter((t) => {
+        const own = mine(t.direction, w, w.row.cell);
+        return disk.every((c) => c === w.row.cell || (() => { const e = mine(t.direction, byCell.get(c), c); return e < own || (e === own && c > w.row.cell); })());
+      });
+    }
+    const verdicts: CellVerdict[] = [];
+    const learnNow = f15 === 0;
+    const learn = new Map<string, number>();
+    for (let i = 0; i < work.length; i++) {
+      const w = work[i]!;
+      verdicts.push(this.#verdict(w, ifScores[i] ?? null));
+      if (!learnNow) continue;
+      // Robust update: the count clipped to ±learnClipSd predictive sds of its expectation.
+      const x = w.row.values[P15]!;
+      let learnt = x;
+      if (w.level >= 0) {
+        const { mean: m, shape } = w.p15;
+        const sd = Math.sqrt(m + (m * m) / shape);
+        learnt = Math.min(m + o.learnClipSd * sd + 1, Math.max(m - o.learnClipSd * sd, x));
+        b.learnDispersion(x, { ...w.shares.cur, mean: m });
+      }
+      if (learnt > 0) learn.set(w.row.cell, learnt);
+    }
+    if (learnNow) b.learn(city15.get(rows[0]!.resolution)!, learn);
+    return verdicts;
+  }
+
+  /** Surge and collapse tails of one observation against the relaxed null. */
+  #test(into: Evidence[], feature: TestName, x: number, p: Predictive): void {
+    const tol = this.options.tolerance;
+    const mean = p.mean > 0 ? p.mean : 0;
+    const hi = mean * tol;
+    if (x > hi) {
+      // Cheap bound first: a Gaussian z below 2 is never an alarm for a right-skewed count.
+      const quick = (x - hi) / Math.sqrt(hi + (hi * hi) / p.shape + 1e-12);
+      if (quick > 2) into.push({ feature, surprise: zFromLogTail(hi > 0 ? logNegBinUpper(x, hi, p.shape) : -Infinity), direction: 'surge', observed: x, expected: mean });
+    }
+    const lo = mean / tol;
+    if (x < lo && lo > 1) into.push({ feature, surprise: zFromLogTail(logNegBinLower(x, lo, p.shape)), direction: 'collapse', observed: x, expected: mean });
+  }
+
+  #verdict(w: RowWork, ifScore: number | null): CellVerdict {
+    const o = this.options;
+    const observed = w.row.values[P15]!;
+    if (w.level < 0) {
+      return { score: 0, direction: null, expected: null, observed, drivers: [{ feature: 'pickups_15m', score: 0, value: observed, expected: null, reason: 'no history for this cell and hour yet (warm-up)' }] };
+    }
+    const expected = w.p15.mean;
+    let best: Evidence | null = null;
+    for (const t of w.tests) if (!best || t.surprise > best.surprise) best = t;
+    for (const t of w.ring) if (!best || t.surprise > best.surprise) best = t;
+    let score = best ? surpriseToScore(best.surprise) : 0;
+    const direction: DemandDirection | null = best && score > 0 ? best.direction : null;
+    let ifDriver: AnomalyDriver | null = null;
+    if (ifScore !== null && Number.isFinite(ifScore)) {
+      const s = Math.min(100, Math.max(0, ifScore));
+      if (direction !== null && score >= o.ifSupportFrom) score = Math.min(100, Math.max(score, Math.min(s, score + o.ifBoost)));
+      ifDriver = { feature: 'demand_if', score: s, value: s, expected: null, reason: `demand Isolation Forest score ${fmt(s)}` };
+    }
+    const levelName = this.baseline.options.levels[w.level]!.name;
+    let warmup = false;
+    if (w.level > o.maxAlarmLevel && score >= o.alarm) {
+      score = o.alarm - 1;
+      warmup = true;
+    }
+    if (score < o.explainFrom && !warmup) {
+      const top = best ? best.feature : 'pickups_15m';
+      return { score, direction, expected, observed, drivers: [{ feature: top, score, value: best ? best.observed : observed, expected: best ? best.expected : expected, reason: '' }] };
+    }
+    const share = (100 * w.shares.cur.share).toPrecision(2);
+    const drivers: AnomalyDriver[] = [...w.tests, ...w.ring].map((t) => ({
+      feature: t.feature,
+      score: surpriseToScore(t.surprise),
+      value: t.observed,
+      expected: t.expected,
+      reason: `${fmt(t.observed)} pickups in ${t.feature.endsWith('15m') ? 15 : 60} min${t.feature.startsWith('ring') ? ' around the cell' : ''} where ${fmt(t.expected)} were expected (${t.direction}; ${levelName} share ${share}% of the city)`,
+    }));
+    if (ifDriver) drivers.push(ifDriver);
+    drivers.sort((a, b) => b.score - a.score);
+    if (warmup) drivers.unshift({ feature: best!.feature, score, value: best!.observed, expected: best!.expected, reason: `warm-up: only the ${levelName} profile is known yet` });
+    return { score, direction, expected, observed, drivers: drivers.slice(0, 4) };
+  }
+
+  #disk(cell: string): string[] {
+    let d = this.#disks.get(cell);
+    if (!d) {
+      d = gridDisk(cell, 1);
+      this.#disks.set(cell, d);
+    }
+    return d;
+  }
+
+  captureState(): CellDemandState {
+    return { format: 'vigia.cell-demand-state', version: 1, share: this.baseline.captureState() };
+  }
+
+  restoreState(s: unknown): void {
+    const st = s as Partial<CellDemandState> | null;
+    if (!st || st.format !== 'vigia.cell-demand-state' || st.version !== 1 || !st.share) throw new RangeError('not a vigia.cell-demand-state v1 snapshot');
+    this.baseline.restoreState(st.share);
+  }
+}
+
+/**
+ * Predictive of the summed count of `cells` over a window with `city` pickups, a fraction
+ * `fPrev` of which lies in the previous hour: mean from the mixed shares, shape moment-matched
+ * (the cells' share uncertainties taken as independent).
+ */
+function mix(cells: readonly CellShares[], fPrev: number, city: number): Predictive {
+  let mean = 0;
+  let variance = 0;
+  for (const { cur, prev } of cells) {
+    const a = (1 - fPrev) * cur.share;
+    const p = fPrev * prev.share;
+    mean += a + p;
+    if (cur.shape > 0) variance += (a * a) / cur.shape;
+    if (prev.shape > 0) variance += (p * p) / prev.shape;
+  }
+  return { mean: mean * city, shape: variance > 0 ? (mean * mean) / variance : 1e9 };
+}
+
+export interface CellDemandState {
+  format: 'vigia.cell-demand-state';
+  version: 1;
+  share: DemandShareState;
+}
