@@ -101,6 +101,8 @@ export const ModelEvaluation = z.object({
     precision: z.number().nullable(),
     recall: z.number().nullable(),
   }),
+  /** Model-specific breakdowns (e.g. per H3 resolution); optional. */
+  details: z.record(z.string(), z.unknown()).optional(),
 });
 export type ModelEvaluation = z.infer<typeof ModelEvaluation>;
 
@@ -124,9 +126,20 @@ export const FeatureReference = z.object({
 });
 export type FeatureReference = z.infer<typeof FeatureReference>;
 
+/**
+ * Card layouts: `chain` (scaler → k-means router → one anomaly scorer per cluster, or a single
+ * scorer without a router) and `regressor` (predicts a target; its residual is the score).
+ * Cards written before the field existed are chains.
+ */
+export const MODEL_KINDS = ['chain', 'regressor'] as const;
+export const ModelKind = z.enum(MODEL_KINDS);
+export type ModelKind = z.infer<typeof ModelKind>;
+
 export const ModelCard = z
   .object({
     schemaVersion: z.literal(1),
+    /** Absent in older cards: a chain. */
+    kind: z.literal('chain').default('chain'),
     domain: Domain,
     name: z.string().regex(/^[a-z][a-z0-9-]*$/),
     version: z.string().regex(/^[A-Za-z0-9._-]+$/),
@@ -189,3 +202,150 @@ function strictlyIncreasing(xs: readonly number[]): boolean {
 function nonDecreasing(xs: readonly number[]): boolean {
   return xs.every((x, i) => i === 0 || x >= xs[i - 1]!);
 }
+
+/** What a regressor predicts. */
+export const RegressorTarget = z.object({
+  /** Column of the export the model was fitted on, e.g. `fare_amount`. */
+  name: z.string().min(1),
+  unit: z.string(),
+  meaning: z.string(),
+  /** The target's training distribution (drift checks on what is observed). */
+  reference: FeatureDistribution.optional(),
+});
+export type RegressorTarget = z.infer<typeof RegressorTarget>;
+
+/**
+ * (actual, expected) → r = (actual − expected) / max(expected, floor) → 0–100: r's percentile
+ * among the training rows' r (piecewise-linear through `quantiles` at `probabilities`), then
+ * piecewise-linear through `anchors`; above the training maximum linear from the last anchor to
+ * 100 at `rawCeiling` (an r). The same arithmetic as ScoreCalibration with r as the raw score and
+ * one table; only r above the training bulk (actual above expected) scores high.
+ */
+export const ResidualCalibration = z.object({
+  method: z.literal('relative-residual-percentile'),
+  definition: z.string(),
+  /** Smallest denominator of r, in the target's unit (USD for fares). */
+  floor: z.number().positive(),
+  /** Score from which a row is an anomaly. */
+  threshold: z.number(),
+  probabilities: z.array(z.number().min(0).max(1)).min(2),
+  anchors: z.object({ percentiles: z.array(z.number().min(0).max(1)).min(2), scores: z.array(z.number().min(0).max(100)).min(2) }),
+  rawCeiling: z.number(),
+  /** Training rows the quantiles were taken on. */
+  rows: z.number().int().min(1),
+  quantiles: z.array(z.number()),
+});
+export type ResidualCalibration = z.infer<typeof ResidualCalibration>;
+
+export const RegressionMetrics = z.object({
+  rows: z.number().int(),
+  /** Mean absolute error, target unit. */
+  mae: z.number(),
+  rmse: z.number(),
+  r2: z.number().nullable(),
+  medianAbsError: z.number(),
+  p99AbsError: z.number(),
+  /** Mean of actual − predicted. */
+  meanError: z.number(),
+});
+export type RegressionMetrics = z.infer<typeof RegressionMetrics>;
+
+/** One truth kind's residuals ('' = normal). */
+export const ResidualKindMetrics = z.object({
+  rows: z.number().int(),
+  /** Quantiles of r at `RegressorEvaluation.residualSummaryProbabilities`. */
+  residualQuantiles: z.array(z.number()),
+  meanScore: z.number(),
+  flagged: z.number().int(),
+  /** Fraction of this kind's rows scoring ≥ threshold. */
+  flaggedRate: z.number().nullable(),
+  /** ROC AUC of r, this kind's rows against the normal rows (null for the normal rows). */
+  auc: z.number().nullable(),
+});
+export type ResidualKindMetrics = z.infer<typeof ResidualKindMetrics>;
+
+const RegressorSplitMetrics = z.object({
+  metrics: z.object({ all: RegressionMetrics, normal: RegressionMetrics.nullable() }),
+  /** Per truth kind, when the export had labels. */
+  byKind: z.record(z.string(), ResidualKindMetrics).nullable(),
+});
+
+/** A regressor's figures: a time-ordered holdout and in-sample (labels for reporting only). */
+export const RegressorEvaluation = z.object({
+  data: z.string(),
+  threshold: z.number(),
+  residualSummaryProbabilities: z.array(z.number().min(0).max(1)),
+  holdout: RegressorSplitMetrics.extend({
+    split: z.string(),
+    fraction: z.number(),
+    /** First event time of the held-out rows, epoch ms. */
+    splitTs: z.number(),
+    trainRows: z.number().int(),
+    rows: z.number().int(),
+  }).nullable(),
+  inSample: RegressorSplitMetrics,
+});
+export type RegressorEvaluation = z.infer<typeof RegressorEvaluation>;
+
+/** The card of a regressor (e.g. trip-fare): one ONNX graph predicting the target, a residual calibration. */
+export const RegressorModelCard = z
+  .object({
+    schemaVersion: z.literal(1),
+    kind: z.literal('regressor'),
+    domain: Domain,
+    name: z.string().regex(/^[a-z][a-z0-9-]*$/),
+    version: z.string().regex(/^[A-Za-z0-9._-]+$/),
+    /** ISO 8601, UTC. */
+    created: z.string(),
+    description: z.string(),
+    /** Feature set name with its version, e.g. `trip-fare@1`. */
+    featureSet: z.string(),
+    /** Input feature names in the order of the input tensor's columns. */
+    features: z.array(z.string()).min(1),
+    target: RegressorTarget,
+    outputs: z.array(ModelOutput),
+    onnx: z.object({
+      /** Opset per domain (`ai.onnx`, `ai.onnx.ml`). */
+      opset: z.record(z.string(), z.number().int()),
+      /** Features → the expected target, one value per row. */
+      regressor: OnnxGraph,
+    }),
+    files: z.array(ModelFile).min(1),
+    training: TrainingData,
+    /** Algorithm parameters and seeds (model-specific). */
+    params: z.record(z.string(), z.unknown()),
+    residual: ResidualCalibration,
+    evaluation: RegressorEvaluation.nullable(),
+    /** Checks the training run passed (e.g. ONNX vs scikit-learn agreement). */
+    checks: z.record(z.string(), z.unknown()),
+    reference: FeatureReference,
+    /** Library versions that produced the model. */
+    toolchain: z.record(z.string(), z.string()),
+  })
+  .superRefine((card, ctx) => {
+    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+    if (new Set(card.features).size !== card.features.length) issue(['features'], 'feature names repeat');
+    const g = card.onnx.regressor;
+    if (!card.files.some((f) => f.path === g.file)) issue(['files'], `ONNX file '${g.file}' is not listed in files`);
+    if (g.outputType === 'int64') issue(['onnx', 'regressor', 'outputType'], 'a regressor answers float32 or float64');
+    const { probabilities, anchors, quantiles } = card.residual;
+    if (!strictlyIncreasing(probabilities) || probabilities[0] !== 0 || probabilities.at(-1) !== 1) {
+      issue(['residual', 'probabilities'], 'probabilities must rise strictly from 0 to 1');
+    }
+    if (anchors.percentiles.length !== anchors.scores.length) issue(['residual', 'anchors'], 'percentiles and scores differ in length');
+    if (!strictlyIncreasing(anchors.percentiles) || anchors.percentiles[0] !== 0 || anchors.percentiles.at(-1) !== 1) {
+      issue(['residual', 'anchors', 'percentiles'], 'anchor percentiles must rise strictly from 0 to 1');
+    }
+    if (!nonDecreasing(anchors.scores)) issue(['residual', 'anchors', 'scores'], 'anchor scores must not decrease');
+    if (quantiles.length !== probabilities.length) issue(['residual', 'quantiles'], 'one quantile per probability');
+    else if (!nonDecreasing(quantiles)) issue(['residual', 'quantiles'], 'quantiles must not decrease');
+    const refNames = Object.keys(card.reference.features);
+    if (refNames.length !== card.features.length || !card.features.every((f) => refNames.includes(f))) {
+      issue(['reference', 'features'], 'one reference distribution per input feature');
+    }
+  });
+export type RegressorModelCard = z.infer<typeof RegressorModelCard>;
+
+/** Any card: a chain (also when `kind` is absent) or a regressor. */
+export const AnyModelCard = z.union([ModelCard, RegressorModelCard]);
+export type AnyModelCard = z.infer<typeof AnyModelCard>;

@@ -82,3 +82,32 @@ def _last_at_or_below(sorted_values: list[float], x: float) -> int:
         else:
             hi = mid
     return lo - 1
+
+
+def calibrated_scores(
+    raw: np.ndarray,
+    quantiles: list[float],
+    probabilities: list[float],
+    anchor_percentiles: list[float],
+    anchor_scores: list[float],
+    raw_ceiling: float = RAW_CEILING,
+) -> np.ndarray:
+    """`calibrated_score` over an array: the same float64 operations in the same order, so
+    every element is bit-identical to the scalar function (tested); for large evaluations."""
+    raw = np.asarray(raw, dtype=np.float64)
+    q = np.asarray(quantiles, dtype=np.float64)
+    pr = np.asarray(probabilities, dtype=np.float64)
+    ap = np.asarray(anchor_percentiles, dtype=np.float64)
+    sc = np.asarray(anchor_scores, dtype=np.float64)
+    top = q[-1]
+    i = np.clip(np.searchsorted(q, raw, side="right") - 1, 0, len(q) - 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = pr[i] + (pr[i + 1] - pr[i]) * (raw - q[i]) / (q[i + 1] - q[i])
+    p = np.where(raw < q[0], 0.0, np.where(raw >= top, 1.0, p))
+    j = np.clip(np.searchsorted(ap, p, side="right") - 1, 0, len(ap) - 2)
+    score = sc[j] + (sc[j + 1] - sc[j]) * (p - ap[j]) / (ap[j + 1] - ap[j])
+    if raw_ceiling <= top:
+        tail = np.full_like(raw, 100.0)
+    else:
+        tail = sc[-1] + (100.0 - sc[-1]) * np.minimum(1.0, (raw - top) / (raw_ceiling - top))
+    return np.where(raw > top, tail, score)
