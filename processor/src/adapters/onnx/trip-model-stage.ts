@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Logger } from '../../../../stack/logger.ts';
 import type { TripModelOutputs, TripStage } from '../../domain/trip/trip-batch.ts';
+import { materialFareScore } from '../../domain/trip/material-fare-score.ts';
 import type { TripModelStage } from '../../pipeline/trip-commit-batch.ts';
 import { loadTripDemandModel, type TripDemandModel } from './trip-demand-model.ts';
 import { loadTripFareModel, type TripFareModel } from './trip-fare-model.ts';
@@ -46,7 +47,7 @@ export async function loadTripModelStage(settings: TripModelsSettings, projectRo
       const demandScores = demand && stage.cellRows.length ? await demand.score(stage.cellRows.map((r) => r.values)) : undefined;
       return {
         expectedFares: stage.trips.map((_, i) => (expected ? expected[i]! : null)),
-        fareScores: stage.trips.map((t, i) => (expected && fare ? fare.score(t.trip.fare_amount, expected[i]!) : null)),
+        fareScores: stage.trips.map((t, i) => (expected && fare ? materialFareScore(t.trip.fare_amount, expected[i]!, fare.score(t.trip.fare_amount, expected[i]!)) : null)),
         fareModel: fare?.modelId ?? '',
         ifScores: stage.cellRows.map((_, i) => (demandScores ? demandScores[i]!.score : null)),
         demandModel: demand?.modelId ?? '',
