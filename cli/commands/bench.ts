@@ -5,6 +5,7 @@ import { runNabBench } from '../../bench/src/nab/run-nab-bench.ts';
 import { runSkabBench } from '../../bench/src/skab/run-skab-bench.ts';
 import type { RunningStack } from '../../bench/src/replay/pipeline-replay.ts';
 import { runTripsBench } from '../../bench/src/trips/run-trips-bench.ts';
+import { runNycTaxiNab } from '../../bench/src/trips/run-nyc-taxi-nab.ts';
 import { UsageError } from '../usage-error.ts';
 
 export function registerBench(program: Command): void {
@@ -49,6 +50,19 @@ export function registerBench(program: Command): void {
         demand: opts.demand,
         json: opts.json,
       });
+    });
+  bench
+    .command('nyc-taxi')
+    .description('Simulate trips over nyc_taxi.csv’s own dates, count them per half hour through the trip pipeline, and score those counts with NAB in place of the original file')
+    .requiredOption('--data <dir>', 'NAB corpus folder (with realKnownCause/nyc_taxi.csv)')
+    .requiredOption('--labels <file>', 'NAB windows JSON')
+    .requiredOption('--profiles <file>', 'NAB profiles JSON')
+    .requiredOption('--out <dir>', 'where to write the counts (nyc_taxi_from_trips.csv) and the per-file scores')
+    .option('--scale <x>', 'trips per unit of the series (0.002 ≈ 30 per half hour)', '0.002')
+    .option('--seed <n>', 'simulation seed', '1')
+    .option('--json <file>', 'write the scores as JSON')
+    .action(async (opts: { data: string; labels: string; profiles: string; out: string; scale: string; seed: string; json?: string }) => {
+      await runNycTaxiNab({ dataDir: opts.data, labels: opts.labels, profiles: opts.profiles, outDir: opts.out, scale: numberFlag('scale', opts.scale)!, seed: numberFlag('seed', opts.seed)!, json: opts.json });
     });
   bench
     .command('skab')

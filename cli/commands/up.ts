@@ -16,6 +16,7 @@ interface UpFlags {
   port?: string;
   rate?: string;
   start?: string;
+  tripStart?: string;
 }
 
 export function registerUp(program: Command): void {
@@ -27,6 +28,7 @@ export function registerUp(program: Command): void {
     .option('--port <port>', 'UI/API port (default 8080)')
     .option('--rate <r>', 'demo sensor readings per second', '200')
     .option('--start <time>', 'event time the demo simulation starts at; it plays forward until now, then runs in real time', '-14d')
+    .option('--trip-start <time>', 'event time the demo trip simulation starts at (then live)', '-3d')
     .action(async (opts: UpFlags, cmd: Command) => {
       const config = cliConfig(cmd, { dataDir: opts.dataDir, http: { port: numberFlag('port', opts.port) } });
       const dataDir = resolve(config.dataDir);
@@ -80,6 +82,10 @@ export function registerUp(program: Command): void {
         const producer = startChild('producer-sensor', ['produce', 'sensor', '--rate', opts.rate ?? '200', '--start', opts.start ?? '-14d']);
         producer.stdout!.resume();
         say(`Producer: sensor, ${opts.rate} readings/s, event time from ${opts.start} (logs ${join(logs, 'producer-sensor.log')})`);
+        // Trips catch up from --trip-start as fast as JetStream acks, then follow the clock.
+        const trips = startChild('producer-trip', ['produce', 'trip', '--start', opts.tripStart ?? '-3d']);
+        trips.stdout!.resume();
+        say(`Producer: NYC trips, event time from ${opts.tripStart} then live (logs ${join(logs, 'producer-trip.log')}); map at ${ready.httpUrl}/#/trips`);
       }
       say(`\nVigía is up — open the UI: ${ready.httpUrl}\n` + `SQL:    npx vigia sql "SELECT severity, count() FROM anomalies GROUP BY severity"\n` + `Alerts: npx vigia alerts tail\nCtrl-C stops everything.`);
       process.once('SIGINT', () => void stopAll(0));
