@@ -84,6 +84,8 @@ export const ProcessorConfig = z.strictObject({
    * delay. 30 min keeps ~87 % of pickups on time (60 min ~98 %, at twice the delay). @default 1800000
    */
   tripAllowedLatenessMs: z.number().int().min(0).max(6 * 3_600_000).default(1_800_000),
+  /** Window and score trip demand per H3 cell; off = trips are stored, counted and fare-scored only. @default true */
+  tripCellWindows: z.boolean().default(true),
 });
 
 export const SensorChainConfig = z.strictObject({

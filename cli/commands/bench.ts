@@ -39,14 +39,16 @@ export function registerBench(program: Command): void {
     .option('--warmup-days <n>', 'days the detectors learn first (not scored)', '7')
     .option('--seed <n>', 'simulation seed', '1')
     .option('--scale <x>', 'trips per unit of the demand series (0.01 ≈ 150 per half hour)', '0.01')
+    .option('--episodes-per-day <n>', 'injected surge + collapse episodes per simulated day', '4')
     .option('--demand <file|shape>', 'demand series (nyc_taxi.csv layout) or shape (default: the NAB series when present)')
     .option('--json <file>', 'write the figures as JSON')
-    .action(async (opts: { days: string; warmupDays: string; seed: string; scale: string; demand?: string; json?: string }) => {
+    .action(async (opts: { days: string; warmupDays: string; seed: string; scale: string; episodesPerDay: string; demand?: string; json?: string }) => {
       await runTripsBench({
         days: numberFlag('days', opts.days)!,
         warmupDays: numberFlag('warmup-days', opts.warmupDays)!,
         seed: numberFlag('seed', opts.seed)!,
         scale: numberFlag('scale', opts.scale)!,
+        episodesPerDay: numberFlag('episodes-per-day', opts.episodesPerDay)!,
         demand: opts.demand,
         json: opts.json,
       });

@@ -50,6 +50,7 @@ export async function startTripDomain(deps: TripDomainDeps): Promise<RunningTrip
     bands: config.scoring.severityBands,
     maxFutureMs: pc.maxFutureMs,
     allowedLatenessMs: pc.tripAllowedLatenessMs,
+    cellWindows: pc.tripCellWindows,
   });
   const models = await loadTripModelStage(config.scoring.tripModels, deps.projectRoot, log);
   const snapshots = { store: createClickHouseSnapshotStore(store), key: { runId: pc.runId, domain: 'trip', partitions }, intervalMs: pc.snapshotIntervalMs };

@@ -37,7 +37,8 @@ export interface NycTaxiNabOptions {
  * Trips are simulated over the series' own dates (July 2014 – January 2015) with its demand
  * and no injected anomalies, so the only disruptions are the real ones NAB labels (the
  * marathon, Thanksgiving, Christmas, New Year, the blizzard). They go through the real trip
- * pipeline; the half-hour pickup counts come back from the `trip_pickups_per_minute_r7` view
+ * pipeline (counting only: `processor.tripCellWindows` off, half a year of sparse H3 cells would
+ * cost an hour here and the counts do not need them); the half-hour pickup counts come back from the `trip_pickups_per_minute_r7` view
  * (New York local time, like the file), replace nyc_taxi.csv in a copy of the corpus, and the
  * whole corpus is scored by `bench nab` — one threshold for all files, as NAB does. Compare
  * with the corpus score on the original file.
@@ -55,7 +56,7 @@ export async function runNycTaxiNab(opts: NycTaxiNabOptions): Promise<Record<str
 
   const dir = tempDir('bench-nyc-taxi');
   const nats = await startNatsServer({ port: 0, dir: join(dir.path, 'nats'), allowInstall: true });
-  writeFileSync(join(dir.path, 'vigia.json'), JSON.stringify({ processor: { runId: RUN_ID, domains: ['trip'] } }));
+  writeFileSync(join(dir.path, 'vigia.json'), JSON.stringify({ processor: { runId: RUN_ID, domains: ['trip'], tripCellWindows: false } }));
   const proc = await startProcessorProcess({ natsUrl: nats.url, dataDir: dir.path, env: { VIGIA_CONFIG: join(dir.path, 'vigia.json'), VIGIA_LOG_LEVEL: 'warn' } });
   const nc = await connectNats({ url: nats.url, name: 'vigia-bench-nyc-taxi' });
   const bar = new SingleBar({ format: 'nyc_taxi trips |{bar}| {value}/{total} stored · ETA {eta_formatted}', stream: process.stderr, hideCursor: true }, Presets.shades_classic);

@@ -24,6 +24,8 @@ export interface TripsBenchOptions {
   seed: number;
   /** Trips per unit of the demand series. @default 0.01 */
   scale: number;
+  /** Injected surge + collapse episodes per simulated day (more episodes, tighter F1 estimates). @default 4 */
+  episodesPerDay: number;
   /** Demand series (nyc_taxi.csv layout) or 'shape'; default: the NAB series when present. */
   demand?: string | undefined;
   json?: string | undefined;
@@ -43,7 +45,7 @@ export async function runTripsBench(opts: TripsBenchOptions): Promise<AccuracyRe
   const fromTs = startTs + opts.warmupDays * DAY_MS;
   const endTs = fromTs + opts.days * DAY_MS;
   const demand = resolveDemandSource(opts.demand, startTs);
-  const sim = createTripSimulation({ startTs, seed: opts.seed, scale: opts.scale, demand: demand.series, timeShiftMs: demand.timeShiftMs });
+  const sim = createTripSimulation({ startTs, seed: opts.seed, scale: opts.scale, demand: demand.series, timeShiftMs: demand.timeShiftMs, episodesPerDay: opts.episodesPerDay });
   const config = parseConfig({});
   const truths: TruthTrip[] = [];
   const messages = [...simulatedTripMessages(sim, { startTs, endTs }, config.streams.partitions)];
@@ -107,6 +109,7 @@ export async function runTripsBench(opts: TripsBenchOptions): Promise<AccuracyRe
             at: new Date().toISOString(),
             seed: opts.seed,
             scale: opts.scale,
+            episodesPerDay: opts.episodesPerDay,
             days: opts.days,
             warmupDays: opts.warmupDays,
             demand: demand.description,

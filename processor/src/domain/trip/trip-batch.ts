@@ -78,6 +78,12 @@ export interface TripBatchOptions {
   maxFutureMs: number;
   /** How far behind the city's newest dropoff a pickup may still count, ms. */
   allowedLatenessMs: number;
+  /**
+   * Window and score H3 cells (demand). Off, trips are still decoded, stored (so the per-minute
+   * views count them) and fare-scored — for counting-only runs such as `bench nyc-taxi`, where
+   * half a year of sparse cells would cost far more than the counts need. @default true
+   */
+  cellWindows?: boolean;
 }
 
 export interface IngestedTrip {
@@ -135,6 +141,7 @@ export const NO_MODEL_OUTPUTS = (stage: TripStage): TripModelOutputs => ({
 });
 
 const decoder = new TextDecoder();
+const NO_CELLS = { pickupLate: false, dropoffLate: false, rows: [] as TripCellFeatureRow[] };
 const RES = TRIP_CELL_FEATURES.indexOf.bind(TRIP_CELL_FEATURES);
 const F_P15 = RES('pickups_15m');
 const F_P60 = RES('pickups_60m');
@@ -206,7 +213,7 @@ export class TripBatchProcessor {
       }
       try {
         const input = tripCellInput(t, [7, 8, 9]);
-        const added = pipeline.add(t);
+        const added = this.opts.cellWindows === false ? NO_CELLS : pipeline.add(t);
         if (added.pickupLate || added.dropoffLate) stage.late++;
         stage.trips.push({
           trip: t,
