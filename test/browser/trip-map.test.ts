@@ -28,14 +28,18 @@ before(async () => {
 });
 after(() => stack?.stop());
 
-function produceTrips(natsUrl: string): Promise<void> {
+/** Runs the producer; resolves with the number of trips it published (its JSON summary). */
+function produceTrips(natsUrl: string): Promise<number> {
   return new Promise((res, rej) => {
     const child = spawn(process.execPath, [BIN, ...PRODUCE_TRIPS, '--nats-url', natsUrl], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
+    let stdout = '';
     child.stderr.on('data', (d) => (stderr += d));
-    child.stdout.resume();
+    child.stdout.on('data', (d) => (stdout += d));
     child.once('error', rej);
-    child.once('exit', (code) => (code === 0 ? res() : rej(new Error(`vigia ${PRODUCE_TRIPS.join(' ')} exited ${code}:\n${stderr}`))));
+    child.once('exit', (code) =>
+      code === 0 ? res((JSON.parse(stdout.trim().split('\n').pop()!) as { published: number }).published) : rej(new Error(`vigia ${PRODUCE_TRIPS.join(' ')} exited ${code}:\n${stderr}`)),
+    );
   });
 }
 
@@ -77,21 +81,20 @@ test('the trip map colours live H3 cells by demand-anomaly score, opens a cell, 
   await early.locator('[data-testid="trip-status"][data-status="live"]').waitFor({ timeout: 15_000 });
   await early.locator('[data-testid="trips-view"][data-cells-load="empty"]').waitFor({ timeout: 15_000 });
 
-  await produceTrips(nats.url);
+  const published = await produceTrips(nats.url);
 
-  // Scored boundaries reach the store; wait until the last one is in (the window end stops moving).
-  let lastEnd = 0;
-  let stableSince = Date.now();
+  // Every trip stored means the last boundary is scored too (events are written last in a batch);
+  // after that the latest boundary no longer moves.
+  await waitFor(
+    async () => Number((await proc.sql<{ n: string }>('SELECT count() AS n FROM trip_events FINAL'))[0]?.n ?? 0),
+    (n) => n >= published,
+    240_000,
+    'every published trip stored',
+  );
   const latest = await waitFor(
     async () => {
       const r = await getJson(`${proc.httpUrl}/api/trip/cells?resolution=8`);
-      if (r.status !== 200) return null;
-      const b = LiveCellBoundary.parse(r.body);
-      if (b.windowEnd !== lastEnd) {
-        lastEnd = b.windowEnd;
-        stableSince = Date.now();
-      }
-      return Date.now() - stableSince >= 3000 ? b : null;
+      return r.status === 200 ? LiveCellBoundary.parse(r.body) : null;
     },
     (b) => b !== null && b.cells.length > 0,
     240_000,
