@@ -24,7 +24,8 @@ import { sensorPipeline } from './pipeline/sensor-pipeline.ts';
 import { startReplayService } from './replay/replay-service.ts';
 import { maybeWithOutage, restoreOrRebuild } from './pipeline/restore-or-rebuild.ts';
 
-export interface SensorDomainDeps {
+/** What every domain's wiring gets from the processor: connections, store, screens, metrics. */
+export interface DomainDeps {
   config: VigiaConfig;
   nc: NatsConnection;
   jsm: JetStreamManager;
@@ -44,7 +45,7 @@ export interface RunningDomain {
 }
 
 /** Wiring of the sensor domain: consumers, core, model chain, committer, snapshots, replays. */
-export async function startSensorDomain(deps: SensorDomainDeps): Promise<RunningDomain> {
+export async function startSensorDomain(deps: DomainDeps): Promise<RunningDomain> {
   const { config, nc, jsm, store, live, metrics, partitions } = deps;
   const log = deps.logger;
   const pc = config.processor;

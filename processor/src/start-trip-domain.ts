@@ -1,9 +1,4 @@
 import { lastValueFrom, defaultIfEmpty } from 'rxjs';
-import type { ClickHouseClient } from '@clickhouse/client';
-import type { JetStreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
-import type { VigiaConfig } from '../../config/index.ts';
-import type { Logger } from '../../stack/logger.ts';
 import { createJetStreamSource } from './adapters/nats/jetstream-source.ts';
 import { createClickHouseSnapshotStore } from './adapters/clickhouse/clickhouse-snapshot-store.ts';
 import { createClickHouseTripStore } from './adapters/clickhouse/clickhouse-trip-store.ts';
@@ -12,34 +7,14 @@ import { createNatsDeadLetterPublisher } from './adapters/nats/nats-dead-letter-
 import { loadTripModelStage } from './adapters/onnx/trip-model-stage.ts';
 import { TripBatchProcessor } from './domain/trip/trip-batch.ts';
 import { createTripScoring } from './domain/trip/create-trip-scoring.ts';
-import type { ProcessorMetrics } from './metrics.ts';
-import type { LiveFeed } from './ports/sinks.ts';
 import { saveSnapshot } from './pipeline/commit-batch.ts';
 import { sensorPipeline as microBatchPipeline } from './pipeline/sensor-pipeline.ts';
 import { createTripBatchCommitter } from './pipeline/trip-commit-batch.ts';
 import { maybeWithOutage, restoreOrRebuild } from './pipeline/restore-or-rebuild.ts';
-
-export interface TripDomainDeps {
-  config: VigiaConfig;
-  nc: NatsConnection;
-  jsm: JetStreamManager;
-  store: ClickHouseClient;
-  live: LiveFeed;
-  metrics: ProcessorMetrics;
-  logger: Logger;
-  partitions: number[];
-  projectRoot: string;
-  isStopping: () => boolean;
-}
-
-export interface RunningTripDomain {
-  done: Promise<void>;
-  /** Stop pulling, let the batch in flight finish, leave a snapshot at the exact end. */
-  stop(): Promise<void>;
-}
+import type { DomainDeps, RunningDomain } from './start-sensor-domain.ts';
 
 /** Wiring of the trip domain: its own consumers, core, models, committer and snapshots. */
-export async function startTripDomain(deps: TripDomainDeps): Promise<RunningTripDomain> {
+export async function startTripDomain(deps: DomainDeps): Promise<RunningDomain> {
   const { config, nc, jsm, store, live, metrics, partitions } = deps;
   const log = deps.logger.child({ domain: 'trip' });
   const pc = config.processor;

@@ -115,17 +115,25 @@ export function createBatchCommitter(deps: CommitDeps) {
     }
 
     const events = result.rows.events.length;
-    metrics.events.inc({ domain: 'sensor' }, events);
-    for (const d of result.deadLetters) metrics.deadLetters.inc({ domain: 'sensor', kind: d.kind });
-    for (const a of result.anomalies) metrics.anomalies.inc({ domain: 'sensor', severity: a.severity });
-    if (result.redelivered) metrics.redelivered.inc({ domain: 'sensor' }, result.redelivered);
-    if (result.late) metrics.late.inc({ domain: 'sensor' }, result.late);
-    const lastTs = result.rows.events[events - 1]?.ts;
-    if (lastTs !== undefined) metrics.lastEventTime.set({ domain: 'sensor' }, lastTs / 1000);
-    metrics.batchSize.observe(batch.length);
-    metrics.batchSeconds.observe((performance.now() - started) / 1000);
+    recordBatchMetrics(metrics, 'sensor', { ...result, events, lastTs: result.rows.events[events - 1]?.ts, batchSize: batch.length, started });
     return { events, anomalies: result.anomalies.length, deadLetters: result.deadLetters.length, redelivered: result.redelivered };
   }
+}
+
+/** What one committed micro-batch did, in the processor's metrics (any domain). */
+export function recordBatchMetrics(
+  metrics: ProcessorMetrics,
+  domain: string,
+  b: { events: number; deadLetters: readonly { kind: string }[]; anomalies: readonly { severity: string }[]; redelivered: number; late: number; lastTs: number | undefined; batchSize: number; started: number },
+): void {
+  metrics.events.inc({ domain }, b.events);
+  for (const d of b.deadLetters) metrics.deadLetters.inc({ domain, kind: d.kind });
+  for (const a of b.anomalies) metrics.anomalies.inc({ domain, severity: a.severity });
+  if (b.redelivered) metrics.redelivered.inc({ domain }, b.redelivered);
+  if (b.late) metrics.late.inc({ domain }, b.late);
+  if (b.lastTs !== undefined) metrics.lastEventTime.set({ domain }, b.lastTs / 1000);
+  metrics.batchSize.observe(b.batchSize);
+  metrics.batchSeconds.observe((performance.now() - b.started) / 1000);
 }
 
 /** Any domain's processor state: its format, version and the log position it covers. */

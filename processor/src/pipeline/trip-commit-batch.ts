@@ -5,7 +5,7 @@ import type { SourceMessage } from '../ports/source-message.ts';
 import type { AnomalyPublisher, DeadLetterPublisher, LiveFeed } from '../ports/sinks.ts';
 import type { SnapshotKey, SnapshotStore } from '../ports/snapshot-store.ts';
 import type { BatchOutcome } from './commit-batch.ts';
-import { saveSnapshot } from './commit-batch.ts';
+import { recordBatchMetrics, saveSnapshot } from './commit-batch.ts';
 import { retryUntilDone } from './retry-until-done.ts';
 
 /** Durable, idempotent storage of a trip batch. */
@@ -91,15 +91,7 @@ export function createTripBatchCommitter(deps: TripCommitDeps) {
       }
     }
     const events = result.rows.events.length;
-    metrics.events.inc({ domain: 'trip' }, events);
-    for (const d of result.deadLetters) metrics.deadLetters.inc({ domain: 'trip', kind: d.kind });
-    for (const a of result.anomalies) metrics.anomalies.inc({ domain: 'trip', severity: a.severity });
-    if (result.redelivered) metrics.redelivered.inc({ domain: 'trip' }, result.redelivered);
-    if (result.late) metrics.late.inc({ domain: 'trip' }, result.late);
-    const lastTs = result.rows.events[events - 1]?.ts;
-    if (lastTs !== undefined) metrics.lastEventTime.set({ domain: 'trip' }, lastTs / 1000);
-    metrics.batchSize.observe(batch.length);
-    metrics.batchSeconds.observe((performance.now() - started) / 1000);
+    recordBatchMetrics(metrics, 'trip', { ...result, events, lastTs: result.rows.events[events - 1]?.ts, batchSize: batch.length, started });
     return { events, anomalies: result.anomalies.length, deadLetters: result.deadLetters.length, redelivered: result.redelivered };
   }
 }
