@@ -6,8 +6,19 @@
  * alarms per simulated day (definitions: trip-accuracy.ts).
  *
  *   node --import tsx bench/src/trips/offline-trips.ts [--days 14] [--seed 1 | --seeds 1,2,3]
- *        [--scale 0.01] [--anomaly-rate 0.002] [--episodes-per-day 2] [--warmup-days 1]
+ *        [--scale 0.1] [--anomaly-rate 0.002] [--episodes-per-day 2] [--warmup-days 1]
  *        [--demand FILE | --no-demand-file] [--models] [--json FILE] [--oracle]
+ *        [--cell JSON] [--trip JSON] [--alerts JSON]   (scorer options, for experiments)
+ *
+ * Volume: the default scale 0.1 (~75 000 trips a day, ~1/7 of NYC's yellow cabs) rather than
+ * the producer's 0.01: a collapse is "a place that normally has trips has none", and at 0.01
+ * most collapse areas see fewer than 5 pickups in the whole episode — no detector can tell that
+ * from chance (--oracle prints, per episode, the pickups it removed or added and how unlikely
+ * the observed count is under the normal rate: the best any detector could do).
+ *
+ * Warm-up: the first `--warmup-days` (default 1) are excluded from the metrics: the demand
+ * scorer needs one day of history for the daily profile (it stays below the alarm until then),
+ * the fare model a few hundred trips. Excluded truths are not counted at all.
  *
  * Demand shape: the NAB nyc_taxi.csv series (real NYC taxi counts per half hour, holidays
  * included) when found, week-aligned onto the simulated dates; else the committed weekly shape.
@@ -15,7 +26,7 @@
  * --models (or without the model folders) both are null and the scorers use their fallbacks.
  */
 import { existsSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { latLngToCell } from 'h3-js';
 import type { TripEvent } from '../../../contracts/index.ts';
@@ -95,7 +106,7 @@ export const DEFAULT_OFFLINE_TRIPS: Omit<OfflineTripsOptions, 'demand'> = {
   days: 14,
   seed: 1,
   startTs: DEFAULT_TRIPS_START,
-  scale: 0.01,
+  scale: 0.1,
   anomalyRate: 0.002,
   episodesPerDay: 2,
   warmupDays: 1,
@@ -121,7 +132,8 @@ export async function runOfflineTrips(opts: Partial<OfflineTripsOptions> = {}): 
   const alerts: DemandAlert[] = [];
   let trips = 0;
   let rowCount = 0;
-  let watermark = -Infinity;
+  /** Newest dropoff seen: the stream's event-time "now" when a boundary's alerts are published. */
+  let streamNow = -Infinity;
   const alertInfo = new Map<string, CellAlertEpisode>();
 
   const onRows = async (rows: TripCellFeatureRow[]) => {
@@ -137,7 +149,7 @@ export async function runOfflineTrips(opts: Partial<OfflineTripsOptions> = {}): 
       const events = alertEpisodes.update(boundary.map((r, j) => ({ resolution: r.resolution, cell: r.cell, windowEnd: r.windowEnd, verdict: verdicts[j]! })));
       for (const e of events) {
         if (e.type !== 'open') continue;
-        alerts.push({ resolution: e.episode.resolution, cell: e.episode.cell, direction: e.episode.direction, start: e.episode.start, emittedTs: Math.max(watermark, e.episode.start) });
+        alerts.push({ resolution: e.episode.resolution, cell: e.episode.cell, direction: e.episode.direction, start: e.episode.start, emittedTs: Math.max(streamNow, e.episode.start) });
         alertInfo.set(e.episode.id, e.episode);
       }
     }
@@ -156,11 +168,11 @@ export async function runOfflineTrips(opts: Partial<OfflineTripsOptions> = {}): 
       const m = model?.[i];
       const v = tripScorer.score(t, features[i]!, m?.expected ?? null, m?.score ?? null);
       if (v.score >= tripScorer.options.alarm) flagged.push({ id: t.id, ts: t.dropoff_ts, kind: v.kind, score: v.score });
-      watermark = Math.max(watermark, t.dropoff_ts - pipeline.windows.options.allowedLatenessMs);
+      streamNow = Math.max(streamNow, t.dropoff_ts);
       await onRows(pipeline.add(t).rows);
     }
   }
-  watermark = endTs;
+  streamNow = endTs;
   await onRows(pipeline.flush());
   alertEpisodes.flush();
 
@@ -251,7 +263,7 @@ export function formatOfflineTrips(r: OfflineTripsResult): string {
   const rep = r.report;
   const lines = [
     `seed ${r.options.seed}: ${r.options.days} days (${rep.days.toFixed(0)} evaluated after ${r.options.warmupDays} warm-up), scale ${r.options.scale}, ${r.trips} trips, ${r.rows} cell rows, ${r.options.demandSeries ? 'NAB nyc_taxi demand' : 'committed weekly shape'}${r.options.models ? ', models' : ', no models'}; ${(r.elapsedMs / 1000).toFixed(1)} s`,
-    'kind         truths  pred    TP    FP    FN  prec  recall   F1   median delay  (emit)',
+    'kind         truths  pred    TP    FP    FN  prec  recall   F1   median delay  (published: + allowed lateness)',
   ];
   for (const [kind, k] of Object.entries(rep.kinds)) {
     const delay = TRIP_LEVEL_KINDS.includes(kind as never) ? '0 (on arrival)' : minutes(k.medianDelayMs);
@@ -329,23 +341,12 @@ async function main(): Promise<void> {
   if (json) writeFileSync(json, JSON.stringify(results.length === 1 ? results[0] : results, null, 2));
 }
 
-/**
- * The ONNX models when their adapters and folders exist (models/trip-fare/1,
- * models/trip-demand/1); otherwise a clear message and no models.
- */
+/** The ONNX models (models/trip-fare/1, models/trip-demand/1) when present; otherwise none. */
 async function loadTripModels(): Promise<Pick<OfflineTripsOptions, 'expectedFare' | 'demandIf'>> {
-  const root = resolve(HERE, '../../..');
-  const adapter = join(root, 'processor/src/adapters/onnx/trip-models.ts');
-  if (!existsSync(adapter)) {
-    console.error(`--models: ${adapter} not found yet; running without models`);
-    return {};
-  }
-  const mod = (await import(pathToFileURL(adapter).href)) as { loadTripModelFns?: (root: string) => Promise<Pick<OfflineTripsOptions, 'expectedFare' | 'demandIf'>> };
-  if (!mod.loadTripModelFns) {
-    console.error('--models: the trip model adapter exports no loadTripModelFns; running without models');
-    return {};
-  }
-  return mod.loadTripModelFns(root);
+  const { loadTripModelFns } = await import('./trip-model-fns.ts');
+  const fns = await loadTripModelFns(resolve(HERE, '../../..'));
+  console.error(fns.loaded.length ? `--models: ${fns.loaded.join(', ')}` : '--models: no model folders found; running without models');
+  return { ...(fns.expectedFare ? { expectedFare: fns.expectedFare } : {}), ...(fns.demandIf ? { demandIf: fns.demandIf } : {}) };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

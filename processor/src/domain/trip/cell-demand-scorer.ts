@@ -10,16 +10,17 @@
  *     as the time-weighted mix of both hours' shares;
  *   - at `ringResolutions` (default the finest, 9), the same for the cell's k = 1 disk
  *     (ring_pickups_*): an event or a closure covers a few hundred metres, more than one
- *     res-9 cell, and the disk adds their evidence up. The disk's evidence is reported by one
- *     cell only: the one whose own excess (surge) or shortfall (collapse) is the largest of
- *     its disk — where the anomaly is, not a neighbour whose disk merely reaches it;
+ *     res-9 cell, and the disk adds their evidence up. Of overlapping disks only the most
+ *     surprising speaks, through the cell of that disk whose own excess (surge) or shortfall
+ *     (collapse) is the largest — where the anomaly is, not a neighbour whose disk merely
+ *     reaches it;
  *   - the demand Isolation Forest's calibrated score, when a model is loaded: it may add up to
  *     `ifBoost` points to a departure the baseline already sees (score ≥ `ifSupportFrom`), never
  *     raise an alarm on its own (it knows no direction and its false alarms are not calibrated
  *     against the multiplicity of thousands of cells).
  * Each one-sided tail probability is taken against a relaxed null — a surge must exceed
- * `tolerance` × the expectation, a collapse fall below 1/`tolerance` of it — so an ordinary
- * wobble of a busy cell, significant but small, is no alarm. The largest surprise (as an
+ * `surgeTolerance` × the expectation, a collapse fall below 1/`collapseTolerance` of it — so an
+ * ordinary wobble of a busy cell, significant but small, is no alarm. The largest surprise (as an
  * equivalent |z|) becomes the 0–100 score on the shared scale (70 ⇔ z 5.56, P ≈ 3e-8 per
  * test: thousands of cells × 288 boundaries a day need that).
  *
@@ -29,9 +30,11 @@
  * Warm-up: until a cell's hour has a daily profile (one day of history) its score is capped
  * below the alarm: with only the all-hours share, nightlife at 23:00 would look like a surge.
  *
- * Learning is robust: the baseline learns a count clipped to ±`learnClipSd` predictive sds of
- * its expectation, and only after the hour (see the baseline), so an episode does not become
- * its own or next week's normal, while a lasting change is still learnt, one step at a time.
+ * Learning is robust: a cell that alarms (or lies in an alarming disk) teaches the baseline its
+ * expectation; any other its count clipped to ±`learnClipSd` predictive sds and a factor
+ * `learnClipRatio` of the expectation; and only after the hour (see the baseline). So an episode
+ * does not become its own or next week's normal, while a lasting change is still learnt, one
+ * clipped step at a time.
  *
  * Causal: a boundary is scored with what earlier boundaries taught, then learnt from.
  * Deterministic: rows are processed in the order given (the pipeline emits them sorted).
@@ -43,6 +46,7 @@ import { surpriseToScore } from '../score-scale.ts';
 import { zFromLogTail } from '../tail.ts';
 import { logNegBinLower, logNegBinUpper } from './count-tails.ts';
 import { DemandShareBaseline, type DemandShareOptions, type DemandShareState, type ShareExpectation } from './demand-share-baseline.ts';
+import { CountHistory, type CountHistoryState } from './count-history.ts';
 import { TRIP_CELL_FEATURES, type TripCellFeatureRow } from './trip-cell-features.ts';
 
 export type DemandDirection = 'surge' | 'collapse';
@@ -62,8 +66,10 @@ export interface CellVerdict {
 export interface CellDemandScorerOptions {
   /** Score at and above which a row is an alarm (warm-up cap). @default 70 */
   alarm: number;
-  /** Factor a surge must exceed the expectation by (and a collapse fall below its inverse), ≥ 1. @default 1.5 */
-  tolerance: number;
+  /** Factor a surge must exceed the expectation by, ≥ 1 (an event crowd is no +10 % wobble). @default 1.25 */
+  surgeTolerance: number;
+  /** Factor a collapse must fall below the expectation by, ≥ 1 (a closure empties a place). @default 1.1 */
+  collapseTolerance: number;
   /** Resolutions whose k = 1 disk is tested as a whole. @default [9] */
   ringResolutions: number[];
   /** Most points the demand IF may add to a departure the baseline sees. @default 10 */
@@ -74,6 +80,8 @@ export interface CellDemandScorerOptions {
   maxAlarmLevel: number;
   /** Counts teach the baseline clipped to this many predictive sds around the expectation. @default 3 */
   learnClipSd: number;
+  /** …and to this factor of it (a quiet week must not become next week's normal), > 1. @default 2 */
+  learnClipRatio: number;
   /** Score from which every driver gets a reason in words (cheaper below). @default 40 */
   explainFrom: number;
   /** Share baseline options (hop, levels, prior). */
@@ -82,12 +90,14 @@ export interface CellDemandScorerOptions {
 
 export const DEFAULT_CELL_DEMAND: Readonly<Omit<CellDemandScorerOptions, 'share'>> = Object.freeze({
   alarm: 70,
-  tolerance: 1.5,
+  surgeTolerance: 1.25,
+  collapseTolerance: 1.1,
   ringResolutions: [9],
   ifBoost: 10,
   ifSupportFrom: 50,
   maxAlarmLevel: 2,
   learnClipSd: 3,
+  learnClipRatio: 2,
   explainFrom: 40,
 });
 
@@ -96,13 +106,22 @@ const P15 = F('pickups_15m');
 const P60 = F('pickups_60m');
 const RP15 = F('ring_pickups_15m');
 const RP60 = F('ring_pickups_60m');
-type TestName = 'pickups_15m' | 'pickups_60m' | 'ring_pickups_15m' | 'ring_pickups_60m';
 const HOUR_MS = 3_600_000;
-const W15 = 900_000;
-const W60 = 3_600_000;
+const BLOCK_MS = 900_000;
+/** Windows scanned, in 15-minute blocks. */
+const WINDOW_BLOCKS = [1, 2, 3, 4] as const;
+const OWN_NAMES = ['', 'pickups_15m', 'pickups_30m', 'pickups_45m', 'pickups_60m'];
+const RING_NAMES = ['', 'ring_pickups_15m', 'ring_pickups_30m', 'ring_pickups_45m', 'ring_pickups_60m'];
+const sum = (xs: readonly number[], n: number) => {
+  let t = 0;
+  for (let i = 0; i < n; i++) t += xs[i]!;
+  return t;
+};
 
 interface Evidence {
-  feature: TestName;
+  feature: string;
+  /** Window length in 15-minute blocks. */
+  blocks: number;
   surprise: number;
   direction: DemandDirection;
   observed: number;
@@ -138,14 +157,17 @@ export class CellDemandScorer {
   readonly options: CellDemandScorerOptions;
   readonly baseline: DemandShareBaseline;
   readonly #disks = new Map<string, string[]>();
+  readonly #history = new CountHistory();
 
   constructor(opts: Partial<CellDemandScorerOptions> = {}) {
     const o: CellDemandScorerOptions = { ...DEFAULT_CELL_DEMAND, share: {}, ...opts };
     checkOption('cellDemand', 'alarm', o.alarm, 0, 100, false);
-    checkOption('cellDemand', 'tolerance', o.tolerance, 1, 100);
+    checkOption('cellDemand', 'surgeTolerance', o.surgeTolerance, 1, 100);
+    checkOption('cellDemand', 'collapseTolerance', o.collapseTolerance, 1, 100);
     checkOption('cellDemand', 'ifBoost', o.ifBoost, 0, 100);
     checkOption('cellDemand', 'ifSupportFrom', o.ifSupportFrom, 0, 100);
     checkOption('cellDemand', 'learnClipSd', o.learnClipSd, 0, 1e6, false);
+    checkOption('cellDemand', 'learnClipRatio', o.learnClipRatio, 1, 1e6, false);
     this.options = o;
     this.baseline = new DemandShareBaseline(o.share);
     checkOption('cellDemand', 'maxAlarmLevel', o.maxAlarmLevel, 0, this.baseline.options.levels.length - 1);
@@ -173,11 +195,10 @@ export class CellDemandScorer {
     const b = this.baseline;
     const end = rows[0]!.windowEnd;
     b.setBoundary(end);
-    // Fractions of each window lying in the previous hour (hours are the baseline's slots).
     const hourStart = Math.floor((end - 1) / HOUR_MS) * HOUR_MS;
-    const f15 = Math.max(0, hourStart - (end - W15)) / W15;
-    const f60 = Math.max(0, hourStart - (end - W60)) / W60;
-    const prevSlots = f60 > 0 ? b.slotsAt(hourStart - 1) : null;
+    // Fraction of a window of `blocks` × 15 min lying in the previous hour (hours are slots).
+    const fPrev = (blocks: number) => Math.max(0, hourStart - (end - blocks * BLOCK_MS)) / (blocks * BLOCK_MS);
+    const prevSlots = fPrev(4) > 0 ? b.slotsAt(hourStart - 1) : null;
     const sharesOf = new Map<string, CellShares>();
     const shares = (cell: string): CellShares => {
       let s = sharesOf.get(cell);
@@ -188,89 +209,129 @@ export class CellDemandScorer {
       }
       return s;
     };
-    // City totals per resolution: every pickup lies in exactly one cell of each resolution.
+    // City totals: every pickup lies in exactly one cell of each resolution.
     const city15 = new Map<number, number>();
     const city60 = new Map<number, number>();
     for (const r of rows) {
       city15.set(r.resolution, (city15.get(r.resolution) ?? 0) + r.values[P15]!);
       city60.set(r.resolution, (city60.get(r.resolution) ?? 0) + r.values[P60]!);
     }
+    const cityNow = Math.max(...city15.values());
+    // Windows of 15, 30, 45 and 60 minutes: 30 and 45 are sums of earlier 15-minute windows
+    // (history), available once those boundaries were scored.
+    const cityBlocks = [cityNow];
+    for (let j = 1; j < 3; j++) {
+      const c = this.#history.city(end - j * BLOCK_MS);
+      if (c === null) break;
+      cityBlocks.push(c);
+    }
+    const cityW = (blocks: number, res: number) => (blocks === 4 ? city60.get(res)! : blocks === 1 ? city15.get(res)! : blocks <= cityBlocks.length ? sum(cityBlocks, blocks) : NaN);
+    const count = (cell: string, row: TripCellFeatureRow | undefined, blocks: number, ring: boolean): number => {
+      if (blocks === 4) return row ? row.values[ring ? RP60 : P60]! : 0;
+      let n = row ? row.values[ring ? RP15 : P15]! : 0;
+      for (let j = 1; j < blocks; j++) n += this.#history.count(cell, end - j * BLOCK_MS, ring);
+      return n;
+    };
     const work: RowWork[] = [];
     const byCell = new Map<string, RowWork>();
     for (const row of rows) {
       const s = shares(row.cell);
       const level = s.cur.level < 0 || s.prev.level < 0 ? -1 : Math.max(s.cur.level, s.prev.level);
-      const w: RowWork = {
-        row,
-        shares: s,
-        level,
-        p15: mix([s], f15, city15.get(row.resolution)!),
-        p60: mix([s], f60, city60.get(row.resolution)!),
-        tests: [],
-        ring: [],
-      };
+      const w: RowWork = { row, shares: s, level, p15: mix([s], fPrev(1), city15.get(row.resolution)!), p60: mix([s], fPrev(4), city60.get(row.resolution)!), tests: [], ring: [] };
       if (level >= 0) {
-        this.#test(w.tests, 'pickups_15m', row.values[P15]!, w.p15);
-        this.#test(w.tests, 'pickups_60m', row.values[P60]!, w.p60);
+        for (const blocks of WINDOW_BLOCKS) {
+          const city = cityW(blocks, row.resolution);
+          if (Number.isNaN(city)) continue;
+          const p = blocks === 1 ? w.p15 : blocks === 4 ? w.p60 : mix([s], fPrev(blocks), city);
+          this.#test(w.tests, OWN_NAMES[blocks]!, count(row.cell, row, blocks, false), p, blocks);
+        }
       }
       work.push(w);
       byCell.set(row.cell, w);
     }
-    // Disks: the k = 1 neighbourhood as one count, reported by the cell where the departure is.
+    // Disks: the k = 1 neighbourhood as one count. Of overlapping disks only the most
+    // surprising speaks (non-maximum suppression), and it speaks through the cell of its disk
+    // whose own departure over the same window is the largest: where the anomaly is, not a
+    // neighbour whose disk merely reaches it.
+    const ringBest = new Map<string, { w: RowWork; tests: Evidence[]; best: Evidence }>();
+    // Cells inside an alarming area teach the baseline their expectation, not their count.
+    const frozen = new Set<string>();
     for (const w of work) {
       if (w.level < 0 || !o.ringResolutions.includes(w.row.resolution)) continue;
-      const disk = this.#disk(w.row.cell);
-      const ds = disk.map(shares);
+      const ds = this.#disk(w.row.cell).map(shares);
       if (ds.some((s) => s.cur.level < 0 || s.prev.level < 0)) continue;
-      const c15 = city15.get(w.row.resolution)!;
-      const c60 = city60.get(w.row.resolution)!;
-      this.#test(w.ring, 'ring_pickups_15m', w.row.values[RP15]!, mix(ds, f15, c15));
-      this.#test(w.ring, 'ring_pickups_60m', w.row.values[RP60]!, mix(ds, f60, c60));
-      if (w.ring.length === 0) continue;
-      const mine = (dir: DemandDirection, x: RowWork | undefined, cell: string) => {
-        const m = x ? x.p60.mean : mix([shares(cell)], f60, c60).mean;
-        const obs = x ? x.row.values[P60]! : 0;
-        return dir === 'surge' ? obs - m : m - obs;
-      };
-      w.ring = w.ring.filter((t) => {
-        const own = mine(t.direction, w, w.row.cell);
-        return disk.every((c) => c === w.row.cell || (() => { const e = mine(t.direction, byCell.get(c), c); return e < own || (e === own && c > w.row.cell); })());
+      const tests: Evidence[] = [];
+      for (const blocks of WINDOW_BLOCKS) {
+        const city = cityW(blocks, w.row.resolution);
+        if (Number.isNaN(city)) continue;
+        this.#test(tests, RING_NAMES[blocks]!, count(w.row.cell, w.row, blocks, true), mix(ds, fPrev(blocks), city), blocks);
+      }
+      let best: Evidence | null = null;
+      for (const t of tests) if (!best || t.surprise > best.surprise) best = t;
+      if (best) ringBest.set(w.row.cell, { w, tests, best });
+    }
+    for (const [cell, { w, tests, best }] of ringBest) {
+      const disk = this.#disk(cell);
+      const peak = disk.every((c) => {
+        const n = c === cell ? undefined : ringBest.get(c);
+        return !n || n.best.direction !== best.direction || n.best.surprise < best.surprise || (n.best.surprise === best.surprise && c > cell);
       });
+      if (!peak) continue;
+      const city = cityW(best.blocks, w.row.resolution);
+      let target = w;
+      let own = -Infinity;
+      for (const c of disk) {
+        const x = byCell.get(c);
+        if (!x || x.level < 0) continue;
+        const m = mix([x.shares], fPrev(best.blocks), city).mean;
+        const n = count(c, x.row, best.blocks, false);
+        const d = best.direction === 'surge' ? n - m : m - n;
+        if (d > own || (d === own && x === w)) {
+          own = d;
+          target = x;
+        }
+      }
+      for (const t of tests) if (t.direction === best.direction) target.ring.push(t);
+      if (surpriseToScore(best.surprise) >= o.alarm) for (const c of disk) frozen.add(c);
     }
     const verdicts: CellVerdict[] = [];
-    const learnNow = f15 === 0;
+    const learnNow = fPrev(1) === 0;
     const learn = new Map<string, number>();
     for (let i = 0; i < work.length; i++) {
       const w = work[i]!;
       verdicts.push(this.#verdict(w, ifScores[i] ?? null));
       if (!learnNow) continue;
-      // Robust update: the count clipped to ±learnClipSd predictive sds of its expectation.
+      // Robust update: an alarming cell (or one inside an alarming disk) teaches its
+      // expectation; any other its count clipped to ±learnClipSd predictive sds and to a factor
+      // learnClipRatio of its expectation.
       const x = w.row.values[P15]!;
       let learnt = x;
       if (w.level >= 0) {
         const { mean: m, shape } = w.p15;
         const sd = Math.sqrt(m + (m * m) / shape);
-        learnt = Math.min(m + o.learnClipSd * sd + 1, Math.max(m - o.learnClipSd * sd, x));
+        const hi = Math.min(m + o.learnClipSd * sd, m * o.learnClipRatio) + 1;
+        const lo = Math.max(m - o.learnClipSd * sd, m / o.learnClipRatio);
+        learnt = frozen.has(w.row.cell) || verdicts[i]!.score >= o.alarm ? m : Math.min(hi, Math.max(lo, x));
         b.learnDispersion(x, { ...w.shares.cur, mean: m });
       }
       if (learnt > 0) learn.set(w.row.cell, learnt);
     }
-    if (learnNow) b.learn(city15.get(rows[0]!.resolution)!, learn);
+    if (learnNow) b.learn(cityNow, learn);
+    this.#history.record(end, cityNow, rows, o.ringResolutions);
     return verdicts;
   }
 
   /** Surge and collapse tails of one observation against the relaxed null. */
-  #test(into: Evidence[], feature: TestName, x: number, p: Predictive): void {
-    const tol = this.options.tolerance;
+  #test(into: Evidence[], feature: string, x: number, p: Predictive, blocks: number): void {
     const mean = p.mean > 0 ? p.mean : 0;
-    const hi = mean * tol;
+    const hi = mean * this.options.surgeTolerance;
     if (x > hi) {
       // Cheap bound first: a Gaussian z below 2 is never an alarm for a right-skewed count.
       const quick = (x - hi) / Math.sqrt(hi + (hi * hi) / p.shape + 1e-12);
-      if (quick > 2) into.push({ feature, surprise: zFromLogTail(hi > 0 ? logNegBinUpper(x, hi, p.shape) : -Infinity), direction: 'surge', observed: x, expected: mean });
+      if (quick > 2) into.push({ feature, blocks, surprise: zFromLogTail(hi > 0 ? logNegBinUpper(x, hi, p.shape) : -Infinity), direction: 'surge', observed: x, expected: mean });
     }
-    const lo = mean / tol;
-    if (x < lo && lo > 1) into.push({ feature, surprise: zFromLogTail(logNegBinLower(x, lo, p.shape)), direction: 'collapse', observed: x, expected: mean });
+    const lo = mean / this.options.collapseTolerance;
+    if (x < lo && lo > 1) into.push({ feature, blocks, surprise: zFromLogTail(logNegBinLower(x, lo, p.shape)), direction: 'collapse', observed: x, expected: mean });
   }
 
   #verdict(w: RowWork, ifScore: number | null): CellVerdict {
@@ -307,7 +368,7 @@ export class CellDemandScorer {
       score: surpriseToScore(t.surprise),
       value: t.observed,
       expected: t.expected,
-      reason: `${fmt(t.observed)} pickups in ${t.feature.endsWith('15m') ? 15 : 60} min${t.feature.startsWith('ring') ? ' around the cell' : ''} where ${fmt(t.expected)} were expected (${t.direction}; ${levelName} share ${share}% of the city)`,
+      reason: `${fmt(t.observed)} pickups in ${15 * t.blocks} min${t.feature.startsWith('ring') ? ' around the cell' : ''} where ${fmt(t.expected)} were expected (${t.direction}; ${levelName} share ${share}% of the city)`,
     }));
     if (ifDriver) drivers.push(ifDriver);
     drivers.sort((a, b) => b.score - a.score);
@@ -325,13 +386,14 @@ export class CellDemandScorer {
   }
 
   captureState(): CellDemandState {
-    return { format: 'vigia.cell-demand-state', version: 1, share: this.baseline.captureState() };
+    return { format: 'vigia.cell-demand-state', version: 1, share: this.baseline.captureState(), history: this.#history.captureState() };
   }
 
   restoreState(s: unknown): void {
     const st = s as Partial<CellDemandState> | null;
-    if (!st || st.format !== 'vigia.cell-demand-state' || st.version !== 1 || !st.share) throw new RangeError('not a vigia.cell-demand-state v1 snapshot');
+    if (!st || st.format !== 'vigia.cell-demand-state' || st.version !== 1 || !st.share || !st.history) throw new RangeError('not a vigia.cell-demand-state v1 snapshot');
     this.baseline.restoreState(st.share);
+    this.#history.restoreState(st.history);
   }
 }
 
@@ -357,4 +419,5 @@ export interface CellDemandState {
   format: 'vigia.cell-demand-state';
   version: 1;
   share: DemandShareState;
+  history: CountHistoryState;
 }

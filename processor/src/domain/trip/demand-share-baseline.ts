@@ -82,10 +82,10 @@ export interface DemandShareOptions {
 export function defaultShareLevels(hopMs = 300_000, learnWindowMs = 900_000): DemandShareLevel[] {
   const perHour = Math.max(1, (HOUR_MS - learnWindowMs) / hopMs + 1);
   return [
-    { name: 'hour-of-week', slots: 168, slotOf: (ts) => { const w = wallParts(ts); return mondayBased(w.dayIndex) * 24 + w.hour; }, alpha: 1 / (4 * perHour), minVisits: perHour, dispersion: 50, spread: 0.3 },
-    { name: 'hour-of-day×daytype', slots: 48, slotOf: (ts) => { const w = wallParts(ts); return (mondayBased(w.dayIndex) >= 5 ? 24 : 0) + w.hour; }, alpha: 1 / (5 * perHour), minVisits: perHour, dispersion: 15, spread: 0.5 },
-    { name: 'hour-of-day', slots: 24, slotOf: (ts) => wallParts(ts).hour, alpha: 1 / (7 * perHour), minVisits: perHour, dispersion: 4, spread: 1 },
-    { name: 'all-hours', slots: 1, slotOf: () => 0, alpha: 1 / (7 * 24 * perHour), minVisits: 2 * perHour, dispersion: 1.5, spread: 0 },
+    { name: 'hour-of-week', slots: 168, slotOf: (ts) => { const w = wallParts(ts); return mondayBased(w.dayIndex) * 24 + w.hour; }, alpha: 1 / (4 * perHour), minVisits: perHour, dispersion: 200, spread: 0.3 },
+    { name: 'hour-of-day×daytype', slots: 48, slotOf: (ts) => { const w = wallParts(ts); return (mondayBased(w.dayIndex) >= 5 ? 24 : 0) + w.hour; }, alpha: 1 / (5 * perHour), minVisits: perHour, dispersion: 50, spread: 0.5 },
+    { name: 'hour-of-day', slots: 24, slotOf: (ts) => wallParts(ts).hour, alpha: 1 / (7 * perHour), minVisits: perHour, dispersion: 10, spread: 1 },
+    { name: 'all-hours', slots: 1, slotOf: () => 0, alpha: 1 / (7 * 24 * perHour), minVisits: 2 * perHour, dispersion: 2, spread: 0 },
   ];
 }
 
