@@ -42,11 +42,13 @@ export function registerStatus(program: Command): void {
       const deadLetters = Object.entries(dlq?.state.subjects ?? {}).map(([subject, count]) => ({ subject, count }));
       await nc.drain();
 
-      const processed = await queryStore(
-        config,
-        `SELECT partition, count() AS events, max(stream_seq) AS last_seq, max(ts) AS last_event_time, max(ingested_at) AS last_ingested
-         FROM sensor_events WHERE run_id = 'live' GROUP BY partition ORDER BY partition`,
-      ).then((r) => r.rows.map((x) => ({ domain: 'sensor', ...x })));
+      const processedOf = (domain: string, table: string) =>
+        queryStore(
+          config,
+          `SELECT partition, count() AS events, max(stream_seq) AS last_seq, max(ts) AS last_event_time, max(ingested_at) AS last_ingested
+           FROM ${table} WHERE run_id = 'live' GROUP BY partition ORDER BY partition`,
+        ).then((r) => r.rows.map((x) => ({ domain, ...x })));
+      const processed = [...(await processedOf('sensor', 'sensor_events')), ...(await processedOf('trip', 'trip_events'))];
       const runs = (await queryStore(config, 'SELECT run_id, domain, kind, started_at, updated_at FROM runs FINAL ORDER BY updated_at DESC LIMIT 10')).rows;
       const snapshots = (
         await queryStore(
