@@ -1,12 +1,9 @@
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
-import { z } from 'zod';
 import { ModelCard, type OnnxGraph } from '../../../../contracts/index.ts';
 import { SENSOR_CHAIN_FEATURES, SENSOR_CHAIN_FEATURE_SET } from '../../domain/sensor-chain-features.ts';
 import { calibratedScore, clusterCalibrations } from './calibration.ts';
 import { ModelInputError, ModelLoadError } from './model-errors.ts';
+import { openModelGraph, readModelCard } from './model-folder.ts';
 
 export const SENSOR_CHAIN_MODEL = 'sensor-chain';
 
@@ -48,7 +45,7 @@ export interface LoadSensorChainOptions {
  * creates each onnxruntime session once. Throws ModelLoadError with the reason otherwise.
  */
 export async function loadSensorChain(dir: string, options: LoadSensorChainOptions = {}): Promise<SensorChainScorer> {
-  const card = await readCard(dir);
+  const card = await readModelCard(dir, ModelCard, 'ModelCard');
   if (card.domain !== 'sensor' || card.name !== SENSOR_CHAIN_MODEL) {
     throw new ModelLoadError(dir, 'card-invalid', 'card.json', `is ${card.domain}/${card.name}, not sensor/${SENSOR_CHAIN_MODEL}`);
   }
@@ -65,73 +62,11 @@ export async function loadSensorChain(dir: string, options: LoadSensorChainOptio
   if (router && router.outputType !== 'int64') {
     throw new ModelLoadError(dir, 'card-invalid', router.file, `router output must be int64 cluster ids, not ${router.outputType}`);
   }
-  const sessionOptions: InferenceSession.SessionOptions = {
-    intraOpNumThreads: options.intraOpNumThreads ?? 1,
-    interOpNumThreads: 1,
-    executionMode: 'sequential',
-    graphOptimizationLevel: 'all',
-  };
-  const open = (g: OnnxGraph) => openGraph(dir, card, g, sessionOptions, options.verifyHashes ?? true);
+  const open = (g: OnnxGraph) => openModelGraph(dir, card.files, g, options);
   const routerSession = router ? await open(router) : null;
   const scorerSessions: InferenceSession[] = [];
   for (const s of card.onnx.scorers) scorerSessions.push(await open(s));
   return new OnnxSensorChainScorer(card, router, routerSession, scorerSessions);
-}
-
-async function readCard(dir: string): Promise<ModelCard> {
-  let text: string;
-  try {
-    text = await readFile(join(dir, 'card.json'), 'utf8');
-  } catch (err) {
-    throw new ModelLoadError(dir, 'card-missing', 'card.json', `cannot read the model card (${(err as Error).message}); is this a model folder?`, {
-      cause: err,
-    });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new ModelLoadError(dir, 'card-invalid', 'card.json', `is not JSON: ${(err as Error).message}`, { cause: err });
-  }
-  const parsed = ModelCard.safeParse(json);
-  if (!parsed.success) {
-    throw new ModelLoadError(dir, 'card-invalid', 'card.json', `does not match the ModelCard schema:\n${z.prettifyError(parsed.error)}`, {
-      cause: parsed.error,
-    });
-  }
-  return parsed.data;
-}
-
-async function openGraph(dir: string, card: ModelCard, g: OnnxGraph, opts: InferenceSession.SessionOptions, verify: boolean): Promise<InferenceSession> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(join(dir, g.file));
-  } catch (err) {
-    throw new ModelLoadError(dir, 'file-missing', g.file, `cannot read the ONNX file the card names (${(err as Error).message})`, { cause: err });
-  }
-  if (verify) {
-    const listed = card.files.find((f) => f.path === g.file);
-    const sha = createHash('sha256').update(bytes).digest('hex');
-    if (!listed || listed.sha256 !== sha) {
-      throw new ModelLoadError(dir, 'file-corrupt', g.file, `sha256 ${sha} differs from the card's ${listed?.sha256}; the folder mixes files of different trainings`);
-    }
-  }
-  let session: InferenceSession;
-  try {
-    session = await InferenceSession.create(bytes, opts);
-  } catch (err) {
-    throw new ModelLoadError(dir, 'session-failed', g.file, `onnxruntime cannot load it: ${(err as Error).message}`, { cause: err });
-  }
-  if (!session.inputNames.includes(g.input) || !session.outputNames.includes(g.output)) {
-    await session.release();
-    throw new ModelLoadError(
-      dir,
-      'card-invalid',
-      g.file,
-      `graph has inputs [${session.inputNames.join(', ')}] and outputs [${session.outputNames.join(', ')}], card names ${g.input} → ${g.output}`,
-    );
-  }
-  return session;
 }
 
 class OnnxSensorChainScorer implements SensorChainScorer {

@@ -3,7 +3,7 @@ import { ModelCard } from '../../../../contracts/index.ts';
 import { TRIP_CELL_FEATURE_SET, TRIP_CELL_FEATURES } from '../../domain/trip/trip-cell-features.ts';
 import { calibratedScore, clusterCalibrations, type ClusterCalibration } from './calibration.ts';
 import { ModelLoadError } from './model-errors.ts';
-import { openModelGraph, packRows, readModelCard, runGraph, type ModelFolderOptions } from './trip-model-files.ts';
+import { openModelGraph, packRows, readModelCard, runGraph, type ModelFolderOptions } from './model-folder.ts';
 
 export const TRIP_DEMAND_MODEL = 'trip-demand';
 

@@ -3,7 +3,7 @@ import { RegressorModelCard, type ResidualCalibration } from '../../../../contra
 import { TRIP_FARE_FEATURE_SET, TRIP_FARE_FEATURES } from '../../domain/trip/trip-fare-features.ts';
 import { calibratedScore, type ClusterCalibration } from './calibration.ts';
 import { ModelLoadError } from './model-errors.ts';
-import { openModelGraph, packRows, readModelCard, runGraph, type ModelFolderOptions } from './trip-model-files.ts';
+import { openModelGraph, packRows, readModelCard, runGraph, type ModelFolderOptions } from './model-folder.ts';
 
 export const TRIP_FARE_MODEL = 'trip-fare';
 

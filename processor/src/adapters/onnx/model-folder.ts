@@ -9,8 +9,7 @@ import { ModelInputError, ModelLoadError } from './model-errors.ts';
 /**
  * Reading a model folder for any card schema: the card (JSON + zod), each ONNX graph (bytes
  * checked against the card's sha256, session created once, tensor names checked), and packing
- * feature rows into one input tensor. The same rules and ModelLoadError reasons as the sensor
- * chain's loader, shared by the trip models.
+ * feature rows into one input tensor. Shared by the sensor chain's and the trip models' loaders.
  */
 
 export interface ModelFolderOptions {
