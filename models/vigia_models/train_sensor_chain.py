@@ -39,6 +39,7 @@ from .feature_sets import (
 )
 from .onnx_export import CHAIN_OUTPUT, IFOREST_OUTPUT, INPUT_NAME, TARGET_OPSET, chain_to_onnx, iforest_to_onnx
 from .reference import reference_distributions
+from .parity_rows import pick_parity_rows
 
 MODEL_NAME = "sensor-chain"
 DOMAIN = "sensor"
@@ -111,20 +112,8 @@ def _parity_rows(fm: FeatureMatrix, n_rows: int, seed: int) -> tuple[np.ndarray,
     """Random training rows, some of every fault kind, and synthetic extremes beyond anything in
     training (to exercise the calibration tail above the cluster maxima)."""
     rng = np.random.default_rng(seed + 1)
-    picks: list[int] = []
-    sources: list[str] = []
-    if fm.truth_kind is not None:
-        for kind in sorted(set(fm.truth_kind.tolist()) - {""}):
-            idx = np.nonzero(fm.truth_kind == kind)[0]
-            chosen = rng.choice(idx, size=min(10, len(idx)), replace=False)
-            picks += chosen.tolist()
-            sources += [kind] * len(chosen)
-    n_extreme = max(1, n_rows // 15)
-    n_random = max(0, n_rows - len(picks) - n_extreme)
-    chosen = rng.choice(len(fm.X), size=min(n_random, len(fm.X)), replace=False)
-    picks += chosen.tolist()
-    sources += ["train"] * len(chosen)
-    rows = fm.X[np.array(picks, dtype=np.int64)]
+    picks, sources, n_extreme = pick_parity_rows(fm.truth_kind, np.arange(len(fm.X)), n_rows, rng)
+    rows = fm.X[picks]
     extremes = fm.X[rng.choice(len(fm.X), size=n_extreme)].copy()
     std = fm.X.std(axis=0)
     for j in range(3):  # the channel features only; hour/weekend stay valid

@@ -33,6 +33,7 @@ from .feature_sets import TRIP_CELL_FEATURE_SET, TRIP_CELL_FEATURES, FeatureMatr
 from .model_folder import CARD_FILE, PARITY_FILE, file_entries, now_iso, session, toolchain, training_summary
 from .onnx_export import IFOREST_OUTPUT, INPUT_NAME, TARGET_OPSET, iforest_to_onnx
 from .reference import reference_distributions
+from .parity_rows import pick_parity_rows
 
 MODEL_NAME = "trip-demand"
 DOMAIN = "trip"
@@ -74,20 +75,8 @@ def _parity_rows(fm: FeatureMatrix, used: np.ndarray, columns: list[int], n_rows
     """Full trip-cell@1 rows (the TS model selects its columns itself): random fitted rows, some
     of every truth kind, and synthetic extremes far outside the training ranges."""
     rng = np.random.default_rng(seed + 1)
-    picks: list[int] = []
-    sources: list[str] = []
-    if fm.truth_kind is not None:
-        for kind in sorted(set(fm.truth_kind[used].tolist()) - {""}):
-            idx = used[fm.truth_kind[used] == kind]
-            chosen = rng.choice(idx, size=min(10, len(idx)), replace=False)
-            picks += chosen.tolist()
-            sources += [kind] * len(chosen)
-    n_extreme = max(1, n_rows // 15)
-    n_random = max(0, n_rows - len(picks) - n_extreme)
-    chosen = rng.choice(used, size=min(n_random, len(used)), replace=False)
-    picks += chosen.tolist()
-    sources += ["train"] * len(chosen)
-    rows = fm.X[np.array(picks, dtype=np.int64)]
+    picks, sources, n_extreme = pick_parity_rows(fm.truth_kind, used, n_rows, rng)
+    rows = fm.X[picks]
     extremes = fm.X[rng.choice(used, size=n_extreme)].copy()
     fitted = fm.X[used][:, columns]
     std, top = fitted.std(axis=0), fitted.max(axis=0)

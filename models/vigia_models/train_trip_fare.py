@@ -36,6 +36,7 @@ from .reference import reference_distributions
 from .regression_evaluation import RESIDUAL_SUMMARY_PROBABILITIES, regression_metrics, residual_by_kind
 from .regressor_onnx import INPUT_NAME, REGRESSOR_OPSET, REGRESSOR_OUTPUT, hgb_regressor_to_onnx
 from .residual import DEFAULT_CEILING, DEFAULT_FLOOR, relative_residual, residual_calibration, residual_scores
+from .parity_rows import pick_parity_rows
 
 MODEL_NAME = "trip-fare"
 DOMAIN = "trip"
@@ -101,20 +102,8 @@ def _parity_rows(fm: FeatureMatrix, expected_fn, n_rows: int, seed: int):
     """Random training rows, some of every truth kind, and synthetic extremes: longer, shorter
     and faster trips than any in training, charged 2.5–6× their expected fare (the score's tail)."""
     rng = np.random.default_rng(seed + 1)
-    picks: list[int] = []
-    sources: list[str] = []
-    if fm.truth_kind is not None:
-        for kind in sorted(set(fm.truth_kind.tolist()) - {""}):
-            idx = np.nonzero(fm.truth_kind == kind)[0]
-            chosen = rng.choice(idx, size=min(10, len(idx)), replace=False)
-            picks += chosen.tolist()
-            sources += [kind] * len(chosen)
-    n_extreme = max(1, n_rows // 15)
-    n_random = max(0, n_rows - len(picks) - n_extreme)
-    chosen = rng.choice(len(fm.X), size=min(n_random, len(fm.X)), replace=False)
-    picks += chosen.tolist()
-    sources += ["train"] * len(chosen)
-    idx = np.array(picks, dtype=np.int64)
+    picks, sources, n_extreme = pick_parity_rows(fm.truth_kind, np.arange(len(fm.X)), n_rows, rng)
+    idx = picks
     X = fm.X[idx]
     actual = fm.y[idx]
     extremes = fm.X[rng.choice(len(fm.X), size=n_extreme)].copy()
