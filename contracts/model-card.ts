@@ -135,34 +135,56 @@ export const MODEL_KINDS = ['chain', 'regressor'] as const;
 export const ModelKind = z.enum(MODEL_KINDS);
 export type ModelKind = z.infer<typeof ModelKind>;
 
+/** What every card carries, whatever the kind of model. */
+const cardCommon = {
+  schemaVersion: z.literal(1),
+  domain: Domain,
+  name: z.string().regex(/^[a-z][a-z0-9-]*$/),
+  version: z.string().regex(/^[A-Za-z0-9._-]+$/),
+  /** ISO 8601, UTC. */
+  created: z.string(),
+  description: z.string(),
+  /** Feature set name with its version, e.g. `sensor-chain@1`, `trip-fare@1`. */
+  featureSet: z.string(),
+  /** Input feature names in the order of the input tensor's columns. */
+  features: z.array(z.string()).min(1),
+  outputs: z.array(ModelOutput),
+  files: z.array(ModelFile).min(1),
+  training: TrainingData,
+  /** Algorithm parameters and seeds (model-specific). */
+  params: z.record(z.string(), z.unknown()),
+  /** Checks the training run passed (e.g. ONNX vs scikit-learn agreement). */
+  checks: z.record(z.string(), z.unknown()),
+  reference: FeatureReference,
+  /** Library versions that produced the model. */
+  toolchain: z.record(z.string(), z.string()),
+};
+
+/** Probabilities and score anchors of a percentile calibration: both rise from 0 to 1. */
+function checkPercentileScale(
+  issue: (path: (string | number)[], message: string) => void,
+  at: string,
+  probabilities: readonly number[],
+  anchors: { percentiles: readonly number[]; scores: readonly number[] },
+): void {
+  if (!strictlyIncreasing(probabilities) || probabilities[0] !== 0 || probabilities.at(-1) !== 1) {
+    issue([at, 'probabilities'], 'probabilities must rise strictly from 0 to 1');
+  }
+  if (anchors.percentiles.length !== anchors.scores.length) issue([at, 'anchors'], 'percentiles and scores differ in length');
+  if (!strictlyIncreasing(anchors.percentiles) || anchors.percentiles[0] !== 0 || anchors.percentiles.at(-1) !== 1) {
+    issue([at, 'anchors', 'percentiles'], 'anchor percentiles must rise strictly from 0 to 1');
+  }
+  if (!nonDecreasing(anchors.scores)) issue([at, 'anchors', 'scores'], 'anchor scores must not decrease');
+}
+
 export const ModelCard = z
   .object({
-    schemaVersion: z.literal(1),
+    ...cardCommon,
     /** Absent in older cards: a chain. */
     kind: z.literal('chain').default('chain'),
-    domain: Domain,
-    name: z.string().regex(/^[a-z][a-z0-9-]*$/),
-    version: z.string().regex(/^[A-Za-z0-9._-]+$/),
-    /** ISO 8601, UTC. */
-    created: z.string(),
-    description: z.string(),
-    /** Feature set name with its version, e.g. `sensor-chain@1`. */
-    featureSet: z.string(),
-    /** Input feature names in the order of the input tensor's columns. */
-    features: z.array(z.string()).min(1),
-    outputs: z.array(ModelOutput),
     onnx: OnnxGraphs,
-    files: z.array(ModelFile).min(1),
-    training: TrainingData,
-    /** Algorithm parameters and seeds (model-specific). */
-    params: z.record(z.string(), z.unknown()),
     calibration: ScoreCalibration,
     evaluation: ModelEvaluation.nullable(),
-    /** Checks the training run passed (e.g. ONNX vs scikit-learn agreement). */
-    checks: z.record(z.string(), z.unknown()),
-    reference: FeatureReference,
-    /** Library versions that produced the model. */
-    toolchain: z.record(z.string(), z.string()),
   })
   .superRefine((card, ctx) => {
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
@@ -176,14 +198,7 @@ export const ModelCard = z
     const graphs = [...(card.onnx.router ? [card.onnx.router] : []), ...card.onnx.scorers];
     for (const g of graphs) if (!files.has(g.file)) issue(['files'], `ONNX file '${g.file}' is not listed in files`);
     const { probabilities, anchors } = card.calibration;
-    if (!strictlyIncreasing(probabilities) || probabilities[0] !== 0 || probabilities.at(-1) !== 1) {
-      issue(['calibration', 'probabilities'], 'probabilities must rise strictly from 0 to 1');
-    }
-    if (anchors.percentiles.length !== anchors.scores.length) issue(['calibration', 'anchors'], 'percentiles and scores differ in length');
-    if (!strictlyIncreasing(anchors.percentiles) || anchors.percentiles[0] !== 0 || anchors.percentiles.at(-1) !== 1) {
-      issue(['calibration', 'anchors', 'percentiles'], 'anchor percentiles must rise strictly from 0 to 1');
-    }
-    if (!nonDecreasing(anchors.scores)) issue(['calibration', 'anchors', 'scores'], 'anchor scores must not decrease');
+    checkPercentileScale(issue, 'calibration', probabilities, anchors);
     card.calibration.clusters.forEach((c, i) => {
       if (c.quantiles.length !== probabilities.length) issue(['calibration', 'clusters', i, 'quantiles'], 'one quantile per probability');
       else if (!nonDecreasing(c.quantiles)) issue(['calibration', 'clusters', i, 'quantiles'], 'quantiles must not decrease');
@@ -290,37 +305,17 @@ export type RegressorEvaluation = z.infer<typeof RegressorEvaluation>;
 /** The card of a regressor (e.g. trip-fare): one ONNX graph predicting the target, a residual calibration. */
 export const RegressorModelCard = z
   .object({
-    schemaVersion: z.literal(1),
+    ...cardCommon,
     kind: z.literal('regressor'),
-    domain: Domain,
-    name: z.string().regex(/^[a-z][a-z0-9-]*$/),
-    version: z.string().regex(/^[A-Za-z0-9._-]+$/),
-    /** ISO 8601, UTC. */
-    created: z.string(),
-    description: z.string(),
-    /** Feature set name with its version, e.g. `trip-fare@1`. */
-    featureSet: z.string(),
-    /** Input feature names in the order of the input tensor's columns. */
-    features: z.array(z.string()).min(1),
     target: RegressorTarget,
-    outputs: z.array(ModelOutput),
     onnx: z.object({
       /** Opset per domain (`ai.onnx`, `ai.onnx.ml`). */
       opset: z.record(z.string(), z.number().int()),
       /** Features → the expected target, one value per row. */
       regressor: OnnxGraph,
     }),
-    files: z.array(ModelFile).min(1),
-    training: TrainingData,
-    /** Algorithm parameters and seeds (model-specific). */
-    params: z.record(z.string(), z.unknown()),
     residual: ResidualCalibration,
     evaluation: RegressorEvaluation.nullable(),
-    /** Checks the training run passed (e.g. ONNX vs scikit-learn agreement). */
-    checks: z.record(z.string(), z.unknown()),
-    reference: FeatureReference,
-    /** Library versions that produced the model. */
-    toolchain: z.record(z.string(), z.string()),
   })
   .superRefine((card, ctx) => {
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
@@ -329,14 +324,7 @@ export const RegressorModelCard = z
     if (!card.files.some((f) => f.path === g.file)) issue(['files'], `ONNX file '${g.file}' is not listed in files`);
     if (g.outputType === 'int64') issue(['onnx', 'regressor', 'outputType'], 'a regressor answers float32 or float64');
     const { probabilities, anchors, quantiles } = card.residual;
-    if (!strictlyIncreasing(probabilities) || probabilities[0] !== 0 || probabilities.at(-1) !== 1) {
-      issue(['residual', 'probabilities'], 'probabilities must rise strictly from 0 to 1');
-    }
-    if (anchors.percentiles.length !== anchors.scores.length) issue(['residual', 'anchors'], 'percentiles and scores differ in length');
-    if (!strictlyIncreasing(anchors.percentiles) || anchors.percentiles[0] !== 0 || anchors.percentiles.at(-1) !== 1) {
-      issue(['residual', 'anchors', 'percentiles'], 'anchor percentiles must rise strictly from 0 to 1');
-    }
-    if (!nonDecreasing(anchors.scores)) issue(['residual', 'anchors', 'scores'], 'anchor scores must not decrease');
+    checkPercentileScale(issue, 'residual', probabilities, anchors);
     if (quantiles.length !== probabilities.length) issue(['residual', 'quantiles'], 'one quantile per probability');
     else if (!nonDecreasing(quantiles)) issue(['residual', 'quantiles'], 'quantiles must not decrease');
     const refNames = Object.keys(card.reference.features);
