@@ -25,8 +25,8 @@ import type { AnomalyRow, DeadLetterRow, FeatureRow, TripCellWindowRow, TripEven
 import type { RawEvent } from '../sensor-batch.ts';
 import { SnapshotUnreadableError } from '../processor-state.ts';
 import { decodeTripEvent } from './decode-trip-event.ts';
-import { TRIP_CELL_FEATURE_SET, TRIP_CELL_FEATURES, type TripCellFeatureRow } from './trip-cell-features.ts';
-import { TripCellPipeline, tripCellInput, type TripCellPipelineSnapshot } from './trip-cell-pipeline.ts';
+import { TRIP_CELL_FEATURE_SET, TRIP_CELL_FEATURES, TRIP_CELL_WINDOWS, type TripCellFeatureRow } from './trip-cell-features.ts';
+import { TripCellPipeline, tripCellInput, type TripCellPipelineResult, type TripCellPipelineSnapshot } from './trip-cell-pipeline.ts';
 import { TRIP_FARE_FEATURE_SET, TRIP_FARE_FEATURES, tripFareFeatures } from './trip-fare-features.ts';
 import { parseTripProcessorState, TRIP_STATE_FORMAT, TRIP_STATE_VERSION, type TripProcessorState } from './trip-processor-state.ts';
 
@@ -141,7 +141,11 @@ export const NO_MODEL_OUTPUTS = (stage: TripStage): TripModelOutputs => ({
 });
 
 const decoder = new TextDecoder();
-const NO_CELLS = { pickupLate: false, dropoffLate: false, rows: [] as TripCellFeatureRow[] };
+const NO_ROWS: TripCellFeatureRow[] = [];
+function noCells(t: TripEvent): TripCellPipelineResult {
+  const input = tripCellInput(t, TRIP_CELL_WINDOWS.resolutions);
+  return { pickupLate: false, dropoffLate: false, pickupCells: input.pickupCells, dropoffCells: input.dropoffCells, rows: NO_ROWS };
+}
 const RES = TRIP_CELL_FEATURES.indexOf.bind(TRIP_CELL_FEATURES);
 const F_P15 = RES('pickups_15m');
 const F_P60 = RES('pickups_60m');
@@ -212,14 +216,15 @@ export class TripBatchProcessor {
         this.#pipelines.set(m.partition, pipeline);
       }
       try {
-        const input = tripCellInput(t, [7, 8, 9]);
-        const added = this.opts.cellWindows === false ? NO_CELLS : pipeline.add(t);
+        // H3 indexing is the costly part of a trip: the windows compute the cells once, and
+        // a counting-only run (no windows) computes them just for the row.
+        const added = this.opts.cellWindows === false ? noCells(t) : pipeline.add(t);
         if (added.pickupLate || added.dropoffLate) stage.late++;
         stage.trips.push({
           trip: t,
           partition: m.partition,
           seq: m.seq,
-          cells: { r7: input.pickupCells[0]!, r8: input.pickupCells[1]!, r9: input.pickupCells[2]!, dropoffR9: input.dropoffCells[2]! },
+          cells: { r7: added.pickupCells[0]!, r8: added.pickupCells[1]!, r9: added.pickupCells[2]!, dropoffR9: added.dropoffCells[2]! },
           fareFeatures: tripFareFeatures(t),
           pickupLate: added.pickupLate,
         });

@@ -32,6 +32,9 @@ export function tripCellInput(t: TripEvent, resolutions: readonly number[], into
 export interface TripCellPipelineResult {
   pickupLate: boolean;
   dropoffLate: boolean;
+  /** The trip's pickup and dropoff cells at each resolution (coarse to fine). */
+  pickupCells: readonly string[];
+  dropoffCells: readonly string[];
   rows: TripCellFeatureRow[];
 }
 
@@ -53,8 +56,9 @@ export class TripCellPipeline {
   }
 
   add(t: TripEvent): TripCellPipelineResult {
-    const r = this.windows.add(tripCellInput(t, this.windows.options.resolutions, this.#input));
-    return { pickupLate: r.pickupLate, dropoffLate: r.dropoffLate, rows: this.#featurize(r.rows) };
+    const input = tripCellInput(t, this.windows.options.resolutions, this.#input);
+    const r = this.windows.add(input);
+    return { pickupLate: r.pickupLate, dropoffLate: r.dropoffLate, pickupCells: input.pickupCells, dropoffCells: input.dropoffCells, rows: this.#featurize(r.rows) };
   }
 
   advanceTo(ts: number): TripCellFeatureRow[] {
