@@ -1,5 +1,3 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
 import type { SensorReading } from '../../../contracts/index.ts';
 import { connectNats } from '../../../processor/src/adapters/nats/connect-nats.ts';
@@ -8,9 +6,8 @@ import { PipelinedPublisher } from '../../../processor/src/adapters/nats/pipelin
 import { parseConfig } from '../../../config/index.ts';
 import { publishPaced } from '../../../producers/src/paced-publisher.ts';
 import { toMessage } from '../../../producers/src/sensor-messages.ts';
-import { startNatsServer } from '../../../stack/nats-server.ts';
-import { startProcessorProcess, waitFor } from '../../../test/harness/processor-process.ts';
-import { tempDir } from '../../../test/harness/temp-dir.ts';
+import { waitFor } from '../../../test/harness/processor-process.ts';
+import { startPrivateStack } from '../private-stack.ts';
 
 export interface ReplaySeries {
   station: string;
@@ -40,9 +37,9 @@ export interface RunningStack {
 export async function replayThroughPipeline(series: readonly ReplaySeries[], opts: { runId: string; label: string; stack?: RunningStack | undefined }): Promise<ReplayResult> {
   const total = series.reduce((n, s) => n + s.readings.length, 0);
   const config = parseConfig({});
-  const own = opts.stack ? undefined : await startPrivateStack(opts.runId);
+  const own = opts.stack ? undefined : await startPrivateStack('replay', { processor: { runId: opts.runId, domains: ['sensor'] } });
   const natsUrl = opts.stack?.natsUrl ?? own!.natsUrl;
-  const httpUrl = opts.stack?.httpUrl ?? own!.httpUrl;
+  const httpUrl = opts.stack?.httpUrl ?? own!.proc.httpUrl;
   const stations = series.map((s) => `'${s.station}'`).join(',');
   const nc = await connectNats({ url: natsUrl, name: 'vigia-bench-replay' });
   const bar = new SingleBar({ format: `${opts.label} |{bar}| {value}/{total} scored · {rate}/s · ETA {eta_formatted}`, stream: process.stderr, hideCursor: true }, Presets.shades_classic);
@@ -72,23 +69,6 @@ export async function replayThroughPipeline(series: readonly ReplaySeries[], opt
     await nc.drain().catch(() => undefined);
     await own?.stop();
   }
-}
-
-/** nats-server + `vigia processor` + chDB in a temp folder, removed on stop. */
-async function startPrivateStack(runId: string): Promise<{ natsUrl: string; httpUrl: string; stop(): Promise<void> }> {
-  const dir = tempDir('replay');
-  const nats = await startNatsServer({ port: 0, dir: join(dir.path, 'nats'), allowInstall: true });
-  writeFileSync(join(dir.path, 'vigia.json'), JSON.stringify({ processor: { runId, domains: ['sensor'] } }));
-  const proc = await startProcessorProcess({ natsUrl: nats.url, dataDir: dir.path, env: { VIGIA_CONFIG: join(dir.path, 'vigia.json'), VIGIA_LOG_LEVEL: 'warn' } });
-  return {
-    natsUrl: nats.url,
-    httpUrl: proc.httpUrl,
-    async stop() {
-      await proc.stop();
-      await nats.stop();
-      dir.remove();
-    },
-  };
 }
 
 /**

@@ -10,8 +10,8 @@ import { publishPaced } from '../../../producers/src/paced-publisher.ts';
 import { simulatedTripMessages } from '../../../producers/src/trip-messages.ts';
 import { createTripSimulation } from '../../../producers/src/trip/index.ts';
 import { readNycTaxiSeries } from '../../../producers/src/trip/nyc-taxi-series.ts';
-import { startNatsServer } from '../../../stack/nats-server.ts';
-import { startProcessorProcess, waitFor } from '../../../test/harness/processor-process.ts';
+import { waitFor } from '../../../test/harness/processor-process.ts';
+import { startPrivateStack } from '../private-stack.ts';
 import { tempDir } from '../../../test/harness/temp-dir.ts';
 import { runNabBench } from '../nab/run-nab-bench.ts';
 
@@ -54,11 +54,9 @@ export async function runNycTaxiNab(opts: NycTaxiNabOptions): Promise<Record<str
   const messages = [...simulatedTripMessages(sim, { startTs, endTs }, config.streams.partitions)];
   process.stderr.write(`nyc_taxi: ${messages.length} trips over ${Math.round((endTs - startTs) / 86_400_000)} days at scale ${opts.scale}, no injected anomalies\n`);
 
-  const dir = tempDir('bench-nyc-taxi');
-  const nats = await startNatsServer({ port: 0, dir: join(dir.path, 'nats'), allowInstall: true });
-  writeFileSync(join(dir.path, 'vigia.json'), JSON.stringify({ processor: { runId: RUN_ID, domains: ['trip'], tripCellWindows: false } }));
-  const proc = await startProcessorProcess({ natsUrl: nats.url, dataDir: dir.path, env: { VIGIA_CONFIG: join(dir.path, 'vigia.json'), VIGIA_LOG_LEVEL: 'warn' } });
-  const nc = await connectNats({ url: nats.url, name: 'vigia-bench-nyc-taxi' });
+  const stack = await startPrivateStack('bench-nyc-taxi', { processor: { runId: RUN_ID, domains: ['trip'], tripCellWindows: false } });
+  const proc = stack.proc;
+  const nc = await connectNats({ url: stack.natsUrl, name: 'vigia-bench-nyc-taxi' });
   const bar = new SingleBar({ format: 'nyc_taxi trips |{bar}| {value}/{total} stored · ETA {eta_formatted}', stream: process.stderr, hideCursor: true }, Presets.shades_classic);
   let counts: Map<number, number>;
   try {
@@ -84,9 +82,7 @@ export async function runNycTaxiNab(opts: NycTaxiNabOptions): Promise<Record<str
   } finally {
     bar.stop();
     await nc.drain().catch(() => undefined);
-    await proc.stop();
-    await nats.stop();
-    dir.remove();
+    await stack.stop();
   }
 
   // The file's own timestamps (New York wall time), each with the pipeline's count of the

@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
 import type { TripEvent } from '../../../contracts/index.ts';
 import { parseConfig } from '../../../config/index.ts';
@@ -10,9 +10,8 @@ import { publishPaced } from '../../../producers/src/paced-publisher.ts';
 import { resolveDemandSource } from '../../../producers/src/trip-demand-source.ts';
 import { simulatedTripMessages } from '../../../producers/src/trip-messages.ts';
 import { createTripSimulation } from '../../../producers/src/trip/index.ts';
-import { startNatsServer } from '../../../stack/nats-server.ts';
-import { startProcessorProcess, waitFor } from '../../../test/harness/processor-process.ts';
-import { tempDir } from '../../../test/harness/temp-dir.ts';
+import { waitFor } from '../../../test/harness/processor-process.ts';
+import { startPrivateStack } from '../private-stack.ts';
 import { DEFAULT_TRIPS_START } from './offline-trips.ts';
 import { DEMAND_KINDS, evaluateTripAccuracy, TRIP_LEVEL_KINDS, type AccuracyReport, type DemandAlert, type FlaggedTrip, type TruthTrip } from './trip-accuracy.ts';
 
@@ -58,11 +57,9 @@ export async function runTripsBench(opts: TripsBenchOptions): Promise<AccuracyRe
     `trips: ${messages.length} simulated trips over ${opts.warmupDays + opts.days} days (${opts.warmupDays} warm-up), ${truths.length} labelled trips, ${episodes.length} demand episodes; demand: ${demand.description}\n`,
   );
 
-  const dir = tempDir('bench-trips');
-  const nats = await startNatsServer({ port: 0, dir: join(dir.path, 'nats'), allowInstall: true });
-  writeFileSync(join(dir.path, 'vigia.json'), JSON.stringify({ processor: { runId: RUN_ID, domains: ['trip'] } }));
-  const proc = await startProcessorProcess({ natsUrl: nats.url, dataDir: dir.path, env: { VIGIA_CONFIG: join(dir.path, 'vigia.json'), VIGIA_LOG_LEVEL: 'warn' } });
-  const nc = await connectNats({ url: nats.url, name: 'vigia-bench-trips' });
+  const stack = await startPrivateStack('bench-trips', { processor: { runId: RUN_ID, domains: ['trip'] } });
+  const proc = stack.proc;
+  const nc = await connectNats({ url: stack.natsUrl, name: 'vigia-bench-trips' });
   const bar = new SingleBar({ format: 'trips |{bar}| {value}/{total} stored · {rate}/s · ETA {eta_formatted}', stream: process.stderr, hideCursor: true }, Presets.shades_classic);
   const started = performance.now();
   try {
@@ -127,9 +124,7 @@ export async function runTripsBench(opts: TripsBenchOptions): Promise<AccuracyRe
   } finally {
     bar.stop();
     await nc.drain().catch(() => undefined);
-    await proc.stop();
-    await nats.stop();
-    dir.remove();
+    await stack.stop();
   }
 }
 

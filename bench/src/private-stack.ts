@@ -1,0 +1,34 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { VigiaConfigInput } from '../../config/index.ts';
+import { startNatsServer } from '../../stack/nats-server.ts';
+import { startProcessorProcess, type ProcessorProcess } from '../../test/harness/processor-process.ts';
+import { tempDir } from '../../test/harness/temp-dir.ts';
+
+export interface PrivateStack {
+  natsUrl: string;
+  proc: ProcessorProcess;
+  /** Stop the processor and nats-server and delete the folder. */
+  stop(): Promise<void>;
+}
+
+/**
+ * What a bench runs against unless pointed at a running stack: a nats-server with JetStream and
+ * `vigia processor` (chDB) in a temp folder, with the given configuration on top of the
+ * defaults — the same code as live.
+ */
+export async function startPrivateStack(name: string, config: VigiaConfigInput): Promise<PrivateStack> {
+  const dir = tempDir(name);
+  const nats = await startNatsServer({ port: 0, dir: join(dir.path, 'nats'), allowInstall: true });
+  writeFileSync(join(dir.path, 'vigia.json'), JSON.stringify(config));
+  const proc = await startProcessorProcess({ natsUrl: nats.url, dataDir: dir.path, env: { VIGIA_CONFIG: join(dir.path, 'vigia.json'), VIGIA_LOG_LEVEL: 'warn' } });
+  return {
+    natsUrl: nats.url,
+    proc,
+    async stop() {
+      await proc.stop();
+      await nats.stop();
+      dir.remove();
+    },
+  };
+}
