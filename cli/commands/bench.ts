@@ -36,19 +36,21 @@ export function registerBench(program: Command): void {
     .command('trips')
     .description('A labelled synthetic NYC week through the real pipeline: precision, recall and F1 per anomaly kind, detection delay, false alarms per day')
     .option('--days <n>', 'evaluated simulated days', '7')
-    .option('--warmup-days <n>', 'days the detectors learn first (not scored)', '7')
+    .option('--warmup-days <n>', 'days the detectors learn first (not scored)', '2')
     .option('--seed <n>', 'simulation seed', '1')
-    .option('--scale <x>', 'trips per unit of the demand series (0.01 ≈ 150 per half hour)', '0.01')
+    .option('--scale <x>', 'trips per unit of the demand series (0.1 ≈ 1 500 per half hour, ~1/6 of NYC’s yellow cabs)', '0.1')
     .option('--episodes-per-day <n>', 'injected surge + collapse episodes per simulated day', '4')
+    .option('--min-collapse-rate <n>', 'least normal pickups per minute a closure takes away; quieter ones are moved or dropped (0 keeps all)', '0.4')
     .option('--demand <file|shape>', 'demand series (nyc_taxi.csv layout) or shape (default: the NAB series when present)')
     .option('--json <file>', 'write the figures as JSON')
-    .action(async (opts: { days: string; warmupDays: string; seed: string; scale: string; episodesPerDay: string; demand?: string; json?: string }) => {
+    .action(async (opts: { days: string; warmupDays: string; seed: string; scale: string; episodesPerDay: string; minCollapseRate: string; demand?: string; json?: string }) => {
       await runTripsBench({
         days: numberFlag('days', opts.days)!,
         warmupDays: numberFlag('warmup-days', opts.warmupDays)!,
         seed: numberFlag('seed', opts.seed)!,
         scale: numberFlag('scale', opts.scale)!,
         episodesPerDay: numberFlag('episodes-per-day', opts.episodesPerDay)!,
+        minCollapsePerMinute: numberFlag('min-collapse-rate', opts.minCollapseRate)!,
         demand: opts.demand,
         json: opts.json,
       });

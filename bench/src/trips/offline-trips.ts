@@ -6,7 +6,7 @@
  * alarms per simulated day (definitions: trip-accuracy.ts).
  *
  *   node --import tsx bench/src/trips/offline-trips.ts [--days 14] [--seed 1 | --seeds 1,2,3]
- *        [--scale 0.1] [--anomaly-rate 0.002] [--episodes-per-day 2] [--warmup-days 1]
+ *        [--scale 0.1] [--anomaly-rate 0.002] [--episodes-per-day 2] [--min-collapse-rate 0.4] [--warmup-days 1]
  *        [--demand FILE | --no-demand-file] [--models] [--json FILE] [--oracle]
  *        [--cell JSON] [--trip JSON] [--alerts JSON]   (scorer options, for experiments)
  *
@@ -33,12 +33,12 @@ import type { TripEvent } from '../../../contracts/index.ts';
 import { createTripSimulation, weekAlignedShift, type DemandPoint } from '../../../producers/src/trip/index.ts';
 import { readNycTaxiSeries } from '../../../producers/src/trip/nyc-taxi-series.ts';
 import { CellAlertEpisodes, type CellAlertEpisode, type CellAlertOptions } from '../../../processor/src/domain/trip/cell-alert-episodes.ts';
-import { CellDemandScorer, type CellDemandScorerOptions } from '../../../processor/src/domain/trip/cell-demand-scorer.ts';
+import { CellDemandScorer, type CellDemandScorerOptions, type CellVerdict } from '../../../processor/src/domain/trip/cell-demand-scorer.ts';
 import { TRIP_FARE_FEATURES, tripFareFeatures } from '../../../processor/src/domain/trip/trip-fare-features.ts';
 import { TripCellPipeline } from '../../../processor/src/domain/trip/trip-cell-pipeline.ts';
 import type { TripCellFeatureRow } from '../../../processor/src/domain/trip/trip-cell-features.ts';
 import { TripScorer, type TripScorerOptions } from '../../../processor/src/domain/trip/trip-scorer.ts';
-import { evaluateTripAccuracy, TRIP_LEVEL_KINDS, type AccuracyReport, type DemandAlert, type FlaggedTrip, type TruthEpisode, type TruthTrip } from './trip-accuracy.ts';
+import { cellsOverlap, evaluateTripAccuracy, TRIP_LEVEL_KINDS, type AccuracyReport, type DemandAlert, type FlaggedTrip, type TruthEpisode, type TruthTrip } from './trip-accuracy.ts';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -60,6 +60,8 @@ export interface OfflineTripsOptions {
   scale: number;
   anomalyRate: number;
   episodesPerDay: number;
+  /** Least normal pickups per minute a planned closure takes away (TripSimulationOptions); 0 keeps all. @default 0.4 */
+  minCollapsePerMinute: number;
   /** Excluded from the metrics (detectors learn), days. */
   warmupDays: number;
   demand: readonly DemandPoint[] | undefined;
@@ -85,6 +87,8 @@ export interface EpisodeEvidence {
   /** ln P of the observed count under Poisson(normal): what the best possible detector sees. */
   lnP: number;
   detected: boolean;
+  /** The highest score in the episode's direction over its cells (any resolution) from its start to an hour after it, and why. */
+  peak?: { score: number; resolution: number; at: number; reason: string };
 }
 
 export interface OfflineTripsResult {
@@ -109,6 +113,7 @@ export const DEFAULT_OFFLINE_TRIPS: Omit<OfflineTripsOptions, 'demand'> = {
   scale: 0.1,
   anomalyRate: 0.002,
   episodesPerDay: 2,
+  minCollapsePerMinute: 0.4,
   warmupDays: 1,
   trip: {},
   cell: {},
@@ -120,7 +125,7 @@ export async function runOfflineTrips(opts: Partial<OfflineTripsOptions> = {}): 
   const began = performance.now();
   const o: OfflineTripsOptions = { ...DEFAULT_OFFLINE_TRIPS, demand: undefined, ...opts };
   const shift = o.demand && o.demand.length > 0 ? weekAlignedShift(o.demand[0]!.ts, o.startTs) : 0;
-  const simOpts = { startTs: o.startTs, seed: o.seed, scale: o.scale, anomalyRate: o.anomalyRate, episodesPerDay: o.episodesPerDay, demand: o.demand, timeShiftMs: shift };
+  const simOpts = { startTs: o.startTs, seed: o.seed, scale: o.scale, anomalyRate: o.anomalyRate, episodesPerDay: o.episodesPerDay, minCollapsePerMinute: o.minCollapsePerMinute, demand: o.demand, timeShiftMs: shift };
   const sim = createTripSimulation(simOpts);
   const endTs = o.startTs + o.days * DAY_MS;
   const pipeline = new TripCellPipeline();
@@ -135,6 +140,20 @@ export async function runOfflineTrips(opts: Partial<OfflineTripsOptions> = {}): 
   /** Newest dropoff seen: the stream's event-time "now" when a boundary's alerts are published. */
   let streamNow = -Infinity;
   const alertInfo = new Map<string, CellAlertEpisode>();
+  // --oracle: the strongest verdict each episode drew, hit or missed (why a miss was missed).
+  const planned = o.oracle ? sim.demandEpisodes(endTs) : [];
+  const peaks = new Map<string, NonNullable<EpisodeEvidence['peak']>>();
+  const tracePeaks = (boundary: TripCellFeatureRow[], verdicts: CellVerdict[]) => {
+    const end = boundary[0]!.windowEnd;
+    for (const e of planned) {
+      if (end < e.startTs || end > e.endTs + HOUR_MS) continue;
+      for (let j = 0; j < boundary.length; j++) {
+        const v = verdicts[j]!;
+        if (v.direction !== e.kind || !cellsOverlap(boundary[j]!.cell, e.cells)) continue;
+        if (v.score > (peaks.get(e.faultId)?.score ?? -1)) peaks.set(e.faultId, { score: v.score, resolution: boundary[j]!.resolution, at: end, reason: v.drivers[0]?.reason ?? '' });
+      }
+    }
+  };
 
   const onRows = async (rows: TripCellFeatureRow[]) => {
     if (rows.length === 0) return;
@@ -146,6 +165,7 @@ export async function runOfflineTrips(opts: Partial<OfflineTripsOptions> = {}): 
       from = i;
       const ifScores = o.demandIf ? await o.demandIf(boundary) : [];
       const verdicts = cellScorer.scoreBoundary(boundary, ifScores);
+      if (o.oracle) tracePeaks(boundary, verdicts);
       const events = alertEpisodes.update(boundary.map((r, j) => ({ resolution: r.resolution, cell: r.cell, windowEnd: r.windowEnd, verdict: verdicts[j]! })));
       for (const e of events) {
         if (e.type !== 'open') continue;
@@ -193,7 +213,7 @@ export async function runOfflineTrips(opts: Partial<OfflineTripsOptions> = {}): 
     falseAlertsByResolution,
     elapsedMs: 0,
   };
-  if (o.oracle) result.oracle = episodeEvidence(simOpts, endTs, report);
+  if (o.oracle) result.oracle = episodeEvidence(simOpts, endTs, report).map((e) => ({ ...e, ...(peaks.has(e.faultId) ? { peak: peaks.get(e.faultId)! } : {}) }));
   result.falseAlertDetails = (['surge', 'collapse'] as const).flatMap((k) =>
     (report.kinds[k].falseAlerts ?? []).map((a) => {
       const ep = alertInfo.get(`${a.resolution}:${a.cell}:${a.start}`);
@@ -281,7 +301,7 @@ export function formatOfflineTrips(r: OfflineTripsResult): string {
   if (r.oracle) {
     lines.push('episodes (normal → observed pickups in the episode cells during it; ln P under Poisson; detected):');
     for (const e of r.oracle) {
-      lines.push(`  ${e.kind.padEnd(8)} k=${e.k} ${e.place.padEnd(22)} ${new Date(e.startTs).toISOString().slice(5, 16)} ${String(e.minutes).padStart(4)} min  ${String(e.normal).padStart(4)} → ${String(e.observed).padStart(4)}  lnP ${e.lnP.toFixed(1).padStart(7)}  ${e.startTs < rep.fromTs ? 'warm-up' : e.detected ? 'hit' : 'MISSED'}`);
+      lines.push(`  ${e.kind.padEnd(8)} k=${e.k} ${e.place.padEnd(22)} ${new Date(e.startTs).toISOString().slice(5, 16)} ${String(e.minutes).padStart(4)} min  ${String(e.normal).padStart(4)} → ${String(e.observed).padStart(4)}  lnP ${e.lnP.toFixed(1).padStart(7)}  ${e.startTs < rep.fromTs ? 'warm-up' : e.detected ? 'hit' : 'MISSED'}${e.peak ? `  peak ${e.peak.score.toFixed(0)} r${e.peak.resolution} ${new Date(e.peak.at).toISOString().slice(11, 16)}: ${e.peak.reason}` : ''}`);
     }
   }
   return lines.join('\n');
@@ -312,6 +332,7 @@ function parseArgs(argv: string[]): { opts: Partial<OfflineTripsOptions>; seeds:
     else if (a === '--anomaly-rate') opts.anomalyRate = num();
     else if (a === '--episodes-per-day') opts.episodesPerDay = num();
     else if (a === '--warmup-days') opts.warmupDays = num();
+    else if (a === '--min-collapse-rate') opts.minCollapsePerMinute = num();
     else if (a === '--start') opts.startTs = Date.parse(next());
     else if (a === '--demand') demandFile = next();
     else if (a === '--no-demand-file') demandFile = null;

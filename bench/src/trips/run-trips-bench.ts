@@ -18,13 +18,18 @@ import { DEMAND_KINDS, evaluateTripAccuracy, TRIP_LEVEL_KINDS, type AccuracyRepo
 export interface TripsBenchOptions {
   /** Evaluated simulated days (after the warm-up). @default 7 */
   days: number;
-  /** Days the detectors learn before the evaluated period (excluded from the metrics). @default 7 */
+  /** Days the detectors learn before the evaluated period (excluded from the metrics; the demand scorer needs one). @default 2 */
   warmupDays: number;
   seed: number;
-  /** Trips per unit of the demand series. @default 0.01 */
+  /**
+   * Trips per unit of the demand series. @default 0.1 — at 0.01 a closed res-9 area loses a
+   * handful of pickups an hour, within chance (see --oracle of the offline harness).
+   */
   scale: number;
   /** Injected surge + collapse episodes per simulated day (more episodes, tighter F1 estimates). @default 4 */
   episodesPerDay: number;
+  /** Least normal pickups per minute a planned closure takes away (TripSimulationOptions). @default 0.4 */
+  minCollapsePerMinute: number;
   /** Demand series (nyc_taxi.csv layout) or 'shape'; default: the NAB series when present. */
   demand?: string | undefined;
   json?: string | undefined;
@@ -44,7 +49,7 @@ export async function runTripsBench(opts: TripsBenchOptions): Promise<AccuracyRe
   const fromTs = startTs + opts.warmupDays * DAY_MS;
   const endTs = fromTs + opts.days * DAY_MS;
   const demand = resolveDemandSource(opts.demand, startTs);
-  const sim = createTripSimulation({ startTs, seed: opts.seed, scale: opts.scale, demand: demand.series, timeShiftMs: demand.timeShiftMs, episodesPerDay: opts.episodesPerDay });
+  const sim = createTripSimulation({ startTs, seed: opts.seed, scale: opts.scale, demand: demand.series, timeShiftMs: demand.timeShiftMs, episodesPerDay: opts.episodesPerDay, minCollapsePerMinute: opts.minCollapsePerMinute });
   const config = parseConfig({});
   const truths: TruthTrip[] = [];
   const messages = [...simulatedTripMessages(sim, { startTs, endTs }, config.streams.partitions)];
@@ -107,6 +112,7 @@ export async function runTripsBench(opts: TripsBenchOptions): Promise<AccuracyRe
             seed: opts.seed,
             scale: opts.scale,
             episodesPerDay: opts.episodesPerDay,
+            minCollapsePerMinute: opts.minCollapsePerMinute,
             days: opts.days,
             warmupDays: opts.warmupDays,
             demand: demand.description,

@@ -33,7 +33,19 @@ export interface DemandEpisodePlan {
   seed: number;
   /** Expected episodes per simulated UTC day (half surges, half collapses). @default 2 */
   episodesPerDay?: number;
+  /**
+   * Normal pickups per minute in a collapse's cells over its span (areaPickupsPerMinute). With
+   * `minCollapsePerMinute`, a closure planned where and when there is too little demand to miss
+   * is moved (up to COLLAPSE_REDRAWS new places and starts) or dropped: a place that loses 3
+   * pickups in an hour is indistinguishable from chance, and no label should claim otherwise.
+   */
+  collapseRate?: (cells: readonly string[], startTs: number, endTs: number) => number;
+  /** Least normal pickups per minute a closure must take away (the surge floor's mirror). @default 0 */
+  minCollapsePerMinute?: number;
 }
+
+/** New places and starts tried for a closure too quiet to see before it is dropped. */
+export const COLLAPSE_REDRAWS = 16;
 
 /** Event venues where surges happen (crowds leaving a game, a concert, a convention). */
 export const NYC_VENUES = [
@@ -62,16 +74,30 @@ export function planDemandDay(plan: DemandEpisodePlan, day: number): DemandEpiso
   const out: DemandEpisode[] = [];
   for (let i = 0; i < n; i++) {
     const surge = rng.next() < 0.5;
-    const startTs = day * DAY_MS + Math.floor(rng.next() * 1440) * MINUTE_MS;
+    const start = day * DAY_MS + Math.floor(rng.next() * 1440) * MINUTE_MS;
     const minutes = surge ? 30 + Math.floor(rng.next() * 61) : 45 + Math.floor(rng.next() * 76);
     const place = surge ? NYC_VENUES[Math.floor(rng.next() * NYC_VENUES.length)]! : NYC_HOT_SPOTS[Math.floor(rng.next() * NYC_HOT_SPOTS.length)]!;
     const k = surge ? (rng.next() < 0.5 ? 0 : 1) : 1;
     const intensity = 0.02 + 0.04 * rng.next();
-    const cell = latLngToCell(place.lat, place.lng, EPISODE_RESOLUTION);
+    let where: { name: string; lat: number; lng: number } = place;
+    let startTs = start;
+    if (!surge && plan.collapseRate && (plan.minCollapsePerMinute ?? 0) > 0) {
+      // Redraws come from their own stream: the day's other episodes stay as they were.
+      const redraw = tripRng(plan.seed, TripStream.episodes, day, 1 + i);
+      let tries = 0;
+      const quiet = () => plan.collapseRate!(gridDisk(latLngToCell(where.lat, where.lng, EPISODE_RESOLUTION), k), startTs, startTs + minutes * MINUTE_MS) < plan.minCollapsePerMinute!;
+      while (tries <= COLLAPSE_REDRAWS && quiet()) {
+        tries++;
+        where = NYC_HOT_SPOTS[Math.floor(redraw.next() * NYC_HOT_SPOTS.length)]!;
+        startTs = day * DAY_MS + Math.floor(redraw.next() * 1440) * MINUTE_MS;
+      }
+      if (tries > COLLAPSE_REDRAWS) continue;
+    }
+    const cell = latLngToCell(where.lat, where.lng, EPISODE_RESOLUTION);
     out.push({
       faultId: `trip-${surge ? 'surge' : 'collapse'}-${plan.seed}-${day}-${i}`,
       kind: surge ? 'surge' : 'collapse',
-      place: place.name,
+      place: where.name,
       cell,
       resolution: EPISODE_RESOLUTION,
       k,

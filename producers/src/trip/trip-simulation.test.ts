@@ -34,7 +34,8 @@ function correlation(a: readonly number[], b: readonly number[]): number {
 }
 
 // One simulated week at the default scale, shared by the realism checks (~50k trips, ~1 s).
-const week = run({ startTs: START, anomalyRate: 0.01, episodesPerDay: 3 }, 7 * 24 + 3);
+// Every planned closure is kept (at this scale most would be too quiet to plan otherwise).
+const week = run({ startTs: START, anomalyRate: 0.01, episodesPerDay: 3, minCollapsePerMinute: 0 }, 7 * 24 + 3);
 
 test('options are validated with a named error', () => {
   assert.throws(() => createTripSimulation({ startTs: START, scale: -1 }), TripSimulationOptionsError);
@@ -152,11 +153,11 @@ function haversineMi(t: TripEvent): number {
 }
 
 test('demand episodes are listed with cells and change pickups in exactly those cell-windows', () => {
-  const sim = createTripSimulation({ startTs: START, episodesPerDay: 3 });
+  const sim = createTripSimulation({ startTs: START, episodesPerDay: 3, minCollapsePerMinute: 0 });
   const episodes = sim.demandEpisodes(START + 7 * DAY);
   assert.deepEqual(episodes, listDemandEpisodes({ seed: 1, episodesPerDay: 3 }, START, START + 7 * DAY));
   assert.ok(episodes.some((e) => e.kind === 'surge') && episodes.some((e) => e.kind === 'collapse'));
-  const quiet = run({ startTs: START, anomalyRate: 0.01, episodesPerDay: 0 }, 7 * 24 + 3);
+  const quiet = run({ startTs: START, anomalyRate: 0.01, episodesPerDay: 0, minCollapsePerMinute: 0 }, 7 * 24 + 3);
   const inEpisode = (trips: TripEvent[], e: (typeof episodes)[number]) =>
     trips.filter((t) => t.pickup_ts >= e.startTs && t.pickup_ts < e.endTs && e.cells.includes(latLngToCell(t.pickup_lat, t.pickup_lng, e.resolution))).length;
   for (const e of episodes) {
@@ -176,4 +177,32 @@ test('demand episodes are listed with cells and change pickups in exactly those 
   const touched = new Set(episodes.flatMap((e) => e.cells));
   const outside = (trips: TripEvent[]) => trips.filter((t) => !touched.has(latLngToCell(t.pickup_lat, t.pickup_lng, 9))).length;
   assert.equal(outside(week), outside(quiet));
+});
+
+test('closures are planned only where their missing pickups can show: the rate floor, checked against the trips', () => {
+  // Scale 0.1 over two days: every kept closure's area normally sees ≥ 0.4 pickups a minute
+  // (counted in a run without episodes), quieter plans moved or dropped, surges untouched.
+  const opts = { startTs: START, scale: 0.1, anomalyRate: 0, episodesPerDay: 6 };
+  const until = START + 2 * DAY;
+  const floored = createTripSimulation(opts).demandEpisodes(until);
+  const all = createTripSimulation({ ...opts, minCollapsePerMinute: 0 }).demandEpisodes(until);
+  const surges = (es: typeof all) => es.filter((e) => e.kind === 'surge');
+  assert.deepEqual(surges(floored), surges(all));
+  const collapses = floored.filter((e) => e.kind === 'collapse');
+  assert.ok(collapses.length >= 2, `kept ${collapses.length} closures`);
+  const quiet = run({ ...opts, episodesPerDay: 0 }, 2 * 24 + 3);
+  let counted = 0;
+  let minutes = 0;
+  for (const e of collapses) {
+    const n = quiet.filter((t) => t.pickup_ts >= e.startTs && t.pickup_ts < e.endTs && e.cells.includes(latLngToCell(t.pickup_lat, t.pickup_lng, 9))).length;
+    const m = (e.endTs - e.startTs) / 60_000;
+    // Poisson noise on ≥ 18 expected pickups: a single area may fall below the floor by chance.
+    assert.ok(n / m >= 0.2, `${e.faultId} (${e.place}): ${n} pickups in ${m} min`);
+    counted += n;
+    minutes += m;
+  }
+  assert.ok(counted / minutes >= 0.4, `${counted} pickups in ${minutes} closure minutes`);
+  // The floor moved or dropped some: the unfloored plan has closures in areas quieter than it.
+  const quietAll = all.filter((e) => e.kind === 'collapse' && !floored.some((f) => f.faultId === e.faultId && f.cell === e.cell && f.startTs === e.startTs));
+  assert.ok(quietAll.length > 0, 'the floor changed nothing: the test shows nothing');
 });

@@ -13,7 +13,8 @@ import { cellToLatLng, latLngToCell } from 'h3-js';
 import type { Rng } from '../sensor/rng.ts';
 import { createDemandCurve } from './demand-curve.ts';
 import { DEMAND_SLOT_MS, type DemandPoint } from './demand-point.ts';
-import { listDemandEpisodes, type DemandEpisode } from './demand-episodes.ts';
+import { areaPickupsPerMinute, clusterShareInCells } from './area-pickup-rate.ts';
+import { listDemandEpisodes, type DemandEpisode, type DemandEpisodePlan } from './demand-episodes.ts';
 import { hotSpotCdf, NYC_HOT_SPOTS, pickHotSpot, samplePoint } from './hot-spots.ts';
 import { applyTripAnomaly, pickTripLevelKind } from './trip-anomalies.ts';
 import { draftToEvent, type TripDraft } from './trip-draft.ts';
@@ -34,12 +35,19 @@ export interface TripSimulationOptions {
   anomalyRate: number;
   /** Expected surge + collapse episodes per simulated UTC day. @default 2 */
   episodesPerDay: number;
+  /**
+   * Least normal pickups per minute a closure must take away from its cells (at this scale and
+   * hour); quieter plans move elsewhere or are dropped (demand-episodes.ts). The mirror of the
+   * surge's least 0.4 extra pickups per minute: labels claim only what the data can show.
+   * 0 keeps every planned closure. @default 0.4
+   */
+  minCollapsePerMinute: number;
 }
 
 export interface TripSimulation {
   /** Trips that ended before `untilTs` and were not returned yet, by dropoff time then id. */
   nextBatch(untilTs: number): TripEvent[];
-  /** Demand episodes overlapping [startTs, untilTs) (pure: depends on seed and rate only). */
+  /** Demand episodes overlapping [startTs, untilTs) (pure: seed, rate, and for closures the scale and demand). */
   demandEpisodes(untilTs: number): DemandEpisode[];
 }
 
@@ -54,7 +62,8 @@ export class TripSimulationOptionsError extends Error {
   }
 }
 
-const DEFAULTS = { seed: 1, scale: 0.01, demand: undefined, timeShiftMs: 0, anomalyRate: 0.002, episodesPerDay: 2 } as const;
+const SURGE_MIN_PER_MINUTE = 0.4;
+const DEFAULTS = { seed: 1, scale: 0.01, demand: undefined, timeShiftMs: 0, anomalyRate: 0.002, episodesPerDay: 2, minCollapsePerMinute: SURGE_MIN_PER_MINUTE } as const;
 
 function resolveOptions(opts: Partial<TripSimulationOptions> & { startTs: number }): TripSimulationOptions {
   const o: TripSimulationOptions = { ...DEFAULTS, ...opts };
@@ -67,6 +76,7 @@ function resolveOptions(opts: Partial<TripSimulationOptions> & { startTs: number
   check('timeShiftMs', Number.isSafeInteger(o.timeShiftMs), 'an integer number of ms');
   check('anomalyRate', o.anomalyRate >= 0 && o.anomalyRate <= 1, 'a probability in 0…1');
   check('episodesPerDay', Number.isFinite(o.episodesPerDay) && o.episodesPerDay >= 0, 'a finite number ≥ 0');
+  check('minCollapsePerMinute', Number.isFinite(o.minCollapsePerMinute) && o.minCollapsePerMinute >= 0, 'a finite number ≥ 0');
   return o;
 }
 
@@ -74,14 +84,24 @@ function resolveOptions(opts: Partial<TripSimulationOptions> & { startTs: number
 const CITY_MPH = [17, 18, 19, 19, 19, 17, 14, 11, 9.5, 9, 9, 9, 9, 9, 9, 9, 9, 9.5, 10, 11, 12.5, 13.5, 14.5, 16];
 const PASSENGERS = [0.7, 0.85, 0.9, 0.93, 0.97, 1]; // cumulative shares of 1…6 passengers
 const DAY_MS = 86_400_000;
-const SURGE_MIN_PER_MINUTE = 0.4;
 const AIRPORT = NYC_HOT_SPOTS.map((s) => s.profile === 'airport');
 
 /** A seeded trip simulation; see TripSimulationOptions for defaults. */
 export function createTripSimulation(opts: Partial<TripSimulationOptions> & { startTs: number }): TripSimulation {
   const o = resolveOptions(opts);
   const curve = createDemandCurve(o.demand, o.timeShiftMs);
-  const plan = { seed: o.seed, episodesPerDay: o.episodesPerDay };
+  const clusterShares = new Map<string, number[]>();
+  const plan: DemandEpisodePlan = {
+    seed: o.seed,
+    episodesPerDay: o.episodesPerDay,
+    minCollapsePerMinute: o.minCollapsePerMinute,
+    collapseRate: (cells, fromTs, untilTs) => {
+      const key = cells.join();
+      let shares = clusterShares.get(key);
+      if (!shares) clusterShares.set(key, (shares = clusterShareInCells(cells)));
+      return areaPickupsPerMinute(shares, curve, o.scale, fromTs, untilTs);
+    },
+  };
   const pickupCdf = new Float64Array(NYC_HOT_SPOTS.length);
   const dropoffCdf = new Float64Array(NYC_HOT_SPOTS.length);
   let nextSlot = Math.floor(o.startTs / DEMAND_SLOT_MS);
