@@ -127,3 +127,15 @@ test('state round trip (JSON) mid-run gives identical subsequent verdicts', () =
   assert.deepEqual(cut.map((x) => x.v), whole.map((x) => x.v));
   assert.throws(() => new CellDemandScorer().restoreState({ format: 'x' }), RangeError);
 });
+
+test('a long, thin closure (20 pickups an hour gone for two hours) is found through the 90/120-minute windows', () => {
+  const THIN = CELLS[3]!; // 20 an hour
+  assert.equal(rateOf(THIN), 20);
+  const xs = run(trips(T0, EVENT + 4 * HOUR, { factor: (c, ts) => (c === THIN && ts >= EVENT && ts < EVENT + 2 * HOUR ? 0 : 1) }));
+  const a = alarms(xs, EVENT, EVENT + 3 * HOUR).filter((x) => x.row.resolution === 9);
+  assert.ok(a.length > 0, 'the closure alarms');
+  assert.ok(a.every((x) => x.row.cell === THIN && x.v.direction === 'collapse'), a.map((x) => x.row.cell).join());
+  const first = a[0]!;
+  assert.match(first.v.drivers[0]!.feature, /^pickups_(90|120)m$/, 'the hour alone is not enough evidence at 20 an hour');
+  assert.match(first.v.drivers[0]!.reason, /0 pickups in (90|120) min/);
+});

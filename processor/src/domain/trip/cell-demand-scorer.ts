@@ -3,7 +3,8 @@
  * more (surge) or far fewer (collapse) of the city's pickups than it normally does at this hour?
  *
  * Evidence, per row:
- *   - the cell's own pickups in the 15- and 60-minute windows against the share baseline
+ *   - the cell's own pickups in windows of 15 to 60 minutes (and, for collapses, 90 and 120)
+ *     against the share baseline
  *     (demand-share-baseline.ts: `share × city count`, negative-binomial tails — small counts
  *     get their true, modest surprise; a collapse needs a cell that normally has many trips;
  *     the whole city dropping is no local anomaly). A window that straddles an hour is expected
@@ -108,10 +109,19 @@ const RP15 = F('ring_pickups_15m');
 const RP60 = F('ring_pickups_60m');
 const HOUR_MS = 3_600_000;
 const BLOCK_MS = 900_000;
-/** Windows scanned, in 15-minute blocks. */
+/** Windows scanned, in 15-minute blocks: up to the hour, expected from the boundary's hour and the previous one. */
 const WINDOW_BLOCKS = [1, 2, 3, 4] as const;
-const OWN_NAMES = ['', 'pickups_15m', 'pickups_30m', 'pickups_45m', 'pickups_60m'];
-const RING_NAMES = ['', 'ring_pickups_15m', 'ring_pickups_30m', 'ring_pickups_45m', 'ring_pickups_60m'];
+/**
+ * Longer windows (90 and 120 minutes) for collapses only, expected block by block from up to
+ * three hours' shares: a long, thin closure — a place that loses a few pickups every quarter
+ * hour for two hours — only adds up to a surprise over the whole of it, and its evidence is
+ * bounded (at most the expected count goes missing), while a surge's excess is not and shows
+ * within the hour. Long surge windows only added false alarms (a coarse profile's misfit summed
+ * over two hours) in the offline trials.
+ */
+const LONG_BLOCKS = [6, 8] as const;
+const HOURS_BACK = 3;
+const windowName = (blocks: number, ring: boolean) => `${ring ? 'ring_' : ''}pickups_${15 * blocks}m`;
 const sum = (xs: readonly number[], n: number) => {
   let t = 0;
   for (let i = 0; i < n; i++) t += xs[i]!;
@@ -132,6 +142,8 @@ interface Evidence {
 interface CellShares {
   cur: ShareExpectation;
   prev: ShareExpectation;
+  /** Hours back 1 and 2, computed when a long window needs them. */
+  back?: ShareExpectation[];
 }
 
 /** Predictive of one window: mean and negative-binomial shape. */
@@ -199,6 +211,7 @@ export class CellDemandScorer {
     // Fraction of a window of `blocks` × 15 min lying in the previous hour (hours are slots).
     const fPrev = (blocks: number) => Math.max(0, hourStart - (end - blocks * BLOCK_MS)) / (blocks * BLOCK_MS);
     const prevSlots = fPrev(4) > 0 ? b.slotsAt(hourStart - 1) : null;
+    let backSlots: number[][] | null = null;
     const sharesOf = new Map<string, CellShares>();
     const shares = (cell: string): CellShares => {
       let s = sharesOf.get(cell);
@@ -220,12 +233,55 @@ export class CellDemandScorer {
     // Windows of 15, 30, 45 and 60 minutes: 30 and 45 are sums of earlier 15-minute windows
     // (history), available once those boundaries were scored.
     const cityBlocks = [cityNow];
-    for (let j = 1; j < 3; j++) {
+    for (let j = 1; j < LONG_BLOCKS[LONG_BLOCKS.length - 1]!; j++) {
       const c = this.#history.city(end - j * BLOCK_MS);
       if (c === null) break;
       cityBlocks.push(c);
     }
     const cityW = (blocks: number, res: number) => (blocks === 4 ? city60.get(res)! : blocks === 1 ? city15.get(res)! : blocks <= cityBlocks.length ? sum(cityBlocks, blocks) : NaN);
+    // Long windows: the city's pickups of each hour the window's blocks lie in (0 = this hour).
+    const longCity = new Map<number, number[]>();
+    for (const blocks of LONG_BLOCKS) {
+      if (blocks > cityBlocks.length) continue;
+      const c = new Array<number>(HOURS_BACK).fill(0);
+      for (let j = 0; j < blocks; j++) {
+        const bEnd = end - j * BLOCK_MS;
+        for (let k = 0; k < HOURS_BACK; k++) {
+          const hs = hourStart - k * HOUR_MS;
+          const overlap = Math.min(bEnd, hs + HOUR_MS) - Math.max(bEnd - BLOCK_MS, hs);
+          if (overlap > 0) c[k]! += (cityBlocks[j]! * overlap) / BLOCK_MS;
+        }
+      }
+      longCity.set(blocks, c);
+    }
+    // A cell's shares of the hours a long window reaches back to (0 = this hour).
+    const sharesBack = (cell: string): ShareExpectation[] => {
+      const s = shares(cell);
+      if (!s.back) {
+        backSlots ??= [b.slotsAt(hourStart - 1), b.slotsAt(hourStart - HOUR_MS - 1)];
+        s.back = [s.cur, prevSlots ? s.prev : b.expect(cell, 1, blankShare(), backSlots[0]), b.expect(cell, 1, blankShare(), backSlots[1])];
+      }
+      return s.back;
+    };
+    const longPredictive = (cells: readonly string[], blocks: number): Predictive | null => {
+      const city = longCity.get(blocks);
+      if (!city) return null;
+      let mean = 0;
+      let variance = 0;
+      for (const cell of cells) {
+        const back = sharesBack(cell);
+        for (let k = 0; k < HOURS_BACK; k++) {
+          if (city[k] === 0) continue;
+          const e = back[k]!;
+          // Only profiles that may alarm speak: a long window is no way round the warm-up.
+          if (e.level < 0 || e.level > o.maxAlarmLevel) return null;
+          const m = e.share * city[k]!;
+          mean += m;
+          variance += (m * m) / e.shape;
+        }
+      }
+      return { mean, shape: variance > 0 ? (mean * mean) / variance : 1e9 };
+    };
     const count = (cell: string, row: TripCellFeatureRow | undefined, blocks: number, ring: boolean): number => {
       if (blocks === 4) return row ? row.values[ring ? RP60 : P60]! : 0;
       let n = row ? row.values[ring ? RP15 : P15]! : 0;
@@ -243,7 +299,11 @@ export class CellDemandScorer {
           const city = cityW(blocks, row.resolution);
           if (Number.isNaN(city)) continue;
           const p = blocks === 1 ? w.p15 : blocks === 4 ? w.p60 : mix([s], fPrev(blocks), city);
-          this.#test(w.tests, OWN_NAMES[blocks]!, count(row.cell, row, blocks, false), p, blocks);
+          this.#test(w.tests, windowName(blocks, false), count(row.cell, row, blocks, false), p, blocks);
+        }
+        for (const blocks of LONG_BLOCKS) {
+          const p = longPredictive([row.cell], blocks);
+          if (p) this.#test(w.tests, windowName(blocks, false), count(row.cell, row, blocks, false), p, blocks, 'collapse');
         }
       }
       work.push(w);
@@ -264,7 +324,11 @@ export class CellDemandScorer {
       for (const blocks of WINDOW_BLOCKS) {
         const city = cityW(blocks, w.row.resolution);
         if (Number.isNaN(city)) continue;
-        this.#test(tests, RING_NAMES[blocks]!, count(w.row.cell, w.row, blocks, true), mix(ds, fPrev(blocks), city), blocks);
+        this.#test(tests, windowName(blocks, true), count(w.row.cell, w.row, blocks, true), mix(ds, fPrev(blocks), city), blocks);
+      }
+      for (const blocks of LONG_BLOCKS) {
+        const p = longPredictive(this.#disk(w.row.cell), blocks);
+        if (p) this.#test(tests, windowName(blocks, true), count(w.row.cell, w.row, blocks, true), p, blocks, 'collapse');
       }
       let best: Evidence | null = null;
       for (const t of tests) if (!best || t.surprise > best.surprise) best = t;
@@ -283,7 +347,8 @@ export class CellDemandScorer {
       for (const c of disk) {
         const x = byCell.get(c);
         if (!x || x.level < 0) continue;
-        const m = mix([x.shares], fPrev(best.blocks), city).mean;
+        const m = best.blocks > 4 ? longPredictive([c], best.blocks)?.mean : mix([x.shares], fPrev(best.blocks), city).mean;
+        if (m === undefined) continue;
         const n = count(c, x.row, best.blocks, false);
         const d = best.direction === 'surge' ? n - m : m - n;
         if (d > own || (d === own && x === w)) {
@@ -311,8 +376,11 @@ export class CellDemandScorer {
         const sd = Math.sqrt(m + (m * m) / shape);
         const hi = Math.min(m + o.learnClipSd * sd, m * o.learnClipRatio) + 1;
         const lo = Math.max(m - o.learnClipSd * sd, m / o.learnClipRatio);
-        learnt = frozen.has(w.row.cell) || verdicts[i]!.score >= o.alarm ? m : Math.min(hi, Math.max(lo, x));
-        b.learnDispersion(x, { ...w.shares.cur, mean: m });
+        const anomalous = frozen.has(w.row.cell) || verdicts[i]!.score >= o.alarm;
+        learnt = anomalous ? m : Math.min(hi, Math.max(lo, x));
+        // How far ordinary days stray is learnt from ordinary cells: an alarm's residual would
+        // widen every cell's tails, and make the next surge of its size look ordinary.
+        if (!anomalous) b.learnDispersion(x, { ...w.shares.cur, mean: m });
       }
       if (learnt > 0) learn.set(w.row.cell, learnt);
     }
@@ -322,10 +390,10 @@ export class CellDemandScorer {
   }
 
   /** Surge and collapse tails of one observation against the relaxed null. */
-  #test(into: Evidence[], feature: string, x: number, p: Predictive, blocks: number): void {
+  #test(into: Evidence[], feature: string, x: number, p: Predictive, blocks: number, only?: DemandDirection): void {
     const mean = p.mean > 0 ? p.mean : 0;
     const hi = mean * this.options.surgeTolerance;
-    if (x > hi) {
+    if (x > hi && only !== 'collapse') {
       // Cheap bound first: a Gaussian z below 2 is never an alarm for a right-skewed count.
       const quick = (x - hi) / Math.sqrt(hi + (hi * hi) / p.shape + 1e-12);
       if (quick > 2) into.push({ feature, blocks, surprise: zFromLogTail(hi > 0 ? logNegBinUpper(x, hi, p.shape) : -Infinity), direction: 'surge', observed: x, expected: mean });
@@ -386,12 +454,12 @@ export class CellDemandScorer {
   }
 
   captureState(): CellDemandState {
-    return { format: 'vigia.cell-demand-state', version: 1, share: this.baseline.captureState(), history: this.#history.captureState() };
+    return { format: 'vigia.cell-demand-state', version: 2, share: this.baseline.captureState(), history: this.#history.captureState() };
   }
 
   restoreState(s: unknown): void {
     const st = s as Partial<CellDemandState> | null;
-    if (!st || st.format !== 'vigia.cell-demand-state' || st.version !== 1 || !st.share || !st.history) throw new RangeError('not a vigia.cell-demand-state v1 snapshot');
+    if (!st || st.format !== 'vigia.cell-demand-state' || st.version !== 2 || !st.share || !st.history) throw new RangeError('not a vigia.cell-demand-state v2 snapshot (v1 kept one hour of counts; the scorer now scans two)');
     this.baseline.restoreState(st.share);
     this.#history.restoreState(st.history);
   }
@@ -417,7 +485,8 @@ function mix(cells: readonly CellShares[], fPrev: number, city: number): Predict
 
 export interface CellDemandState {
   format: 'vigia.cell-demand-state';
-  version: 1;
+  /** 2: two hours of 15-minute counts (90- and 120-minute windows). */
+  version: 2;
   share: DemandShareState;
   history: CountHistoryState;
 }

@@ -22,18 +22,21 @@ test('remembers scored boundaries; a cell without a row had 0; an unscored bound
   assert.equal(h.count('a', t, true), 9);
   assert.equal(h.count('b', t, true), 0, 'ring counts only at ring resolutions');
   assert.equal(h.count('b', t + HOP, false), 0, 'no row: no pickups');
-  // A slot reused an hour later no longer answers for the old boundary.
-  h.record(t + 12 * HOP, 80, [row('a', t + 12 * HOP, 1, 1)], [9]);
+  // Two hours back still answers; a slot reused two hours later no longer answers for the old boundary.
+  h.record(t + 23 * HOP, 70, [row('a', t + 23 * HOP, 3, 3)], [9]);
+  assert.equal(h.city(t), 100);
+  assert.equal(h.count('a', t, false), 5);
+  h.record(t + 24 * HOP, 80, [row('a', t + 12 * HOP, 1, 1)], [9]);
   assert.equal(h.city(t), null);
   assert.equal(h.count('a', t, false), 0);
 });
 
 test('state round trip (JSON)', () => {
   const h = new CountHistory(HOP);
-  for (let i = 0; i < 20; i++) h.record(i * HOP, 50 + i, [row('a', i * HOP, i, 2 * i), row('c', i * HOP, 1, 1)], [9]);
+  for (let i = 0; i < 40; i++) h.record(i * HOP, 50 + i, [row('a', i * HOP, i, 2 * i), row('c', i * HOP, 1, 1)], [9]);
   const g = new CountHistory(HOP);
   g.restoreState(JSON.parse(JSON.stringify(h.captureState())));
-  for (let i = 8; i < 20; i++) {
+  for (let i = 16; i < 40; i++) {
     assert.equal(g.city(i * HOP), h.city(i * HOP));
     assert.equal(g.count('a', i * HOP, true), h.count('a', i * HOP, true));
   }

@@ -1,13 +1,13 @@
 /**
- * The last hour of 15-minute pickup counts per cell (own and k = 1 disk) and of the city, by
- * boundary, so the demand scorer can scan 30- and 45-minute windows as sums of earlier
- * non-overlapping 15-minute windows (trip-cell@1 carries only 15 and 60). A cell without a row
+ * The last two hours of 15-minute pickup counts per cell (own and k = 1 disk) and of the city,
+ * by boundary, so the demand scorer can scan 30-, 45-, 90- and 120-minute windows as sums of
+ * earlier non-overlapping 15-minute windows (trip-cell@1 carries only 15 and 60). A cell without a row
  * at a boundary had no pickups in it; a boundary that was never scored (cold start) is unknown,
  * and windows that need it are not scanned.
  */
 import { TRIP_CELL_FEATURES, type TripCellFeatureRow } from './trip-cell-features.ts';
 
-const SLOTS = 12; // 60 min of 5-minute boundaries
+const SLOTS = 24; // 120 min of 5-minute boundaries
 const P15 = TRIP_CELL_FEATURES.indexOf('pickups_15m');
 const RING15 = TRIP_CELL_FEATURES.indexOf('ring_pickups_15m');
 
@@ -54,7 +54,7 @@ export class CountHistory {
     return e.ends[i] === end ? (ring ? e.ring : e.own)[i]! : 0;
   }
 
-  /** Remember a scored boundary; forget cells without a row for an hour. */
+  /** Remember a scored boundary; forget cells without a row for two hours. */
   record(end: number, city15: number, rows: readonly TripCellFeatureRow[], ringResolutions: readonly number[]): void {
     const i = this.#slot(end);
     this.#cityEnds[i] = end;
@@ -84,6 +84,7 @@ export class CountHistory {
 
   restoreState(s: CountHistoryState): void {
     if (s.hopMs !== this.hopMs) throw new RangeError(`count history of hop ${s.hopMs} ms, this one ${this.hopMs}`);
+    if (s.cityEnds.length !== SLOTS) throw new RangeError(`count history of ${s.cityEnds.length} boundaries, this one keeps ${SLOTS}`);
     const nan = (x: number) => (x === -1 ? NaN : x);
     this.#cityEnds.set(s.cityEnds.map(nan));
     this.#city.set(s.city);

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { SnapshotUnreadableError } from '../processor-state.ts';
 
 export const TRIP_STATE_FORMAT = 'vigia.trip-processor-state';
-export const TRIP_STATE_VERSION = 1;
+/** 2: the demand scorer keeps two hours of counts (cell-demand-state v2); a v1 snapshot is rebuilt from the log. */
+export const TRIP_STATE_VERSION = 2;
 
 /**
  * Everything the trip processor has learned and the log position it covers: per partition the
