@@ -11,20 +11,30 @@ status=0
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$1" | tee -a "$log"; }
 run() { "$@" 2>&1 | tee -a "$log"; local s=${PIPESTATUS[0]}; [ "$s" = 0 ] || status=1; }
+# A hung step must fail, not eat CI's 90 minutes: each step has a ceiling far above its usual
+# time (GNU timeout signals the whole process group, so servers a test started go too), and
+# each server test has --test-timeout, after which the reaper kills what it left running.
+capped() {
+  local limit=$1; shift
+  timeout --kill-after=30s "$limit" "$@"; local s=$?
+  [ "$s" = 124 ] && printf '\n!! step timed out after %s: %s\n' "$limit" "$*"
+  return "$s"
+}
+TEST_TIMEOUT=--test-timeout=300000
 
 step "typecheck"
 run npx --no-install tsc --noEmit -p tsconfig.json
 step "build UI"
 run node node_modules/vite/bin/vite.js build --config ui/vite.config.ts --logLevel warn
 step "unit tests (pure core, no servers)"
-run node --import tsx --test --test-reporter=spec $(git ls-files --cached --others --exclude-standard '*.test.ts' | grep -v '^test/')
+run capped 10m node --import tsx --test --test-reporter=spec $(git ls-files --cached --others --exclude-standard '*.test.ts' | grep -v '^test/')
 step "integration tests (real nats-server + chDB)"
-run node --import tsx --test --test-concurrency=1 --test-reporter=spec $(ls test/integration/*.test.ts)
+run capped 25m node --import tsx --test --test-concurrency=1 "$TEST_TIMEOUT" --test-reporter=spec $(ls test/integration/*.test.ts)
 step "browser tests (real chromium)"
-run node --import tsx --test --test-concurrency=1 --test-reporter=spec $(ls test/browser/*.test.ts)
+run capped 15m node --import tsx --test --test-concurrency=1 "$TEST_TIMEOUT" --test-reporter=spec $(ls test/browser/*.test.ts)
 if [ -d models/tests ]; then
   step "model training tests (pytest)"
-  run python3 -m pytest -q models/tests
+  run capped 15m python3 -m pytest -q models/tests
 fi
 
 # Totals over every runner (node's spec reporter prints "ℹ pass N"; pytest "N passed").

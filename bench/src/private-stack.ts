@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { VigiaConfigInput } from '../../config/index.ts';
 import { startNatsServer } from '../../stack/nats-server.ts';
-import { startProcessorProcess, type ProcessorProcess } from '../../test/harness/processor-process.ts';
+import { startProcessorProcess, type ProcessorProcess } from '../../stack/processor-process.ts';
 import { tempDir } from '../../test/harness/temp-dir.ts';
 
 export interface PrivateStack {

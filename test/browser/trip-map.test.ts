@@ -8,6 +8,7 @@ import type { Locator, Page } from 'playwright-core';
 import { getResolution } from 'h3-js';
 import { FareAnomaly, LiveCellBoundary, type LiveCellScore } from '../../contracts/index.ts';
 import { waitFor } from '../harness/processor-process.ts';
+import { reapAtEnd } from '../harness/reaper.ts';
 import { startBrowserStack, type BrowserStack } from '../harness/browser-stack.ts';
 import { cellCentre } from '../../ui/src/lib/h3-geometry.ts';
 import { project, type MapView } from '../../ui/src/lib/map-projection.ts';
@@ -31,7 +32,7 @@ after(() => stack?.stop());
 /** Runs the producer; resolves with the number of trips it published (its JSON summary). */
 function produceTrips(natsUrl: string): Promise<number> {
   return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [BIN, ...PRODUCE_TRIPS, '--nats-url', natsUrl], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = reapAtEnd(spawn(process.execPath, [BIN, ...PRODUCE_TRIPS, '--nats-url', natsUrl], { stdio: ['ignore', 'pipe', 'pipe'] }));
     let stderr = '';
     let stdout = '';
     child.stderr.on('data', (d) => (stderr += d));

@@ -1,71 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { stopChild } from '../../stack/nats-server.ts';
+import { startProcessorProcess as startProcessor, type ProcessorProcess, type ProcessorProcessOptions } from '../../stack/processor-process.ts';
+import { reapAtEnd } from './reaper.ts';
 
-const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'vigia.js');
+export type { ProcessorProcess } from '../../stack/processor-process.ts';
+export { waitFor } from '../../stack/wait-for.ts';
 
-export interface ProcessorProcess {
-  httpUrl: string;
-  child: ChildProcess;
-  /** Graceful stop (SIGTERM). */
-  stop(): Promise<void>;
-  /** SIGKILL: no cleanup, no ack of the batch in flight. */
-  kill(): Promise<void>;
-  /** POST /api/sql and return the rows. */
-  sql<T = Record<string, unknown>>(query: string): Promise<T[]>;
-}
-
-/**
- * The real `vigia processor` as a child process (so a test can SIGKILL it), on a random HTTP
- * port, with its log in `<dataDir>/processor.log`.
- */
-export async function startProcessorProcess(opts: { natsUrl: string; dataDir: string; env?: Record<string, string> }): Promise<ProcessorProcess> {
-  const child = spawn(process.execPath, [BIN, 'processor', '--nats-url', opts.natsUrl, '--data-dir', opts.dataDir, '--port', '0'], {
-    env: { ...process.env, VIGIA_LOG_LEVEL: 'info', ...opts.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stderr!.pipe(createWriteStream(join(opts.dataDir, 'processor.log'), { flags: 'a' }));
-  const httpUrl = await new Promise<string>((res, rej) => {
-    const lines = createInterface({ input: child.stdout! });
-    lines.on('line', (line) => {
-      try {
-        const m = JSON.parse(line) as { ready?: boolean; httpUrl?: string };
-        if (m.ready && m.httpUrl) res(m.httpUrl);
-      } catch {
-        /* ignore */
-      }
-    });
-    child.once('exit', (code) => rej(new Error(`processor exited (code ${code}) before it was ready; see ${opts.dataDir}/processor.log`)));
-  });
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  return {
-    httpUrl,
-    child,
-    stop: () => stopChild(child, 15_000),
-    kill: async () => {
-      child.kill('SIGKILL');
-      await exited;
-    },
-    async sql<T>(query: string) {
-      const res = await fetch(`${httpUrl}/api/sql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
-      const body = (await res.json()) as { rows: T[]; error?: string };
-      if (!res.ok) throw new Error(`SQL failed (${res.status}): ${body.error}`);
-      return body.rows;
-    },
-  };
-}
-
-/** Poll until `check` returns a value that `done` accepts, or fail with the last value. */
-export async function waitFor<T>(check: () => Promise<T>, done: (v: T) => boolean, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  while (Date.now() < deadline) {
-    last = await check();
-    if (done(last)) return last;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last value: ${JSON.stringify(last)}`);
+/** The real processor as a child process, killed at the end of the test file if the test did not stop it. */
+export function startProcessorProcess(opts: Omit<ProcessorProcessOptions, 'onSpawn'>): Promise<ProcessorProcess> {
+  return startProcessor({ ...opts, onSpawn: (child) => void reapAtEnd(child) });
 }

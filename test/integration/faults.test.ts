@@ -4,10 +4,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startNatsServer } from '../../stack/nats-server.ts';
 import { connectNats } from '../../processor/src/adapters/nats/connect-nats.ts';
 import { partitionOf, subjects } from '../../contracts/index.ts';
 import { startTestNats } from '../harness/nats.ts';
+import { reapAtEnd } from '../harness/reaper.ts';
 import { startProcessorProcess, waitFor } from '../harness/processor-process.ts';
 import { tempDir } from '../harness/temp-dir.ts';
 
@@ -56,14 +56,14 @@ test('nats-server restarted mid-stream: producer and processor reconnect; every 
   const proc = await startProcessorProcess({ natsUrl: nats.url, dataDir: path, env: { VIGIA_CONFIG: join(path, 'vigia.json') } });
   try {
     const count = 15_000;
-    const producer = spawn(process.execPath, produceArgs(count, '1500', nats.url, 32), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const producer = reapAtEnd(spawn(process.execPath, produceArgs(count, '1500', nats.url, 32), { stdio: ['ignore', 'pipe', 'pipe'] }));
     let stderr = '';
     producer.stderr!.on('data', (d) => (stderr += d));
     const producerExit = new Promise<number | null>((r) => producer.once('exit', r));
     await waitFor(() => proc.sql<{ n: string }>('SELECT count() AS n FROM sensor_events'), (r) => Number(r[0]?.n) >= 3000, 30_000, 'events flowing');
     await nats.stop();
     await new Promise((r) => setTimeout(r, 2000));
-    nats = await startNatsServer({ port, dir: join(path, 'nats'), allowInstall: false });
+    nats = await startTestNats(path, port);
     assert.equal(await producerExit, 0, `producer failed: ${stderr.slice(-500)}`);
     await waitFor(() => proc.sql<{ n: string }>('SELECT uniqExact(event_id) AS n FROM sensor_events'), (r) => Number(r[0]?.n) >= count, 90_000, 'all events after the restart');
     const [r] = await proc.sql<{ n: string; s: string }>('SELECT count() AS n, (SELECT count() FROM scores FINAL) AS s FROM sensor_events FINAL');

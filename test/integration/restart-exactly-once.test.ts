@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { RunningNatsServer } from '../../stack/nats-server.ts';
 import { startTestNats } from '../harness/nats.ts';
 import { startProcessorProcess, waitFor } from '../harness/processor-process.ts';
+import { reapAtEnd } from '../harness/reaper.ts';
 import { tempDir } from '../harness/temp-dir.ts';
 
 const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'vigia.js');
@@ -32,10 +33,12 @@ after(async () => {
 test('SIGKILL of the processor mid-stream, then a restart: every event is stored exactly once', async () => {
   const first = await startProcessorProcess({ natsUrl: nats.url, dataDir: dir.path, env });
   // Produce at a steady rate so the kill lands mid-stream, with unacked batches in flight.
-  const producer = spawn(
-    process.execPath,
-    [BIN, 'produce', 'sensor', '--count', String(COUNT), '--rate', '4000', '--stations', '20', '--seed', '5', '--start', '2026-02-01T00:00:00Z', '--nats-url', nats.url],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+  const producer = reapAtEnd(
+    spawn(
+      process.execPath,
+      [BIN, 'produce', 'sensor', '--count', String(COUNT), '--rate', '4000', '--stations', '20', '--seed', '5', '--start', '2026-02-01T00:00:00Z', '--nats-url', nats.url],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    ),
   );
   const producerDone = new Promise<number | null>((r) => producer.once('exit', r));
   const [before] = await waitFor(

@@ -1,11 +1,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startTestNats } from '../harness/nats.ts';
 import { startProcessorProcess, waitFor, type ProcessorProcess } from '../harness/processor-process.ts';
+import { reapAtEnd } from '../harness/reaper.ts';
 import { tempDir } from '../harness/temp-dir.ts';
 
 const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'vigia.js');
@@ -26,10 +27,15 @@ async function stack(name: string) {
   const nats = await startTestNats(path);
   writeFileSync(join(path, 'vigia.json'), JSON.stringify({ processor: { snapshotIntervalMs: 300, ackWaitSeconds: 2 } }));
   const env = { VIGIA_CONFIG: join(path, 'vigia.json') };
-  const produce = (rate: string) => {
-    const r = spawnSync(process.execPath, [BIN, 'produce', 'sensor', ...PRODUCE, '--rate', rate, '--nats-url', nats.url], { encoding: 'utf8' });
-    assert.equal(r.status, 0, r.stderr);
-  };
+  /** Publishes the whole log at `rate` readings a second; resolves when the producer has exited cleanly. */
+  const produce = (rate: string) =>
+    new Promise<void>((res, rej) => {
+      const child = reapAtEnd(spawn(process.execPath, [BIN, 'produce', 'sensor', ...PRODUCE, '--rate', rate, '--nats-url', nats.url], { stdio: ['ignore', 'ignore', 'pipe'] }));
+      let stderr = '';
+      child.stderr!.on('data', (d) => (stderr += d));
+      child.once('error', rej);
+      child.once('exit', (code) => (code === 0 ? res() : rej(new Error(`producer exited with ${code}: ${stderr.slice(-500)}`))));
+    });
   const start = () => startProcessorProcess({ natsUrl: nats.url, dataDir: path, env });
   return { nats, produce, start };
 }
@@ -51,19 +57,23 @@ test('SIGKILL mid-stream, restore from the last snapshot: every score equals an 
   // Reference: one processor sees the whole log.
   const ref = await stack('reference');
   const refProc = await ref.start();
-  ref.produce('max');
+  await ref.produce('max');
   const expected = await allScores(refProc);
   await refProc.stop();
   await ref.nats.stop();
 
-  // Interrupted: killed while the log is being consumed, restarted on the same data.
+  // Interrupted: killed while the log is being consumed, restarted on the same data. The log
+  // is published at a steady rate while the processor runs, so the kill lands mid-stream with
+  // batches in flight. (A backlog published up front at full speed was sometimes consumed
+  // completely before the first snapshot showed, on a faster machine.)
   const cut = await stack('interrupted');
-  cut.produce('max'); // the whole log is there before the processor starts: it works through a backlog
   const first = await cut.start();
+  const produced = cut.produce('2000'); // 12 000 readings: 6 s
   await waitFor(() => first.sql<{ n: string }>('SELECT count() AS n FROM processor_snapshots'), (r) => Number(r[0]?.n) > 0, 60_000, 'a snapshot');
   const [progress] = await first.sql<{ n: string }>('SELECT uniqExact(event_id) AS n FROM scores');
   await first.kill();
-  assert.ok(Number(progress!.n) < COUNT, `the kill should land mid-stream (had ${progress!.n})`);
+  assert.ok(Number(progress!.n) > 0 && Number(progress!.n) < COUNT, `the kill should land mid-stream (had ${progress!.n} of ${COUNT} scored)`);
+  await produced;
   const second = await cut.start();
   const actual = await allScores(second);
   const [snap] = await second.sql<{ n: string }>('SELECT count() AS n FROM processor_snapshots FINAL');

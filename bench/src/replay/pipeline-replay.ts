@@ -6,7 +6,7 @@ import { PipelinedPublisher } from '../../../processor/src/adapters/nats/pipelin
 import { parseConfig } from '../../../config/index.ts';
 import { publishPaced } from '../../../producers/src/paced-publisher.ts';
 import { toMessage } from '../../../producers/src/sensor-messages.ts';
-import { waitFor } from '../../../test/harness/processor-process.ts';
+import { waitFor } from '../../../stack/wait-for.ts';
 import { startPrivateStack } from '../private-stack.ts';
 
 export interface ReplaySeries {

@@ -8,7 +8,8 @@ import { PipelinedPublisher } from '../../../processor/src/adapters/nats/pipelin
 import { parseConfig } from '../../../config/index.ts';
 import { sensorMessages } from '../../../producers/src/sensor-messages.ts';
 import { startNatsServer } from '../../../stack/nats-server.ts';
-import { startProcessorProcess, waitFor } from '../../../test/harness/processor-process.ts';
+import { startProcessorProcess } from '../../../stack/processor-process.ts';
+import { waitFor } from '../../../stack/wait-for.ts';
 import { tempDir } from '../../../test/harness/temp-dir.ts';
 
 export interface ThroughputBenchOptions {

@@ -10,7 +10,7 @@ import { publishPaced } from '../../../producers/src/paced-publisher.ts';
 import { simulatedTripMessages } from '../../../producers/src/trip-messages.ts';
 import { createTripSimulation } from '../../../producers/src/trip/index.ts';
 import { readNycTaxiSeries } from '../../../producers/src/trip/nyc-taxi-series.ts';
-import { waitFor } from '../../../test/harness/processor-process.ts';
+import { waitFor } from '../../../stack/wait-for.ts';
 import { startPrivateStack } from '../private-stack.ts';
 import { tempDir } from '../../../test/harness/temp-dir.ts';
 import { runNabBench } from '../nab/run-nab-bench.ts';
