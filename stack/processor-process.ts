@@ -59,7 +59,13 @@ export async function startProcessorProcess(opts: ProcessorProcessOptions): Prom
       await exited;
     },
     async sql<T>(query: string) {
-      const res = await fetch(`${httpUrl}/api/sql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+      const post = () => fetch(`${httpUrl}/api/sql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+      // A caller that blocked its event loop (spawnSync of a long CLI command) may hold a
+      // keep-alive socket the server closed meanwhile; a read-only query is safe to send again.
+      const res = await post().catch((err: Error & { cause?: { code?: string } }) => {
+        if (err.cause?.code === 'UND_ERR_SOCKET') return post();
+        throw err;
+      });
       const body = (await res.json()) as { rows: T[]; error?: string };
       if (!res.ok) throw new Error(`SQL failed (${res.status}): ${body.error}`);
       return body.rows;

@@ -1,8 +1,8 @@
-import { resolve, dirname, join } from 'node:path';
+import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
-import { ReplayProgress, ReplayRequest, replaySubjects } from '../../contracts/index.ts';
+import { Domain, ReplayProgress, ReplayRequest, replaySubjects } from '../../contracts/index.ts';
 import { cliConfig, numberFlag } from '../cli-config.ts';
 import { UsageError } from '../usage-error.ts';
 import { parseStartTime } from '../parse-start-time.ts';
@@ -13,8 +13,7 @@ import { connectNats } from '../../processor/src/adapters/nats/connect-nats.ts';
 import { openStore } from '../../store/src/index.ts';
 import { createLogger } from '../../stack/logger.ts';
 import { runReplay } from '../../processor/src/replay/run-replay.ts';
-import { loadSensorChain } from '../../processor/src/adapters/onnx/sensor-chain-scorer.ts';
-import { sensorChainStage } from '../../processor/src/adapters/onnx/model-stage.ts';
+import { createReplayCore, ReplayModelNotFoundError } from '../../processor/src/replay/replay-cores.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -33,11 +32,11 @@ export function registerReplay(program: Command): void {
   const replay = program
     .command('replay')
     .description('Re-process a range of the event log into a separate run (run_id in every row); `replay diff A B` compares two runs')
-    .option('--domain <domain>', 'sensor', 'sensor')
+    .option('--domain <domain>', 'sensor or trip', 'sensor')
     .option('--from <time>', "event-time start: ISO time, 'now' or relative like -7d")
     .option('--to <time>', 'event-time end (inclusive)', 'now')
     .option('--speed <x|max>', "event-time speed-up, or 'max'", 'max')
-    .option('--model <version>', 'model-chain version to score with (models/sensor-chain/<version>); default: the live one')
+    .option('--model <version>', 'model version to score with (sensor: models/sensor-chain/<version>; trip: models/trip-fare/<version> and models/trip-demand/<version>); default: the live ones')
     .option('--run <name>', 'run id (default replay-<time>)')
     .option('--nats-url <url>', 'NATS server (default: NATS_URL, else the local port from config)')
     .option('--data-dir <dir>', 'data folder (embedded store, when no processor is running)')
@@ -83,21 +82,13 @@ export function registerReplay(program: Command): void {
         sub.unsubscribe();
         process.stderr.write('no processor answered: running the replay in this process\n');
         const store = await openStore({ ...config.clickhouse, dataDir: config.dataDir });
-        const chainCfg = config.scoring.sensorChain;
-        const chain = chainCfg.enabled
-          ? await loadSensorChain(req.model ? join(ROOT, 'models', 'sensor-chain', req.model) : resolve(ROOT, chainCfg.modelDir))
-          : undefined;
         try {
-          return await runReplay(req, {
-            nc,
-            store: store.client,
-            config,
-            logger: createLogger('replay', config.logLevel),
-            model: sensorChainStage(chain, config),
-            onProgress: show,
+          const logger = createLogger('replay', config.logLevel);
+          const core = await createReplayCore(req, { store: store.client, config, logger, projectRoot: ROOT }).catch((err: Error) => {
+            throw err instanceof ReplayModelNotFoundError ? new UsageError(err.message) : err;
           });
+          return await runReplay(req, { nc, store: store.client, config, logger, core, onProgress: show });
         } finally {
-          await chain?.release();
           await store.close();
         }
       })();
@@ -115,7 +106,11 @@ export function registerReplay(program: Command): void {
     .option('--data-dir <dir>', 'data folder of the embedded store')
     .option('--sql', 'print the ClickHouse queries instead of running them')
     .action(async (runA: string, runB: string, opts: { dataDir?: string; sql?: boolean }, cmd: Command) => {
-      const queries = replayDiffQueries(runA, runB);
+      // --domain is the replay command's own flag (commander hands it to the parent).
+      const domainFlag = String(cmd.optsWithGlobals().domain);
+      const domain = Domain.safeParse(domainFlag);
+      if (!domain.success) throw new UsageError(`--domain expects sensor or trip, got '${domainFlag}'`);
+      const queries = replayDiffQueries(runA, runB, domain.data);
       if (opts.sql) return void process.stdout.write(Object.values(queries).join(';\n\n') + ';\n');
       const config = cliConfig(cmd, { dataDir: opts.dataDir });
       for (const [title, sql] of Object.entries(queries)) {

@@ -14,6 +14,9 @@ import { ProcessorMetrics } from './metrics.ts';
 import { startSensorDomain } from './start-sensor-domain.ts';
 import { startTripDomain } from './start-trip-domain.ts';
 import { startLiveStatsTicker } from './pipeline/live-stats-ticker.ts';
+import { durableName } from './adapters/nats/jetstream-source.ts';
+import { startReplayService } from './replay/replay-service.ts';
+import { streams } from '../../contracts/index.ts';
 
 const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const UI_DIST = join(PROJECT_ROOT, 'ui', 'dist');
@@ -68,6 +71,19 @@ export async function startProcessor(config: VigiaConfig, opts: StartProcessorOp
     ? await startTripDomain({ config, nc, jsm, store: store.client, live, metrics, logger: log, partitions, projectRoot: PROJECT_ROOT, isStopping: () => stopping })
     : undefined;
   const done = Promise.all([sensor?.done, trip?.done]).then(() => undefined);
+  const replays = startReplayService({
+    nc,
+    store: store.client,
+    config,
+    logger: log,
+    projectRoot: PROJECT_ROOT,
+    domains: pc.domains,
+    // Live first: a replay waits while a live consumer of its domain has more than a few batches queued.
+    liveIsBehind: async (domain) => {
+      const infos = await Promise.all(partitions.map((p) => jsm.consumers.info(streams.events(domain), durableName('proc', domain, p)).catch(() => undefined)));
+      return infos.some((i) => (i?.num_pending ?? 0) > pc.batchMaxEvents * 5);
+    },
+  });
   log.info({ http: http.url }, 'processor running');
 
   return {
@@ -75,6 +91,7 @@ export async function startProcessor(config: VigiaConfig, opts: StartProcessorOp
     done,
     async stop() {
       stopping = true;
+      replays.unsubscribe();
       await Promise.all([sensor?.stop(), trip?.stop()]);
       stopTicker();
       await http.close();

@@ -5,8 +5,7 @@ import type { JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { VigiaConfig } from '../../config/index.ts';
 import type { Logger } from '../../stack/logger.ts';
-import { streams } from '../../contracts/index.ts';
-import { createJetStreamSource, durableName } from './adapters/nats/jetstream-source.ts';
+import { createJetStreamSource } from './adapters/nats/jetstream-source.ts';
 import { createClickHouseSnapshotStore } from './adapters/clickhouse/clickhouse-snapshot-store.ts';
 import { createClickHouseBatchStore } from './adapters/clickhouse/clickhouse-batch-store.ts';
 import { createNatsAnomalyPublisher } from './adapters/nats/nats-anomaly-publisher.ts';
@@ -21,7 +20,6 @@ import type { ProcessorMetrics } from './metrics.ts';
 import type { LiveFeed } from './ports/sinks.ts';
 import { createBatchCommitter, saveSnapshot } from './pipeline/commit-batch.ts';
 import { sensorPipeline } from './pipeline/sensor-pipeline.ts';
-import { startReplayService } from './replay/replay-service.ts';
 import { maybeWithOutage, restoreOrRebuild } from './pipeline/restore-or-rebuild.ts';
 
 /** What every domain's wiring gets from the processor: connections, store, screens, metrics. */
@@ -44,7 +42,7 @@ export interface RunningDomain {
   stop(): Promise<void>;
 }
 
-/** Wiring of the sensor domain: consumers, core, model chain, committer, snapshots, replays. */
+/** Wiring of the sensor domain: consumers, core, model chain, committer, snapshots. */
 export async function startSensorDomain(deps: DomainDeps): Promise<RunningDomain> {
   const { config, nc, jsm, store, live, metrics, partitions } = deps;
   const log = deps.logger;
@@ -89,23 +87,9 @@ export async function startSensorDomain(deps: DomainDeps): Promise<RunningDomain
       throw err;
     },
   );
-  const replays = startReplayService({
-    nc,
-    store,
-    config,
-    logger: log,
-    projectRoot: deps.projectRoot,
-    liveModel: chain,
-    // Live first: a replay waits while any live consumer has more than a few batches queued.
-    liveIsBehind: async () => {
-      const infos = await Promise.all(partitions.map((p) => jsm.consumers.info(streams.events('sensor'), durableName('proc', 'sensor', p)).catch(() => undefined)));
-      return infos.some((i) => (i?.num_pending ?? 0) > pc.batchMaxEvents * 5);
-    },
-  });
   return {
     done,
     async stop() {
-      replays.unsubscribe();
       await source.close();
       const finished = await Promise.race([done.then(() => true, () => false), new Promise<boolean>((r) => setTimeout(() => r(false), 10_000))]);
       // A clean stop leaves a snapshot at the exact end, so the next start learns nothing twice.

@@ -1,9 +1,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { io as socketClient, type Socket } from 'socket.io-client';
+import { Session } from 'chdb';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Anomaly, DeadLetter, LiveCellBoundary, SOCKET_EVENTS, TRIP_SOCKET_EVENTS, tripSubject } from '../../contracts/index.ts';
 import { parseConfig } from '../../config/index.ts';
@@ -116,4 +117,78 @@ test('simulated trips → demand and fare anomalies on the map channel, NATS and
   assert.ok(hits.length > 0, `a surge alert lies on injected surge pickups (${surges.length} surge alerts)`);
   const onMap = boundaries.some((b) => b.cells.some((c) => c.severity !== null && c.direction === 'surge'));
   assert.ok(onMap, 'a surge-coloured cell reached the res-9 map channel');
+});
+
+const vigia = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NATS_URL: nats.url, VIGIA_DATA_DIR: dir.path } });
+
+test('a trip replay of a range gives the live verdicts in its own run, and its feature vectors export for training', { timeout: 600_000 }, async () => {
+  // The second and third simulated days (the producer above ran 2026-01-05T05:00 + 3 days):
+  // the demand scorer has its daily profiles by then, so the range holds cell alerts as well
+  // as fare ones; the first day is only learnt from.
+  const from = Date.UTC(2026, 0, 6, 5);
+  const to = Date.UTC(2026, 0, 7, 23);
+  const [{ total }] = (await proc.sql<{ total: string }>(`SELECT count() AS total FROM trip_events FINAL`)) as [{ total: string }];
+  const replay = vigia('replay', '--domain', 'trip', '--from', new Date(from).toISOString(), '--to', new Date(to).toISOString(), '--run', 'trip-r1');
+  assert.equal(replay.status, 0, replay.stderr);
+  assert.doesNotMatch(replay.stderr, /no processor answered/, 'the running processor took the replay');
+  const summary = JSON.parse(replay.stdout.trim().split('\n').pop()!) as { written: number; scanned: number; anomalies: number };
+  assert.equal(summary.scanned, Number(total) + 1, 'the replay warms up on the whole log (the bad record included)');
+
+  const range = (col: string) => `${col} BETWEEN fromUnixTimestamp64Milli(toInt64(${from}), 'UTC') AND fromUnixTimestamp64Milli(toInt64(${to}), 'UTC')`;
+  const [cmp] = await proc.sql<Record<string, string>>(`
+    SELECT
+      (SELECT count() FROM trip_scores FINAL WHERE run_id = 'live' AND ${range('ts')}) AS live_trips,
+      (SELECT count() FROM trip_scores FINAL WHERE run_id = 'trip-r1') AS replay_trips,
+      (SELECT countIf(abs(a.score - b.score) > 1e-6 OR a.kind != b.kind OR a.severity != b.severity OR ifNull(abs(a.expected_fare - b.expected_fare), 0) > 1e-6)
+         FROM (SELECT event_id, score, kind, severity, expected_fare FROM trip_scores FINAL WHERE run_id = 'live') AS a
+         INNER JOIN (SELECT event_id, score, kind, severity, expected_fare FROM trip_scores FINAL WHERE run_id = 'trip-r1') AS b USING event_id) AS trips_differ,
+      (SELECT count() FROM trip_cell_windows FINAL WHERE run_id = 'live' AND ${range('window_end')}) AS live_cells,
+      (SELECT count() FROM trip_cell_windows FINAL WHERE run_id = 'trip-r1') AS replay_cells,
+      (SELECT countIf(abs(a.score - b.score) > 1e-6 OR a.direction != b.direction OR ifNull(abs(a.if_score - b.if_score), 0) > 1e-6)
+         FROM (SELECT resolution, cell, window_end, score, direction, if_score FROM trip_cell_windows FINAL WHERE run_id = 'live') AS a
+         INNER JOIN (SELECT resolution, cell, window_end, score, direction, if_score FROM trip_cell_windows FINAL WHERE run_id = 'trip-r1') AS b USING (resolution, cell, window_end)) AS cells_differ,
+      (SELECT count() FROM anomalies FINAL WHERE run_id = 'live' AND domain = 'trip' AND ${range('ts')}) AS live_anomalies,
+      (SELECT countIf(detector LIKE 'trip-demand%') FROM anomalies FINAL WHERE run_id = 'trip-r1') AS replay_demand_anomalies,
+      (SELECT count() FROM anomalies FINAL WHERE run_id = 'trip-r1') AS replay_anomalies`);
+  assert.ok(Number(cmp!.live_trips) > 1000, `the range holds trips (${cmp!.live_trips})`);
+  assert.equal(Number(cmp!.replay_trips), Number(cmp!.live_trips), 'the replay scores exactly the range');
+  assert.equal(summary.written, Number(cmp!.replay_trips));
+  assert.equal(Number(cmp!.trips_differ), 0, 'every replayed trip verdict and expected fare equals live');
+  assert.equal(Number(cmp!.replay_cells), Number(cmp!.live_cells));
+  assert.equal(Number(cmp!.cells_differ), 0, 'every replayed cell score, direction and forest score equals live');
+  assert.equal(Number(cmp!.replay_anomalies), Number(cmp!.live_anomalies));
+  assert.ok(Number(cmp!.replay_demand_anomalies) > 0, 'the range holds demand alerts');
+
+  // Champion/challenger on trips: the diff compares trips and cell windows; nothing changed.
+  const diff = vigia('replay', 'diff', 'live', 'trip-r1', '--domain', 'trip');
+  assert.equal(diff.status, 0, diff.stderr);
+  const summaryRows = diff.stdout.split('\n').filter((l) => /^\d+\s+│/.test(l)).map((l) => l.split('│').map((c) => c.trim()));
+  assert.deepEqual(summaryRows.map((c) => c[8]).sort(), ['cell window', 'trip']);
+  for (const c of summaryRows) {
+    assert.equal(Number(c[0]), Number(c[8] === 'trip' ? cmp!.live_trips : cmp!.live_cells), `${c[8]}s compared`);
+    assert.deepEqual([c[1], c[2], c[7]], ['0', '0', '0'], `${c[8]}: nothing gained, lost or changed`);
+  }
+
+  // The replay's vectors are a training set: both trip feature sets export from its run.
+  const out = join(dir.path, 'export');
+  const parquet = new Session(); // chDB allows one session per process
+  try {
+    for (const set of ['trip-fare@1', 'trip-cell@1']) {
+      const file = join(out, `${set.replace('@', '-')}.parquet`);
+      const exported = vigia('features', 'export', '--domain', 'trip', '--set', set, '--run', 'trip-r1', '--out', file);
+      assert.equal(exported.status, 0, exported.stderr);
+      const [row] = parquet.query(`SELECT count() AS n, min(ts_ms) AS lo, max(ts_ms) AS hi FROM file('${file}', Parquet)`, 'JSONEachRow').trim().split('\n').map((l) => JSON.parse(l) as { n: string; lo: string; hi: string });
+      const expected = set === 'trip-fare@1' ? cmp!.replay_trips : cmp!.replay_cells;
+      assert.equal(Number(row!.n), Number(expected), `${set}: one vector per scored ${set === 'trip-fare@1' ? 'trip' : 'cell window'}`);
+      assert.ok(Number(row!.lo) >= from && Number(row!.hi) <= to, `${set} vectors lie in the range`);
+    }
+  } finally {
+    parquet.close();
+  }
+});
+
+test('a trip replay naming a model version that does not exist is refused with the folders it looked in', () => {
+  const r = vigia('replay', '--domain', 'trip', '--from', '2026-01-07T05:00:00Z', '--to', '2026-01-07T06:00:00Z', '--run', 'trip-r2', '--model', '99');
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /no model version 99: none of .*trip-fare\/99.*trip-demand\/99/);
 });

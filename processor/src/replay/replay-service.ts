@@ -1,22 +1,14 @@
-import { resolve } from 'node:path';
-import type { ClickHouseClient } from '@clickhouse/client';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
-import { ReplayRequest, replaySubjects, type ReplayProgress } from '../../../contracts/index.ts';
-import type { VigiaConfig } from '../../../config/index.ts';
-import type { Logger } from '../../../stack/logger.ts';
-import { loadSensorChain, type SensorChainScorer } from '../adapters/onnx/sensor-chain-scorer.ts';
-import { sensorChainStage } from '../adapters/onnx/model-stage.ts';
+import { ReplayRequest, replaySubjects, type Domain, type ReplayProgress } from '../../../contracts/index.ts';
+import { createReplayCore, type ReplayCoreDeps } from './replay-cores.ts';
 import { runReplay } from './run-replay.ts';
 
-export interface ReplayServiceDeps {
+export interface ReplayServiceDeps extends ReplayCoreDeps {
   nc: NatsConnection;
-  store: ClickHouseClient;
-  config: VigiaConfig;
-  logger: Logger;
-  projectRoot: string;
-  /** The live model chain, reused when a request names no model version. */
-  liveModel?: SensorChainScorer | undefined;
-  liveIsBehind: () => Promise<boolean>;
+  /** Domains this processor can replay (the ones it processes). */
+  domains: readonly Domain[];
+  /** Is live processing of `domain` behind (a replay then waits)? */
+  liveIsBehind: (domain: Domain) => Promise<boolean>;
 }
 
 /**
@@ -38,7 +30,7 @@ export function startReplayService(deps: ReplayServiceDeps): Subscription {
       }
       if (!parsed.success) return reply({ error: parsed.error.issues.map((i) => `${i.path.join('.') || '(request)'}: ${i.message}`).join('; ') });
       const req = parsed.data;
-      if (req.domain !== 'sensor') return reply({ error: `replay of the ${req.domain} domain is not available yet` });
+      if (!deps.domains.includes(req.domain)) return reply({ error: `this processor does not process the ${req.domain} domain (processor.domains: ${deps.domains.join(', ')})` });
       if (running) return reply({ error: `replay ${running} is still running; one at a time` });
       running = req.runId;
       reply({ accepted: true, runId: req.runId });
@@ -49,29 +41,13 @@ export function startReplayService(deps: ReplayServiceDeps): Subscription {
 
 async function execute(req: ReplayRequest, deps: ReplayServiceDeps): Promise<ReplayProgress> {
   const publish = (p: ReplayProgress) => deps.nc.publish(replaySubjects.progress(req.runId), JSON.stringify(p));
-  let model: SensorChainScorer | undefined = deps.liveModel;
-  let own = false;
+  let core;
   try {
-    if (req.model !== null) {
-      model = await loadSensorChain(resolve(deps.projectRoot, 'models', 'sensor-chain', req.model), { intraOpNumThreads: deps.config.scoring.sensorChain.intraOpThreads });
-      own = true;
-    }
+    core = await createReplayCore(req, deps);
   } catch (err) {
     const failed: ReplayProgress = { runId: req.runId, status: 'failed', scanned: 0, total: 0, written: 0, anomalies: 0, perSecond: 0, etaSeconds: null, error: (err as Error).message };
     publish(failed);
     return failed;
   }
-  try {
-    return await runReplay(req, {
-      nc: deps.nc,
-      store: deps.store,
-      config: deps.config,
-      logger: deps.logger,
-      model: sensorChainStage(model, deps.config),
-      onProgress: publish,
-      liveIsBehind: deps.liveIsBehind,
-    });
-  } finally {
-    if (own) await model?.release();
-  }
+  return runReplay(req, { ...deps, core, onProgress: publish, liveIsBehind: () => deps.liveIsBehind(req.domain) });
 }

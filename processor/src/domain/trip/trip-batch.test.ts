@@ -67,3 +67,13 @@ test('a snapshot restored into a new processor continues with exactly the uninte
   assert.ok(a.length > 1000, `expected verdicts after the cut, got ${a.length}`);
   assert.deepEqual(b, a);
 });
+
+test('verdicts do not depend on how the log is cut into batches (live micro-batches vs a replay\'s log reads)', () => {
+  const inSmall = newCore();
+  const inLarge = newCore();
+  // Each batch lists its trips' verdicts before its boundaries': compare the verdicts, not that order.
+  const a = batches(0, messages.length, 97).flatMap((b) => verdicts(run(inSmall, b))).sort();
+  const b = batches(0, messages.length, 1000).flatMap((b) => verdicts(run(inLarge, b))).sort();
+  assert.ok(a.length > 1000);
+  assert.deepEqual(b, a);
+});
