@@ -38,7 +38,7 @@ import { TRIP_FARE_FEATURES, tripFareFeatures } from '../../../processor/src/dom
 import { TripCellPipeline } from '../../../processor/src/domain/trip/trip-cell-pipeline.ts';
 import type { TripCellFeatureRow } from '../../../processor/src/domain/trip/trip-cell-features.ts';
 import { TripScorer, type TripScorerOptions } from '../../../processor/src/domain/trip/trip-scorer.ts';
-import { cellsOverlap, evaluateTripAccuracy, TRIP_LEVEL_KINDS, type AccuracyReport, type DemandAlert, type FlaggedTrip, type TruthEpisode, type TruthTrip } from './trip-accuracy.ts';
+import { cellsOverlap, demandEvidence, evaluateTripAccuracy, TRIP_LEVEL_KINDS, type AccuracyReport, type DemandAlert, type FlaggedTrip, type TruthEpisode, type TruthTrip } from './trip-accuracy.ts';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -140,6 +140,7 @@ export async function runOfflineTrips(opts: Partial<OfflineTripsOptions> = {}): 
   /** Newest dropoff seen: the stream's event-time "now" when a boundary's alerts are published. */
   let streamNow = -Infinity;
   const alertInfo = new Map<string, CellAlertEpisode>();
+  const alertEpisodeOf = new Map<DemandAlert, CellAlertEpisode>();
   // --oracle: the strongest verdict each episode drew, hit or missed (why a miss was missed).
   const planned = o.oracle ? sim.demandEpisodes(endTs) : [];
   const peaks = new Map<string, NonNullable<EpisodeEvidence['peak']>>();
@@ -169,8 +170,11 @@ export async function runOfflineTrips(opts: Partial<OfflineTripsOptions> = {}): 
       const events = alertEpisodes.update(boundary.map((r, j) => ({ resolution: r.resolution, cell: r.cell, windowEnd: r.windowEnd, verdict: verdicts[j]! })));
       for (const e of events) {
         if (e.type !== 'open') continue;
-        alerts.push({ resolution: e.episode.resolution, cell: e.episode.cell, direction: e.episode.direction, start: e.episode.start, emittedTs: Math.max(streamNow, e.episode.start) });
+        // The episode object is updated in place up to its peak: its evidence is read at the end.
+        const alert: DemandAlert = { resolution: e.episode.resolution, cell: e.episode.cell, direction: e.episode.direction, start: e.episode.start, emittedTs: Math.max(streamNow, e.episode.start) };
+        alerts.push(alert);
         alertInfo.set(e.episode.id, e.episode);
+        alertEpisodeOf.set(alert, e.episode);
       }
     }
   };
@@ -198,6 +202,7 @@ export async function runOfflineTrips(opts: Partial<OfflineTripsOptions> = {}): 
 
   const fromTs = o.startTs + o.warmupDays * DAY_MS;
   const episodes: TruthEpisode[] = sim.demandEpisodes(endTs).map((e) => ({ faultId: e.faultId, kind: e.kind, cells: e.cells, startTs: e.startTs, endTs: e.endTs }));
+  for (const [alert, episode] of alertEpisodeOf) alert.evidence = demandEvidence(episode.drivers[0]?.feature);
   const report = evaluateTripAccuracy({ fromTs, untilTs: endTs, truths, flagged, episodes, alerts });
   const falseAlertsByResolution: Record<string, number> = {};
   for (const k of ['surge', 'collapse'] as const) {
@@ -293,6 +298,7 @@ export function formatOfflineTrips(r: OfflineTripsResult): string {
   }
   const fa = rep.falseAlarms;
   lines.push(`false alarms per simulated day: ${fa.perDay.toFixed(2)} (trips ${fa.tripsPerDay.toFixed(2)}, demand ${fa.demandPerDay.toFixed(2)}); misattributed trips ${fa.misattributedTrips}`);
+  lines.push(`episodes found through an overlapping one of their kind: ${(['surge', 'collapse'] as const).map((k) => `${k} ${rep.kinds[k].mergedHits ?? 0}`).join(', ')}`);
   lines.push(`demand alerts by resolution (alerts/matched): ${(['surge', 'collapse'] as const).map((k) => `${k} ${Object.entries(rep.kinds[k].byResolution ?? {}).map(([res, v]) => `r${res} ${v.alerts}/${v.matched}`).join(' ')}`).join('; ')}`);
   if (r.falseAlertDetails && r.falseAlertDetails.length > 0 && r.oracle) {
     lines.push('false demand alerts:');

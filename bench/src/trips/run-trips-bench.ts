@@ -10,10 +10,10 @@ import { publishPaced } from '../../../producers/src/paced-publisher.ts';
 import { resolveDemandSource } from '../../../producers/src/trip-demand-source.ts';
 import { simulatedTripMessages } from '../../../producers/src/trip-messages.ts';
 import { createTripSimulation } from '../../../producers/src/trip/index.ts';
-import { waitFor } from '../../../test/harness/processor-process.ts';
+import { waitFor } from '../../../stack/wait-for.ts';
 import { startPrivateStack } from '../private-stack.ts';
 import { DEFAULT_TRIPS_START } from './offline-trips.ts';
-import { DEMAND_KINDS, evaluateTripAccuracy, TRIP_LEVEL_KINDS, type AccuracyReport, type DemandAlert, type FlaggedTrip, type TruthTrip } from './trip-accuracy.ts';
+import { DEMAND_KINDS, demandEvidence, evaluateTripAccuracy, TRIP_LEVEL_KINDS, type AccuracyReport, type DemandAlert, type FlaggedTrip, type TruthTrip } from './trip-accuracy.ts';
 
 export interface TripsBenchOptions {
   /** Evaluated simulated days (after the warm-up). @default 7 */
@@ -92,11 +92,20 @@ export async function runTripsBench(opts: TripsBenchOptions): Promise<AccuracyRe
       )
     ).map((r): FlaggedTrip => ({ id: r.id, ts: Number(r.ts), kind: (r.kind || null) as FlaggedTrip['kind'], score: r.score }));
     const alerts = (
-      await proc.sql<{ cell: string; resolution: number; surge: number; start: string }>(
-        `SELECT entity AS cell, values['resolution'] AS resolution, values['surge'] AS surge, toUnixTimestamp64Milli(ts) AS start
+      await proc.sql<{ cell: string; resolution: number; surge: number; start: string; feature: string }>(
+        `SELECT entity AS cell, values['resolution'] AS resolution, values['surge'] AS surge, toUnixTimestamp64Milli(ts) AS start,
+                JSONExtractString(drivers, 1, 'feature') AS feature
          FROM anomalies FINAL WHERE run_id = '${RUN_ID}' AND domain = 'trip' AND detector LIKE 'trip-demand%' ORDER BY ts LIMIT 10000`,
       )
-    ).map((r): DemandAlert => ({ cell: r.cell, resolution: Number(r.resolution), direction: Number(r.surge) === 1 ? 'surge' : 'collapse', start: Number(r.start) }));
+    ).map(
+      (r): DemandAlert => ({
+        cell: r.cell,
+        resolution: Number(r.resolution),
+        direction: Number(r.surge) === 1 ? 'surge' : 'collapse',
+        start: Number(r.start),
+        evidence: demandEvidence(r.feature),
+      }),
+    );
     const [late] = await proc.sql<{ late: string; n: string }>(`SELECT countIf(pickup_late = 1) AS late, count() AS n FROM trip_events FINAL WHERE run_id = '${RUN_ID}'`);
     const report = evaluateTripAccuracy({ fromTs, untilTs: endTs, truths, flagged, episodes, alerts });
     process.stdout.write(formatReport(report, pipelineSeconds, messages.length));
@@ -145,5 +154,6 @@ function formatReport(r: AccuracyReport, seconds: number, trips: number): string
     );
   }
   lines.push(`false alarms per simulated day: ${f(r.falseAlarms.perDay, 2)} (trips ${f(r.falseAlarms.tripsPerDay, 2)}, demand ${f(r.falseAlarms.demandPerDay, 2)})`);
+  lines.push(`episodes found through an overlapping one of their kind (recall only, no delay): ${DEMAND_KINDS.map((k) => `${k} ${r.kinds[k].mergedHits ?? 0}`).join(', ')}`);
   return `${lines.join('\n')}\n`;
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { cellToChildren, cellToParent, gridDisk, latLngToCell } from 'h3-js';
-import { cellsOverlap, evaluateTripAccuracy, type AccuracyInput } from './trip-accuracy.ts';
+import { alertCouldSee, cellsOverlap, demandEvidence, evaluateTripAccuracy, type AccuracyInput } from './trip-accuracy.ts';
 
 const DAY = 86_400_000;
 const MIN = 60_000;
@@ -96,4 +96,50 @@ test('the warm-up is excluded: truths, flags, episodes and alerts before fromTs 
   assert.equal(r.days, 2);
   assert.deepEqual([r.kinds.detour.truths, r.kinds.detour.predictions, r.kinds.surge.truths, r.kinds.surge.predictions], [0, 0, 0, 0]);
   assert.equal(r.falseAlarms.perDay, 0);
+});
+
+test('demand: an episode that begins while an overlapping one of its kind is alerting counts as found (merged); others do not', () => {
+  const start = T0 + DAY / 2;
+  const ep = (faultId: string, kind: 'surge' | 'collapse', cells: string[], from: number, minutes: number) => ({ faultId, kind, cells, startTs: start + from * MIN, endTs: start + (from + minutes) * MIN });
+  const r = evaluateTripAccuracy(
+    base({
+      episodes: [
+        ep('a', 'surge', disk, 0, 45),
+        ep('b', 'surge', [centre], 90, 30), // starts 45 min after a ended (within the hour's grace), same cell: one event
+        ep('c', 'surge', [centre], 200, 30), // b ended at 120: 200 > 120 + 60, a new event
+        ep('d', 'surge', [far], 10, 30), // same time, elsewhere
+        ep('e', 'collapse', disk, 90, 30), // same place and time, other kind
+      ],
+      alerts: [{ resolution: 9, cell: centre, direction: 'surge', start: start + 20 * MIN }],
+    }),
+  );
+  const s = r.kinds.surge;
+  assert.deepEqual([s.truths, s.tp, s.fp, s.fn, s.mergedHits], [4, 1, 0, 2, 1]);
+  assert.deepEqual(s.missed, ['c', 'd']);
+  assert.equal(s.medianDelayMs, 20 * MIN, 'delays only of directly matched episodes');
+  assert.deepEqual(r.kinds.collapse.missed, ['e']);
+});
+
+test('demand evidence: window and ring parsed from the driver; others are undefined', () => {
+  assert.deepEqual(demandEvidence('pickups_90m'), { windowMinutes: 90, ring: false });
+  assert.deepEqual(demandEvidence('ring_pickups_120m'), { windowMinutes: 120, ring: true });
+  assert.equal(demandEvidence('baseline_ratio'), undefined);
+  assert.equal(demandEvidence(undefined), undefined);
+});
+
+test('an alert matches where its evidence could see the episode: a long window reaches further, a ring count reaches the neighbours', () => {
+  const start = T0 + DAY / 2;
+  const ep = { faultId: 'e', kind: 'collapse' as const, cells: [centre], startTs: start, endTs: start + 60 * MIN };
+  const neighbour = disk.find((c) => c !== centre)!;
+  const grace = 60 * MIN;
+  const at = (minutes: number, cell: string, feature?: string) => ({ resolution: 9, cell, direction: 'collapse' as const, start: start + minutes * MIN, evidence: demandEvidence(feature) });
+  assert.equal(alertCouldSee(at(150, centre), ep, grace), false, '90 min after the end, a 60-minute count no longer holds it');
+  assert.equal(alertCouldSee(at(150, centre, 'pickups_120m'), ep, grace), true, 'a 120-minute count still does');
+  assert.equal(alertCouldSee(at(190, centre, 'pickups_120m'), ep, grace), false, '130 min after: not even that');
+  assert.equal(alertCouldSee(at(30, neighbour), ep, grace), false, 'a neighbour counting only itself did not see it');
+  assert.equal(alertCouldSee(at(30, neighbour, 'ring_pickups_60m'), ep, grace), true, 'its ring count includes the episode cell');
+  assert.equal(alertCouldSee(at(30, far, 'ring_pickups_60m'), ep, grace), false, 'a far ring does not');
+  assert.equal(alertCouldSee(at(-5, centre, 'pickups_120m'), ep, grace), false, 'before the start: never (causal)');
+  const r = evaluateTripAccuracy(base({ episodes: [ep], alerts: [at(150, neighbour, 'ring_pickups_120m'), at(150, neighbour, 'pickups_120m')] }));
+  assert.deepEqual([r.kinds.collapse.tp, r.kinds.collapse.fp], [1, 1]);
 });

@@ -21,13 +21,21 @@
  *
  * Demand kinds (surge, collapse) — judged per episode. A demand alert is an alert episode of
  * one (resolution, cell) with a direction and the window end `start` at which it was raised.
- *   An alert matches an episode when (1) its cell overlaps the episode's cells — the same
- *   cell, or an H3 parent or child of one across resolutions (a res-7 alert containing an
- *   affected res-9 cell matches; a res-9 alert inside the area matches); (2) its direction is
- *   the episode's kind; (3) it was raised within [episode start, episode end + graceMs]: the
- *   60-minute window still holds the episode for an hour after it ends, and an alert raised
- *   before the start cannot have been caused by it (the detectors are causal).
- *   recall    = episodes matched by ≥ 1 alert / episodes (episodes that start in the period);
+ *   An alert matches an episode when its evidence could include the episode: (1) its cell
+ *   overlaps the episode's cells — the same cell, or an H3 parent or child of one across
+ *   resolutions (a res-7 alert containing an affected res-9 cell matches; a res-9 alert inside
+ *   the area matches) — or, when its strongest driver is a ring count (pickups around the
+ *   cell), a cell of its k = 1 disk does; (2) its direction is the episode's kind; (3) it was
+ *   raised within [episode start, episode end + max(graceMs, its driver's window)]: a
+ *   60-minute window still holds the episode for an hour after it ends, a 120-minute one for
+ *   two, and an alert raised before the start cannot have been caused by it (the detectors
+ *   are causal).
+ *   recall    = episodes matched by ≥ 1 alert / episodes (episodes that start in the period).
+ *               Episodes of one kind whose cells overlap and whose spans (+ grace) overlap are
+ *               one event to a detector — the second begins while the first's alert is still
+ *               open, and an open alert is not raised again — so, as NAB merges overlapping
+ *               windows, an episode also counts as found when another of its merged group was
+ *               (counted in `mergedHits`; the delays are only those of directly matched ones);
  *   precision = alerts matching ≥ 1 episode of their direction / alerts of that direction
  *               (alerts raised in the period); several alerts may match one episode (three
  *               resolutions, neighbouring cells) and all count as true.
@@ -39,7 +47,7 @@
  * False alarms per simulated day: flagged trips whose truth is not a trip-level kind, and
  * demand alerts matching no episode of their direction, each divided by the evaluated days.
  */
-import { cellToParent, getResolution } from 'h3-js';
+import { cellToParent, getResolution, gridDisk } from 'h3-js';
 
 export const TRIP_LEVEL_KINDS = ['overcharge', 'impossible', 'detour'] as const;
 export type TripLevelKind = (typeof TRIP_LEVEL_KINDS)[number];
@@ -82,6 +90,24 @@ export interface DemandAlert {
   start: number;
   /** Event-time watermark when it was published, epoch ms (optional). */
   emittedTs?: number;
+  /**
+   * The evidence its strongest driver names (`pickups_90m`, `ring_pickups_120m`, …; see
+   * `demandEvidence`): a longer window holds an episode for longer after it ends, and a ring
+   * count includes the cell's neighbours. Absent: a 60-minute count of the cell itself.
+   */
+  evidence?: DemandEvidence;
+}
+
+export interface DemandEvidence {
+  windowMinutes: number;
+  /** Counted over the cell's k = 1 disk, not the cell alone. */
+  ring: boolean;
+}
+
+/** The window and extent a demand driver's feature name describes, or undefined for any other feature. */
+export function demandEvidence(feature: string | undefined): DemandEvidence | undefined {
+  const m = /^(ring_)?pickups_(\d+)m$/.exec(feature ?? '');
+  return m ? { windowMinutes: Number(m[2]), ring: m[1] !== undefined } : undefined;
 }
 
 export interface AccuracyInput {
@@ -92,7 +118,10 @@ export interface AccuracyInput {
   flagged: readonly FlaggedTrip[];
   episodes: readonly TruthEpisode[];
   alerts: readonly DemandAlert[];
-  /** How long after an episode ends an alert still counts for it, ms. @default 3_600_000 */
+  /**
+   * How long after an episode ends an alert still counts for it, ms, at least; an alert whose
+   * evidence window is longer gets that window instead. @default 3_600_000
+   */
   graceMs?: number;
 }
 
@@ -114,6 +143,8 @@ export interface KindMetrics {
   medianEmitDelayMs?: number | null;
   /** Demand only: alerts and matched alerts per resolution. */
   byResolution?: Record<string, { alerts: number; matched: number }>;
+  /** Demand only: episodes counted as found through an overlapping episode of their kind (see above). */
+  mergedHits?: number;
   /** Demand only: the episodes missed (fault ids). */
   missed?: string[];
   /** Demand only: the alerts that matched no episode. */
@@ -156,6 +187,16 @@ function quantile(sorted: readonly number[], q: number): number | null {
   return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
 }
 
+/**
+ * Could the alert's evidence include the episode? Its cell — or, for a ring count, any cell of
+ * its k = 1 disk — overlaps the episode's cells, and its window reaches back into the episode.
+ */
+export function alertCouldSee(a: DemandAlert, e: TruthEpisode, graceMs: number): boolean {
+  const reach = Math.max(graceMs, (a.evidence?.windowMinutes ?? 0) * 60_000);
+  if (a.start < e.startTs || a.start > e.endTs + reach) return false;
+  return a.evidence?.ring ? gridDisk(a.cell, 1).some((c) => cellsOverlap(c, e.cells)) : cellsOverlap(a.cell, e.cells);
+}
+
 /** Does an alert's cell overlap any of the episode's cells (same, parent or child)? */
 export function cellsOverlap(alertCell: string, episodeCells: readonly string[]): boolean {
   const ra = getResolution(alertCell);
@@ -164,6 +205,27 @@ export function cellsOverlap(alertCell: string, episodeCells: readonly string[])
     if (ra === rc ? c === alertCell : ra < rc ? cellToParent(c, ra) === alertCell : cellToParent(alertCell, rc) === c) return true;
   }
   return false;
+}
+
+/**
+ * Fault ids found: matched directly, or merged (transitively) with a matched episode of the
+ * same kind whose cells overlap and whose span + grace overlaps its own.
+ */
+function mergedFinds(episodes: readonly TruthEpisode[], matched: ReadonlyMap<string, unknown>, grace: number): Set<string> {
+  const found = new Set(episodes.filter((e) => matched.has(e.faultId)).map((e) => e.faultId));
+  const sharesCell = (a: TruthEpisode, b: TruthEpisode) => a.cells.some((c) => cellsOverlap(c, b.cells));
+  const overlap = (a: TruthEpisode, b: TruthEpisode) => a.startTs <= b.endTs + grace && b.startTs <= a.endTs + grace && sharesCell(a, b);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const e of episodes) {
+      if (found.has(e.faultId)) continue;
+      if (episodes.some((o) => o !== e && found.has(o.faultId) && overlap(e, o))) {
+        found.add(e.faultId);
+        grew = true;
+      }
+    }
+  }
+  return found;
 }
 
 export function evaluateTripAccuracy(input: AccuracyInput): AccuracyReport {
@@ -220,7 +282,7 @@ export function evaluateTripAccuracy(input: AccuracyInput): AccuracyReport {
       r.alerts++;
       let matched = false;
       for (const e of candidates) {
-        if (a.start < e.startTs || a.start > e.endTs + grace || !cellsOverlap(a.cell, e.cells)) continue;
+        if (!alertCouldSee(a, e, grace)) continue;
         matched = true;
         const prev = firstHit.get(e.faultId);
         if (!prev || a.start < prev.start || (a.start === prev.start && (a.emittedTs ?? Infinity) < (prev.emittedTs ?? Infinity))) firstHit.set(e.faultId, a);
@@ -233,9 +295,11 @@ export function evaluateTripAccuracy(input: AccuracyInput): AccuracyReport {
         falseAlerts.push(a);
       }
     }
-    const hit = episodes.filter((e) => firstHit.has(e.faultId));
-    const delays = hit.map((e) => firstHit.get(e.faultId)!.start - e.startTs).sort((a, b) => a - b);
-    const emit = hit.flatMap((e) => {
+    const direct = episodes.filter((e) => firstHit.has(e.faultId));
+    const found = mergedFinds(candidates, firstHit, grace);
+    const hit = episodes.filter((e) => found.has(e.faultId));
+    const delays = direct.map((e) => firstHit.get(e.faultId)!.start - e.startTs).sort((a, b) => a - b);
+    const emit = direct.flatMap((e) => {
       const t = firstHit.get(e.faultId)!.emittedTs;
       return t === undefined ? [] : [t - e.startTs];
     });
@@ -256,9 +320,10 @@ export function evaluateTripAccuracy(input: AccuracyInput): AccuracyReport {
       f1,
       medianDelayMs: quantile(delays, 0.5),
       p90DelayMs: quantile(delays, 0.9),
-      medianEmitDelayMs: emit.length === hit.length && emit.length > 0 ? quantile(emit, 0.5) : null,
+      medianEmitDelayMs: emit.length === direct.length && emit.length > 0 ? quantile(emit, 0.5) : null,
       byResolution,
-      missed: episodes.filter((e) => !firstHit.has(e.faultId)).map((e) => e.faultId),
+      mergedHits: hit.length - direct.length,
+      missed: episodes.filter((e) => !found.has(e.faultId)).map((e) => e.faultId),
       falseAlerts,
     };
   }
