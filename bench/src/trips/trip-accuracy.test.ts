@@ -143,3 +143,17 @@ test('an alert matches where its evidence could see the episode: a long window r
   const r = evaluateTripAccuracy(base({ episodes: [ep], alerts: [at(150, neighbour, 'ring_pickups_120m'), at(150, neighbour, 'pickups_120m')] }));
   assert.deepEqual([r.kinds.collapse.tp, r.kinds.collapse.fp], [1, 1]);
 });
+
+test('an episode cut off by the end of the data is not judged; its alerts still count as true', () => {
+  const until = T0 + 2 * DAY;
+  const ep = (faultId: string, endsBeforeEnd: number) => ({ faultId, kind: 'surge' as const, cells: [centre], startTs: until - endsBeforeEnd - 30 * MIN, endTs: until - endsBeforeEnd });
+  const r = evaluateTripAccuracy({
+    fromTs: T0 + DAY,
+    untilTs: until,
+    truths: [],
+    flagged: [],
+    episodes: [ep('judged', 60 * MIN), ep('cut', 10 * MIN)],
+    alerts: [{ resolution: 9, cell: centre, direction: 'surge', start: until - 5 * MIN }],
+  });
+  assert.deepEqual([r.kinds.surge.truths, r.kinds.surge.tp, r.kinds.surge.fp, r.kinds.surge.fn], [1, 1, 0, 0]);
+});

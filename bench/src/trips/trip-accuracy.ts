@@ -30,7 +30,9 @@
  *   60-minute window still holds the episode for an hour after it ends, a 120-minute one for
  *   two, and an alert raised before the start cannot have been caused by it (the detectors
  *   are causal).
- *   recall    = episodes matched by ≥ 1 alert / episodes (episodes that start in the period).
+ *   recall    = episodes matched by ≥ 1 alert / episodes (episodes that start in the period
+ *               and end at least graceMs before its end: one cut off by the end of the data
+ *               cannot be judged).
  *               Episodes of one kind whose cells overlap and whose spans (+ grace) overlap are
  *               one event to a detector — the second begins while the first's alert is still
  *               open, and an open alert is not raised again — so, as NAB merges overlapping
@@ -268,7 +270,11 @@ export function evaluateTripAccuracy(input: AccuracyInput): AccuracyReport {
   // ── demand ──
   let demandFalse = 0;
   for (const k of DEMAND_KINDS) {
-    const episodes = input.episodes.filter((e) => e.kind === k && inPeriod(e.startTs));
+    // Judged: episodes that start in the period and end at least the grace before its end. One
+    // that starts minutes before the data stop cannot show in any window (the windows that
+    // would hold it close after the end), and its label would count a miss no detector could
+    // avoid; its alerts still count as true.
+    const episodes = input.episodes.filter((e) => e.kind === k && inPeriod(e.startTs) && e.endTs + grace <= untilTs);
     const alerts = input.alerts.filter((a) => a.direction === k && inPeriod(a.start));
     // Episodes of this kind that an in-period alert may match (an episode that started before
     // fromTs still explains an alert raised just after it).

@@ -139,3 +139,19 @@ test('a long, thin closure (20 pickups an hour gone for two hours) is found thro
   assert.match(first.v.drivers[0]!.feature, /^pickups_(90|120)m$/, 'the hour alone is not enough evidence at 20 an hour');
   assert.match(first.v.drivers[0]!.reason, /0 pickups in (90|120) min/);
 });
+
+test('a wrong expectation that keeps alarming is unlearnt: a first-day surge (learnt raw, in warm-up) fades from the profile', () => {
+  // Day one, 00:00–01:00: 300 extra pickups an hour in a cell that normally has 20, learnt as
+  // they are (no profile to clip against yet). Every later day that hour looks like a collapse
+  // there; each false alarm must pull the expectation back towards the counts.
+  const CELL = CELLS[3]!;
+  const SURGE = T0;
+  const days = 12;
+  const xs = run(trips(T0, T0 + days * DAY, { extra: (c, ts) => (c === CELL && ts >= SURGE && ts < SURGE + HOUR ? 300 : 0) }));
+  const expectedAt = (day: number) => xs.find((x) => x.row.cell === CELL && x.row.windowEnd === SURGE + day * DAY + 45 * MIN)!.v.expected!;
+  const alarmsOn = (day: number) => alarms(xs, SURGE + day * DAY, SURGE + day * DAY + 3 * HOUR).filter((x) => x.row.cell === CELL).length > 0;
+  const series = Array.from({ length: days - 1 }, (_, i) => i + 1).map((d) => `${expectedAt(d).toFixed(1)}${alarmsOn(d) ? '!' : ''}`).join(' → ');
+  assert.ok(alarmsOn(1) && expectedAt(1) > 15, `day two expects the surge again, and alarms (${series}; normal is 5 per 15 min)`);
+  assert.ok(expectedAt(days - 1) < expectedAt(1) / 2, `the expectation comes down: ${series}`);
+  assert.ok(!alarmsOn(days - 1), `the false alarms stop: ${series}`);
+});

@@ -31,11 +31,11 @@
  * Warm-up: until a cell's hour has a daily profile (one day of history) its score is capped
  * below the alarm: with only the all-hours share, nightlife at 23:00 would look like a surge.
  *
- * Learning is robust: a cell that alarms (or lies in an alarming disk) teaches the baseline its
- * expectation; any other its count clipped to ±`learnClipSd` predictive sds and a factor
- * `learnClipRatio` of the expectation; and only after the hour (see the baseline). So an episode
- * does not become its own or next week's normal, while a lasting change is still learnt, one
- * clipped step at a time.
+ * Learning is robust: every count teaches the baseline clipped to ±`learnClipSd` predictive sds
+ * and a factor `learnClipRatio` of the expectation, and only after the hour (see the baseline);
+ * alarming cells (and the cells of an alarming disk) do not teach the over-dispersion. So an
+ * episode does not become its own or next week's normal, while a lasting change — or a wrong
+ * expectation that keeps alarming — is still learnt, one clipped step at a time.
  *
  * Causal: a boundary is scored with what earlier boundaries taught, then learnt from.
  * Deterministic: rows are processed in the order given (the pipeline emits them sorted).
@@ -314,8 +314,8 @@ export class CellDemandScorer {
     // whose own departure over the same window is the largest: where the anomaly is, not a
     // neighbour whose disk merely reaches it.
     const ringBest = new Map<string, { w: RowWork; tests: Evidence[]; best: Evidence }>();
-    // Cells inside an alarming area teach the baseline their expectation, not their count.
-    const frozen = new Set<string>();
+    // Cells inside an alarming area do not teach the over-dispersion.
+    const alarmingArea = new Set<string>();
     for (const w of work) {
       if (w.level < 0 || !o.ringResolutions.includes(w.row.resolution)) continue;
       const ds = this.#disk(w.row.cell).map(shares);
@@ -357,7 +357,7 @@ export class CellDemandScorer {
         }
       }
       for (const t of tests) if (t.direction === best.direction) target.ring.push(t);
-      if (surpriseToScore(best.surprise) >= o.alarm) for (const c of disk) frozen.add(c);
+      if (surpriseToScore(best.surprise) >= o.alarm) for (const c of disk) alarmingArea.add(c);
     }
     const verdicts: CellVerdict[] = [];
     const learnNow = fPrev(1) === 0;
@@ -366,9 +366,11 @@ export class CellDemandScorer {
       const w = work[i]!;
       verdicts.push(this.#verdict(w, ifScores[i] ?? null));
       if (!learnNow) continue;
-      // Robust update: an alarming cell (or one inside an alarming disk) teaches its
-      // expectation; any other its count clipped to ±learnClipSd predictive sds and to a factor
-      // learnClipRatio of its expectation.
+      // Robust update: every count teaches clipped to ±learnClipSd predictive sds and to a
+      // factor learnClipRatio of its expectation, alarming or not. (Teaching an alarm its
+      // expectation instead locked wrong expectations in: a place whose first-day surge was
+      // learnt raw kept raising a false collapse at that hour every day, each one teaching the
+      // inflated expectation again. Clipped, a false alarm's counts pull it back.)
       const x = w.row.values[P15]!;
       let learnt = x;
       if (w.level >= 0) {
@@ -376,8 +378,8 @@ export class CellDemandScorer {
         const sd = Math.sqrt(m + (m * m) / shape);
         const hi = Math.min(m + o.learnClipSd * sd, m * o.learnClipRatio) + 1;
         const lo = Math.max(m - o.learnClipSd * sd, m / o.learnClipRatio);
-        const anomalous = frozen.has(w.row.cell) || verdicts[i]!.score >= o.alarm;
-        learnt = anomalous ? m : Math.min(hi, Math.max(lo, x));
+        const anomalous = alarmingArea.has(w.row.cell) || verdicts[i]!.score >= o.alarm;
+        learnt = Math.min(hi, Math.max(lo, x));
         // How far ordinary days stray is learnt from ordinary cells: an alarm's residual would
         // widen every cell's tails, and make the next surge of its size look ordinary.
         if (!anomalous) b.learnDispersion(x, { ...w.shares.cur, mean: m });
