@@ -36,7 +36,7 @@ export function registerBench(program: Command): void {
     .command('trips')
     .description('A labelled synthetic NYC week through the real pipeline: precision, recall and F1 per anomaly kind, detection delay, false alarms per day')
     .option('--days <n>', 'evaluated simulated days', '7')
-    .option('--warmup-days <n>', 'days the detectors learn first (not scored)', '2')
+    .option('--warmup-days <n>', 'days the detectors learn first, not scored (a week: every hour of the week has its own profile, as in a running system)', '7')
     .option('--seed <n>', 'simulation seed', '1')
     .option('--scale <x>', 'trips per unit of the demand series (0.1 ≈ 1 500 per half hour, ~1/6 of NYC’s yellow cabs)', '0.1')
     .option('--episodes-per-day <n>', 'injected surge + collapse episodes per simulated day', '4')

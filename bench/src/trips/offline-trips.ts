@@ -6,7 +6,7 @@
  * alarms per simulated day (definitions: trip-accuracy.ts).
  *
  *   node --import tsx bench/src/trips/offline-trips.ts [--days 14] [--seed 1 | --seeds 1,2,3]
- *        [--scale 0.1] [--anomaly-rate 0.002] [--episodes-per-day 2] [--min-collapse-rate 0.4] [--warmup-days 1]
+ *        [--scale 0.1] [--anomaly-rate 0.002] [--episodes-per-day 4] [--min-collapse-rate 0.4] [--warmup-days 7]
  *        [--demand FILE | --no-demand-file] [--models] [--json FILE] [--oracle]
  *        [--cell JSON] [--trip JSON] [--alerts JSON]   (scorer options, for experiments)
  *
@@ -16,9 +16,10 @@
  * from chance (--oracle prints, per episode, the pickups it removed or added and how unlikely
  * the observed count is under the normal rate: the best any detector could do).
  *
- * Warm-up: the first `--warmup-days` (default 1) are excluded from the metrics: the demand
- * scorer needs one day of history for the daily profile (it stays below the alarm until then),
- * the fare model a few hundred trips. Excluded truths are not counted at all.
+ * Warm-up: the first `--warmup-days` (default 7, as `vigia bench trips`) are excluded from the
+ * metrics: the demand scorer needs one day of history for the daily profile (it stays below the
+ * alarm until then) and a week for its hour-of-week profile, the fare model a few hundred
+ * trips. Excluded truths are not counted at all.
  *
  * Demand shape: the NAB nyc_taxi.csv series (real NYC taxi counts per half hour, holidays
  * included) when found, week-aligned onto the simulated dates; else the committed weekly shape.
@@ -112,9 +113,9 @@ export const DEFAULT_OFFLINE_TRIPS: Omit<OfflineTripsOptions, 'demand'> = {
   startTs: DEFAULT_TRIPS_START,
   scale: 0.1,
   anomalyRate: 0.002,
-  episodesPerDay: 2,
+  episodesPerDay: 4,
   minCollapsePerMinute: 0.4,
-  warmupDays: 1,
+  warmupDays: 7,
   trip: {},
   cell: {},
   alerts: {},

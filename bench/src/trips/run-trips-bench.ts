@@ -18,7 +18,12 @@ import { DEMAND_KINDS, demandEvidence, evaluateTripAccuracy, TRIP_LEVEL_KINDS, t
 export interface TripsBenchOptions {
   /** Evaluated simulated days (after the warm-up). @default 7 */
   days: number;
-  /** Days the detectors learn before the evaluated period (excluded from the metrics; the demand scorer needs one). @default 2 */
+  /**
+   * Days the detectors learn before the evaluated period (excluded from the metrics). @default 7 —
+   * the steady state of a running system, where every hour of the week has its own profile; with
+   * fewer, weekends are judged against weekday-mixed profiles (the demand scorer needs at least
+   * one day to alarm at all). `--warmup-days 2` measures the cold start.
+   */
   warmupDays: number;
   seed: number;
   /**
