@@ -173,6 +173,12 @@ test('the trip map colours live H3 cells by demand-anomaly score, opens a cell, 
   await page.waitForTimeout(300);
   await page.screenshot({ path: join(ARTIFACTS, 'trip-map-res9.png') });
 
+  // The URL holds the resolution and the selection: a reload shows the same cell at resolution 9.
+  assert.equal(new URL(page.url()).hash, `#/trips/9/${carried}`);
+  await page.reload();
+  await page.locator('[data-testid="trips-view"][data-resolution="9"][data-cells-load="ready"]').waitFor({ timeout: 15_000 });
+  await page.locator(`[data-testid="cell-panel"][data-cell="${carried}"]`).waitFor({ timeout: 10_000 });
+
   // Fare anomalies: newest first, actual against expected.
   const fares = await getJson(`${proc.httpUrl}/api/trip/fare-anomalies?limit=100`);
   const storedFares = (fares.body as { anomalies: unknown[] }).anomalies.map((a) => FareAnomaly.parse(a));
