@@ -17,6 +17,8 @@ interface UpFlags {
   rate?: string;
   start?: string;
   tripStart?: string;
+  tripScale?: string;
+  tripEpisodes?: string;
 }
 
 export function registerUp(program: Command): void {
@@ -29,6 +31,11 @@ export function registerUp(program: Command): void {
     .option('--rate <r>', 'demo sensor readings per second', '200')
     .option('--start <time>', 'event time the demo simulation starts at; it plays forward until now, then runs in real time', '-14d')
     .option('--trip-start <time>', 'event time the demo trip simulation starts at (then live)', '-3d')
+    // 0.1 (≈ 74 000 trips a day) is the bench's volume: at the producer's own 0.01 a closure
+    // removes a handful of pickups an hour and the map would rarely show a demand anomaly.
+    .option('--trip-scale <x>', 'demo trips per unit of the NYC demand series (0.1 ≈ a seventh of NYC’s yellow cabs)', '0.1')
+    // The producer's own 2 a day leave some days without any (a Poisson draw per day).
+    .option('--trip-episodes <n>', 'demo demand surges + collapses per simulated day', '6')
     .action(async (opts: UpFlags, cmd: Command) => {
       const config = cliConfig(cmd, { dataDir: opts.dataDir, http: { port: numberFlag('port', opts.port) } });
       const dataDir = resolve(config.dataDir);
@@ -83,9 +90,9 @@ export function registerUp(program: Command): void {
         producer.stdout!.resume();
         say(`Producer: sensor, ${opts.rate} readings/s, event time from ${opts.start} (logs ${join(logs, 'producer-sensor.log')})`);
         // Trips catch up from --trip-start as fast as JetStream acks, then follow the clock.
-        const trips = startChild('producer-trip', ['produce', 'trip', '--start', opts.tripStart ?? '-3d']);
+        const trips = startChild('producer-trip', ['produce', 'trip', '--start', opts.tripStart ?? '-3d', '--scale', opts.tripScale ?? '0.1', '--episodes-per-day', opts.tripEpisodes ?? '6']);
         trips.stdout!.resume();
-        say(`Producer: NYC trips, event time from ${opts.tripStart} then live (logs ${join(logs, 'producer-trip.log')}); map at ${ready.httpUrl}/#/trips`);
+        say(`Producer: NYC trips at scale ${opts.tripScale} with ${opts.tripEpisodes} demand episodes a day, event time from ${opts.tripStart} then live (logs ${join(logs, 'producer-trip.log')}); map at ${ready.httpUrl}/#/trips`);
       }
       say(`\nVigía is up — open the UI: ${ready.httpUrl}\n` + `SQL:    npx vigia sql "SELECT severity, count() FROM anomalies GROUP BY severity"\n` + `Alerts: npx vigia alerts tail\nCtrl-C stops everything.`);
       process.once('SIGINT', () => void stopAll(0));
