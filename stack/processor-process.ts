@@ -18,10 +18,6 @@ export interface ProcessorProcess {
   sql<T = Record<string, unknown>>(query: string): Promise<T[]>;
 }
 
-/**
- * The real `vigia processor` as a child process (so a test or bench can SIGKILL it), on a random HTTP
- * port, with its log in `<dataDir>/processor.log`.
- */
 export interface ProcessorProcessOptions {
   natsUrl: string;
   dataDir: string;
@@ -30,6 +26,10 @@ export interface ProcessorProcessOptions {
   onSpawn?: (child: ChildProcess) => void;
 }
 
+/**
+ * The real `vigia processor` as a child process (so a test or bench can SIGKILL it), on a random HTTP
+ * port, with its log in `<dataDir>/processor.log`.
+ */
 export async function startProcessorProcess(opts: ProcessorProcessOptions): Promise<ProcessorProcess> {
   const child = spawn(process.execPath, [BIN, 'processor', '--nats-url', opts.natsUrl, '--data-dir', opts.dataDir, '--port', '0'], {
     env: { ...process.env, VIGIA_LOG_LEVEL: 'info', ...opts.env },

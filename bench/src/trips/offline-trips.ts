@@ -140,8 +140,9 @@ export async function runOfflineTrips(opts: Partial<OfflineTripsOptions> = {}): 
   let rowCount = 0;
   /** Newest dropoff seen: the stream's event-time "now" when a boundary's alerts are published. */
   let streamNow = -Infinity;
+  /** Each alert's episode (updated in place up to its peak), by episode id = resolution:cell:start. */
   const alertInfo = new Map<string, CellAlertEpisode>();
-  const alertEpisodeOf = new Map<DemandAlert, CellAlertEpisode>();
+  const episodeOf = (a: DemandAlert) => alertInfo.get(`${a.resolution}:${a.cell}:${a.start}`);
   // --oracle: the strongest verdict each episode drew, hit or missed (why a miss was missed).
   const planned = o.oracle ? sim.demandEpisodes(endTs) : [];
   const peaks = new Map<string, NonNullable<EpisodeEvidence['peak']>>();
@@ -171,11 +172,8 @@ export async function runOfflineTrips(opts: Partial<OfflineTripsOptions> = {}): 
       const events = alertEpisodes.update(boundary.map((r, j) => ({ resolution: r.resolution, cell: r.cell, windowEnd: r.windowEnd, verdict: verdicts[j]! })));
       for (const e of events) {
         if (e.type !== 'open') continue;
-        // The episode object is updated in place up to its peak: its evidence is read at the end.
-        const alert: DemandAlert = { resolution: e.episode.resolution, cell: e.episode.cell, direction: e.episode.direction, start: e.episode.start, emittedTs: Math.max(streamNow, e.episode.start) };
-        alerts.push(alert);
+        alerts.push({ resolution: e.episode.resolution, cell: e.episode.cell, direction: e.episode.direction, start: e.episode.start, emittedTs: Math.max(streamNow, e.episode.start) });
         alertInfo.set(e.episode.id, e.episode);
-        alertEpisodeOf.set(alert, e.episode);
       }
     }
   };
@@ -203,7 +201,8 @@ export async function runOfflineTrips(opts: Partial<OfflineTripsOptions> = {}): 
 
   const fromTs = o.startTs + o.warmupDays * DAY_MS;
   const episodes: TruthEpisode[] = sim.demandEpisodes(endTs).map((e) => ({ faultId: e.faultId, kind: e.kind, cells: e.cells, startTs: e.startTs, endTs: e.endTs }));
-  for (const [alert, episode] of alertEpisodeOf) alert.evidence = demandEvidence(episode.drivers[0]?.feature);
+  // Read at the end: an episode's strongest driver is known once it has peaked.
+  for (const a of alerts) a.evidence = demandEvidence(episodeOf(a)?.drivers[0]?.feature);
   const report = evaluateTripAccuracy({ fromTs, untilTs: endTs, truths, flagged, episodes, alerts });
   const falseAlertsByResolution: Record<string, number> = {};
   for (const k of ['surge', 'collapse'] as const) {
@@ -222,7 +221,7 @@ export async function runOfflineTrips(opts: Partial<OfflineTripsOptions> = {}): 
   if (o.oracle) result.oracle = episodeEvidence(simOpts, endTs, report).map((e) => ({ ...e, ...(peaks.has(e.faultId) ? { peak: peaks.get(e.faultId)! } : {}) }));
   result.falseAlertDetails = (['surge', 'collapse'] as const).flatMap((k) =>
     (report.kinds[k].falseAlerts ?? []).map((a) => {
-      const ep = alertInfo.get(`${a.resolution}:${a.cell}:${a.start}`);
+      const ep = episodeOf(a);
       return `${a.direction} r${a.resolution} ${a.cell} ${new Date(a.start).toISOString().slice(5, 16)} peak ${ep?.peakScore.toFixed(0)} ${ep?.drivers[0]?.feature}: ${ep?.drivers[0]?.reason}`;
     }),
   );

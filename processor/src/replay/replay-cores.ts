@@ -41,8 +41,11 @@ export async function createReplayCore(req: ReplayRequest, deps: ReplayCoreDeps)
   const models = join(projectRoot, 'models');
   if (req.domain === 'sensor') {
     const chainCfg = config.scoring.sensorChain;
-    const dir = req.model !== null ? join(models, SENSOR_CHAIN_MODEL, req.model) : chainCfg.enabled ? resolve(projectRoot, chainCfg.modelDir) : null;
-    if (dir && req.model !== null && !existsSync(dir)) throw new ReplayModelNotFoundError(req.model, [dir]);
+    let dir = chainCfg.enabled ? resolve(projectRoot, chainCfg.modelDir) : null;
+    if (req.model !== null) {
+      dir = join(models, SENSOR_CHAIN_MODEL, req.model);
+      if (!existsSync(dir)) throw new ReplayModelNotFoundError(req.model, [dir]);
+    }
     const chain = dir ? await loadSensorChain(dir, { intraOpNumThreads: chainCfg.intraOpThreads }) : undefined;
     return createSensorReplayCore(req, { store: deps.store, config, model: sensorChainStage(chain, config), release: async () => chain?.release() });
   }
