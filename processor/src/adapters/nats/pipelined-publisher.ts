@@ -10,6 +10,14 @@ export interface PipelinedPublisherOptions {
   maxAttempts?: number;
 }
 
+/** The publisher was closed (or its connection was) while messages still awaited an ack. */
+export class PublisherClosedError extends Error {
+  override name = 'PublisherClosedError';
+  constructor(readonly unacked: number, options?: ErrorOptions) {
+    super(`the publisher was closed with ${unacked} message(s) not yet acknowledged by JetStream`, options);
+  }
+}
+
 /** JetStream refused or never acknowledged a message. */
 export class PublishFailedError extends Error {
   override name = 'PublishFailedError';
@@ -56,6 +64,7 @@ export class PipelinedPublisher {
   #next = 0;
   #acked = 0;
   #failure: Error | undefined;
+  #closed = false;
   #waiters: (() => void)[] = [];
   #timer: NodeJS.Timeout;
 
@@ -105,6 +114,7 @@ export class PipelinedPublisher {
 
   /** Publish one message; waits only while `maxInFlight` are unacknowledged. */
   async publish(m: OutgoingMessage): Promise<void> {
+    if (this.#closed) throw new PublisherClosedError(this.#pending.size);
     while (this.#pending.size >= this.#maxInFlight && !this.#failure) await new Promise<void>((r) => this.#waiters.push(r));
     if (this.#failure) throw this.#failure;
     const id = this.#next++;
@@ -118,21 +128,39 @@ export class PipelinedPublisher {
     if (this.#failure) throw this.#failure;
   }
 
+  /**
+   * Stop resending and release the inbox. Safe to call more than once and after the connection
+   * closed; anyone still waiting in publish()/flush() gets a PublisherClosedError.
+   */
   async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
     clearInterval(this.#timer);
-    this.#sub.unsubscribe();
+    if (this.#pending.size) this.#fail(new PublisherClosedError(this.#pending.size));
+    if (!this.#nc.isClosed()) this.#sub.unsubscribe();
   }
 
+  /**
+   * Sends can throw (the connection closed under us, a payload over max_payload): that fails
+   * the publisher with the real cause instead of escaping from a timer as an uncaught error.
+   */
   #send(id: number, m: OutgoingMessage): void {
-    const h = headers();
-    h.set('Nats-Msg-Id', m.msgId);
-    if (m.headers) for (const [k, v] of Object.entries(m.headers)) h.set(k, v);
-    this.#nc.publish(m.subject, m.data, { reply: `${this.#inbox}.${id}`, headers: h });
+    try {
+      const h = headers();
+      h.set('Nats-Msg-Id', m.msgId);
+      if (m.headers) for (const [k, v] of Object.entries(m.headers)) h.set(k, v);
+      this.#nc.publish(m.subject, m.data, { reply: `${this.#inbox}.${id}`, headers: h });
+    } catch (err) {
+      this.#fail(err instanceof Error ? err : new Error(String(err)));
+    }
   }
 
   #resendExpired(): void {
+    if (this.#closed || this.#failure) return;
+    if (this.#nc.isClosed()) return this.#fail(new PublisherClosedError(this.#pending.size, { cause: new Error('the NATS connection is closed') }));
     const now = Date.now();
     for (const [id, p] of this.#pending) {
+      if (this.#failure) return;
       if (now < p.dueAt) continue;
       if (p.attempts >= this.#maxAttempts) return this.#fail(new PublishFailedError(p.m.subject, p.m.msgId, `no ack after ${p.attempts} attempts`));
       p.attempts++;
