@@ -86,6 +86,11 @@ export const ProcessorConfig = z.strictObject({
   tripAllowedLatenessMs: z.number().int().min(0).max(6 * 3_600_000).default(1_800_000),
   /** Window and score trip demand per H3 cell; off = trips are stored, counted and fare-scored only. @default true */
   tripCellWindows: z.boolean().default(true),
+  /**
+   * /health says "degraded" when a domain has had events waiting (pending or unacked) but
+   * committed no batch for this long, seconds: a stuck sink or a poison loop, not a slow one. @default 30
+   */
+  stallAfterSeconds: positiveInt.default(30),
 });
 
 export const SensorChainConfig = z.strictObject({

@@ -24,6 +24,9 @@ export class ProcessorMetrics {
     registers: [this.registry],
   });
   readonly lastSnapshot = new Gauge({ name: 'vigia_last_snapshot_time_seconds', help: 'Wall-clock time of the last saved state snapshot', registers: [this.registry] });
+  readonly lastCommitTime = new Gauge({ name: 'vigia_last_commit_time_seconds', help: 'Wall-clock time of the last committed micro-batch, by domain', labelNames: ['domain'], registers: [this.registry] });
+  /** Wall-clock ms of each domain's last committed batch (what /health judges progress by). */
+  readonly lastCommitMs = new Map<string, number>();
   readonly lastEventTime = new Gauge({ name: 'vigia_last_event_time_seconds', help: 'Event time of the newest processed event', labelNames: ['domain'], registers: [this.registry] });
 
   constructor() {

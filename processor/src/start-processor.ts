@@ -17,6 +17,7 @@ import { startLiveStatsTicker } from './pipeline/live-stats-ticker.ts';
 import { durableName } from './adapters/nats/jetstream-source.ts';
 import { startReplayService } from './replay/replay-service.ts';
 import { streams } from '../../contracts/index.ts';
+import { judgeProgress } from './pipeline/progress-health.ts';
 
 const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const UI_DIST = join(PROJECT_ROOT, 'ui', 'dist');
@@ -49,6 +50,14 @@ export async function startProcessor(config: VigiaConfig, opts: StartProcessorOp
   await recordRun(store.client, pc.runId, config);
 
   const metrics = new ProcessorMetrics();
+  const startedAt = Date.now();
+  /** Events pending or unacked in a domain's consumers; undefined when JetStream does not answer in time. */
+  const lagOf = async (domain: (typeof pc.domains)[number]): Promise<number | undefined> => {
+    const infos = Promise.all(partitions.map((p) => jsm.consumers.info(streams.events(domain), durableName('proc', domain, p))));
+    const timeout = new Promise<undefined>((r) => setTimeout(r, 2000));
+    const got = await Promise.race([infos, timeout]).catch(() => undefined);
+    return got?.reduce((n, i) => n + i.num_pending + i.num_ack_pending, 0);
+  };
   const app = createHttpApp({
     store: store.client,
     metrics,
@@ -56,6 +65,14 @@ export async function startProcessor(config: VigiaConfig, opts: StartProcessorOp
     health: async () => ({
       nats: { ok: !nc.isClosed(), detail: nc.getServer() },
       clickhouse: await store.client.ping().then((p) => ({ ok: p.success, detail: store.mode }), (e: Error) => ({ ok: false, detail: e.message })),
+      ...Object.fromEntries(
+        await Promise.all(
+          pc.domains.map(async (d) => [
+            `domain:${d}`,
+            judgeProgress({ lag: await lagOf(d), lastCommitMs: metrics.lastCommitMs.get(d) }, Date.now(), startedAt, pc.stallAfterSeconds * 1000),
+          ]),
+        ),
+      ),
     }),
   });
   const http = await startHttpServer(app, config.http.host, config.http.port);

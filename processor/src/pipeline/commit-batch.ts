@@ -133,6 +133,9 @@ export function recordBatchMetrics(
   if (b.late) metrics.late.inc({ domain }, b.late);
   if (b.lastTs !== undefined) metrics.lastEventTime.set({ domain }, b.lastTs / 1000);
   metrics.batchSize.observe(b.batchSize);
+  const now = Date.now();
+  metrics.lastCommitMs.set(domain, now);
+  metrics.lastCommitTime.set({ domain }, now / 1000);
   metrics.batchSeconds.observe((performance.now() - b.started) / 1000);
 }
 
