@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { cliConfig, numberFlag } from '../cli-config.ts';
-import { startNatsServer, stopChild, type RunningNatsServer } from '../../stack/nats-server.ts';
+import { startNatsServer, type RunningNatsServer } from '../../stack/nats-server.ts';
+import { superviseChild, type SupervisedChild } from '../../stack/supervised-child.ts';
+import { startHealthWatchdog } from '../../stack/health-watchdog.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = join(ROOT, 'bin', 'vigia.js');
@@ -53,48 +55,84 @@ export function registerUp(program: Command): void {
         say(`NATS: started nats-server ${nats.version} with JetStream at ${natsUrl} (data ${join(dataDir, 'nats')})`);
       }
       const env = { ...process.env, NATS_URL: natsUrl, VIGIA_DATA_DIR: dataDir, VIGIA_HTTP_PORT: String(config.http.port) };
-      const children: { name: string; child: ChildProcess; log: string }[] = [];
+      const children: SupervisedChild[] = [];
+      let stopWatchdog = () => {};
       let stopping = false;
       const stopAll = async (code: number) => {
         if (stopping) return;
         stopping = true;
         say('\nstopping…');
-        for (const c of [...children].reverse()) await stopChild(c.child, 10_000);
+        stopWatchdog();
+        for (const c of [...children].reverse()) await c.stop();
         await nats?.stop();
         say('stopped.');
         process.exit(code);
       };
-      const startChild = (name: string, args: string[]) => {
+      // Every child is supervised: a crash restarts it after a growing wait instead of taking
+      // the whole stack down (a poison message that kills the processor at each start then
+      // costs a restart a minute while the rest keeps running and the log says why).
+      const startChild = (name: string, args: string[], onStart?: (child: ChildProcess, restarts: number) => void) => {
         const log = join(logs, `${name}.log`);
         const out = createWriteStream(log, { flags: 'a' });
-        const child = spawn(process.execPath, [BIN, ...(cmd.optsWithGlobals().config ? ['--config', cmd.optsWithGlobals().config] : []), ...args], {
-          env,
-          stdio: ['ignore', 'pipe', 'pipe'],
+        const sup = superviseChild({
+          name,
+          spawn: () =>
+            spawn(process.execPath, [BIN, ...(cmd.optsWithGlobals().config ? ['--config', cmd.optsWithGlobals().config] : []), ...args], {
+              env,
+              stdio: ['ignore', 'pipe', 'pipe'],
+            }),
+          onStart: (child, restarts) => {
+            child.stderr!.pipe(out, { end: false });
+            onStart ? onStart(child, restarts) : child.stdout!.resume();
+          },
+          onCrash: ({ code, signal, restartInMs, crashesInARow }) => {
+            say(`${name} exited unexpectedly (${signal ?? `code ${code}`}); restarting in ${(restartInMs / 1000).toFixed(0)} s (crash ${crashesInARow} in a row). Last log lines from ${log}:`);
+            say(tail(log));
+          },
         });
-        child.stderr!.pipe(out);
-        children.push({ name, child, log });
-        child.once('exit', (code, signal) => {
-          if (stopping) return;
-          say(`${name} exited unexpectedly (${signal ?? `code ${code}`}); last log lines from ${log}:`);
-          say(tail(log));
-          void stopAll(1);
-        });
-        return child;
+        children.push(sup);
+        return sup;
       };
 
-      const processor = startChild('processor', ['processor']);
-      const ready = await waitForReadyLine(processor);
-      say(`Processor: ${ready.httpUrl}  (health ${ready.httpUrl}/health, metrics ${ready.httpUrl}/metrics, logs ${join(logs, 'processor.log')})`);
+      let httpUrl: string | undefined;
+      let firstReady: ((url: string) => void) | undefined;
+      let firstFailed: ((err: Error) => void) | undefined;
+      const ready = new Promise<string>((res, rej) => ((firstReady = res), (firstFailed = rej)));
+      startChild('processor', ['processor'], (child, restarts) => {
+        waitForReadyLine(child).then(
+          (r) => {
+            httpUrl = r.httpUrl;
+            if (restarts === 0) firstReady?.(r.httpUrl);
+            else say(`Processor restarted (${restarts} restart${restarts === 1 ? '' : 's'} so far): ${r.httpUrl}`);
+          },
+          // Before the first ready line a failure is a start-up error (bad config, port taken):
+          // say it and stop rather than retry something that cannot work.
+          (err: Error) => restarts === 0 && firstFailed?.(err),
+        );
+      });
+      const processorUrl = await ready.catch(async (err: Error) => {
+        say(`processor failed to start: ${err.message}; last log lines from ${join(logs, 'processor.log')}:`);
+        say(tail(join(logs, 'processor.log')));
+        await stopAll(1);
+        throw err;
+      });
+      const processor = children[0]!;
+      stopWatchdog = startHealthWatchdog({
+        url: () => (httpUrl && processor.current() ? `${httpUrl}/health` : undefined),
+        onHung: (missed) => {
+          say(`processor did not answer /health ${missed} times in a row: killing it so it restarts`);
+          processor.kill();
+        },
+      });
+      say(`Processor: ${processorUrl}  (health ${processorUrl}/health, metrics ${processorUrl}/metrics, logs ${join(logs, 'processor.log')})`);
       if (opts.producers) {
-        const producer = startChild('producer-sensor', ['produce', 'sensor', '--rate', opts.rate ?? '200', '--start', opts.start ?? '-14d']);
-        producer.stdout!.resume();
+        startChild('producer-sensor', ['produce', 'sensor', '--rate', opts.rate ?? '200', '--start', opts.start ?? '-14d']);
         say(`Producer: sensor, ${opts.rate} readings/s, event time from ${opts.start} (logs ${join(logs, 'producer-sensor.log')})`);
         // Trips catch up from --trip-start as fast as JetStream acks, then follow the clock.
-        const trips = startChild('producer-trip', ['produce', 'trip', '--start', opts.tripStart ?? '-3d', '--scale', opts.tripScale ?? '0.1', '--episodes-per-day', opts.tripEpisodes ?? '6']);
-        trips.stdout!.resume();
-        say(`Producer: NYC trips at scale ${opts.tripScale} with ${opts.tripEpisodes} demand episodes a day, event time from ${opts.tripStart} then live (logs ${join(logs, 'producer-trip.log')}); map at ${ready.httpUrl}/#/trips`);
+        startChild('producer-trip', ['produce', 'trip', '--start', opts.tripStart ?? '-3d', '--scale', opts.tripScale ?? '0.1', '--episodes-per-day', opts.tripEpisodes ?? '6']);
+        say(`Producer: NYC trips at scale ${opts.tripScale} with ${opts.tripEpisodes} demand episodes a day, event time from ${opts.tripStart} then live (logs ${join(logs, 'producer-trip.log')}); map at ${processorUrl}/#/trips`);
       }
-      say(`\nVigía is up — open the UI: ${ready.httpUrl}\n` + `SQL:    npx vigia sql "SELECT severity, count() FROM anomalies GROUP BY severity"\n` + `Alerts: npx vigia alerts tail\nCtrl-C stops everything.`);
+      say(`\nVigía is up — open the UI: ${processorUrl}\n` + `SQL:    npx vigia sql "SELECT severity, count() FROM anomalies GROUP BY severity"\n` + `Alerts: npx vigia alerts tail\nCtrl-C stops everything.`);
       process.once('SIGINT', () => void stopAll(0));
       process.once('SIGTERM', () => void stopAll(0));
       await new Promise(() => {});
