@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { VigiaConfigInput } from '../../config/index.ts';
 import { startNatsServer } from '../../stack/nats-server.ts';
+import { killOnExit, onProcessExit } from '../../stack/kill-on-exit.ts';
 import { startProcessorProcess, type ProcessorProcess } from '../../stack/processor-process.ts';
 import { tempDir } from '../../test/harness/temp-dir.ts';
 
@@ -19,16 +20,28 @@ export interface PrivateStack {
  */
 export async function startPrivateStack(name: string, config: VigiaConfigInput): Promise<PrivateStack> {
   const dir = tempDir(name);
+  // Whatever ends the bench (an uncaught error, Ctrl-C), its private servers end with it.
+  const forgetDir = onProcessExit(() => dir.remove());
   const nats = await startNatsServer({ port: 0, dir: join(dir.path, 'nats'), allowInstall: true });
+  const forgetNats = killOnExit(nats.pid);
   writeFileSync(join(dir.path, 'vigia.json'), JSON.stringify(config));
-  const proc = await startProcessorProcess({ natsUrl: nats.url, dataDir: dir.path, env: { VIGIA_CONFIG: join(dir.path, 'vigia.json'), VIGIA_LOG_LEVEL: 'warn' } });
+  let forgetProc = () => {};
+  const proc = await startProcessorProcess({
+    natsUrl: nats.url,
+    dataDir: dir.path,
+    env: { VIGIA_CONFIG: join(dir.path, 'vigia.json'), VIGIA_LOG_LEVEL: 'warn' },
+    onSpawn: (child) => (forgetProc = killOnExit(child.pid!)),
+  });
   return {
     natsUrl: nats.url,
     proc,
     async stop() {
       await proc.stop();
+      forgetProc();
       await nats.stop();
+      forgetNats();
       dir.remove();
+      forgetDir();
     },
   };
 }

@@ -8,7 +8,8 @@ import { PipelinedPublisher } from '../../../processor/src/adapters/nats/pipelin
 import { parseConfig } from '../../../config/index.ts';
 import { sensorMessages } from '../../../producers/src/sensor-messages.ts';
 import { startNatsServer } from '../../../stack/nats-server.ts';
-import { startProcessorProcess } from '../../../stack/processor-process.ts';
+import { startProcessorProcess, type ProcessorProcess } from '../../../stack/processor-process.ts';
+import { killOnExit, onProcessExit } from '../../../stack/kill-on-exit.ts';
 import { waitFor } from '../../../stack/wait-for.ts';
 import { tempDir } from '../../../test/harness/temp-dir.ts';
 
@@ -30,14 +31,19 @@ const START = Date.UTC(2026, 0, 1);
 export async function runThroughputBench(opts: ThroughputBenchOptions): Promise<void> {
   const dir = tempDir('bench');
   const log = (s: string) => process.stderr.write(s + '\n');
+  // Whatever ends the bench (an uncaught error, Ctrl-C), its private servers end with it.
+  const forgetDir = onProcessExit(() => dir.remove());
   const nats = await startNatsServer({ port: 0, dir: `${dir.path}/nats`, allowInstall: true });
+  const forgetNats = killOnExit(nats.pid);
   const config = parseConfig({});
   const nc = await connectNats({ url: nats.url, name: 'vigia-bench' });
+  let proc: ProcessorProcess | undefined;
+  let publisher: PipelinedPublisher | undefined;
   try {
     await ensureStreams(nc, config.streams);
     const jsm = await jetstreamManager(nc);
     await jsm.streams.add({ name: 'BENCH_RAW', subjects: ['bench.raw.>'], max_bytes: 2 * 1024 ** 3 });
-    const publisher = new PipelinedPublisher(nc, { maxInFlight: IN_FLIGHT });
+    publisher = new PipelinedPublisher(nc, { maxInFlight: IN_FLIGHT });
     const sample = [...sensorMessages({ stations: opts.stations, seed: 1, faultRate: 1, startTs: START }, config.streams.partitions, 1)][0]!;
 
     log(`phase 1/3: raw JetStream publish ceiling (${opts.seconds}s, pipelined, ${IN_FLIGHT} in flight, ${sample.data.length}-byte messages)…`);
@@ -63,18 +69,18 @@ export async function runThroughputBench(opts: ThroughputBenchOptions): Promise<
     log(`  ${Math.round(consumePerSecond)} msg/s`);
 
     log('phase 3/3: end to end — producer → JetStream → processor (decode, window, score) → ClickHouse + alerts + ack…');
-    const proc = await startProcessorProcess({ natsUrl: nats.url, dataDir: dir.path, env: { VIGIA_LOG_LEVEL: 'warn' } });
+    proc = await startProcessorProcess({ natsUrl: nats.url, dataDir: dir.path, env: { VIGIA_LOG_LEVEL: 'warn' }, onSpawn: (child) => void killOnExit(child.pid!) });
+    const running = proc;
     const readings = sensorMessages({ stations: opts.stations, seed: 1, faultRate: 2, startTs: START }, config.streams.partitions);
     const e2eStarted = performance.now();
     const pub = await timedPublish(publisher, () => readings.next().value as OutgoingMessage, opts.seconds);
     log(`  published ${pub.count} readings at ${Math.round(pub.perSecond)}/s; waiting until all are stored…`);
-    await waitFor(() => proc.sql<{ n: string }>('SELECT count() AS n FROM sensor_events'), (r) => Number(r[0]?.n) >= pub.count, 600_000, 'all readings stored');
+    await waitFor(() => running.sql<{ n: string }>('SELECT count() AS n FROM sensor_events'), (r) => Number(r[0]?.n) >= pub.count, 600_000, 'all readings stored');
     const e2eSeconds = (performance.now() - e2eStarted) / 1000;
     const endToEnd = pub.count / e2eSeconds;
-    const metrics = await (await fetch(`${proc.httpUrl}/metrics`)).text();
+    const metrics = await (await fetch(`${running.httpUrl}/metrics`)).text();
     const rssMiB = Number(/vigia_process_process_resident_memory_bytes (\d+)/.exec(metrics)?.[1] ?? NaN) / 1024 ** 2;
     const anomalies = await proc.sql<{ n: string }>('SELECT count() AS n FROM anomalies');
-    await proc.stop();
 
     const result = {
       benchmark: 'throughput',
@@ -103,9 +109,13 @@ export async function runThroughputBench(opts: ThroughputBenchOptions): Promise<
       log(`written to ${opts.jsonFile}`);
     }
   } finally {
+    await proc?.stop();
+    await publisher?.close();
     await nc.drain().catch(() => undefined);
     await nats.stop();
+    forgetNats();
     dir.remove();
+    forgetDir();
   }
 }
 
