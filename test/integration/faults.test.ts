@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,7 @@ import { startTestNats } from '../harness/nats.ts';
 import { reapAtEnd } from '../harness/reaper.ts';
 import { startProcessorProcess, waitFor } from '../harness/processor-process.ts';
 import { tempDir } from '../harness/temp-dir.ts';
+import { runVigia } from '../harness/run-cli.ts';
 
 const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'vigia.js');
 
@@ -30,7 +31,7 @@ test('ClickHouse unavailable for 30 s: the processor holds acks within bounded m
   const proc = await startProcessorProcess({ natsUrl: nats.url, dataDir: path, env: { VIGIA_FAULT_STORE_OUTAGE: '1500:30000' } });
   try {
     const count = 20_000;
-    const produced = spawnSync(process.execPath, produceArgs(count, '1000', nats.url, 31), { encoding: 'utf8' });
+    const produced = await runVigia(produceArgs(count, '1000', nats.url, 31).slice(1));
     assert.equal(produced.status, 0, produced.stderr);
     // All 20 s of input arrived while the store was down for most of it: nothing is lost.
     const metrics = await (await fetch(`${proc.httpUrl}/metrics`)).text();
@@ -85,7 +86,7 @@ test('a poison message that makes the detector throw is dead-lettered with the e
     for (const r of poison) nc.publish(subjects.event('sensor', partitionOf(r.station, 4), r.station), JSON.stringify(r));
     await nc.flush();
     const count = 4000;
-    const produced = spawnSync(process.execPath, produceArgs(count, 'max', nats.url, 33), { encoding: 'utf8' });
+    const produced = await runVigia(produceArgs(count, 'max', nats.url, 33).slice(1));
     assert.equal(produced.status, 0, produced.stderr);
     const [r] = await waitFor(
       () => proc.sql<{ events: string; dead: string; reason: string }>(

@@ -1,14 +1,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { RunningNatsServer } from '../../stack/nats-server.ts';
 import { startTestNats } from '../harness/nats.ts';
 import { startProcessorProcess, waitFor, type ProcessorProcess } from '../harness/processor-process.ts';
 import { tempDir } from '../harness/temp-dir.ts';
+import { runVigia } from '../harness/run-cli.ts';
 
-const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'vigia.js');
 const COUNT = 8000;
 const START = Date.UTC(2026, 4, 4); // 4 stations × 2000 one-minute readings from here
 // The replayed range: from the first evening into the second day (holds detected episodes).
@@ -30,14 +27,14 @@ after(async () => {
   dir?.remove();
 });
 
-const vigia = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NATS_URL: nats.url, VIGIA_DATA_DIR: dir.path } });
+const vigia = (...args: string[]) => runVigia(args, { NATS_URL: nats.url, VIGIA_DATA_DIR: dir.path });
 
 test('a replay of a range gives the live rows, row for row, in its own run; diff reports no change', async () => {
-  const produced = vigia('produce', 'sensor', '--count', String(COUNT), '--rate', 'max', '--stations', '4', '--seed', '8', '--fault-rate', '4', '--start', new Date(START).toISOString());
+  const produced = await vigia('produce', 'sensor', '--count', String(COUNT), '--rate', 'max', '--stations', '4', '--seed', '8', '--fault-rate', '4', '--start', new Date(START).toISOString());
   assert.equal(produced.status, 0, produced.stderr);
   await waitFor(() => proc.sql<{ n: string }>('SELECT count() AS n FROM scores'), (r) => Number(r[0]?.n) >= COUNT, 60_000, 'live scored everything');
 
-  const replay = vigia('replay', '--from', new Date(FROM).toISOString(), '--to', new Date(TO).toISOString(), '--run', 'r1');
+  const replay = await vigia('replay', '--from', new Date(FROM).toISOString(), '--to', new Date(TO).toISOString(), '--run', 'r1');
   assert.equal(replay.status, 0, replay.stderr);
   const summary = JSON.parse(replay.stdout.trim().split('\n').pop()!) as { written: number; scanned: number };
   assert.equal(summary.scanned, COUNT, 'the replay warms up on the whole log');
@@ -61,7 +58,7 @@ test('a replay of a range gives the live rows, row for row, in its own run; diff
   assert.ok(Number(cmp!.anomalies_live) > 0, 'the range should hold anomalies');
   assert.equal(Number(cmp!.live_rows_touched), COUNT, 'the replay never wrote into live rows');
 
-  const diff = vigia('replay', 'diff', 'live', 'r1');
+  const diff = await vigia('replay', 'diff', 'live', 'r1');
   assert.equal(diff.status, 0, diff.stderr);
   assert.match(diff.stdout, /anomalies_gained/);
   const summaryLine = diff.stdout.split('\n').find((l) => /^\d+\s+│/.test(l))!;
@@ -70,11 +67,11 @@ test('a replay of a range gives the live rows, row for row, in its own run; diff
   assert.deepEqual([cells[1], cells[2], cells[7]], ['0', '0', '0']); // gained, lost, scores changed
 });
 
-test('a replay request that would write into live, or is malformed, is refused with the reason', () => {
-  const r = vigia('replay', '--from', '-1d', '--run', 'live');
+test('a replay request that would write into live, or is malformed, is refused with the reason', async () => {
+  const r = await vigia('replay', '--from', '-1d', '--run', 'live');
   assert.equal(r.status, 2);
   assert.match(r.stderr, /cannot write into the live run/);
-  const r2 = vigia('replay', '--from', 'yesterday-ish');
+  const r2 = await vigia('replay', '--from', 'yesterday-ish');
   assert.equal(r2.status, 2);
   assert.match(r2.stderr, /--from expects/);
 });

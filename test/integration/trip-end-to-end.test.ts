@@ -1,8 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { io as socketClient, type Socket } from 'socket.io-client';
 import { Session } from 'chdb';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -13,8 +11,7 @@ import type { RunningNatsServer } from '../../stack/nats-server.ts';
 import { startTestNats } from '../harness/nats.ts';
 import { startProcessorProcess, waitFor, type ProcessorProcess } from '../harness/processor-process.ts';
 import { tempDir } from '../harness/temp-dir.ts';
-
-const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'vigia.js');
+import { runVigia } from '../harness/run-cli.ts';
 
 let dir: ReturnType<typeof tempDir>;
 let nats: RunningNatsServer;
@@ -25,6 +22,8 @@ const boundaries: LiveCellBoundary[] = [];
 const viaSocket: Anomaly[] = [];
 const viaNats: Anomaly[] = [];
 const deadLetters: DeadLetter[] = [];
+/** What the producer published in the file's setup (plus one bad record). */
+let summary: { published: number; labelled: Record<string, number> };
 
 before(async () => {
   dir = tempDir('trip-e2e');
@@ -47,7 +46,27 @@ before(async () => {
   socket.on(TRIP_SOCKET_EVENTS.cells, (b: unknown) => boundaries.push(LiveCellBoundary.parse(b)));
   socket.on(SOCKET_EVENTS.anomaly, (a: unknown) => viaSocket.push(Anomaly.parse(a)));
   await waitFor(async () => socket.connected, Boolean, 10_000, 'socket.io connection');
-});
+  const partitions = parseConfig({}).streams.partitions;
+  // A record the contract refuses (dropoff before pickup) goes first.
+  nc.publish(tripSubject(partitions), JSON.stringify({ id: 'bad-trip', pickup_ts: 2000, dropoff_ts: 1000 }));
+  const produced = await runVigia(
+    ['produce', 'trip', '--days', '3', '--start', '2026-01-05T05:00:00Z', '--seed', '3', '--demand', 'shape', '--episodes-per-day', '6', '--anomaly-rate', '0.004', '--nats-url', nats.url],
+  );
+  assert.equal(produced.status, 0, produced.stderr);
+  summary = JSON.parse(produced.stdout.trim().split('\n').pop()!) as { published: number; labelled: Record<string, number> };
+  assert.ok(summary.published > 10_000, `expected a few days of trips, got ${summary.published}`);
+}, { timeout: 900_000 });
+
+/** Every published trip (and the bad record) is stored or dead-lettered: each test waits for it itself. */
+async function allStored(): Promise<void> {
+  await waitFor(
+    async () => Number((await proc.sql<{ n: string }>(`SELECT (SELECT count() FROM trip_events FINAL) + (SELECT count() FROM dead_letters WHERE domain = 'trip') AS n`))[0]?.n ?? 0),
+    (n) => n >= summary.published + 1,
+    // Usually a minute; generous because a loaded 2-core machine took over five.
+    600_000,
+    'every trip stored or dead-lettered',
+  );
+}
 
 after(async () => {
   socket?.close();
@@ -57,26 +76,9 @@ after(async () => {
   dir?.remove();
 });
 
-test('simulated trips → demand and fare anomalies on the map channel, NATS and ClickHouse; an impossible record is dead-lettered; nothing is lost', { timeout: 600_000 }, async () => {
-  const partitions = parseConfig({}).streams.partitions;
-  // A record the contract refuses (dropoff before pickup) goes first.
-  nc.publish(tripSubject(partitions), JSON.stringify({ id: 'bad-trip', pickup_ts: 2000, dropoff_ts: 1000 }));
-  const produced = spawnSync(
-    process.execPath,
-    [BIN, 'produce', 'trip', '--days', '3', '--start', '2026-01-05T05:00:00Z', '--seed', '3', '--demand', 'shape', '--episodes-per-day', '6', '--anomaly-rate', '0.004', '--nats-url', nats.url],
-    { encoding: 'utf8' },
-  );
-  assert.equal(produced.status, 0, produced.stderr);
-  const summary = JSON.parse(produced.stdout.trim().split('\n').pop()!) as { published: number; labelled: Record<string, number> };
-  assert.ok(summary.published > 10_000, `expected a few days of trips, got ${summary.published}`);
-
+test('simulated trips → demand and fare anomalies on the map channel, NATS and ClickHouse; an impossible record is dead-lettered; nothing is lost', { timeout: 900_000 }, async () => {
   // Events in = rows stored + dead letters.
-  await waitFor(
-    async () => Number((await proc.sql<{ n: string }>(`SELECT (SELECT count() FROM trip_events FINAL) + (SELECT count() FROM dead_letters WHERE domain = 'trip') AS n`))[0]?.n ?? 0),
-    (n) => n >= summary.published + 1,
-    300_000,
-    'every trip stored or dead-lettered',
-  );
+  await allStored();
   const [stored] = await proc.sql<{ events: string; dlq: string }>(`SELECT (SELECT count() FROM trip_events FINAL) AS events, (SELECT count() FROM dead_letters WHERE domain = 'trip') AS dlq`);
   assert.equal(Number(stored!.events) + Number(stored!.dlq), summary.published + 1);
   await waitFor(async () => deadLetters.length, (n) => n >= 1, 10_000, 'the dead letter on dlq.trip');
@@ -119,16 +121,17 @@ test('simulated trips → demand and fare anomalies on the map channel, NATS and
   assert.ok(onMap, 'a surge-coloured cell reached the res-9 map channel');
 });
 
-const vigia = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NATS_URL: nats.url, VIGIA_DATA_DIR: dir.path } });
+const vigia = (...args: string[]) => runVigia(args, { NATS_URL: nats.url, VIGIA_DATA_DIR: dir.path });
 
-test('a trip replay of a range gives the live verdicts in its own run, and its feature vectors export for training', { timeout: 600_000 }, async () => {
+test('a trip replay of a range gives the live verdicts in its own run, and its feature vectors export for training', { timeout: 900_000 }, async () => {
   // The second and third simulated days (the producer above ran 2026-01-05T05:00 + 3 days):
   // the demand scorer has its daily profiles by then, so the range holds cell alerts as well
   // as fare ones; the first day is only learnt from.
   const from = Date.UTC(2026, 0, 6, 5);
   const to = Date.UTC(2026, 0, 7, 23);
+  await allStored();
   const [{ total }] = (await proc.sql<{ total: string }>(`SELECT count() AS total FROM trip_events FINAL`)) as [{ total: string }];
-  const replay = vigia('replay', '--domain', 'trip', '--from', new Date(from).toISOString(), '--to', new Date(to).toISOString(), '--run', 'trip-r1');
+  const replay = await vigia('replay', '--domain', 'trip', '--from', new Date(from).toISOString(), '--to', new Date(to).toISOString(), '--run', 'trip-r1');
   assert.equal(replay.status, 0, replay.stderr);
   assert.doesNotMatch(replay.stderr, /no processor answered/, 'the running processor took the replay');
   const summary = JSON.parse(replay.stdout.trim().split('\n').pop()!) as { written: number; scanned: number; anomalies: number };
@@ -160,7 +163,7 @@ test('a trip replay of a range gives the live verdicts in its own run, and its f
   assert.ok(Number(cmp!.replay_demand_anomalies) > 0, 'the range holds demand alerts');
 
   // Champion/challenger on trips: the diff compares trips and cell windows; nothing changed.
-  const diff = vigia('replay', 'diff', 'live', 'trip-r1', '--domain', 'trip');
+  const diff = await vigia('replay', 'diff', 'live', 'trip-r1', '--domain', 'trip');
   assert.equal(diff.status, 0, diff.stderr);
   const summaryRows = diff.stdout.split('\n').filter((l) => /^\d+\s+│/.test(l)).map((l) => l.split('│').map((c) => c.trim()));
   assert.deepEqual(summaryRows.map((c) => c[8]).sort(), ['cell window', 'trip']);
@@ -175,7 +178,7 @@ test('a trip replay of a range gives the live verdicts in its own run, and its f
   try {
     for (const set of ['trip-fare@1', 'trip-cell@1']) {
       const file = join(out, `${set.replace('@', '-')}.parquet`);
-      const exported = vigia('features', 'export', '--domain', 'trip', '--set', set, '--run', 'trip-r1', '--out', file);
+      const exported = await vigia('features', 'export', '--domain', 'trip', '--set', set, '--run', 'trip-r1', '--out', file);
       assert.equal(exported.status, 0, exported.stderr);
       const [row] = parquet.query(`SELECT count() AS n, min(ts_ms) AS lo, max(ts_ms) AS hi FROM file('${file}', Parquet)`, 'JSONEachRow').trim().split('\n').map((l) => JSON.parse(l) as { n: string; lo: string; hi: string });
       const expected = set === 'trip-fare@1' ? cmp!.replay_trips : cmp!.replay_cells;
@@ -187,8 +190,8 @@ test('a trip replay of a range gives the live verdicts in its own run, and its f
   }
 });
 
-test('a trip replay naming a model version that does not exist is refused with the folders it looked in', () => {
-  const r = vigia('replay', '--domain', 'trip', '--from', '2026-01-07T05:00:00Z', '--to', '2026-01-07T06:00:00Z', '--run', 'trip-r2', '--model', '99');
+test('a trip replay naming a model version that does not exist is refused with the folders it looked in', async () => {
+  const r = await vigia('replay', '--domain', 'trip', '--from', '2026-01-07T05:00:00Z', '--to', '2026-01-07T06:00:00Z', '--run', 'trip-r2', '--model', '99');
   assert.notEqual(r.status, 0);
   assert.match(r.stderr, /no model version 99: none of .*trip-fare\/99.*trip-demand\/99/);
 });
