@@ -59,16 +59,29 @@ export async function startProcessorProcess(opts: ProcessorProcessOptions): Prom
       await exited;
     },
     async sql<T>(query: string) {
-      const post = () => fetch(`${httpUrl}/api/sql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
-      // A caller that blocked its event loop (spawnSync of a long CLI command) may hold a
-      // keep-alive socket the server closed meanwhile; a read-only query is safe to send again.
-      const res = await post().catch((err: Error & { cause?: { code?: string } }) => {
-        if (err.cause?.code === 'UND_ERR_SOCKET') return post();
-        throw err;
-      });
+      const res = await fetchWithResend(`${httpUrl}/api/sql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
       const body = (await res.json()) as { rows: T[]; error?: string };
       if (!res.ok) throw new Error(`SQL failed (${res.status}): ${body.error}`);
       return body.rows;
     },
   };
+}
+
+/**
+ * fetch that sends a read-only request again when the connection failed before an answer came.
+ * A caller that blocked its event loop (spawnSync of a long CLI command) may hold a keep-alive
+ * socket the server closed meanwhile; undici then fails with UND_ERR_SOCKET, ECONNRESET, EPIPE
+ * or "other side closed" depending on timing, so any network-level failure is resent, not a
+ * list of codes. Only for idempotent requests (the harness sends read-only SQL).
+ */
+export async function fetchWithResend(url: string, init: RequestInit, attempts = 4): Promise<Response> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fetch(url, init);
+    } catch (err) {
+      // fetch rejects with a TypeError for network failures; anything else is a real bug.
+      if (!(err instanceof TypeError) || i >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, 50 * i));
+    }
+  }
 }
