@@ -28,7 +28,8 @@ test('ClickHouse unavailable for 30 s: the processor holds acks within bounded m
   const path = join(dir.path, 'store-outage');
   mkdirSync(path);
   const nats = await startTestNats(path);
-  const proc = await startProcessorProcess({ natsUrl: nats.url, dataDir: path, env: { VIGIA_FAULT_STORE_OUTAGE: '1500:30000' } });
+  writeFileSync(join(path, 'vigia.json'), JSON.stringify({ processor: { stallAfterSeconds: 3 } }));
+  const proc = await startProcessorProcess({ natsUrl: nats.url, dataDir: path, env: { VIGIA_FAULT_STORE_OUTAGE: '1500:30000', VIGIA_CONFIG: join(path, 'vigia.json') } });
   try {
     const count = 20_000;
     const produced = await runVigia(produceArgs(count, '1000', nats.url, 31).slice(1));
@@ -39,9 +40,16 @@ test('ClickHouse unavailable for 30 s: the processor holds acks within bounded m
     assert.ok(retries > 0, 'the outage should have caused retried writes');
     const rss = Number(/vigia_process_process_resident_memory_bytes (\d+)/.exec(metrics)?.[1]) / 1024 ** 2;
     assert.ok(rss < 1500, `memory stays bounded during the outage (RSS ${rss.toFixed(0)} MiB)`);
+    // Honest health: events wait and nothing commits, so the sensor domain is reported stalled.
+    const during = await fetch(`${proc.httpUrl}/health`);
+    const duringBody = (await during.json()) as { status: string; checks: Record<string, { ok: boolean; detail: string }> };
+    assert.equal(during.status, 503, JSON.stringify(duringBody));
+    assert.equal(duringBody.checks['domain:sensor']?.ok, false);
+    assert.match(duringBody.checks['domain:sensor']!.detail, /stalled: \d+ event\(s\) waiting/);
     await waitFor(() => proc.sql<{ n: string }>('SELECT count() AS n FROM sensor_events FINAL'), (r) => Number(r[0]?.n) >= count, 90_000, 'catch-up after the outage');
     const [r] = await proc.sql<{ n: string; u: string; s: string }>('SELECT count() AS n, uniqExact(event_id) AS u, (SELECT count() FROM scores FINAL) AS s FROM sensor_events FINAL');
     assert.deepEqual([Number(r!.n), Number(r!.u), Number(r!.s)], [count, count, count]);
+    await waitFor(async () => (await fetch(`${proc.httpUrl}/health`)).status, (st) => st === 200, 30_000, '/health ok again once caught up');
   } finally {
     await proc.stop();
     await nats.stop();
