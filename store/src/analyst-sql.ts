@@ -28,34 +28,47 @@ export interface AnalystSql {
  * Embedded chDB: one engine per process, but each connection has its own session settings, and
  * @clickhouse/client's `clickhouse_settings` reach chDB as `SET …;` in front of the query, which
  * last for the session. So the limits and `readonly = 1` are set once on connections of their
- * own, one per concurrent query (a chDB connection runs its queries one after another, each on a
- * libuv worker thread: the event loop and the ingestion connection stay free).
- * A server: one client sends the same settings with every request.
+ * own. A chDB connection runs its queries one after another, each on a libuv worker thread (the
+ * event loop and the ingestion connection stay free), so every concurrent query gets a slot of
+ * two connections: one checks the statement, without the result caps (the parser's tree of a
+ * long statement has many rows), one runs it with them.
+ * A server: one client per role sends the same settings with every request.
  */
 export async function openAnalystSql(opts: StoreOptions, limits: SqlLimits): Promise<AnalystSql> {
-  const open = opts.url ? serverSession(opts, limits) : () => embeddedSession(opts, limits);
-  const idle: ClickHouseClient[] = [];
+  const open = opts.url ? serverSessions(opts, limits) : (role: SessionRole) => embeddedSession(opts, limits, role);
+  const all = new Set<ClickHouseClient>();
+  const opened = async (role: SessionRole) => {
+    const session = await open(role);
+    all.add(session);
+    return session;
+  };
+  const idle: Slot[] = [];
   try {
-    for (let i = 0; i < limits.maxConcurrent; i++) idle.push(await open());
+    for (let i = 0; i < limits.maxConcurrent; i++) idle.push({ check: await opened('check'), run: await opened('run') });
   } catch (err) {
-    await Promise.all([...new Set(idle)].map((s) => s.close()));
+    await Promise.all([...all].map((s) => s.close()));
     throw err;
   }
-  const all = new Set(idle);
   return {
     async query(sql) {
       const bytes = Buffer.byteLength(sql);
       if (!sql.trim()) throw new QueryRejectedError('The query is empty.');
       if (bytes > limits.maxQueryBytes) throw new QueryRejectedError(`The query is ${bytes} bytes long; the limit is ${limits.maxQueryBytes} (sql.maxQueryBytes).`);
-      let session = idle.pop();
-      if (!session) throw new SqlBusyError(limits.maxConcurrent);
+      const slot = idle.pop();
+      if (!slot) throw new SqlBusyError(limits.maxConcurrent);
       try {
-        return await checkAndRun(session, sql, limits);
+        return await checkAndRun(slot, sql, limits);
       } catch (err) {
-        session = await cleanAfterError(session, open, all);
+        for (const role of ['check', 'run'] as const) {
+          if (await isClean(slot[role])) continue;
+          // Replaced, not reused, when even probing does not clean it.
+          const stale = slot[role];
+          slot[role] = await opened(role).catch(() => stale);
+          if (slot[role] !== stale) await stale.close().finally(() => all.delete(stale));
+        }
         throw classify(err, limits);
       } finally {
-        idle.push(session);
+        idle.push(slot);
       }
     },
     async close() {
@@ -64,35 +77,33 @@ export async function openAnalystSql(opts: StoreOptions, limits: SqlLimits): Pro
   };
 }
 
+type SessionRole = 'check' | 'run';
+interface Slot {
+  check: ClickHouseClient;
+  run: ClickHouseClient;
+}
+
 /**
  * chDB keeps the rows a failed query had already produced (a UNION cut by max_result_rows, say)
  * and hands them out in front of the next answer on the same connection. A probe after each
- * failure takes them; a connection that still answers wrongly is replaced.
+ * failure takes them; true when the connection answers its own question again.
  */
-async function cleanAfterError(session: ClickHouseClient, open: () => Promise<ClickHouseClient>, all: Set<ClickHouseClient>): Promise<ClickHouseClient> {
+async function isClean(session: ClickHouseClient): Promise<boolean> {
   for (let i = 0; i < 3; i++) {
     const rows = await session
       .query({ query: "SELECT 'clean' AS probe", format: 'JSONCompactEachRow' })
       .then((r) => r.json())
       .catch(() => undefined);
-    if (JSON.stringify(rows) === '[["clean"]]') return session;
+    if (JSON.stringify(rows) === '[["clean"]]') return true;
   }
-  try {
-    const fresh = await open();
-    all.add(fresh);
-    all.delete(session);
-    await session.close();
-    return fresh;
-  } catch {
-    return session;
-  }
+  return false;
 }
 
-async function checkAndRun(session: ClickHouseClient, sql: string, limits: SqlLimits): Promise<QueryResult> {
+async function checkAndRun(slot: Slot, sql: string, limits: SqlLimits): Promise<QueryResult> {
   const started = performance.now();
-  const statement = await canonical(session, sql);
-  assertAnalystStatement(parseExplainAst(await explainAst(session, statement)));
-  const res = await session.query({ query: statement, format: 'JSONCompactEachRowWithNamesAndTypes' }).catch((err: unknown) => {
+  const statement = await canonical(slot.check, sql);
+  assertAnalystStatement(parseExplainAst(await explainAst(slot.check, statement)));
+  const res = await slot.run.query({ query: statement, format: 'JSONCompactEachRowWithNamesAndTypes' }).catch((err: unknown) => {
     // The statement parsed on its own, and the client appends FORMAT: a syntax error now means
     // the statement brought a FORMAT of its own (ClickHouse allows one).
     if ((err as { code?: string }).code === CODE.syntax) throw new QueryRejectedError('Leave out FORMAT: the API chooses the format.', { cause: err });
@@ -134,7 +145,6 @@ async function explainAst(session: ClickHouseClient, statement: string): Promise
   const res = await session.exec({ query: `EXPLAIN AST ${statement}`, clickhouse_settings: { default_format: 'JSONCompactEachRow' } }).catch((err: unknown) => {
     const e = err as { code?: string };
     if (e.code === CODE.readonly) throw new QueryRejectedError('SETTINGS inside the query are not allowed: analyst queries run read-only (readonly = 1) with fixed limits (the `sql` config section).', { cause: err });
-    if (e.code === CODE.tooManyRows) throw new QueryRejectedError('The query is too large to check: its syntax tree has more nodes than sql.maxResultRows.', { cause: err });
     throw err;
   });
   const chunks: Buffer[] = [];
@@ -162,11 +172,11 @@ function classify(err: unknown, limits: SqlLimits): unknown {
 }
 
 /** A read-only chDB connection to the store's folder, its limits set for the whole session. */
-async function embeddedSession(opts: StoreOptions, limits: SqlLimits): Promise<ClickHouseClient> {
+async function embeddedSession(opts: StoreOptions, limits: SqlLimits, role: SessionRole): Promise<ClickHouseClient> {
   const client = createClient({ connection: createChdbConnection({ path: resolve(opts.dataDir, 'chdb') }) } as Parameters<typeof createClient>[0]);
   try {
     await client.command({ query: `USE ${opts.database}` });
-    for (const [name, value] of analystSettings(limits)) await client.command({ query: `SET ${name} = ${literal(value)}` });
+    for (const [name, value] of analystSettings(limits, { capResults: role === 'run' })) await client.command({ query: `SET ${name} = ${literal(value)}` });
     const res = await client.query({ query: "SELECT getSetting('readonly') AS r", format: 'JSONCompactEachRow' });
     const [[readonly] = []] = (await res.json()) as number[][];
     // The whole API rests on this; stop rather than serve SQL without it.
@@ -178,16 +188,18 @@ async function embeddedSession(opts: StoreOptions, limits: SqlLimits): Promise<C
   }
 }
 
-/** On a server every request carries the settings: one client serves all concurrent queries. */
-function serverSession(opts: StoreOptions, limits: SqlLimits): () => Promise<ClickHouseClient> {
-  const client = createClient({
-    url: opts.url,
-    username: opts.username ?? 'default',
-    password: opts.password ?? '',
-    database: opts.database,
-    clickhouse_settings: Object.fromEntries(analystSettings(limits)) as ClickHouseSettings,
-  });
-  return async () => client;
+/** On a server every request carries the settings: one client per role serves all slots. */
+function serverSessions(opts: StoreOptions, limits: SqlLimits): (role: SessionRole) => Promise<ClickHouseClient> {
+  const client = (capResults: boolean) =>
+    createClient({
+      url: opts.url,
+      username: opts.username ?? 'default',
+      password: opts.password ?? '',
+      database: opts.database,
+      clickhouse_settings: Object.fromEntries(analystSettings(limits, { capResults })) as ClickHouseSettings,
+    });
+  const clients = { check: client(false), run: client(true) };
+  return async (role) => clients[role];
 }
 
 function literal(value: number | string): string {

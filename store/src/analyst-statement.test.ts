@@ -44,6 +44,15 @@ test('writes and other statements are refused by kind', () => {
   refused("Explain EXPLAIN TABLE OVERRIDE (children 2)\n Function mysql (children 1)\n  ExpressionList (children 1)\n   Literal 'a'\n TableOverride  (children 1)\n  Identifier x", /TABLE OVERRIDE/);
 });
 
+test('a set operation is allowed inside a subquery only, where the row cap does not cut its parts', () => {
+  const select = (n: number) => `|  SelectQuery (children 1)\n|   ExpressionList (children 1)\n|    Literal UInt64_${n}`;
+  refused(`SelectWithUnionQuery (children 1)\n| ExpressionList (children 2)\n${select(1)}\n${select(2)}`, /inside a subquery/);
+  refused(
+    `SelectWithUnionQuery (children 1)\n| ExpressionList (children 1)\n|  SelectIntersectExceptQuery (children 2)\n${select(1).replace(/\|/g, '| ')}\n${select(2).replace(/\|/g, '| ')}`,
+    /inside a subquery/,
+  );
+});
+
 test('INTO OUTFILE, FORMAT and SETTINGS are refused wherever the parser puts them', () => {
   refused(`${SELECT_FROM_T.replace('(children 1)', '(children 2)')}\n Literal '/tmp/f.txt'`, /INTO OUTFILE/);
   refused(`${SELECT_FROM_T.replace('(children 1)', '(children 3)')}\n Literal '/tmp/f.txt'\n Identifier CSV`, /INTO OUTFILE/);

@@ -21,20 +21,23 @@ const MiB = 1024 * 1024;
 /**
  * The ClickHouse settings of an analyst session, in the order they must be set: `readonly = 1`
  * comes last because after it no setting can change, neither by SET nor by a query's SETTINGS
- * clause. `limit` cuts the top-level SELECT one row past the cap, so a cut is visible; a result
- * that still grows past `max_result_rows` or `max_result_bytes` (each branch of a UNION ALL gets
- * its own `limit`) fails instead of being cut silently.
+ * clause. With `capResults`: `limit` cuts the top-level SELECT one row past the cap, so a cut is
+ * visible; a result that still grows past `max_result_rows` or `max_result_bytes` (each branch
+ * of a top-level UNION gets its own `limit`) fails instead of being cut silently.
  */
-export function analystSettings(limits: SqlLimits): [name: string, value: number | string][] {
+export function analystSettings(limits: SqlLimits, opts: { capResults: boolean }): [name: string, value: number | string][] {
+  const caps: [string, number | string][] = [
+    ['limit', limits.maxResultRows + 1],
+    ['max_result_rows', limits.maxResultRows + 1],
+    ['max_result_bytes', Math.round(limits.maxResultMiB * MiB)],
+    ['result_overflow_mode', 'throw'],
+  ];
   return [
     ['max_execution_time', limits.maxExecutionSeconds],
     ['timeout_overflow_mode', 'throw'],
     ['max_memory_usage', Math.round(limits.maxMemoryMiB * MiB)],
     ['max_threads', limits.maxThreads],
-    ['limit', limits.maxResultRows + 1],
-    ['max_result_rows', limits.maxResultRows + 1],
-    ['max_result_bytes', Math.round(limits.maxResultMiB * MiB)],
-    ['result_overflow_mode', 'throw'],
+    ...(opts.capResults ? caps : []),
     ['output_format_json_quote_64bit_integers', 1],
     ['readonly', 1],
   ];
