@@ -84,7 +84,7 @@ interface Slot {
 }
 
 /**
- * chDB keeps the rows a failed query had already produced (a UNION cut by max_result_rows, say)
+ * chDB keeps the rows a failed query had already produced (one stopped by max_result_bytes, say)
  * and hands them out in front of the next answer on the same connection. A probe after each
  * failure takes them; true when the connection answers its own question again.
  */
@@ -163,7 +163,7 @@ function classify(err: unknown, limits: SqlLimits): unknown {
     case CODE.memory:
       return new QueryLimitError('memory', `The query needed more than ${limits.maxMemoryMiB} MiB (sql.maxMemoryMiB) and was stopped. Aggregate more, or select fewer columns.`, { cause: err });
     case CODE.tooManyRows:
-      return new QueryLimitError('result', `The result is larger than ${limits.maxResultRows} rows or ${limits.maxResultMiB} MiB (sql.maxResultRows, sql.maxResultMiB). Add a LIMIT to each part of a UNION, aggregate, or select fewer columns.`, { cause: err });
+      return new QueryLimitError('result', `The result is larger than ${limits.maxResultMiB} MiB or ${limits.maxResultRows} rows (sql.maxResultMiB, sql.maxResultRows). Select fewer or narrower columns, aggregate, or add a LIMIT.`, { cause: err });
     case CODE.readonly:
       return new QueryRejectedError(`Analyst queries are read-only (readonly = 1): ${e.message}`, { cause: err });
     default:
