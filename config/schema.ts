@@ -46,7 +46,11 @@ export const SqlConfig = z.strictObject({
   maxResultMiB: positiveInt.max(1024).default(32),
   /** CPU threads per query (max_threads). @default 2 */
   maxThreads: positiveInt.max(256).default(2),
-  /** Queries running at once, each on its own read-only session; one more gets 429. @default 2 */
+  /**
+   * Queries running at once, each on its own read-only session; one more gets 429. Each holds one
+   * of libuv's worker threads (UV_THREADPOOL_SIZE, 4 by default) while it runs: keep it below
+   * that, so ingestion's chDB calls are never queued behind analyst queries. @default 2
+   */
   maxConcurrent: positiveInt.max(16).default(2),
   /** Longest SQL text accepted, bytes. @default 65536 */
   maxQueryBytes: positiveInt.max(262_144).default(65_536),
