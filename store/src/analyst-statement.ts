@@ -50,6 +50,8 @@ export function assertAnalystStatement(root: AstNode): void {
     const explained = root.children[explainOptions ? 1 : 0];
     if (explained?.kind !== 'SelectWithUnionQuery') throw new QueryRejectedError(`EXPLAIN is allowed for a SELECT only; this one explains ${explained?.kind ?? 'nothing'}.`);
   }
+  const [option] = body === 'names' ? root.children.filter((c) => c.kind === 'Literal') : root.children.slice(body(root));
+  if (option) throw outputOptionRefused(option);
   // The row cap (the `limit` setting) applies to each branch of a top-level UNION, INTERSECT or
   // EXCEPT, which changes what EXCEPT, INTERSECT and UNION DISTINCT answer (the parser's tree
   // does not tell UNION ALL from UNION DISTINCT); inside a subquery it does not apply.
@@ -57,8 +59,6 @@ export function assertAnalystStatement(root: AstNode): void {
   if (root.kind === 'SelectWithUnionQuery' && (branches.length !== 1 || branches[0]!.kind !== 'SelectQuery')) {
     throw new QueryRejectedError('Put UNION, INTERSECT or EXCEPT inside a subquery: SELECT * FROM (…). At the top level the row cap (sql.maxResultRows) would cut each part before they are combined.');
   }
-  const options = body === 'names' ? root.children.filter((c) => c.kind === 'Literal') : root.children.slice(body(root));
-  for (const option of options) throw outputOptionRefused(option);
   walk(root, undefined, (node, parent) => {
     if (node.kind === 'Set' && node !== explainOptions) {
       throw new QueryRejectedError('SETTINGS inside the query are not allowed: analyst queries run read-only (readonly = 1) with fixed limits (the `sql` config section).');
