@@ -1,6 +1,6 @@
 import type { VigiaConfig } from '../config/index.ts';
 import { readStackLock } from '../stack/stack-lock.ts';
-import { openStore, runQuery, type QueryResult } from '../store/src/index.ts';
+import { openAnalystSql, openStore, type QueryResult } from '../store/src/index.ts';
 import { UsageError } from './usage-error.ts';
 
 /**
@@ -16,9 +16,15 @@ export async function queryStore(config: VigiaConfig, query: string): Promise<Qu
     if (!res.ok) throw new UsageError(`query rejected (HTTP ${res.status}): ${body.error}`);
     return body;
   }
-  const store = await openStore({ ...config.clickhouse, dataDir: config.dataDir });
+  const options = { ...config.clickhouse, dataDir: config.dataDir };
+  const store = await openStore(options);
   try {
-    return await runQuery(store.client, query);
+    const sql = await openAnalystSql(options, { ...config.sql, maxConcurrent: 1 });
+    try {
+      return await sql.query(query);
+    } finally {
+      await sql.close();
+    }
   } finally {
     await store.close();
   }

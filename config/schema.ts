@@ -34,6 +34,28 @@ export const HttpConfig = z.strictObject({
   port: port.default(8080),
 });
 
+/** Bounds on analyst SQL (`POST /api/sql`, `vigia sql`): every query runs read-only within them. */
+export const SqlConfig = z.strictObject({
+  /** ClickHouse stops a query that runs longer (max_execution_time), seconds. @default 30 */
+  maxExecutionSeconds: z.number().positive().max(3600).default(30),
+  /** Memory one query may use (max_memory_usage), MiB. @default 512 */
+  maxMemoryMiB: positiveInt.default(512),
+  /** Rows an answer carries; more are cut and the answer says `truncated`. @default 10000 */
+  maxResultRows: positiveInt.max(1_000_000).default(10_000),
+  /** Size of a result before formatting (max_result_bytes), MiB; a larger one fails with 413. @default 32 */
+  maxResultMiB: positiveInt.max(1024).default(32),
+  /** CPU threads per query (max_threads). @default 2 */
+  maxThreads: positiveInt.max(256).default(2),
+  /**
+   * Queries running at once, each on its own read-only session; one more gets 429. Each holds one
+   * of libuv's worker threads (UV_THREADPOOL_SIZE, 4 by default) while it runs: keep it below
+   * that, so ingestion's chDB calls are never queued behind analyst queries. @default 2
+   */
+  maxConcurrent: positiveInt.max(16).default(2),
+  /** Longest SQL text accepted, bytes. @default 65536 */
+  maxQueryBytes: positiveInt.max(262_144).default(65_536),
+});
+
 export const StreamsConfig = z.strictObject({
   /** How long the event log keeps events, hours. @default 168 (7 days) */
   eventsMaxAgeHours: z.number().positive().default(168),
@@ -177,6 +199,7 @@ export const VigiaConfig = z.strictObject({
   nats: NatsConfig.prefault({}),
   clickhouse: ClickHouseConfig.prefault({}),
   http: HttpConfig.prefault({}),
+  sql: SqlConfig.prefault({}),
   streams: StreamsConfig.prefault({}),
   processor: ProcessorConfig.prefault({}),
   scoring: ScoringConfig.prefault({}),

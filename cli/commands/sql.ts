@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { cliConfig } from '../cli-config.ts';
 import { UsageError } from '../usage-error.ts';
 import { formatTable } from '../format-table.ts';
-import { QueryRejectedError, type QueryResult } from '../../store/src/index.ts';
+import { QueryLimitError, QueryRejectedError, type QueryResult } from '../../store/src/index.ts';
 import { queryStore as execute } from '../store-access.ts';
 
 export function registerSql(program: Command): void {
@@ -19,7 +19,7 @@ export function registerSql(program: Command): void {
       try {
         result = await execute(config, query);
       } catch (err) {
-        if (err instanceof QueryRejectedError || (err as { code?: string }).code !== undefined) {
+        if (err instanceof QueryRejectedError || err instanceof QueryLimitError || (err as { code?: string }).code !== undefined) {
           throw new UsageError(`query rejected: ${(err as Error).message}`);
         }
         throw err;

@@ -1,7 +1,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { VigiaConfig } from '../../config/index.ts';
-import { openStore } from '../../store/src/index.ts';
+import { openAnalystSql, openStore } from '../../store/src/index.ts';
 import { TABLES, type RunRow } from '../../store/src/rows.ts';
 import { writeStackLock } from '../../stack/stack-lock.ts';
 import type { Logger } from '../../stack/logger.ts';
@@ -46,6 +46,7 @@ export async function startProcessor(config: VigiaConfig, opts: StartProcessorOp
   const nc = await connectNats({ url: opts.natsUrl, name: `vigia-processor-${process.pid}` });
   const jsm = await ensureStreams(nc, config.streams);
   const store = await openStore({ ...config.clickhouse, dataDir: config.dataDir });
+  const sql = await openAnalystSql({ ...config.clickhouse, dataDir: config.dataDir }, config.sql);
   log.info({ store: store.mode, location: store.location, partitions }, 'store open');
   await recordRun(store.client, pc.runId, config);
 
@@ -60,6 +61,7 @@ export async function startProcessor(config: VigiaConfig, opts: StartProcessorOp
   };
   const app = createHttpApp({
     store: store.client,
+    sql,
     metrics,
     uiDir: opts.uiDir ?? UI_DIST,
     health: async () => ({
@@ -113,6 +115,7 @@ export async function startProcessor(config: VigiaConfig, opts: StartProcessorOp
       stopTicker();
       await http.close();
       releaseLock();
+      await sql.close();
       await store.close();
       await nc.drain().catch(() => nc.close());
     },

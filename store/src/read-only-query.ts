@@ -3,8 +3,9 @@ import { QueryRejectedError } from './store-errors.ts';
 const READ_ONLY = /^(select|with|show|describe|desc|explain|exists)\b/i;
 
 /**
- * The analyst SQL API is read-only: one statement, starting with a reading keyword. ClickHouse
- * also runs it with `readonly = 2` on a server; this check gives a clear 4xx message first.
+ * A plausibility check for SQL that Vigía builds itself (the feature export): one statement,
+ * starting with a reading keyword. It is not a safety boundary: analyst SQL goes through
+ * `openAnalystSql`, which checks ClickHouse's parsed tree and runs with `readonly = 1`.
  */
 export function assertReadOnlyQuery(sql: string): string {
   const trimmed = sql.trim().replace(/;+\s*$/, '');

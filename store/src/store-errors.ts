@@ -27,3 +27,26 @@ export class StoreLockedError extends Error {
 export class QueryRejectedError extends Error {
   override name = 'QueryRejectedError';
 }
+
+/** Which bound of the `sql` config section stopped an analyst query. */
+export type QueryLimit = 'time' | 'memory' | 'result';
+
+/** ClickHouse stopped an analyst query at one of its limits; the message names the limit and the way out. */
+export class QueryLimitError extends Error {
+  override name = 'QueryLimitError';
+  constructor(
+    readonly limit: QueryLimit,
+    message: string,
+    options?: { cause: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** As many analyst queries as allowed are already running; the caller should retry shortly. */
+export class SqlBusyError extends Error {
+  override name = 'SqlBusyError';
+  constructor(readonly running: number) {
+    super(`${running} SQL ${running === 1 ? 'query is' : 'queries are'} already running (sql.maxConcurrent = ${running}); retry when one has finished.`);
+  }
+}

@@ -3,13 +3,16 @@ import { Hono } from 'hono';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { Readable } from 'node:stream';
-import { exportParquet, featureExportQuery, runQuery, QueryRejectedError } from '../../../../store/src/index.ts';
+import { exportParquet, featureExportQuery, QueryRejectedError, type AnalystSql } from '../../../../store/src/index.ts';
 import type { ProcessorMetrics } from '../../metrics.ts';
 import { createSensorRoutes } from './sensor-routes.ts';
 import { createTripRoutes } from './trip-routes.ts';
+import { sqlErrorResponse } from './sql-error-response.ts';
 
 export interface HttpAppDeps {
   store: ClickHouseClient;
+  /** Analyst SQL (`/api/sql`): read-only sessions apart from ingestion. */
+  sql: AnalystSql;
   metrics: ProcessorMetrics;
   /** Liveness of the parts the processor depends on. */
   health: () => Promise<Record<string, { ok: boolean; detail?: string }>>;
@@ -18,8 +21,8 @@ export interface HttpAppDeps {
 }
 
 /**
- * /health, /metrics, the read-only SQL API and the UI. Bad SQL is the caller's error (400
- * with ClickHouse's explanation), not the server's.
+ * /health, /metrics, the read-only SQL API and the UI. Bad SQL is the caller's error (4xx
+ * with the reason, see sql-error-response.ts), not the server's.
  */
 export function createHttpApp(deps: HttpAppDeps): Hono {
   const app = new Hono();
@@ -45,13 +48,12 @@ export function createHttpApp(deps: HttpAppDeps): Hono {
     }
     if (typeof sql !== 'string') return c.json({ error: 'Send the SQL as {"query": "SELECT …"} (POST JSON) or ?query=… (GET).' }, 400);
     try {
-      return c.json(await runQuery(deps.store, sql));
+      return c.json(await deps.sql.query(sql));
     } catch (err) {
-      if (err instanceof QueryRejectedError) return c.json({ error: err.message }, 400);
-      const e = err as { code?: string; type?: string; message: string };
-      // ClickHouse rejected the SQL (syntax, unknown column…): the client's mistake.
-      if (e.code !== undefined || e.type !== undefined) return c.json({ error: e.message, code: e.code, type: e.type }, 400);
-      throw err;
+      const answer = sqlErrorResponse(err);
+      if (!answer) throw err;
+      if (answer.retryAfter) c.header('Retry-After', String(answer.retryAfter));
+      return c.json(answer.body, answer.status);
     }
   });
 

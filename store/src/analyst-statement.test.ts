@@ -1,0 +1,108 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseExplainAst } from './explain-ast.ts';
+import { assertAnalystStatement } from './analyst-statement.ts';
+import { QueryRejectedError } from './store-errors.ts';
+
+// Dumps as chDB 3.4 (ClickHouse 26.7) prints them for `EXPLAIN AST <statement>`.
+const dump = (text: string) => text.trim().split('\n').map((l) => l.replace(/^\|/, ''));
+const check = (text: string) => assertAnalystStatement(parseExplainAst(dump(text)));
+const refused = (text: string, reason: RegExp) => assert.throws(() => check(text), (e: unknown) => e instanceof QueryRejectedError && reason.test(e.message));
+
+const SELECT_FROM_T = `
+SelectWithUnionQuery (children 1)
+| ExpressionList (children 1)
+|  SelectQuery (children 2)
+|   ExpressionList (children 1)
+|    Asterisk
+|   TablesInSelectQuery (children 1)
+|    TablesInSelectQueryElement (children 1)
+|     TableExpression (children 1)
+|      TableIdentifier t`;
+
+test('reading statements pass', () => {
+  check(SELECT_FROM_T);
+  check('ShowTables');
+  check('ShowColumns');
+  check('ShowCreateTableQuery  t (children 1)\n Identifier t');
+  check('ExistsTableQuery vigia t (children 2)\n Identifier vigia\n Identifier t');
+  check('DescribeQuery (children 1)\n TableExpression (children 1)\n  TableIdentifier t');
+  check(`
+Explain EXPLAIN (children 2)
+| Set
+| SelectWithUnionQuery (children 1)
+|  ExpressionList (children 1)
+|   SelectQuery (children 1)
+|    ExpressionList (children 1)
+|     Literal UInt64_1`);
+});
+
+test('writes and other statements are refused by kind', () => {
+  refused('InsertQuery (children 1)\n Identifier t', /reading statements.*InsertQuery/);
+  refused('SetQuery', /SetQuery/);
+  refused('Explain EXPLAIN (children 1)\n ShowTables', /SELECT only/);
+  refused("Explain EXPLAIN TABLE OVERRIDE (children 2)\n Function mysql (children 1)\n  ExpressionList (children 1)\n   Literal 'a'\n TableOverride  (children 1)\n  Identifier x", /TABLE OVERRIDE/);
+});
+
+test('a set operation is allowed inside a subquery only, where the row cap does not cut its parts', () => {
+  const select = (n: number) => `|  SelectQuery (children 1)\n|   ExpressionList (children 1)\n|    Literal UInt64_${n}`;
+  refused(`SelectWithUnionQuery (children 1)\n| ExpressionList (children 2)\n${select(1)}\n${select(2)}`, /inside a subquery/);
+  refused(
+    `SelectWithUnionQuery (children 1)\n| ExpressionList (children 1)\n|  SelectIntersectExceptQuery (children 2)\n${select(1).replace(/\|/g, '| ')}\n${select(2).replace(/\|/g, '| ')}`,
+    /inside a subquery/,
+  );
+});
+
+test('INTO OUTFILE, FORMAT and SETTINGS are refused wherever the parser puts them', () => {
+  refused(`${SELECT_FROM_T.replace('(children 1)', '(children 2)')}\n Literal '/tmp/f.txt'`, /INTO OUTFILE/);
+  refused(`${SELECT_FROM_T.replace('(children 1)', '(children 3)')}\n Literal '/tmp/f.txt'\n Identifier CSV`, /INTO OUTFILE/);
+  refused(`${SELECT_FROM_T.replace('(children 1)', '(children 2)')}\n Identifier CSV`, /FORMAT CSV/);
+  refused("ShowTables (children 1)\n Literal '/tmp/f.txt'", /INTO OUTFILE/);
+  refused("DescribeQuery (children 2)\n TableExpression (children 1)\n  TableIdentifier t\n Literal '/tmp/f.txt'", /INTO OUTFILE/);
+  refused(
+    `
+SelectWithUnionQuery (children 1)
+| ExpressionList (children 1)
+|  SelectQuery (children 2)
+|   ExpressionList (children 1)
+|    Literal UInt64_1
+|   Set`,
+    /SETTINGS/,
+  );
+});
+
+test('table functions are refused in any table position, ordinary functions only when they read files', () => {
+  const from = (table: string) => SELECT_FROM_T.replace('|      TableIdentifier t', table);
+  refused(from("|      Function file (children 1)\n|       ExpressionList (children 1)\n|        Literal '/etc/passwd'"), /Table functions.*file\(\)/);
+  refused(from('|      Function url (alias u) (children 1)\n|       ExpressionList (children 1)\n|        Literal 1'), /url\(\)/);
+  refused(from('|      Function numbers (children 1)\n|       ExpressionList (children 1)\n|        Literal UInt64_3'), /numbers\(\).*system\.numbers/);
+  refused("DescribeQuery (children 1)\n TableExpression (children 1)\n  Function s3 (children 1)\n   ExpressionList (children 1)\n    Literal 'x'", /s3\(\)/);
+  refused(
+    `
+SelectWithUnionQuery (children 1)
+| ExpressionList (children 1)
+|  SelectQuery (children 1)
+|   ExpressionList (children 2)
+|    Function plus (children 1)
+|     ExpressionList (children 2)
+|      Literal UInt64_1
+|      Literal UInt64_1
+|    Function file (children 1)
+|     ExpressionList (children 1)
+|      Literal '/etc/hostname'`,
+    /file\(\) reads files/,
+  );
+});
+
+test('a dump broken by a line break inside a name is refused, not guessed at', () => {
+  const broken = `
+SelectWithUnionQuery (children 1)
+| ExpressionList (children 1)
+|  SelectQuery (children 1)
+|   ExpressionList (children 1)
+|    Literal UInt64_1 (alias a
+b)`;
+  assert.throws(() => check(broken), /line breaks/);
+  // Extra lines that look like nodes break the declared child counts.
+  assert.throws(() => check(`${SELECT_FROM_T}\n|      TableIdentifier u`), /line breaks/);
+});
