@@ -48,8 +48,9 @@ export const SqlConfig = z.strictObject({
   maxThreads: positiveInt.max(256).default(2),
   /**
    * Queries running at once, each on its own read-only session; one more gets 429. Each holds one
-   * of libuv's worker threads (UV_THREADPOOL_SIZE, 4 by default) while it runs: keep it below
-   * that, so ingestion's chDB calls are never queued behind analyst queries. @default 2
+   * of libuv's worker threads while it runs: keep it below UV_THREADPOOL_SIZE − 2 (Node's default is
+   * 4; `vigia up` and the harness start the processor with 16), so ingestion's chDB calls are never
+   * queued behind analyst queries. @default 2
    */
   maxConcurrent: positiveInt.max(16).default(2),
   /** Longest SQL text accepted, bytes. @default 65536 */

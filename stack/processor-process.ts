@@ -5,6 +5,14 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stopChild } from './nats-server.ts';
 
+/**
+ * Environment every processor child gets. chDB runs each query on a libuv worker thread and an
+ * analyst query may hold one for sql.maxExecutionSeconds: Node's default pool of 4 would let
+ * a few of them delay ingestion and /health. The pool size can only be set before the process
+ * starts (it is read when the pool first starts, which module loading already does).
+ */
+export const PROCESSOR_ENV = { UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '16' };
+
 const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'vigia.js');
 
 export interface ProcessorProcess {
@@ -32,7 +40,7 @@ export interface ProcessorProcessOptions {
  */
 export async function startProcessorProcess(opts: ProcessorProcessOptions): Promise<ProcessorProcess> {
   const child = spawn(process.execPath, [BIN, 'processor', '--nats-url', opts.natsUrl, '--data-dir', opts.dataDir, '--port', '0'], {
-    env: { ...process.env, VIGIA_LOG_LEVEL: 'info', ...opts.env },
+    env: { ...process.env, ...PROCESSOR_ENV, VIGIA_LOG_LEVEL: 'info', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   opts.onSpawn?.(child);

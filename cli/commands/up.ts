@@ -8,6 +8,7 @@ import { cliConfig, numberFlag } from '../cli-config.ts';
 import { startNatsServer, type RunningNatsServer } from '../../stack/nats-server.ts';
 import { superviseChild, type SupervisedChild } from '../../stack/supervised-child.ts';
 import { startHealthWatchdog } from '../../stack/health-watchdog.ts';
+import { PROCESSOR_ENV } from '../../stack/processor-process.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = join(ROOT, 'bin', 'vigia.js');
@@ -54,7 +55,7 @@ export function registerUp(program: Command): void {
         natsUrl = nats.url;
         say(`NATS: started nats-server ${nats.version} with JetStream at ${natsUrl} (data ${join(dataDir, 'nats')})`);
       }
-      const env = { ...process.env, NATS_URL: natsUrl, VIGIA_DATA_DIR: dataDir, VIGIA_HTTP_PORT: String(config.http.port) };
+      const env = { ...process.env, ...PROCESSOR_ENV, NATS_URL: natsUrl, VIGIA_DATA_DIR: dataDir, VIGIA_HTTP_PORT: String(config.http.port) };
       const children: SupervisedChild[] = [];
       let stopWatchdog = () => {};
       let stopping = false;

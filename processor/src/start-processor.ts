@@ -47,6 +47,10 @@ export async function startProcessor(config: VigiaConfig, opts: StartProcessorOp
   const jsm = await ensureStreams(nc, config.streams);
   const store = await openStore({ ...config.clickhouse, dataDir: config.dataDir });
   const sql = await openAnalystSql({ ...config.clickhouse, dataDir: config.dataDir }, config.sql);
+  const pool = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
+  if (config.sql.maxConcurrent >= pool - 1) {
+    log.warn({ maxConcurrent: config.sql.maxConcurrent, UV_THREADPOOL_SIZE: pool }, 'analyst SQL may occupy all but one of libuv\'s worker threads: start the processor with UV_THREADPOOL_SIZE above sql.maxConcurrent + 2 (vigia up does)');
+  }
   log.info({ store: store.mode, location: store.location, partitions }, 'store open');
   await recordRun(store.client, pc.runId, config);
 
