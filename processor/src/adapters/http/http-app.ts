@@ -7,6 +7,7 @@ import { exportParquet, featureExportQuery, runQuery, QueryRejectedError } from 
 import type { ProcessorMetrics } from '../../metrics.ts';
 import { createSensorRoutes } from './sensor-routes.ts';
 import { createTripRoutes } from './trip-routes.ts';
+import { installAccessGuard, type HttpAccess } from './access-guard.ts';
 
 export interface HttpAppDeps {
   store: ClickHouseClient;
@@ -15,6 +16,8 @@ export interface HttpAppDeps {
   health: () => Promise<Record<string, { ok: boolean; detail?: string }>>;
   /** Built UI (ui/dist); served at `/` when present. */
   uiDir: string;
+  /** Token, Host, Origin and body rules applied before every route. */
+  access: HttpAccess;
 }
 
 /**
@@ -23,6 +26,7 @@ export interface HttpAppDeps {
  */
 export function createHttpApp(deps: HttpAppDeps): Hono {
   const app = new Hono();
+  installAccessGuard(app, deps.access);
 
   app.get('/health', async (c) => {
     const checks = await deps.health();
