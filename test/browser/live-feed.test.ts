@@ -25,7 +25,7 @@ test('the live page shows injected anomalies as they are detected, and the event
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   const consoleErrors: string[] = [];
   page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
-  await page.goto(proc.httpUrl);
+  await page.goto(proc.uiUrl());
   await page.locator('[data-testid="connection-status"][data-status="live"]').waitFor({ timeout: 15_000 });
   assert.equal(await page.locator('[data-testid="anomaly-row"]').count(), 0);
 
