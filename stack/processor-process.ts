@@ -82,7 +82,8 @@ export async function startProcessorProcess(opts: ProcessorProcessOptions): Prom
       // A caller that blocked its event loop (spawnSync of a long CLI command) may hold a
       // keep-alive socket the server closed meanwhile; a read-only query is safe to send again.
       const res = await post().catch((err: Error & { cause?: { code?: string } }) => {
-        if (err.cause?.code === 'UND_ERR_SOCKET') return post();
+        // Whatever the code: UND_ERR_SOCKET, ECONNRESET and EPIPE have all been seen here.
+        if (err.cause?.code !== undefined) return post();
         throw err;
       });
       const body = (await res.json()) as { rows: T[]; error?: string };
