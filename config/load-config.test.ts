@@ -52,3 +52,16 @@ test('NATS_URL takes one URL or a comma-separated cluster list', () => {
   assert.equal(loadConfig({ env: { NATS_URL: 'nats://a:4222,nats://b:4222' }, cwd: tmpdir() }).nats.url, 'nats://a:4222,nats://b:4222');
   assert.throws(() => loadConfig({ env: { NATS_URL: 'localhost:4222' }, cwd: tmpdir() }), /nats\.url/);
 });
+
+test('access settings from the environment: token, allowed hosts (comma list), metrics token switch', () => {
+  const c = loadConfig({ env: { VIGIA_TOKEN: 'a-token-of-24-characters', VIGIA_HTTP_ALLOWED_HOSTS: 'processor-a, processor-b', VIGIA_METRICS_NEED_TOKEN: 'false' }, cwd: tmpdir() });
+  assert.equal(c.http.token, 'a-token-of-24-characters');
+  assert.deepEqual(c.http.allowedHosts, ['processor-a', 'processor-b']);
+  assert.equal(c.http.metricsNeedToken, false);
+  assert.equal(parseConfig({}).http.metricsNeedToken, true);
+  assert.equal(parseConfig({}).http.token, undefined, 'unset: generated into the data dir at start');
+  assert.throws(() => loadConfig({ env: { VIGIA_TOKEN: 'short' }, cwd: tmpdir() }), /http\.token/);
+  assert.throws(() => loadConfig({ env: { VIGIA_METRICS_NEED_TOKEN: 'nope' }, cwd: tmpdir() }), /VIGIA_METRICS_NEED_TOKEN/);
+  // Credentials ride in NATS_URL.
+  assert.equal(loadConfig({ env: { NATS_URL: 'nats://vigia:pw@a:4222,nats://vigia:pw@b:4222' }, cwd: tmpdir() }).nats.url, 'nats://vigia:pw@a:4222,nats://vigia:pw@b:4222');
+});

@@ -5,7 +5,7 @@ import { ConfigError } from './config-error.ts';
 import { VigiaConfig, type VigiaConfigInput } from './schema.ts';
 
 /** Environment variables and the config path each one sets. */
-const ENV_KEYS: Record<string, { path: string[]; type: 'string' | 'number' }> = {
+const ENV_KEYS: Record<string, { path: string[]; type: 'string' | 'number' | 'boolean' | 'list' }> = {
   VIGIA_DATA_DIR: { path: ['dataDir'], type: 'string' },
   VIGIA_LOG_LEVEL: { path: ['logLevel'], type: 'string' },
   NATS_URL: { path: ['nats', 'url'], type: 'string' },
@@ -17,6 +17,9 @@ const ENV_KEYS: Record<string, { path: string[]; type: 'string' | 'number' }> = 
   VIGIA_STREAM_REPLICAS: { path: ['streams', 'replicas'], type: 'number' },
   VIGIA_HTTP_PORT: { path: ['http', 'port'], type: 'number' },
   VIGIA_HTTP_HOST: { path: ['http', 'host'], type: 'string' },
+  VIGIA_TOKEN: { path: ['http', 'token'], type: 'string' },
+  VIGIA_HTTP_ALLOWED_HOSTS: { path: ['http', 'allowedHosts'], type: 'list' },
+  VIGIA_METRICS_NEED_TOKEN: { path: ['http', 'metricsNeedToken'], type: 'boolean' },
 };
 
 export interface LoadConfigOptions {
@@ -86,6 +89,14 @@ function envOverrides(env: NodeJS.ProcessEnv): { values: Record<string, unknown>
     const raw = env[name];
     if (raw === undefined || raw === '') continue;
     let value: unknown = raw;
+    if (type === 'list') value = raw.split(',').map((x) => x.trim()).filter(Boolean);
+    if (type === 'boolean') {
+      if (!/^(true|false|1|0)$/.test(raw)) {
+        issues.push(`${path.join('.')}: expected true or false, got '${raw}' (from ${name})`);
+        continue;
+      }
+      value = raw === 'true' || raw === '1';
+    }
     if (type === 'number') {
       value = Number(raw);
       if (!Number.isFinite(value)) {

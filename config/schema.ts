@@ -32,6 +32,27 @@ export const HttpConfig = z.strictObject({
   host: z.string().default('127.0.0.1'),
   /** Port of the UI, socket.io, /health, /metrics and /api. 0 picks a free port. @default 8080 */
   port: port.default(8080),
+  /**
+   * Bearer token of the API, socket.io and /metrics. Unset: generated on first start into
+   * `<dataDir>/access/http-token` (mode 0600) and reused after. Env VIGIA_TOKEN.
+   */
+  token: z.string().regex(/^[\x21-\x7e]{16,256}$/, '16–256 printable ASCII characters, no spaces').optional(),
+  /**
+   * Host names (no port) the server answers besides the bound host, localhost, 127.0.0.1 and
+   * [::1]; anything else is refused (DNS rebinding). '*' accepts any. Env VIGIA_HTTP_ALLOWED_HOSTS
+   * (comma-separated). @default []
+   */
+  allowedHosts: z.array(z.string().min(1)).default([]),
+  /** /metrics asks for the token too (Prometheus: `authorization.credentials_file`). Env VIGIA_METRICS_NEED_TOKEN. @default true */
+  metricsNeedToken: z.boolean().default(true),
+  /** Largest request body the API reads, bytes; more is refused with 413. @default 65536 */
+  maxBodyBytes: positiveInt.max(16 * 1024 * 1024).default(64 * 1024),
+  /** Largest socket.io message a client may send, bytes. @default 16384 */
+  socketMaxMessageBytes: positiveInt.max(1024 * 1024).default(16 * 1024),
+  /** Rooms (domains, entities) one socket may join; more are refused with an `error_message`. @default 64 */
+  socketMaxRooms: positiveInt.max(10_000).default(64),
+  /** Open socket.io connections per client address. @default 32 */
+  socketMaxPerAddress: positiveInt.max(10_000).default(32),
 });
 
 /** Bounds on analyst SQL (`POST /api/sql`, `vigia sql`): every query runs read-only within them. */

@@ -1,8 +1,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { delimiter, join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { NatsServerMissingError, NatsServerStartError } from './stack-errors.ts';
+import { withNatsCredentials } from '../processor/src/adapters/nats/nats-url-credentials.ts';
+import { LOCAL_NATS_USER } from './access/nats-credentials.ts';
 
 export interface NatsServerOptions {
   /** Port to listen on; 0 picks a free one. */
@@ -15,9 +18,15 @@ export interface NatsServerOptions {
   allowInstall?: boolean;
   /** Called with progress lines (found, installing…). */
   onInfo?: (line: string) => void;
+  /**
+   * Password of the server's one user (LOCAL_NATS_USER); clients without it are refused.
+   * Unset: a random one for this run. Either way `url` carries it.
+   */
+  password?: string | undefined;
 }
 
 export interface RunningNatsServer {
+  /** With the credentials: `nats://vigia:<password>@127.0.0.1:<port>`. */
   url: string;
   port: number;
   pid: number;
@@ -56,6 +65,8 @@ export async function startNatsServer(opts: NatsServerOptions): Promise<RunningN
   mkdirSync(join(dir, 'jetstream'), { recursive: true });
   const port = opts.port === 0 ? await freePort() : opts.port;
   const conf = join(dir, 'nats-server.conf');
+  const password = opts.password ?? randomBytes(24).toString('base64url');
+  if (!/^[A-Za-z0-9_-]{16,}$/.test(password)) throw new NatsServerStartError('the NATS password must be 16+ characters of A–Z, a–z, 0–9, _ or -', '');
   // Explicit JetStream limits: the default (a share of RAM and disk) is surprising on a laptop.
   writeFileSync(
     conf,
@@ -64,9 +75,13 @@ export async function startNatsServer(opts: NatsServerOptions): Promise<RunningN
       `server_name: vigia-${port}`,
       `jetstream { store_dir: "${join(dir, 'jetstream')}", max_memory_store: 256MB, max_file_store: 20GB }`,
       `max_payload: 1MB`,
+      // Anyone who can reach the port could otherwise read and publish every stream.
+      `authorization { user: "${LOCAL_NATS_USER}", password: "${password}" }`,
       `log_file: "${join(dir, 'nats-server.log')}"`,
     ].join('\n'),
+    { mode: 0o600 },
   );
+  chmodSync(conf, 0o600); // it holds the password; an older file may have been world-readable
   const version = (spawnSync(bin, ['--version'], { encoding: 'utf8' }).stdout || '').trim().replace(/^nats-server:\s*/, '');
   const child = spawn(bin, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -77,7 +92,7 @@ export async function startNatsServer(opts: NatsServerOptions): Promise<RunningN
     throw new NatsServerStartError(err.message, logTail());
   });
   return {
-    url: `nats://127.0.0.1:${port}`,
+    url: withNatsCredentials(`nats://127.0.0.1:${port}`, LOCAL_NATS_USER, password),
     port,
     pid: child.pid!,
     version,

@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stopChild } from './nats-server.ts';
+import { loadOrCreateHttpToken } from './access/http-token.ts';
 
 /**
  * Environment every processor child gets. chDB runs each query on a libuv worker thread and an
@@ -17,6 +18,12 @@ const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'vigia
 
 export interface ProcessorProcess {
   httpUrl: string;
+  /** The API token (VIGIA_TOKEN of the child's env, else `<dataDir>/access/http-token`). */
+  token: string;
+  /** `httpUrl + path` with the token as a bearer header. */
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+  /** The URL a browser opens: sets the token cookie, then shows `hash` (e.g. `#/stations`). */
+  uiUrl(hash?: string): string;
   child: ChildProcess;
   /** Graceful stop (SIGTERM). */
   stop(): Promise<void>;
@@ -39,8 +46,12 @@ export interface ProcessorProcessOptions {
  * port, with its log in `<dataDir>/processor.log`.
  */
 export async function startProcessorProcess(opts: ProcessorProcessOptions): Promise<ProcessorProcess> {
-  const child = spawn(process.execPath, [BIN, 'processor', '--nats-url', opts.natsUrl, '--data-dir', opts.dataDir, '--port', '0'], {
-    env: { ...process.env, ...PROCESSOR_ENV, VIGIA_LOG_LEVEL: 'info', ...opts.env },
+  const env: NodeJS.ProcessEnv = { ...process.env, ...PROCESSOR_ENV, VIGIA_LOG_LEVEL: 'info', ...opts.env, NATS_URL: opts.natsUrl };
+  // Created before the child starts, which then reads the same file (as under `vigia up`).
+  const token = loadOrCreateHttpToken({ dataDir: opts.dataDir, http: { token: env.VIGIA_TOKEN || undefined } });
+  // The NATS URL carries the password: in the environment, not in argv (any user's `ps` shows argv).
+  const child = spawn(process.execPath, [BIN, 'processor', '--data-dir', opts.dataDir, '--port', '0'], {
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   opts.onSpawn?.(child);
@@ -58,8 +69,16 @@ export async function startProcessorProcess(opts: ProcessorProcessOptions): Prom
     child.once('exit', (code) => rej(new Error(`processor exited (code ${code}) before it was ready; see ${opts.dataDir}/processor.log`)));
   });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const authed = (path: string, init: RequestInit = {}) => {
+    const headers = new Headers(init.headers);
+    headers.set('authorization', `Bearer ${token}`);
+    return fetch(`${httpUrl}${path}`, { ...init, headers });
+  };
   return {
     httpUrl,
+    token,
+    fetch: authed,
+    uiUrl: (hash = '') => `${httpUrl}/?token=${encodeURIComponent(token)}${hash}`,
     child,
     stop: () => stopChild(child, 15_000),
     kill: async () => {
@@ -67,7 +86,7 @@ export async function startProcessorProcess(opts: ProcessorProcessOptions): Prom
       await exited;
     },
     async sql<T>(query: string) {
-      const res = await fetchWithResend(`${httpUrl}/api/sql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+      const res = await fetchWithResend(`${httpUrl}/api/sql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query }) });
       const body = (await res.json()) as { rows: T[]; error?: string };
       if (!res.ok) throw new Error(`SQL failed (${res.status}): ${body.error}`);
       return body.rows;

@@ -3,6 +3,7 @@ import { cliConfig, numberFlag } from '../cli-config.ts';
 import { connectNats } from '../../processor/src/adapters/nats/connect-nats.ts';
 import { Anomaly, subjects } from '../../contracts/index.ts';
 import { formatAlertLine } from '../format-alert-line.ts';
+import { natsUrlFor } from '../../stack/access/nats-credentials.ts';
 
 export function registerAlerts(program: Command): void {
   const alerts = program.command('alerts').description('Anomaly alerts on NATS');
@@ -16,7 +17,7 @@ export function registerAlerts(program: Command): void {
     .action(async (subject: string, opts: { json?: boolean; count?: string; natsUrl?: string }, cmd: Command) => {
       const config = cliConfig(cmd);
       const max = numberFlag('count', opts.count);
-      const nc = await connectNats({ url: opts.natsUrl ?? config.nats.url ?? `nats://127.0.0.1:${config.nats.port}`, name: 'vigia-alerts-tail' });
+      const nc = await connectNats({ url: natsUrlFor(config, opts.natsUrl), name: 'vigia-alerts-tail' });
       process.stderr.write(`listening on ${subject} at ${nc.getServer()} (Ctrl-C to stop)\n`);
       const sub = nc.subscribe(subject, max !== undefined ? { max } : {});
       const stop = () => void nc.drain();

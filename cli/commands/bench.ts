@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { numberFlag } from '../cli-config.ts';
+import { cliConfig, numberFlag } from '../cli-config.ts';
+import { readHttpToken } from '../../stack/access/http-token.ts';
 import { runThroughputBench } from '../../bench/src/throughput/run-throughput-bench.ts';
 import { runNabBench } from '../../bench/src/nab/run-nab-bench.ts';
 import { runSkabBench } from '../../bench/src/skab/run-skab-bench.ts';
@@ -28,9 +29,9 @@ export function registerBench(program: Command): void {
     .option('--profiles <file>', 'NAB profiles JSON')
     .option('--json <file>', 'write the scores as JSON')
     .option('--nats <url>', 'replay through this running NATS… (with --processor; default: a private stack in a temp folder)')
-    .option('--processor <url>', '…and the HTTP URL of the processor consuming it, e.g. http://127.0.0.1:8080')
-    .action(async (opts: { data: string; out: string; labels?: string; profiles?: string; json?: string; nats?: string; processor?: string }) => {
-      await runNabBench({ dataDir: opts.data, outDir: opts.out, labels: opts.labels, profiles: opts.profiles, json: opts.json, stack: runningStack(opts) });
+    .option('--processor <url>', '…and the HTTP URL of the processor consuming it, e.g. http://127.0.0.1:8080 (its token: VIGIA_TOKEN, else <dataDir>/access/http-token)')
+    .action(async (opts: { data: string; out: string; labels?: string; profiles?: string; json?: string; nats?: string; processor?: string }, cmd: Command) => {
+      await runNabBench({ dataDir: opts.data, outDir: opts.out, labels: opts.labels, profiles: opts.profiles, json: opts.json, stack: runningStack(opts, cmd) });
     });
   bench
     .command('trips')
@@ -75,17 +76,17 @@ export function registerBench(program: Command): void {
     .requiredOption('--out <dir>', 'where to write per-file datetime,anomaly_score,anomaly_pred')
     .option('--json <file>', 'write the figures as JSON')
     .option('--nats <url>', 'replay through this running NATS… (with --processor; default: a private stack in a temp folder)')
-    .option('--processor <url>', '…and the HTTP URL of the processor consuming it')
-    .action(async (opts: { data: string; out: string; json?: string; nats?: string; processor?: string }) => {
-      await runSkabBench({ dataDir: opts.data, outDir: opts.out, json: opts.json, stack: runningStack(opts) });
+    .option('--processor <url>', '…and the HTTP URL of the processor consuming it (its token: VIGIA_TOKEN, else <dataDir>/access/http-token)')
+    .action(async (opts: { data: string; out: string; json?: string; nats?: string; processor?: string }, cmd: Command) => {
+      await runSkabBench({ dataDir: opts.data, outDir: opts.out, json: opts.json, stack: runningStack(opts, cmd) });
     });
 }
 
 /** --nats and --processor together name a running stack; one without the other is a mistake. */
-function runningStack(opts: { nats?: string | undefined; processor?: string | undefined }): RunningStack | undefined {
+function runningStack(opts: { nats?: string | undefined; processor?: string | undefined }, cmd: Command): RunningStack | undefined {
   if (!opts.nats && !opts.processor) return undefined;
   if (!opts.nats || !opts.processor) throw new UsageError('--nats and --processor go together: the NATS server to publish to and the processor that consumes it');
   if (!/^(nats|tls):\/\/\S+$/.test(opts.nats)) throw new UsageError(`--nats expects nats://host:port, got '${opts.nats}'`);
   if (!/^https?:\/\/\S+$/.test(opts.processor)) throw new UsageError(`--processor expects http://host:port, got '${opts.processor}'`);
-  return { natsUrl: opts.nats, httpUrl: opts.processor.replace(/\/+$/, '') };
+  return { natsUrl: opts.nats, httpUrl: opts.processor.replace(/\/+$/, ''), token: readHttpToken(cliConfig(cmd)) };
 }

@@ -5,6 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { cliConfig } from '../cli-config.ts';
 import { UsageError } from '../usage-error.ts';
+import { stackAuthHeaders } from '../stack-auth.ts';
 import { readStackLock } from '../../stack/stack-lock.ts';
 import { Domain } from '../../contracts/index.ts';
 import { exportParquet, featureExportQuery, openStore, QueryRejectedError } from '../../store/src/index.ts';
@@ -32,7 +33,7 @@ export function registerFeatures(program: Command): void {
       const lock = config.clickhouse.url ? undefined : readStackLock(config.dataDir);
       if (lock) {
         const url = `${lock.httpUrl}/api/features/export?${new URLSearchParams({ domain: domain.data, run: opts.run, set })}`;
-        const res = await fetch(url);
+        const res = await fetch(url, { headers: stackAuthHeaders(config) });
         if (!res.ok) throw new UsageError(`export refused (HTTP ${res.status}): ${((await res.json()) as { error: string }).error}`);
         await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), createWriteStream(opts.out));
       } else {

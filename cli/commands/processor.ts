@@ -3,6 +3,7 @@ import { cliConfig, numberFlag } from '../cli-config.ts';
 import { onShutdown } from '../process-signals.ts';
 import { createLogger } from '../../stack/logger.ts';
 import { startProcessor } from '../../processor/src/start-processor.ts';
+import { natsUrlFor } from '../../stack/access/nats-credentials.ts';
 
 export function registerProcessor(program: Command): void {
   program
@@ -22,7 +23,7 @@ export function registerProcessor(program: Command): void {
           partitions: opts.partitions?.split(',').map((p) => numberFlag('partitions', p.trim())!),
         },
       });
-      const natsUrl = opts.natsUrl ?? config.nats.url ?? `nats://127.0.0.1:${config.nats.port}`;
+      const natsUrl = natsUrlFor(config, opts.natsUrl);
       const logger = createLogger('processor', config.logLevel);
       const proc = await startProcessor(config, { natsUrl, logger });
       // One machine-readable line on stdout: `vigia up` and the tests wait for it.

@@ -12,6 +12,7 @@ import type { VigiaConfig } from '../../config/index.ts';
 import { cliConfig } from '../cli-config.ts';
 import { UsageError } from '../usage-error.ts';
 import { checkTripSimulationConfig, parseProduceTripFlags, type ProduceTripFlags, type ReplayTripFileRun, type SimulateTripsRun } from './produce-trip-options.ts';
+import { natsUrlFor } from '../../stack/access/nats-credentials.ts';
 
 const iso = (ts: number) => (Number.isFinite(ts) ? new Date(ts).toISOString() : null);
 const log = (line: string) => process.stderr.write(line + '\n');
@@ -25,7 +26,7 @@ function stopSignal(): AbortSignal {
 }
 
 async function publishAll(config: VigiaConfig, natsUrl: string | undefined, name: string, messages: Iterable<TripMessage> | AsyncIterable<TripMessage>, opts: { speed: number; originTs?: number; notAheadOfClock: boolean }): Promise<TripPublishResult & { seconds: number }> {
-  const nc = await connectNats({ url: natsUrl ?? config.nats.url ?? `nats://127.0.0.1:${config.nats.port}`, name: `vigia-producer-${name}-${process.pid}` });
+  const nc = await connectNats({ url: natsUrlFor(config, natsUrl), name: `vigia-producer-${name}-${process.pid}` });
   try {
     await ensureStreams(nc, config.streams);
     const publisher = new PipelinedPublisher(nc, { maxInFlight: config.producers.trip.maxInFlight });

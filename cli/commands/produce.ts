@@ -11,6 +11,7 @@ import { fileReadings } from '../../producers/src/file-readings.ts';
 import { SensorReading } from '../../contracts/index.ts';
 import { existsSync } from 'node:fs';
 import { registerProduceTrip } from './produce-trip.ts';
+import { natsUrlFor } from '../../stack/access/nats-credentials.ts';
 
 interface ProduceSensorFlags {
   rate?: string;
@@ -37,7 +38,7 @@ async function replayFile(opts: ProduceSensorFlags, cmd: Command): Promise<void>
   const readings = fileReadings(opts.file!, opts.format, opts.station);
   const bad = readings.map((r) => SensorReading.safeParse(r)).findIndex((r) => !r.success);
   if (bad >= 0) throw new UsageError(`row ${bad + 1} of ${opts.file} is not a valid reading: ${SensorReading.safeParse(readings[bad]).error?.issues[0]?.message}`);
-  const nc = await connectNats({ url: opts.natsUrl ?? config.nats.url ?? `nats://127.0.0.1:${config.nats.port}`, name: `vigia-producer-file-${process.pid}` });
+  const nc = await connectNats({ url: natsUrlFor(config, opts.natsUrl), name: `vigia-producer-file-${process.pid}` });
   await ensureStreams(nc, config.streams);
   const t0 = readings[0]?.ts ?? 0;
   const started = performance.now();
@@ -91,7 +92,7 @@ export function registerProduce(program: Command): void {
       const count = numberFlag('count', opts.count);
       if (count !== undefined && (!Number.isInteger(count) || count < 1)) throw new UsageError('--count expects a whole number ≥ 1');
       const startTs = parseStartTime(opts.start ?? '-2d', Date.now(), p.stepMs);
-      const natsUrl = opts.natsUrl ?? config.nats.url ?? `nats://127.0.0.1:${config.nats.port}`;
+      const natsUrl = natsUrlFor(config, opts.natsUrl);
 
       const nc = await connectNats({ url: natsUrl, name: `vigia-producer-sensor-${process.pid}` });
       await ensureStreams(nc, config.streams);

@@ -14,6 +14,7 @@ import { openStore } from '../../store/src/index.ts';
 import { createLogger } from '../../stack/logger.ts';
 import { runReplay } from '../../processor/src/replay/run-replay.ts';
 import { createReplayCore, ReplayModelNotFoundError } from '../../processor/src/replay/replay-cores.ts';
+import { natsUrlFor } from '../../stack/access/nats-credentials.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -55,7 +56,7 @@ export function registerReplay(program: Command): void {
       const req = parsed.data;
       if (req.to < req.from) throw new UsageError('--to is before --from');
       const config = cliConfig(cmd, { dataDir: opts.dataDir });
-      const nc = await connectNats({ url: opts.natsUrl ?? config.nats.url ?? `nats://127.0.0.1:${config.nats.port}`, name: 'vigia-replay' });
+      const nc = await connectNats({ url: natsUrlFor(config, opts.natsUrl), name: 'vigia-replay' });
       const bar = new SingleBar(
         { format: `${req.runId} |{bar}| {value}/{total} log messages · {written} rows · {perSecond}/s · ETA {eta_formatted}`, stream: process.stderr, hideCursor: true },
         Presets.shades_classic,

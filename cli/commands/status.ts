@@ -5,6 +5,7 @@ import { formatTable } from '../format-table.ts';
 import { queryStore } from '../store-access.ts';
 import { connectNats } from '../../processor/src/adapters/nats/connect-nats.ts';
 import { DOMAINS, streams } from '../../contracts/index.ts';
+import { natsUrlFor } from '../../stack/access/nats-credentials.ts';
 
 export function registerStatus(program: Command): void {
   program
@@ -15,7 +16,7 @@ export function registerStatus(program: Command): void {
     .option('--json', 'print one JSON document')
     .action(async (opts: { natsUrl?: string; dataDir?: string; json?: boolean }, cmd: Command) => {
       const config = cliConfig(cmd, { dataDir: opts.dataDir });
-      const nc = await connectNats({ url: opts.natsUrl ?? config.nats.url ?? `nats://127.0.0.1:${config.nats.port}`, name: 'vigia-status', timeoutMs: 5000 });
+      const nc = await connectNats({ url: natsUrlFor(config, opts.natsUrl), name: 'vigia-status', timeoutMs: 5000 });
       const jsm = await jetstreamManager(nc);
       const consumers: Record<string, unknown>[] = [];
       for (const domain of DOMAINS) {

@@ -9,6 +9,9 @@ import { startNatsServer, type RunningNatsServer } from '../../stack/nats-server
 import { superviseChild, type SupervisedChild } from '../../stack/supervised-child.ts';
 import { startHealthWatchdog } from '../../stack/health-watchdog.ts';
 import { PROCESSOR_ENV } from '../../stack/processor-process.ts';
+import { httpTokenPath, loadOrCreateHttpToken } from '../../stack/access/http-token.ts';
+import { loadOrCreateLocalNatsPassword } from '../../stack/access/nats-credentials.ts';
+import { redactNatsUrl } from '../../processor/src/adapters/nats/nats-url-credentials.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = join(ROOT, 'bin', 'vigia.js');
@@ -49,12 +52,16 @@ export function registerUp(program: Command): void {
       ensureUiBuilt(say);
       let nats: RunningNatsServer | undefined;
       let natsUrl = config.nats.url;
-      if (natsUrl) say(`NATS: using ${natsUrl}`);
+      if (natsUrl) say(`NATS: using ${redactNatsUrl(natsUrl)}`);
       else {
-        nats = await startNatsServer({ port: config.nats.port, dir: join(dataDir, 'nats'), bin: config.nats.serverBin, onInfo: say });
+        // Clients find the password where `vigia up` keeps it: <dataDir>/access/nats-password.
+        const password = loadOrCreateLocalNatsPassword(dataDir);
+        nats = await startNatsServer({ port: config.nats.port, dir: join(dataDir, 'nats'), bin: config.nats.serverBin, onInfo: say, password });
         natsUrl = nats.url;
-        say(`NATS: started nats-server ${nats.version} with JetStream at ${natsUrl} (data ${join(dataDir, 'nats')})`);
+        say(`NATS: started nats-server ${nats.version} with JetStream at ${redactNatsUrl(natsUrl)} (user vigia, password in ${join(dataDir, 'access', 'nats-password')}; data ${join(dataDir, 'nats')})`);
       }
+      // Created here, before the processor starts, so the URL printed below carries it.
+      const token = loadOrCreateHttpToken({ ...config, dataDir });
       const env = { ...process.env, ...PROCESSOR_ENV, NATS_URL: natsUrl, VIGIA_DATA_DIR: dataDir, VIGIA_HTTP_PORT: String(config.http.port) };
       const children: SupervisedChild[] = [];
       let stopWatchdog = () => {};
@@ -133,7 +140,8 @@ export function registerUp(program: Command): void {
         startChild('producer-trip', ['produce', 'trip', '--start', opts.tripStart ?? '-3d', '--scale', opts.tripScale ?? '0.1', '--episodes-per-day', opts.tripEpisodes ?? '6']);
         say(`Producer: NYC trips at scale ${opts.tripScale} with ${opts.tripEpisodes} demand episodes a day, event time from ${opts.tripStart} then live (logs ${join(logs, 'producer-trip.log')}); map at ${processorUrl}/#/trips`);
       }
-      say(`\nVigía is up — open the UI: ${processorUrl}\n` + `SQL:    npx vigia sql "SELECT severity, count() FROM anomalies GROUP BY severity"\n` + `Alerts: npx vigia alerts tail\nCtrl-C stops everything.`);
+      const tokenFrom = config.http.token ? 'http.token / VIGIA_TOKEN' : httpTokenPath(dataDir);
+      say(`\nVigía is up — open the UI: ${processorUrl}/?token=${encodeURIComponent(token)}\n(the API token, from ${tokenFrom}; the CLI finds it there)\n` + `SQL:    npx vigia sql "SELECT severity, count() FROM anomalies GROUP BY severity"\n` + `Alerts: npx vigia alerts tail\nCtrl-C stops everything.`);
       process.once('SIGINT', () => void stopAll(0));
       process.once('SIGTERM', () => void stopAll(0));
       await new Promise(() => {});

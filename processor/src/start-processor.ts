@@ -8,6 +8,8 @@ import type { Logger } from '../../stack/logger.ts';
 import { connectNats } from './adapters/nats/connect-nats.ts';
 import { ensureStreams } from './adapters/nats/ensure-streams.ts';
 import { createSocketIoLiveFeed } from './adapters/socketio/socketio-live-feed.ts';
+import { installSocketIoAccess, socketIoServerOptions, type SocketIoAccess } from './adapters/socketio/socketio-access.ts';
+import { HTTP_TOKEN_HINT, loadOrCreateHttpToken } from '../../stack/access/http-token.ts';
 import { createHttpApp } from './adapters/http/http-app.ts';
 import { startHttpServer } from './adapters/http/start-http-server.ts';
 import { ProcessorMetrics } from './metrics.ts';
@@ -63,7 +65,10 @@ export async function startProcessor(config: VigiaConfig, opts: StartProcessorOp
     const got = await Promise.race([infos, timeout]).catch(() => undefined);
     return got?.reduce((n, i) => n + i.num_pending + i.num_ack_pending, 0);
   };
+  const hc = config.http;
+  const token = loadOrCreateHttpToken(config);
   const app = createHttpApp({
+    access: { token, boundHost: hc.host, allowedHosts: hc.allowedHosts, metricsNeedToken: hc.metricsNeedToken, maxBodyBytes: hc.maxBodyBytes, tokenHint: HTTP_TOKEN_HINT },
     store: store.client,
     sql,
     metrics,
@@ -81,9 +86,18 @@ export async function startProcessor(config: VigiaConfig, opts: StartProcessorOp
       ),
     }),
   });
-  const http = await startHttpServer(app, config.http.host, config.http.port);
+  const socketAccess: SocketIoAccess = {
+    token,
+    boundHost: hc.host,
+    allowedHosts: hc.allowedHosts,
+    tokenHint: HTTP_TOKEN_HINT,
+    maxMessageBytes: hc.socketMaxMessageBytes,
+    maxPerAddress: hc.socketMaxPerAddress,
+  };
+  const http = await startHttpServer(app, hc.host, hc.port, socketIoServerOptions(socketAccess));
+  installSocketIoAccess(http.io, socketAccess);
   const releaseLock = store.mode === 'embedded' ? writeStackLock(config.dataDir, { pid: process.pid, httpUrl: http.url, startedAt: Date.now() }) : () => {};
-  const live = createSocketIoLiveFeed(http.io);
+  const live = createSocketIoLiveFeed(http.io, { maxRoomsPerSocket: hc.socketMaxRooms });
   const stopTicker = startLiveStatsTicker(metrics, live, pc.domains);
 
   let stopping = false;

@@ -25,7 +25,7 @@ test('the live page shows injected anomalies as they are detected, and the event
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   const consoleErrors: string[] = [];
   page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
-  await page.goto(proc.httpUrl);
+  await page.goto(proc.uiUrl());
   await page.locator('[data-testid="connection-status"][data-status="live"]').waitFor({ timeout: 15_000 });
   assert.equal(await page.locator('[data-testid="anomaly-row"]').count(), 0);
 
@@ -63,4 +63,20 @@ test('the live page shows injected anomalies as they are detected, and the event
   await page.screenshot({ path: shot, fullPage: false });
   process.stdout.write(`screenshot: ${shot}\n`);
   assert.deepEqual(consoleErrors, []);
+});
+
+test('the UI’s token: the printed URL sets an HttpOnly cookie and leaves the address bar; a page opened without it gets no data and no socket', async () => {
+  const page = await browser.newPage();
+  await page.goto(proc.uiUrl('#/live'));
+  assert.equal(page.url(), `${proc.httpUrl}/#/live`, 'the token is gone from the address bar, the view kept');
+  await page.locator('[data-testid="connection-status"][data-status="live"]').waitFor({ timeout: 15_000 });
+  assert.equal(await page.evaluate(() => document.cookie), '', 'page scripts cannot read the token');
+  assert.equal(await page.evaluate(async () => (await fetch('/api/sensor/stations')).status), 200);
+  await page.close();
+
+  const stranger = await browser.newPage(); // a fresh context: no cookie
+  await stranger.goto(proc.httpUrl);
+  await stranger.locator('[data-testid="connection-status"][data-status="disconnected"]').waitFor({ timeout: 15_000 });
+  assert.equal(await stranger.evaluate(async () => (await fetch('/api/sensor/stations')).status), 401);
+  await stranger.close();
 });

@@ -57,7 +57,7 @@ test('a station view charts its channels and score, shades anomaly periods, name
   page.on('pageerror', (e) => consoleErrors.push(e.message));
 
   // The station list leads to the station.
-  await page.goto(`${proc.httpUrl}/#/stations`);
+  await page.goto(proc.uiUrl('#/stations'));
   const rows = page.locator('[data-testid="station-row"]');
   await rows.first().waitFor({ timeout: 15_000 });
   assert.deepEqual(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-station'))), ['st-001', 'st-002']);
@@ -97,7 +97,7 @@ test('a station view charts its channels and score, shades anomaly periods, name
 
   // A live feed page in parallel: its anomaly rows link to the station view.
   const feed = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  await feed.goto(`${proc.httpUrl}/#/live`);
+  await feed.goto(proc.uiUrl('#/live'));
   await feed.locator('[data-testid="connection-status"][data-status="live"]').waitFor({ timeout: 15_000 });
 
   // Live: more readings, paced, continuing where the stored ones ended.

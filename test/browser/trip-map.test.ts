@@ -44,8 +44,8 @@ function produceTrips(natsUrl: string): Promise<number> {
   });
 }
 
-async function getJson(url: string): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(url);
+async function getJson(path: string): Promise<{ status: number; body: unknown }> {
+  const res = await stack.proc.fetch(path);
   return { status: res.status, body: await res.json().catch(() => null) };
 }
 
@@ -78,7 +78,7 @@ test('the trip map colours live H3 cells by demand-anomaly score, opens a cell, 
   // A page opened before any trip exists: it must fill from the socket alone.
   const early = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   const earlyErrors = watchConsole(early);
-  await early.goto(`${proc.httpUrl}/#/trips`);
+  await early.goto(proc.uiUrl('#/trips'));
   await early.locator('[data-testid="trip-status"][data-status="live"]').waitFor({ timeout: 15_000 });
   await early.locator('[data-testid="trips-view"][data-cells-load="empty"]').waitFor({ timeout: 15_000 });
 
@@ -94,7 +94,7 @@ test('the trip map colours live H3 cells by demand-anomaly score, opens a cell, 
   );
   const latest = await waitFor(
     async () => {
-      const r = await getJson(`${proc.httpUrl}/api/trip/cells?resolution=8`);
+      const r = await getJson('/api/trip/cells?resolution=8');
       return r.status === 200 ? LiveCellBoundary.parse(r.body) : null;
     },
     (b) => b !== null && b.cells.length > 0,
@@ -113,7 +113,7 @@ test('the trip map colours live H3 cells by demand-anomaly score, opens a cell, 
   // A page opened now starts from the HTTP API.
   const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
   const errors = watchConsole(page);
-  await page.goto(`${proc.httpUrl}/#/trips`);
+  await page.goto(proc.uiUrl('#/trips'));
   const map = page.locator('[data-testid="trip-map"]');
   await page.locator('[data-testid="trips-view"][data-cells-load="ready"][data-resolution="8"]').waitFor({ timeout: 15_000 });
   await page.locator(`[data-testid="trips-view"][data-window-end="${boundary.windowEnd}"]`).waitFor({ timeout: 15_000 });
@@ -159,7 +159,7 @@ test('the trip map colours live H3 cells by demand-anomaly score, opens a cell, 
   await page.locator('[data-testid="cell-chart"] canvas').first().waitFor({ timeout: 10_000 });
   assert.equal(await panel.locator('[data-testid="station-chart"][data-kind="score"] canvas').count(), 1);
   assert.equal(await attr(panel, 'data-severity'), target.cell.severity ?? 'none');
-  const stored = await getJson(`${proc.httpUrl}/api/trip/cells/${target.cell.cell}/anomalies?limit=50`);
+  const stored = await getJson(`/api/trip/cells/${target.cell.cell}/anomalies?limit=50`);
   assert.equal(Number(await attr(panel, 'data-anomalies')), (stored.body as { anomalies: unknown[] }).anomalies.length);
   await page.screenshot({ path: join(ARTIFACTS, 'trip-map-cell.png') });
 
@@ -180,7 +180,7 @@ test('the trip map colours live H3 cells by demand-anomaly score, opens a cell, 
   await page.locator(`[data-testid="cell-panel"][data-cell="${carried}"]`).waitFor({ timeout: 10_000 });
 
   // Fare anomalies: newest first, actual against expected.
-  const fares = await getJson(`${proc.httpUrl}/api/trip/fare-anomalies?limit=100`);
+  const fares = await getJson('/api/trip/fare-anomalies?limit=100');
   const storedFares = (fares.body as { anomalies: unknown[] }).anomalies.map((a) => FareAnomaly.parse(a));
   assert.ok(storedFares.length > 0, 'the processor flagged fare anomalies in three simulated days');
   const rows = page.locator('[data-testid="fare-row"]');

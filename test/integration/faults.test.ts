@@ -35,7 +35,7 @@ test('ClickHouse unavailable for 30 s: the processor holds acks within bounded m
     const produced = await runVigia(produceArgs(count, '1000', nats.url, 31).slice(1));
     assert.equal(produced.status, 0, produced.stderr);
     // All 20 s of input arrived while the store was down for most of it: nothing is lost.
-    const metrics = await (await fetch(`${proc.httpUrl}/metrics`)).text();
+    const metrics = await (await proc.fetch('/metrics')).text();
     const retries = Number(/vigia_sink_retries_total\{sink="clickhouse"\} (\d+)/.exec(metrics)?.[1] ?? 0);
     assert.ok(retries > 0, 'the outage should have caused retried writes');
     const rss = Number(/vigia_process_process_resident_memory_bytes (\d+)/.exec(metrics)?.[1]) / 1024 ** 2;

@@ -34,7 +34,7 @@ before(async () => {
   void (async () => {
     for await (const m of sub) viaNats.push(Anomaly.parse(m.json()));
   })();
-  socket = socketClient(proc.httpUrl, { transports: ['websocket'] });
+  socket = socketClient(proc.httpUrl, { transports: ['websocket'], auth: { token: proc.token } });
   socket.on('connect', () => socket.emit(SOCKET_EVENTS.subscribe, { domain: 'sensor' }));
   socket.on(SOCKET_EVENTS.anomaly, (a: unknown) => viaSocket.push(Anomaly.parse(a)));
   await waitFor(async () => socket.connected, Boolean, 10_000, 'socket.io connection');
@@ -104,14 +104,14 @@ test('injected faults → anomalies in ClickHouse, on NATS and at a socket.io cl
 
 test('the SQL API refuses writes and bad SQL with a 400 and an explanation', async () => {
   for (const query of ['DROP TABLE sensor_events', 'SELECT no_such_column FROM scores']) {
-    const res = await fetch(`${proc.httpUrl}/api/sql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+    const res = await proc.fetch('/api/sql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
     assert.equal(res.status, 400, query);
     const body = (await res.json()) as { error: string };
     assert.ok(body.error.length > 10, body.error);
   }
   const health = await fetch(`${proc.httpUrl}/health`);
   assert.equal(health.status, 200);
-  const metrics = await (await fetch(`${proc.httpUrl}/metrics`)).text();
+  const metrics = await (await proc.fetch('/metrics')).text();
   assert.match(metrics, /vigia_events_total\{domain="sensor"\} \d+/);
   assert.match(metrics, /vigia_dead_letters_total\{domain="sensor",kind="invalid_event"\} 1/);
 });

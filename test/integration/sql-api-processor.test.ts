@@ -28,7 +28,7 @@ test('the processor answers /health and harness queries while an analyst query r
   const proc = await startProcessorProcess({ natsUrl: nats.url, dataDir: dir.path, env: { VIGIA_CONFIG: config } });
   try {
     let longAnswered = false;
-    const long = fetch(`${proc.httpUrl}/api/sql`, {
+    const long = proc.fetch('/api/sql', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query: 'SELECT count() FROM system.numbers' }),
@@ -37,7 +37,7 @@ test('the processor answers /health and harness queries while an analyst query r
       return { status: res.status, body: (await res.json()) as { error: string; limit: string } };
     });
     await new Promise((r) => setTimeout(r, 300));
-    const health = await fetch(`${proc.httpUrl}/health`);
+    const health = await proc.fetch('/health');
     assert.equal(health.status, 200);
     assert.equal(longAnswered, false, '/health answered while the query ran');
     const [runs] = await proc.sql<{ n: string }>('SELECT count() AS n FROM runs FINAL');

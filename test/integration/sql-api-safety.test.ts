@@ -18,6 +18,9 @@ const LIMITS: SqlLimits = { maxExecutionSeconds: 2, maxMemoryMiB: 256, maxResult
 let dir: ReturnType<typeof tempDir>;
 let store: Store;
 let sql: AnalystSql;
+const TOKEN = 'sql-safety-test-token';
+/** What the UI and the CLI send: the token, a local Host, JSON. */
+const AUTHED = { host: '127.0.0.1', authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
 let app: Hono;
 /** Stands in for any address a query might reach: counts every TCP connection made to it. */
 let trap: Server;
@@ -34,6 +37,8 @@ before(async () => {
     metrics: new ProcessorMetrics(),
     uiDir: join(dir.path, 'no-ui'),
     health: async () => ({ clickhouse: await store.client.ping().then((p) => ({ ok: p.success })) }),
+    // A body limit above sql.maxQueryBytes, so the SQL layer's own length check is what answers.
+    access: { token: TOKEN, boundHost: '127.0.0.1', allowedHosts: [], metricsNeedToken: true, maxBodyBytes: 1024 * 1024, tokenHint: 'the test token' },
   });
   trap = createServer((socket) => {
     trapHits++;
@@ -56,7 +61,7 @@ interface Answer {
 }
 
 async function post(query: string): Promise<Answer> {
-  const res = await app.request('/api/sql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+  const res = await app.request('/api/sql', { method: 'POST', headers: AUTHED, body: JSON.stringify({ query }) });
   return { status: res.status, body: (await res.json()) as Answer['body'], retryAfter: res.headers.get('retry-after') };
 }
 
@@ -142,7 +147,7 @@ test('a long query is stopped at the time limit while /health and ingestion carr
   let sqlAnswered = false;
   const long = post('SELECT count() FROM system.numbers').finally(() => (sqlAnswered = true));
   await new Promise((r) => setTimeout(r, 200));
-  const health = await app.request('/health');
+  const health = await app.request('/health', { headers: AUTHED });
   assert.equal(health.status, 200);
   assert.equal(sqlAnswered, false, '/health answered while the query ran');
   await store.client.insert({ table: 'runs', values: [{ run_id: 'during-sql', domain: 'sensor', kind: 'bench', started_at: Date.now(), params: '{}', code_version: 't', updated_at: Date.now() }], format: 'JSONEachRow' });

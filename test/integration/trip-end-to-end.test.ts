@@ -38,7 +38,7 @@ before(async () => {
   void (async () => {
     for await (const m of dlq) deadLetters.push(DeadLetter.parse(m.json()));
   })();
-  socket = socketClient(proc.httpUrl, { transports: ['websocket'] });
+  socket = socketClient(proc.httpUrl, { transports: ['websocket'], auth: { token: proc.token } });
   socket.on('connect', () => {
     socket.emit(SOCKET_EVENTS.subscribe, { domain: 'trip' });
     socket.emit(TRIP_SOCKET_EVENTS.watchMap, { resolution: 9 });

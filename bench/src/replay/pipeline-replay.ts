@@ -25,6 +25,8 @@ export interface RunningStack {
   natsUrl: string;
   /** The processor's HTTP base URL (its /api/sql serves the scores). */
   httpUrl: string;
+  /** Its API token (undefined: none found; the API's 401 says where to look). */
+  token: string | undefined;
 }
 
 /**
@@ -40,6 +42,7 @@ export async function replayThroughPipeline(series: readonly ReplaySeries[], opt
   const own = opts.stack ? undefined : await startPrivateStack('replay', { processor: { runId: opts.runId, domains: ['sensor'] } });
   const natsUrl = opts.stack?.natsUrl ?? own!.natsUrl;
   const httpUrl = opts.stack?.httpUrl ?? own!.proc.httpUrl;
+  const api = { httpUrl, token: opts.stack ? opts.stack.token : own!.proc.token };
   const stations = series.map((s) => `'${s.station}'`).join(',');
   const nc = await connectNats({ url: natsUrl, name: 'vigia-bench-replay' });
   const bar = new SingleBar({ format: `${opts.label} |{bar}| {value}/{total} scored · {rate}/s · ETA {eta_formatted}`, stream: process.stderr, hideCursor: true }, Presets.shades_classic);
@@ -51,7 +54,7 @@ export async function replayThroughPipeline(series: readonly ReplaySeries[], opt
     const publishing = publishPaced(messages, new PipelinedPublisher(nc, { maxInFlight: 2000 }), { rate: Infinity });
     await waitFor(
       async () => {
-        const [r] = await sqlVia<{ n: string }>(httpUrl, `SELECT count() AS n FROM scores WHERE domain = 'sensor' AND entity IN (${stations})`);
+        const [r] = await sqlVia<{ n: string }>(api, `SELECT count() AS n FROM scores WHERE domain = 'sensor' AND entity IN (${stations})`);
         const n = Number(r?.n ?? 0);
         bar.update(Math.min(n, total), { rate: Math.round(n / ((performance.now() - started) / 1000)) });
         return n;
@@ -62,7 +65,7 @@ export async function replayThroughPipeline(series: readonly ReplaySeries[], opt
     );
     await publishing;
     bar.stop();
-    const rows = await fetchScores(httpUrl, total, stations);
+    const rows = await fetchScores(api, total, stations);
     return { scores: new Map(rows.map((r) => [r.event_id, Number(r.score)])), seconds: (performance.now() - started) / 1000 };
   } finally {
     bar.stop();
@@ -79,21 +82,28 @@ export function benchStationPrefix(): string {
   return `b${Math.floor(Math.random() * 0xffffffff).toString(16).padStart(8, '0')}-`;
 }
 
-async function sqlVia<T>(httpUrl: string, query: string): Promise<T[]> {
-  const res = await fetch(`${httpUrl}/api/sql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+interface Api {
+  httpUrl: string;
+  token: string | undefined;
+}
+
+const jsonHeaders = (api: Api) => ({ 'content-type': 'application/json', ...(api.token ? { authorization: `Bearer ${api.token}` } : {}) });
+
+async function sqlVia<T>(api: Api, query: string): Promise<T[]> {
+  const res = await fetch(`${api.httpUrl}/api/sql`, { method: 'POST', headers: jsonHeaders(api), body: JSON.stringify({ query }) });
   const body = (await res.json()) as { rows: T[]; error?: string };
-  if (!res.ok) throw new Error(`${httpUrl}/api/sql: ${body.error}`);
+  if (!res.ok) throw new Error(`${api.httpUrl}/api/sql: ${body.error}`);
   return body.rows;
 }
 
 /** Pages through the scores (the SQL API caps a response at 10 000 rows). */
-async function fetchScores(httpUrl: string, total: number, stations: string): Promise<{ event_id: string; score: number }[]> {
+async function fetchScores(api: Api, total: number, stations: string): Promise<{ event_id: string; score: number }[]> {
   const out: { event_id: string; score: number }[] = [];
   const page = 10_000;
   for (let offset = 0; offset < total; offset += page) {
-    const res = await fetch(`${httpUrl}/api/sql`, {
+    const res = await fetch(`${api.httpUrl}/api/sql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: jsonHeaders(api),
       body: JSON.stringify({ query: `SELECT event_id, score FROM scores FINAL WHERE domain = 'sensor' AND entity IN (${stations}) ORDER BY event_id LIMIT ${page} OFFSET ${offset}` }),
     });
     const body = (await res.json()) as { rows: { event_id: string; score: number }[]; error?: string };

@@ -78,7 +78,7 @@ export async function runThroughputBench(opts: ThroughputBenchOptions): Promise<
     await waitFor(() => running.sql<{ n: string }>('SELECT count() AS n FROM sensor_events'), (r) => Number(r[0]?.n) >= pub.count, 600_000, 'all readings stored');
     const e2eSeconds = (performance.now() - e2eStarted) / 1000;
     const endToEnd = pub.count / e2eSeconds;
-    const metrics = await (await fetch(`${running.httpUrl}/metrics`)).text();
+    const metrics = await (await running.fetch('/metrics')).text();
     const rssMiB = Number(/vigia_process_process_resident_memory_bytes (\d+)/.exec(metrics)?.[1] ?? NaN) / 1024 ** 2;
     const anomalies = await proc.sql<{ n: string }>('SELECT count() AS n FROM anomalies');
 

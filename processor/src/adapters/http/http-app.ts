@@ -8,6 +8,7 @@ import type { ProcessorMetrics } from '../../metrics.ts';
 import { createSensorRoutes } from './sensor-routes.ts';
 import { createTripRoutes } from './trip-routes.ts';
 import { sqlErrorResponse } from './sql-error-response.ts';
+import { installAccessGuard, type HttpAccess } from './access-guard.ts';
 
 export interface HttpAppDeps {
   store: ClickHouseClient;
@@ -18,6 +19,8 @@ export interface HttpAppDeps {
   health: () => Promise<Record<string, { ok: boolean; detail?: string }>>;
   /** Built UI (ui/dist); served at `/` when present. */
   uiDir: string;
+  /** Token, Host, Origin and body rules applied before every route. */
+  access: HttpAccess;
 }
 
 /**
@@ -26,6 +29,7 @@ export interface HttpAppDeps {
  */
 export function createHttpApp(deps: HttpAppDeps): Hono {
   const app = new Hono();
+  installAccessGuard(app, deps.access);
 
   app.get('/health', async (c) => {
     const checks = await deps.health();
@@ -38,15 +42,11 @@ export function createHttpApp(deps: HttpAppDeps): Hono {
     return c.body(await deps.metrics.registry.metrics());
   });
 
-  app.on(['GET', 'POST'], '/api/sql', async (c) => {
-    let sql: unknown;
-    if (c.req.method === 'POST') {
-      const body = await c.req.json().catch(() => undefined);
-      sql = (body as { query?: unknown } | undefined)?.query;
-    } else {
-      sql = c.req.query('query');
-    }
-    if (typeof sql !== 'string') return c.json({ error: 'Send the SQL as {"query": "SELECT …"} (POST JSON) or ?query=… (GET).' }, 400);
+  // POST only: the access guard answers a GET with 405 (a GET that runs SQL invites CSRF).
+  app.post('/api/sql', async (c) => {
+    const body = await c.req.json().catch(() => undefined);
+    const sql = (body as { query?: unknown } | undefined)?.query;
+    if (typeof sql !== 'string') return c.json({ error: 'Send the SQL as {"query": "SELECT …"} (POST, content-type: application/json).' }, 400);
     try {
       return c.json(await deps.sql.query(sql));
     } catch (err) {

@@ -1,7 +1,8 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { splitNatsCredentials } from './nats-url-credentials.ts';
 
 export interface ConnectNatsOptions {
-  /** One URL, or several separated by commas (a cluster). */
+  /** One URL, or several separated by commas (a cluster); credentials ride in it (`nats://user:pass@host`). */
   url: string;
   /** Client name shown in the server's connection list. */
   name: string;
@@ -11,8 +12,11 @@ export interface ConnectNatsOptions {
 
 /** Connect and keep reconnecting forever: a restarted nats-server must not end the process. */
 export async function connectNats(opts: ConnectNatsOptions): Promise<NatsConnection> {
+  const { servers, user, pass, token } = splitNatsCredentials(opts.url);
   return connect({
-    servers: opts.url.split(','),
+    servers,
+    ...(user !== undefined ? { user, pass } : {}),
+    ...(token !== undefined ? { token } : {}),
     name: opts.name,
     timeout: opts.timeoutMs ?? 10_000,
     maxReconnectAttempts: -1,
