@@ -114,3 +114,35 @@ test('rows come out by boundary, then resolution, then cell; every resolution ge
     ['7:p7:1/1', '9:a9:0/1', '9:z9:1/0'],
   );
 });
+
+test('a gap in the stream is skipped, not walked: a 1970 trip then one of today emit a bounded number of boundaries', () => {
+  const DEFAULT = { resolutions: [9], hopMs: 5 * M, sizesMs: [15 * M, 60 * M], allowedLatenessMs: 30 * M, idleRetentionMs: 360 * M };
+  const w = new CellHoppingWindows(DEFAULT);
+  const at = (ts: number, cell: string): TripCellInput => ({ pickupTs: ts, dropoffTs: ts, pickupCells: [cell], dropoffCells: [cell], fare: 5, miles: 1 });
+  assert.deepEqual(w.add(at(0, 'OLD')).rows, []);
+  // 30 days later: walking the gap hop by hop would emit 8 640 boundaries (one row each for
+  // the new cell, live from the first boundary on); skipping it, the old cell's idle retention
+  // and the new cell's lead-in are all that is emitted.
+  const later = 30 * 1440 * M;
+  const rows = w.add(at(later, 'NEW')).rows;
+  const bound = (2 * DEFAULT.idleRetentionMs) / DEFAULT.hopMs + 2;
+  assert.ok(rows.length <= bound, `${rows.length} rows > ${bound}`);
+  assert.ok(rows.every((r) => r.end <= DEFAULT.idleRetentionMs + DEFAULT.hopMs || r.end >= later - DEFAULT.idleRetentionMs), 'no row in the middle of the gap');
+  // The windows go on normally after the gap.
+  const next = w.add(at(later + 60 * M, 'NEW')).rows;
+  assert.ok(next.length > 0 && next.every((r) => r.cell === 'NEW' && r.end > later - DEFAULT.idleRetentionMs));
+  assert.equal(w.add(at(later - 120 * M, 'NEW')).pickupLate, true, 'a pickup far behind the new watermark is late');
+});
+
+test('the first pane survives a snapshot, and a snapshot without it restores as before', () => {
+  const w = new CellHoppingWindows(opts);
+  w.add(trip(1, 'A', 4, 'B', 10, 2));
+  const snap = w.snapshot();
+  assert.equal(snap.cells[0]![0]!.length, 5);
+  const old = { ...snap, cells: snap.cells.map((l) => l.map(([c, i, p, last]) => [c, i, p, last] as [string, string, string, number | null])) };
+  const a = new CellHoppingWindows(opts);
+  a.restore(snap);
+  const b = new CellHoppingWindows(opts);
+  b.restore(old);
+  assert.deepEqual(view(a.add(trip(20, 'A', 30, 'B', 10, 2)).rows), view(b.add(trip(20, 'A', 30, 'B', 10, 2)).rows));
+});

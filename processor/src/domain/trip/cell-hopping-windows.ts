@@ -14,8 +14,13 @@
  * whose pane ends at or before the last emitted boundary is late: counted, changes no window.
  *
  * Every emitted boundary yields a row for every live cell, including cells with nothing in
- * the window — a collapse is a row of zeros where the baseline expects trips. A cell stays
- * live until it has seen nothing for `idleRetentionMs`.
+ * the window — a collapse is a row of zeros where the baseline expects trips. A cell is live
+ * from `idleRetentionMs` before its first pane until it has seen nothing for `idleRetentionMs`.
+ * A boundary without a live cell is skipped in O(1) (the watermark jumps to the next boundary
+ * where a cell is live), so a gap in the stream — a trip of 1970 followed by today's, a
+ * producer down for a week — costs at most 2 × idleRetentionMs / hopMs boundaries, however
+ * long it is, never one per hop of the gap. With no gap longer than the idle retention the
+ * rows are those of a cell live from the very first boundary.
  *
  * Cost: an add is O(resolutions). A boundary costs O(live cells × Σ sizes/hop). Live cells ≈
  * distinct cells touched in the last idleRetentionMs: for a NYC-like stream a few thousand at
@@ -92,8 +97,8 @@ export interface CellWindowsSnapshot {
   nextBoundary: number | null;
   emittedThrough: number | null;
   lateCount: number;
-  /** Per resolution: [cell, ids, panes, lastPaneEnd]. */
-  cells: [cell: string, ids: string, panes: string, lastPaneEnd: number | null][][];
+  /** Per resolution: [cell, ids, panes, lastPaneEnd, firstPaneEnd] (firstPaneEnd absent in older snapshots). */
+  cells: [cell: string, ids: string, panes: string, lastPaneEnd: number | null, firstPaneEnd?: number | null][][];
 }
 
 /** ±Infinity do not survive JSON: stored as null and read back per field. */
@@ -111,6 +116,8 @@ interface CellState {
   ids: Float64Array;
   panes: Float64Array;
   lastPaneEnd: number;
+  /** End of the earliest pane since the cell became live: it is not live long before it. */
+  firstPaneEnd: number;
 }
 
 export class CellHoppingWindows {
@@ -200,7 +207,7 @@ export class CellHoppingWindows {
       nextBoundary: finiteOrNull(this.#nextBoundary),
       emittedThrough: finiteOrNull(this.#emittedThrough),
       lateCount: this.#lateCount,
-      cells: this.#byRes.map((m) => [...m].map(([cell, s]) => [cell, encodeFloat64(s.ids), encodeFloat64(s.panes), finiteOrNull(s.lastPaneEnd)])),
+      cells: this.#byRes.map((m) => [...m].map(([cell, s]) => [cell, encodeFloat64(s.ids), encodeFloat64(s.panes), finiteOrNull(s.lastPaneEnd), finiteOrNull(s.firstPaneEnd)])),
     };
   }
 
@@ -214,8 +221,9 @@ export class CellHoppingWindows {
     if (snap.cells.length !== this.#byRes.length) throw new CellWindowOptionsError(`window snapshot has ${snap.cells.length} resolutions, expected ${this.#byRes.length}`);
     const byRes = snap.cells.map((list) => {
       const m = new Map<string, CellState>();
-      for (const [cell, ids, panes, last] of list) {
-        m.set(cell, { ids: decodeFloat64(ids, this.#ring, `window ids of ${cell}`), panes: decodeFloat64(panes, this.#ring * F, `window panes of ${cell}`), lastPaneEnd: last ?? -Infinity });
+      for (const [cell, ids, panes, last, first] of list) {
+        // An older snapshot has no first pane: such a cell counts as live from the start, as it did.
+        m.set(cell, { ids: decodeFloat64(ids, this.#ring, `window ids of ${cell}`), panes: decodeFloat64(panes, this.#ring * F, `window panes of ${cell}`), lastPaneEnd: last ?? -Infinity, firstPaneEnd: first ?? -Infinity });
       }
       return m;
     });
@@ -234,7 +242,7 @@ export class CellHoppingWindows {
     const map = this.#byRes[r]!;
     let s = map.get(cell);
     if (!s) {
-      s = { ids: new Float64Array(this.#ring).fill(NaN), panes: new Float64Array(this.#ring * F), lastPaneEnd: -Infinity };
+      s = { ids: new Float64Array(this.#ring).fill(NaN), panes: new Float64Array(this.#ring * F), lastPaneEnd: -Infinity, firstPaneEnd: Infinity };
       map.set(cell, s);
     }
     const slot = p % this.#ring;
@@ -245,6 +253,7 @@ export class CellHoppingWindows {
     }
     const end = (p + 1) * this.options.hopMs;
     if (end > s.lastPaneEnd) s.lastPaneEnd = end;
+    if (end < s.firstPaneEnd) s.firstPaneEnd = end;
     return off;
   }
 
@@ -255,6 +264,7 @@ export class CellHoppingWindows {
     while (this.#nextBoundary <= watermark) {
       const end = this.#nextBoundary;
       let live = 0;
+      let firstUnborn = Infinity;
       for (let r = 0; r < this.#byRes.length; r++) {
         const map = this.#byRes[r]!;
         const cells = [...map.keys()].sort();
@@ -264,14 +274,25 @@ export class CellHoppingWindows {
             map.delete(cell);
             continue;
           }
+          if (s.firstPaneEnd > end + idleRetentionMs) {
+            if (s.firstPaneEnd < firstUnborn) firstUnborn = s.firstPaneEnd;
+            continue;
+          }
           live++;
           rows.push({ resolution: resolutions[r]!, cell, end, windows: sizesMs.map((size) => this.#sum(s, end, size)) });
         }
       }
       this.#emittedThrough = end;
-      // Nothing live: jump over the empty stretch instead of walking it hop by hop.
-      this.#nextBoundary = live === 0 ? Math.max(end + hopMs, Math.floor(watermark / hopMs) * hopMs + hopMs) : end + hopMs;
-      if (live === 0) this.#emittedThrough = this.#nextBoundary - hopMs;
+      // Nothing live: jump over the empty stretch instead of walking it hop by hop, to the
+      // first boundary where a cell becomes live, or past the watermark.
+      if (live === 0) {
+        const pastWatermark = Math.floor(watermark / hopMs) * hopMs + hopMs;
+        const nextLive = Math.ceil((firstUnborn - idleRetentionMs) / hopMs) * hopMs;
+        this.#nextBoundary = Math.max(end + hopMs, Math.min(pastWatermark, nextLive));
+        this.#emittedThrough = this.#nextBoundary - hopMs;
+      } else {
+        this.#nextBoundary = end + hopMs;
+      }
     }
     return rows;
   }
