@@ -2,6 +2,7 @@
 // process): each becomes a dead letter on dlq.<domain> that fits max_payload, the processor
 // stays up and healthy, and the good events published after them are stored — also after a
 // restart, which used to die (1970 trip) or stay stuck (an undeliverable dead letter) again.
+// A time-0 trip on its own partition is valid: it is windowed, and the gap it opens is skipped.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -64,7 +65,10 @@ test('a time-0 trip on a foreign partition, a 995 KB event and a reading 23 h ah
   // 3. A reading 23 h ahead, then that station's real readings.
   publishReading(reading('ahead-st', now + 23 * HOUR));
   for (let i = 10; i >= 1; i--) publishReading(reading('ahead-st', now - i * 60_000));
-  // 4. Good traffic after the poison.
+  // 4. A time-0 trip where it belongs: it opens the city's partition in 1970, and today's trips
+  //    then jump 56 years ahead (the old windows walked that gap, 5 minutes at a time).
+  nc.publish(tripSubject(PARTITIONS), JSON.stringify({ ...trips[0]!, id: 'home-1970', pickup_ts: 0, dropoff_ts: 0 }));
+  // 5. Good traffic after the poison.
   for (const t of trips) nc.publish(tripSubject(PARTITIONS), JSON.stringify(t));
   for (let i = 0; i < 20; i++) publishReading(reading(`good-${i % 4}`, now - (20 - i) * 30_000));
   await nc.flush();
@@ -88,10 +92,14 @@ test('a time-0 trip on a foreign partition, a 995 KB event and a reading 23 h ah
   assert.equal(ahead.d.domain, 'sensor');
   assert.match(ahead.d.reason, /more than 5 min ahead/);
 
-  await waitFor(() => count(`SELECT count() AS n FROM trip_events FINAL WHERE event_id != 'poison-1970'`), (n) => n === trips.length, 60_000, 'every good trip stored');
+  await waitFor(() => count(`SELECT count() AS n FROM trip_events FINAL WHERE event_id != 'poison-1970'`), (n) => n === trips.length + 1, 60_000, 'every good trip (and the home 1970 one) stored');
+  // The 1970 trip is windowed like any other; the gap after it costs at most the idle
+  // retention (72 boundaries of 5 min) for its 6 cells, not 5.9 million boundaries.
+  await waitFor(() => count(`SELECT count() AS n FROM trip_cell_windows FINAL WHERE window_end > toDateTime64('2026-01-01', 3, 'UTC')`), (n) => n > 0, 60_000, "today's cell windows");
+  const ancient = await count(`SELECT count() AS n FROM trip_cell_windows FINAL WHERE window_end < toDateTime64('2000-01-01', 3, 'UTC')`);
+  assert.ok(ancient > 0 && ancient <= 74 * 6, `${ancient} cell rows of 1970`);
   await waitFor(() => count(`SELECT count() AS n FROM sensor_events FINAL WHERE station LIKE 'good-%' OR station = 'ahead-st'`), (n) => n === 30, 60_000, 'every good reading stored');
   assert.equal(await count(`SELECT count() AS n FROM sensor_events FINAL WHERE station = 'ahead-st' AND late = 1`), 0, "the station's real readings are not late");
-  assert.equal(await count(`SELECT count() AS n FROM trip_cell_windows FINAL WHERE window_end < toDateTime64('2000-01-01', 3, 'UTC')`), 0, 'no window of 1970');
   assert.equal(await count(`SELECT count() AS n FROM dead_letters FINAL WHERE kind IN ('partition_mismatch', 'invalid_event', 'future_timestamp')`), 3);
   assert.equal(await count(`SELECT max(length(payload) + length(reason)) AS n FROM dead_letters FINAL`) <= 64 * 1024, true, 'stored dead letters are bounded too');
   assert.equal(proc.child.exitCode, null, 'the processor is still running');
