@@ -79,7 +79,8 @@ export class SensorBatchProcessor {
     const deadLetters: DeadLetter[] = [];
     let redelivered = 0;
     let late = 0;
-    const outputs = [rows.events, rows.scores, rows.anomalies, rows.windows, rows.features, anomalies];
+    // Rolled back when a reading throws half-way; not rows.windows: a window it closed is closed.
+    const outputs = [rows.events, rows.scores, rows.anomalies, rows.features, anomalies];
     const reject = (m: RawEvent, kind: string, reason: string) => {
       const dl = deadLetterOf('sensor', m, kind, reason, nowMs);
       deadLetters.push(dl);
@@ -119,76 +120,73 @@ export class SensorBatchProcessor {
   /** Score one decoded reading into the batch's rows; returns 1 when it was late. */
   #score(r: SensorReading, m: RawEvent, nowMs: number, rows: SensorBatchRows, anomalies: Anomaly[]): number {
     const { runId, scorer, windows, bands } = this.opts;
-    // (one block, so the body keeps the indentation it had inside the batch loop)
-    {
-      const scored = scorer.score(r.station, r.ts, r.channels);
-      const added = windows.add(r.station, r.ts, r.channels, scored.score);
-      for (const w of added.closed) rows.windows.push(toWindowRow(runId, w, nowMs));
+    const scored = scorer.score(r.station, r.ts, r.channels);
+    const added = windows.add(r.station, r.ts, r.channels, scored.score);
+    for (const w of added.closed) rows.windows.push(toWindowRow(runId, w, nowMs));
 
-      const severity = severityOf(scored.score, bands);
-      const top = scored.drivers[0]?.feature ?? '';
-      const drivers = JSON.stringify(scored.drivers);
-      rows.events.push({
-        run_id: runId,
-        event_id: r.id,
-        station: r.station,
-        partition: m.partition,
-        ts: r.ts,
-        channels: r.channels,
-        late: added.late ? 1 : 0,
-        truth_kind: r.truth?.kind ?? '',
-        truth_fault_id: r.truth?.faultId ?? '',
-        stream_seq: m.seq,
-        ingested_at: nowMs,
-      });
-      const score: ScoreRow = {
+    const severity = severityOf(scored.score, bands);
+    const top = scored.drivers[0]?.feature ?? '';
+    const drivers = JSON.stringify(scored.drivers);
+    rows.events.push({
+      run_id: runId,
+      event_id: r.id,
+      station: r.station,
+      partition: m.partition,
+      ts: r.ts,
+      channels: r.channels,
+      late: added.late ? 1 : 0,
+      truth_kind: r.truth?.kind ?? '',
+      truth_fault_id: r.truth?.faultId ?? '',
+      stream_seq: m.seq,
+      ingested_at: nowMs,
+    });
+    const score: ScoreRow = {
+      run_id: runId,
+      domain: 'sensor',
+      entity: r.station,
+      event_id: r.id,
+      ts: r.ts,
+      detector: scored.detector,
+      score: scored.score,
+      severity: severity ?? '',
+      top_feature: top,
+      drivers,
+      scored_at: nowMs,
+    };
+    rows.scores.push(score);
+    const vector = sensorChainFeatures(r.ts, r.channels);
+    if (vector) {
+      rows.features.push({
         run_id: runId,
         domain: 'sensor',
+        feature_set: SENSOR_CHAIN_FEATURE_SET,
         entity: r.station,
         event_id: r.id,
         ts: r.ts,
-        detector: scored.detector,
-        score: scored.score,
-        severity: severity ?? '',
-        top_feature: top,
-        drivers,
-        scored_at: nowMs,
-      };
-      rows.scores.push(score);
-      const vector = sensorChainFeatures(r.ts, r.channels);
-      if (vector) {
-        rows.features.push({
-          run_id: runId,
-          domain: 'sensor',
-          feature_set: SENSOR_CHAIN_FEATURE_SET,
-          entity: r.station,
-          event_id: r.id,
-          ts: r.ts,
-          names: SENSOR_CHAIN_FEATURES,
-          values: vector,
-          computed_at: nowMs,
-        });
-      }
-      if (severity) {
-        const anomaly: Anomaly = {
-          id: `${runId}:${r.id}`,
-          runId,
-          domain: 'sensor',
-          entity: r.station,
-          eventId: r.id,
-          ts: r.ts,
-          score: scored.score,
-          severity,
-          detector: scored.detector,
-          drivers: scored.drivers,
-          values: r.channels,
-          emittedAt: nowMs,
-        };
-        anomalies.push(anomaly);
-        rows.anomalies.push(toAnomalyRow(score, anomaly));
-      }
-      return added.late ? 1 : 0;
+        names: SENSOR_CHAIN_FEATURES,
+        values: vector,
+        computed_at: nowMs,
+      });
     }
+    if (severity) {
+      const anomaly: Anomaly = {
+        id: `${runId}:${r.id}`,
+        runId,
+        domain: 'sensor',
+        entity: r.station,
+        eventId: r.id,
+        ts: r.ts,
+        score: scored.score,
+        severity,
+        detector: scored.detector,
+        drivers: scored.drivers,
+        values: r.channels,
+        emittedAt: nowMs,
+      };
+      anomalies.push(anomaly);
+      rows.anomalies.push(toAnomalyRow(score, anomaly));
+    }
+    return added.late ? 1 : 0;
   }
 
   /** Close all open windows (end of a bounded run). */
