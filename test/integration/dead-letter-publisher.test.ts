@@ -1,13 +1,14 @@
-// The dead-letter publisher against a real nats-server: a letter larger than the body limit is
+// The dead-letter (and alert) publishers against a real nats-server: a letter larger than the body limit is
 // cut to fit it (reason kept), and one that can never be published is a PermanentSinkError at
 // once or after the publisher's few tries, never a retry loop.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { DeadLetter, subjects } from '../../contracts/index.ts';
+import { DeadLetter, type Anomaly } from '../../contracts/index.ts';
 import { parseConfig } from '../../config/index.ts';
 import { connectNats } from '../../processor/src/adapters/nats/connect-nats.ts';
 import { ensureStreams } from '../../processor/src/adapters/nats/ensure-streams.ts';
+import { createNatsAnomalyPublisher } from '../../processor/src/adapters/nats/nats-anomaly-publisher.ts';
 import { createNatsDeadLetterPublisher, DEAD_LETTER_REASON_HEADER } from '../../processor/src/adapters/nats/nats-dead-letter-publisher.ts';
 import { PermanentSinkError } from '../../processor/src/ports/sink-errors.ts';
 import { retryUntilDone } from '../../processor/src/pipeline/retry-until-done.ts';
@@ -66,5 +67,14 @@ test('a letter that cannot be published is a PermanentSinkError, and retryUntilD
   // A limit above the server's: the client refuses the message (max_payload exceeded).
   const over = createNatsDeadLetterPublisher(nc, { maxBodyBytes: 4 * nc.info!.max_payload });
   await assert.rejects(retryUntilDone(() => over.publish([letter(4, 'y'.repeat(2 * nc.info!.max_payload), 'r')]), { baseDelayMs: 1, onRetry: () => retries++ }), PermanentSinkError);
+  assert.equal(retries, 0);
+});
+
+test('an alert over max_payload is a PermanentSinkError at once, not five retries and then a retry loop', async () => {
+  const alerts = createNatsAnomalyPublisher(nc);
+  const huge: Anomaly = { id: 'a1', runId: 'live', domain: 'sensor', entity: 'st', eventId: 'e1', ts: 1, score: 99, severity: 'critical', detector: 'd', drivers: [], values: Object.fromEntries(Array.from({ length: 40_000 }, (_, i) => [`channel_with_a_long_name_${i}`, i])), emittedAt: 1 };
+  assert.ok(JSON.stringify(huge).length > nc.info!.max_payload);
+  let retries = 0;
+  await assert.rejects(retryUntilDone(() => alerts.publish([huge]), { baseDelayMs: 1, onRetry: () => retries++ }), PermanentSinkError);
   assert.equal(retries, 0);
 });

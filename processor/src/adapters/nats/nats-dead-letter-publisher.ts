@@ -1,5 +1,5 @@
-import { InvalidArgumentError, type NatsConnection } from '@nats-io/transport-node';
-import { boundDeadLetter, subjects, type DeadLetter } from '../../../../contracts/index.ts';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { boundDeadLetter, DeadLetterBoundError, subjects, type DeadLetter } from '../../../../contracts/index.ts';
 import { PermanentSinkError } from '../../ports/sink-errors.ts';
 import type { DeadLetterPublisher } from '../../ports/sinks.ts';
 import { JetStreamPublisher } from './jetstream-publisher.ts';
@@ -42,9 +42,9 @@ export function createNatsDeadLetterPublisher(nc: NatsConnection, opts: DeadLett
           }),
         );
       } catch (err) {
-        // The client refuses a message over max_payload (or a bad subject) before sending it.
-        if (err instanceof InvalidArgumentError || (err as Error).name === 'DeadLetterBoundError') {
-          throw new PermanentSinkError('dlq', `dead letters cannot be published: ${(err as Error).message}`, { cause: err });
+        // Refused before sending (over max_payload, see JetStreamPublisher) or too small a bound.
+        if (err instanceof PermanentSinkError || err instanceof DeadLetterBoundError) {
+          throw new PermanentSinkError('dlq', `dead letters cannot be published: ${err.message}`, { cause: err });
         }
         throw err;
       }
