@@ -47,7 +47,7 @@ export function decodeEvent<S extends z.ZodType>(data: Uint8Array, shape: EventS
   if (!parsed.success) {
     const reason = parsed.error.issues
       .slice(0, 5)
-      .map((i) => `${i.path.length ? i.path.join('.') : '(event)'}: ${i.message}`)
+      .map((i) => `${i.path.length ? i.path.map(pathSegment).join('.') : '(event)'}: ${i.message.slice(0, 256)}`)
       .join('; ');
     return { ok: false, kind: 'invalid_event', reason };
   }
@@ -71,6 +71,12 @@ export function decodeEvent<S extends z.ZodType>(data: Uint8Array, shape: EventS
     }
   }
   return { ok: true, value: parsed.data };
+}
+
+/** A field path segment for the reason: a 199 KB key is named by its start and its length. */
+function pathSegment(p: PropertyKey): string {
+  const s = String(p);
+  return s.length > 64 ? `${s.slice(0, 64)}…(${s.length} chars)` : s;
 }
 
 function formatMs(ms: number): string {
