@@ -117,8 +117,13 @@ export const ProcessorConfig = z.strictObject({
   allowedLatenessMs: z.number().int().min(0).default(120_000),
   /** Interval between state snapshots (windows, detectors, log position), ms. @default 30000 */
   snapshotIntervalMs: positiveInt.default(30_000),
-  /** Readings further than this ahead of the processor's wall clock are rejected, ms. @default 86400000 */
-  maxFutureMs: positiveInt.default(86_400_000),
+  /**
+   * Events further than this ahead of the processor's wall clock are dead-lettered
+   * (`future_timestamp`), ms. Small: an accepted event moves its key's watermark, so one
+   * reading 23 h ahead would mark a day of the station's real readings late. Covers clock skew
+   * between producers and the processor, not data from the future. @default 300000 (5 min)
+   */
+  maxFutureMs: positiveInt.default(300_000),
   /** Domains this instance processes. @default ['sensor', 'trip'] */
   domains: z.array(z.enum(['sensor', 'trip'])).min(1, 'name at least one domain').default(['sensor', 'trip']),
   /**

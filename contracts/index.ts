@@ -13,3 +13,4 @@ export * from './model-card.ts';
 export * from './replay.ts';
 export * from './trip-live.ts';
 export * from './trip-subject.ts';
+export * from './bound-dead-letter.ts';

@@ -9,6 +9,7 @@ export class ProcessorMetrics {
   readonly redelivered = new Counter({ name: 'vigia_redelivered_total', help: 'Messages delivered again by the log (crash or ack timeout)', labelNames: ['domain'], registers: [this.registry] });
   readonly late = new Counter({ name: 'vigia_late_events_total', help: 'Events that arrived after their window closed', labelNames: ['domain'], registers: [this.registry] });
   readonly sinkRetries = new Counter({ name: 'vigia_sink_retries_total', help: 'Failed sink attempts that were retried', labelNames: ['sink'], registers: [this.registry] });
+  readonly sinkPermanentFailures = new Counter({ name: 'vigia_sink_permanent_failures_total', help: 'Sink writes refused for good (e.g. over max_payload), skipped', labelNames: ['sink'], registers: [this.registry] });
   readonly batchSeconds = new Histogram({
     name: 'vigia_batch_commit_seconds',
     help: 'Time from a micro-batch being cut to its ack',

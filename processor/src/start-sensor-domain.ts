@@ -53,6 +53,7 @@ export async function startSensorDomain(deps: DomainDeps): Promise<RunningDomain
     windows: new TumblingWindows(pc.windowMs, pc.allowedLatenessMs),
     bands: config.scoring.severityBands,
     maxFutureMs: pc.maxFutureMs,
+    partitionCount: config.streams.partitions,
   });
   const snapshots = { store: createClickHouseSnapshotStore(store), key: { runId: pc.runId, domain: 'sensor', partitions }, intervalMs: pc.snapshotIntervalMs };
   const startAt = await restoreOrRebuild(core, snapshots.store, snapshots.key, log);

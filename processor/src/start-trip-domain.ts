@@ -24,6 +24,7 @@ export async function startTripDomain(deps: DomainDeps): Promise<RunningDomain> 
     ...scoring,
     bands: config.scoring.severityBands,
     maxFutureMs: pc.maxFutureMs,
+    partitionCount: config.streams.partitions,
     allowedLatenessMs: pc.tripAllowedLatenessMs,
     cellWindows: pc.tripCellWindows,
   });

@@ -1,7 +1,9 @@
-import { severityOf, type Anomaly, type DeadLetter, type SeverityBands } from '../../../contracts/index.ts';
-import type { AnomalyRow, DeadLetterRow, ScoreRow, SensorEventRow, SensorWindowRow } from '../../../store/src/rows.ts';
+import { severityOf, type Anomaly, type DeadLetter, type SensorReading, type SeverityBands } from '../../../contracts/index.ts';
+import type { AnomalyRow, ScoreRow, SensorEventRow, SensorWindowRow } from '../../../store/src/rows.ts';
 import type { SensorBatchRows } from '../ports/sinks.ts';
 import { decodeSensorReading } from './decode-sensor-reading.ts';
+import { deadLetterOf, processingErrorReason, toDeadLetterRow } from './dead-letter-of.ts';
+import { checkpointRows, rollbackRows } from './row-checkpoint.ts';
 import type { ReadingScorer } from './reading-scorer.ts';
 import { SENSOR_CHAIN_FEATURES, SENSOR_CHAIN_FEATURE_SET, sensorChainFeatures } from './sensor-chain-features.ts';
 import { windowMeans, type TumblingWindows, type TumblingWindowsSnapshot, type WindowAggregate } from './tumbling-windows.ts';
@@ -22,6 +24,8 @@ export interface SensorBatchOptions {
   windows: TumblingWindows;
   bands: SeverityBands;
   maxFutureMs: number;
+  /** Partitions of the domain: a reading whose station hashes to another partition is dead-lettered. Unset = not checked. */
+  partitionCount?: number;
 }
 
 export interface SensorBatchResult {
@@ -32,8 +36,6 @@ export interface SensorBatchResult {
   redelivered: number;
   late: number;
 }
-
-const decoder = new TextDecoder();
 
 /**
  * The pure heart of the sensor processor: a micro-batch of raw log messages in, every row,
@@ -71,15 +73,16 @@ export class SensorBatchProcessor {
   }
 
   process(batch: readonly RawEvent[], nowMs: number): SensorBatchResult {
-    const { runId, scorer, windows, bands, maxFutureMs } = this.opts;
+    const { runId, scorer, windows, bands, maxFutureMs, partitionCount } = this.opts;
     const rows: SensorBatchRows = { events: [], scores: [], anomalies: [], windows: [], deadLetters: [], features: [] };
     const anomalies: Anomaly[] = [];
     const deadLetters: DeadLetter[] = [];
     let redelivered = 0;
     let late = 0;
+    // Rolled back when a reading throws half-way; not rows.windows: a window it closed is closed.
+    const outputs = [rows.events, rows.scores, rows.anomalies, rows.features, anomalies];
     const reject = (m: RawEvent, kind: string, reason: string) => {
-      const payload = decoder.decode(m.data).slice(0, 64 * 1024);
-      const dl: DeadLetter = { domain: 'sensor', subject: m.subject, streamSeq: m.seq, kind, reason, payload, rejectedAt: nowMs };
+      const dl = deadLetterOf('sensor', m, kind, reason, nowMs);
       deadLetters.push(dl);
       rows.deadLetters.push(toDeadLetterRow(runId, dl));
     };
@@ -96,88 +99,94 @@ export class SensorBatchProcessor {
       }
       this.#lastSeq.set(m.partition, m.seq);
 
-      const decoded = decodeSensorReading(m.data, nowMs, maxFutureMs);
+      const decoded = decodeSensorReading(m.data, { nowMs, maxFutureMs, partition: m.partition, partitionCount });
       if (!decoded.ok) {
         reject(m, decoded.kind, decoded.reason);
         continue;
       }
-      const r = decoded.reading;
-      let scored;
+      // A reading that makes anything throw (a detector bug, an unexpected value) must not stop
+      // the stream: its partial rows are dropped and it becomes a dead letter.
+      const mark = checkpointRows(outputs);
       try {
-        scored = scorer.score(r.station, r.ts, r.channels);
+        late += this.#score(decoded.reading, m, nowMs, rows, anomalies);
       } catch (err) {
-        // A reading that makes a detector throw must not stop the stream: dead-letter it.
-        reject(m, 'processing_error', `detector failed: ${(err as Error).message}`);
-        continue;
-      }
-      const added = windows.add(r.station, r.ts, r.channels, scored.score);
-      if (added.late) late++;
-      for (const w of added.closed) rows.windows.push(toWindowRow(runId, w, nowMs));
-
-      const severity = severityOf(scored.score, bands);
-      const top = scored.drivers[0]?.feature ?? '';
-      const drivers = JSON.stringify(scored.drivers);
-      rows.events.push({
-        run_id: runId,
-        event_id: r.id,
-        station: r.station,
-        partition: m.partition,
-        ts: r.ts,
-        channels: r.channels,
-        late: added.late ? 1 : 0,
-        truth_kind: r.truth?.kind ?? '',
-        truth_fault_id: r.truth?.faultId ?? '',
-        stream_seq: m.seq,
-        ingested_at: nowMs,
-      });
-      const score: ScoreRow = {
-        run_id: runId,
-        domain: 'sensor',
-        entity: r.station,
-        event_id: r.id,
-        ts: r.ts,
-        detector: scored.detector,
-        score: scored.score,
-        severity: severity ?? '',
-        top_feature: top,
-        drivers,
-        scored_at: nowMs,
-      };
-      rows.scores.push(score);
-      const vector = sensorChainFeatures(r.ts, r.channels);
-      if (vector) {
-        rows.features.push({
-          run_id: runId,
-          domain: 'sensor',
-          feature_set: SENSOR_CHAIN_FEATURE_SET,
-          entity: r.station,
-          event_id: r.id,
-          ts: r.ts,
-          names: SENSOR_CHAIN_FEATURES,
-          values: vector,
-          computed_at: nowMs,
-        });
-      }
-      if (severity) {
-        const anomaly: Anomaly = {
-          id: `${runId}:${r.id}`,
-          runId,
-          domain: 'sensor',
-          entity: r.station,
-          eventId: r.id,
-          ts: r.ts,
-          score: scored.score,
-          severity,
-          detector: scored.detector,
-          drivers: scored.drivers,
-          values: r.channels,
-          emittedAt: nowMs,
-        };
-        anomalies.push(anomaly);
-        rows.anomalies.push(toAnomalyRow(score, anomaly));
+        rollbackRows(outputs, mark);
+        reject(m, 'processing_error', processingErrorReason('scoring', err));
       }
     }
     return { rows, anomalies, deadLetters, redelivered, late };
+  }
+
+  /** Score one decoded reading into the batch's rows; returns 1 when it was late. */
+  #score(r: SensorReading, m: RawEvent, nowMs: number, rows: SensorBatchRows, anomalies: Anomaly[]): number {
+    const { runId, scorer, windows, bands } = this.opts;
+    const scored = scorer.score(r.station, r.ts, r.channels);
+    const added = windows.add(r.station, r.ts, r.channels, scored.score);
+    for (const w of added.closed) rows.windows.push(toWindowRow(runId, w, nowMs));
+
+    const severity = severityOf(scored.score, bands);
+    const top = scored.drivers[0]?.feature ?? '';
+    const drivers = JSON.stringify(scored.drivers);
+    rows.events.push({
+      run_id: runId,
+      event_id: r.id,
+      station: r.station,
+      partition: m.partition,
+      ts: r.ts,
+      channels: r.channels,
+      late: added.late ? 1 : 0,
+      truth_kind: r.truth?.kind ?? '',
+      truth_fault_id: r.truth?.faultId ?? '',
+      stream_seq: m.seq,
+      ingested_at: nowMs,
+    });
+    const score: ScoreRow = {
+      run_id: runId,
+      domain: 'sensor',
+      entity: r.station,
+      event_id: r.id,
+      ts: r.ts,
+      detector: scored.detector,
+      score: scored.score,
+      severity: severity ?? '',
+      top_feature: top,
+      drivers,
+      scored_at: nowMs,
+    };
+    rows.scores.push(score);
+    const vector = sensorChainFeatures(r.ts, r.channels);
+    if (vector) {
+      rows.features.push({
+        run_id: runId,
+        domain: 'sensor',
+        feature_set: SENSOR_CHAIN_FEATURE_SET,
+        entity: r.station,
+        event_id: r.id,
+        ts: r.ts,
+        names: SENSOR_CHAIN_FEATURES,
+        values: vector,
+        computed_at: nowMs,
+      });
+    }
+    if (severity) {
+      const anomaly: Anomaly = {
+        id: `${runId}:${r.id}`,
+        runId,
+        domain: 'sensor',
+        entity: r.station,
+        eventId: r.id,
+        ts: r.ts,
+        score: scored.score,
+        severity,
+        detector: scored.detector,
+        drivers: scored.drivers,
+        values: r.channels,
+        emittedAt: nowMs,
+      };
+      anomalies.push(anomaly);
+      rows.anomalies.push(toAnomalyRow(score, anomaly));
+    }
+    return added.late ? 1 : 0;
   }
 
   /** Close all open windows (end of a bounded run). */
@@ -215,18 +224,5 @@ function toAnomalyRow(score: ScoreRow, a: Anomaly): AnomalyRow {
     drivers: score.drivers,
     values: a.values,
     emitted_at: a.emittedAt,
-  };
-}
-
-function toDeadLetterRow(runId: string, d: DeadLetter): DeadLetterRow {
-  return {
-    run_id: runId,
-    domain: d.domain,
-    subject: d.subject,
-    stream_seq: d.streamSeq,
-    kind: d.kind,
-    reason: d.reason,
-    payload: d.payload,
-    rejected_at: d.rejectedAt,
   };
 }

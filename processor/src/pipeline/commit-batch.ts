@@ -9,6 +9,7 @@ import type { ProcessorState } from '../domain/processor-state.ts';
 import { applyModelScores } from '../domain/apply-model-scores.ts';
 import type { ModelStage } from '../adapters/onnx/model-stage.ts';
 import { retryUntilDone } from './retry-until-done.ts';
+import { unlessPermanent } from './unless-permanent.ts';
 
 export interface CommitDeps {
   core: SensorBatchProcessor;
@@ -102,8 +103,8 @@ export function createBatchCommitter(deps: CommitDeps) {
       applyModelScores(result, new Map(result.rows.features.map((f, i) => [f.event_id, verdicts[i]!])), deps.model.fusion);
     }
     await retryUntilDone(() => store.write(result.rows), retry('clickhouse', batch));
-    if (result.deadLetters.length) await retryUntilDone(() => deadLetters.publish(result.deadLetters), retry('dlq', batch));
-    if (result.anomalies.length) await retryUntilDone(() => alerts.publish(result.anomalies), retry('alerts', batch));
+    if (result.deadLetters.length) await unlessPermanent(retryUntilDone(() => deadLetters.publish(result.deadLetters), retry('dlq', batch)), 'dlq', deps);
+    if (result.anomalies.length) await unlessPermanent(retryUntilDone(() => alerts.publish(result.anomalies), retry('alerts', batch)), 'alerts', deps);
     live.anomalies(result.anomalies);
     live.readings(watchedReadings(result.rows, live));
     for (const m of batch) m.ack();

@@ -1,3 +1,5 @@
+import { isPermanentSinkError } from '../ports/sink-errors.ts';
+
 export interface RetryOptions {
   /** Called before each wait, with the attempt number and the error. */
   onRetry?: (attempt: number, err: unknown) => void;
@@ -12,6 +14,8 @@ export interface RetryOptions {
 /**
  * Retry a sink write until it succeeds. Nothing is acked meanwhile, so the consumer's
  * max_ack_pending bounds memory and JetStream holds the rest: back-pressure, not loss.
+ * A PermanentSinkError is rethrown at once: no retry can make it succeed, and retrying it
+ * forever would stall the partition (see ports/sink-errors.ts).
  */
 export async function retryUntilDone<T>(fn: () => Promise<T>, opts: RetryOptions = {}): Promise<T> {
   const base = opts.baseDelayMs ?? 100;
@@ -20,7 +24,7 @@ export async function retryUntilDone<T>(fn: () => Promise<T>, opts: RetryOptions
     try {
       return await fn();
     } catch (err) {
-      if (opts.shouldStop?.()) throw err;
+      if (isPermanentSinkError(err) || opts.shouldStop?.()) throw err;
       opts.onRetry?.(attempt, err);
       await new Promise((r) => setTimeout(r, Math.min(max, base * 2 ** (attempt - 1))));
     }

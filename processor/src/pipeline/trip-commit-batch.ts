@@ -7,6 +7,7 @@ import type { SnapshotKey, SnapshotStore } from '../ports/snapshot-store.ts';
 import type { BatchOutcome } from './commit-batch.ts';
 import { recordBatchMetrics, saveSnapshot } from './commit-batch.ts';
 import { retryUntilDone } from './retry-until-done.ts';
+import { unlessPermanent } from './unless-permanent.ts';
 
 /** Durable, idempotent storage of a trip batch. */
 export interface TripBatchStore {
@@ -58,6 +59,7 @@ export function createTripBatchCommitter(deps: TripCommitDeps) {
     const outputs = await deps.models.score(stage);
     if (stage.trips.length || stage.cellRows.length) metrics.modelSeconds.observe({ model: 'trip' }, (performance.now() - t0) / 1000);
     const result = core.score(stage, outputs, deps.now());
+    for (const e of result.boundaryErrors) logger.error({ err: e }, 'a cell boundary failed to score; its rows are dropped');
     const snap = deps.snapshots;
     const captured = snap && deps.now() - lastSnapshotAt >= snap.intervalMs ? core.captureState() : undefined;
     if (captured) lastSnapshotAt = deps.now();
@@ -78,8 +80,8 @@ export function createTripBatchCommitter(deps: TripCommitDeps) {
 
   async function commit(batch: SourceMessage[], result: TripBatchResult, captured: ReturnType<TripBatchProcessor['captureState']> | undefined, earlier: Promise<BatchOutcome>[], started: number): Promise<BatchOutcome> {
     await retryUntilDone(() => store.write(result.rows), retry('clickhouse', batch));
-    if (result.deadLetters.length) await retryUntilDone(() => deadLetters.publish(result.deadLetters), retry('dlq', batch));
-    if (result.anomalies.length) await retryUntilDone(() => alerts.publish(result.anomalies), retry('alerts', batch));
+    if (result.deadLetters.length) await unlessPermanent(retryUntilDone(() => deadLetters.publish(result.deadLetters), retry('dlq', batch)), 'dlq', deps);
+    if (result.anomalies.length) await unlessPermanent(retryUntilDone(() => alerts.publish(result.anomalies), retry('alerts', batch)), 'alerts', deps);
     live.anomalies(result.anomalies);
     live.cellBoundaries(result.boundaries);
     for (const m of batch) m.ack();

@@ -19,6 +19,7 @@ export function createSensorReplayCore(req: ReplayRequest, deps: { store: ClickH
     windows: new TumblingWindows(pc.windowMs, pc.allowedLatenessMs),
     bands: deps.config.scoring.severityBands,
     maxFutureMs: pc.maxFutureMs,
+    partitionCount: deps.config.streams.partitions,
   });
   const sink = createClickHouseBatchStore(deps.store);
   return {

@@ -21,6 +21,7 @@ export function createTripReplayCore(req: ReplayRequest, deps: { store: ClickHou
     ...createTripScoring(),
     bands: deps.config.scoring.severityBands,
     maxFutureMs: pc.maxFutureMs,
+    partitionCount: deps.config.streams.partitions,
     allowedLatenessMs: pc.tripAllowedLatenessMs,
     cellWindows: pc.tripCellWindows,
   });

@@ -1,5 +1,6 @@
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
-import { headers, type NatsConnection } from '@nats-io/transport-node';
+import { headers, InvalidArgumentError, type NatsConnection } from '@nats-io/transport-node';
+import { PermanentSinkError } from '../../ports/sink-errors.ts';
 
 export interface OutgoingMessage {
   subject: string;
@@ -11,7 +12,9 @@ export interface OutgoingMessage {
 
 /**
  * Publishes with acks and at most `maxInFlight` awaiting an ack. A failed publish is retried
- * (same msgId, so it cannot double); `publishAll` resolves when every message is stored.
+ * (same msgId, so it cannot double); `publishAll` resolves when every message is stored. A
+ * message the client refuses to send (over the server's max_payload, a bad subject) is a
+ * PermanentSinkError at once: no retry can send it.
  */
 export class JetStreamPublisher {
   readonly #js: JetStreamClient;
@@ -45,6 +48,7 @@ export class JetStreamPublisher {
         await this.#js.publish(m.subject, m.data, { msgID: m.msgId, headers: h });
         return;
       } catch (err) {
+        if (err instanceof InvalidArgumentError) throw new PermanentSinkError('nats', `${m.subject}: ${err.message}`, { cause: err });
         if (attempt >= this.retries) throw err;
         await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
       }

@@ -114,3 +114,48 @@ test('rows come out by boundary, then resolution, then cell; every resolution ge
     ['7:p7:1/1', '9:a9:0/1', '9:z9:1/0'],
   );
 });
+
+const DEFAULT = { resolutions: [9], hopMs: 5 * M, sizesMs: [15 * M, 60 * M], allowedLatenessMs: 30 * M, idleRetentionMs: 360 * M };
+const at = (ts: number, cell: string): TripCellInput => ({ pickupTs: ts, dropoffTs: ts, pickupCells: [cell], dropoffCells: [cell], fare: 5, miles: 1 });
+const GAP = (30 * 1440 + 35) * M; // not a whole number of rings: the old pane is not overwritten
+// Walking a 30-day gap hop by hop emits 8 640 boundaries (a row each for every cell live
+// across it); skipping it, only the idle retention after the old activity and the lead-in
+// before the new one remain.
+const BOUND = (2 * DEFAULT.idleRetentionMs) / DEFAULT.hopMs + 2;
+
+for (const [name, oldCell, newCell] of [
+  ['in another cell', 'OLD', 'NEW'],
+  ['in the same cell', 'A', 'A'],
+] as const) {
+  test(`a gap in the stream is skipped, not walked: a 1970 trip then one 30 days later ${name}`, () => {
+    const w = new CellHoppingWindows(DEFAULT);
+    assert.deepEqual(w.add(at(0, oldCell)).rows, []);
+    const rows = w.add(at(GAP, newCell)).rows;
+    assert.ok(rows.length <= BOUND, `${rows.length} rows > ${BOUND}`);
+    assert.ok(rows.every((r) => r.end <= DEFAULT.idleRetentionMs + DEFAULT.hopMs || r.end >= GAP - DEFAULT.idleRetentionMs), 'no row in the middle of the gap');
+    assert.ok(rows.some((r) => r.end === 5 * M && r.windows[0]!.pickups === 1), 'the old trip is still counted in its windows');
+    // The windows go on normally after the gap.
+    const next = w.add(at(GAP + 60 * M, newCell)).rows;
+    assert.ok(next.length > 0 && next.every((r) => r.cell === newCell && r.end > GAP - DEFAULT.idleRetentionMs));
+    assert.equal(w.add(at(GAP - 120 * M, newCell)).pickupLate, true, 'a pickup far behind the new watermark is late');
+  });
+}
+
+test('a fresh partition whose first trip was picked up in 1970 and dropped off today walks no gap', () => {
+  const w = new CellHoppingWindows(DEFAULT);
+  const rows = w.add({ pickupTs: 0, dropoffTs: GAP, pickupCells: ['A'], dropoffCells: ['B'], fare: 5, miles: 1 }).rows;
+  assert.ok(rows.length <= BOUND, `${rows.length} rows > ${BOUND}`);
+});
+
+test('what a cell saw lately survives a snapshot, and a snapshot without it restores as before', () => {
+  const w = new CellHoppingWindows(opts);
+  w.add(trip(1, 'A', 4, 'B', 10, 2));
+  const snap = w.snapshot();
+  assert.equal(snap.cells[0]![0]!.length, 5);
+  const old = { ...snap, cells: snap.cells.map((l) => l.map(([c, i, p, last]) => [c, i, p, last] as [string, string, string, number | null])) };
+  const a = new CellHoppingWindows(opts);
+  a.restore(snap);
+  const b = new CellHoppingWindows(opts);
+  b.restore(old);
+  assert.deepEqual(view(a.add(trip(20, 'A', 30, 'B', 10, 2)).rows), view(b.add(trip(20, 'A', 30, 'B', 10, 2)).rows));
+});

@@ -14,8 +14,14 @@
  * whose pane ends at or before the last emitted boundary is late: counted, changes no window.
  *
  * Every emitted boundary yields a row for every live cell, including cells with nothing in
- * the window — a collapse is a row of zeros where the baseline expects trips. A cell stays
- * live until it has seen nothing for `idleRetentionMs`.
+ * the window — a collapse is a row of zeros where the baseline expects trips. A cell is live at
+ * a boundary while it has a pane within `idleRetentionMs` of it, before (it has seen something
+ * lately) or after (it is about to). A boundary without a live cell is skipped in O(1): the
+ * watermark jumps to the next boundary where a cell is live. So a gap in the stream — a trip
+ * of 1970 then one of today, in the same cell or not; a producer down for a week — costs at
+ * most 2 × idleRetentionMs / hopMs boundaries however long it is, never one per hop of the
+ * gap. Without a gap longer than the idle retention, rows are as if a cell stayed live from
+ * its first pane until it had seen nothing for `idleRetentionMs`.
  *
  * Cost: an add is O(resolutions). A boundary costs O(live cells × Σ sizes/hop). Live cells ≈
  * distinct cells touched in the last idleRetentionMs: for a NYC-like stream a few thousand at
@@ -92,8 +98,8 @@ export interface CellWindowsSnapshot {
   nextBoundary: number | null;
   emittedThrough: number | null;
   lateCount: number;
-  /** Per resolution: [cell, ids, panes, lastPaneEnd]. */
-  cells: [cell: string, ids: string, panes: string, lastPaneEnd: number | null][][];
+  /** Per resolution: [cell, ids, panes, lastPaneEnd, lastPastPaneEnd] (the last absent in older snapshots). */
+  cells: [cell: string, ids: string, panes: string, lastPaneEnd: number | null, lastPastPaneEnd?: number | null][][];
 }
 
 /** ±Infinity do not survive JSON: stored as null and read back per field. */
@@ -111,6 +117,8 @@ interface CellState {
   ids: Float64Array;
   panes: Float64Array;
   lastPaneEnd: number;
+  /** End of the newest pane a boundary has summed (≤ that boundary): what the cell saw lately. */
+  lastPastPaneEnd: number;
 }
 
 export class CellHoppingWindows {
@@ -200,7 +208,7 @@ export class CellHoppingWindows {
       nextBoundary: finiteOrNull(this.#nextBoundary),
       emittedThrough: finiteOrNull(this.#emittedThrough),
       lateCount: this.#lateCount,
-      cells: this.#byRes.map((m) => [...m].map(([cell, s]) => [cell, encodeFloat64(s.ids), encodeFloat64(s.panes), finiteOrNull(s.lastPaneEnd)])),
+      cells: this.#byRes.map((m) => [...m].map(([cell, s]) => [cell, encodeFloat64(s.ids), encodeFloat64(s.panes), finiteOrNull(s.lastPaneEnd), finiteOrNull(s.lastPastPaneEnd)])),
     };
   }
 
@@ -214,8 +222,10 @@ export class CellHoppingWindows {
     if (snap.cells.length !== this.#byRes.length) throw new CellWindowOptionsError(`window snapshot has ${snap.cells.length} resolutions, expected ${this.#byRes.length}`);
     const byRes = snap.cells.map((list) => {
       const m = new Map<string, CellState>();
-      for (const [cell, ids, panes, last] of list) {
-        m.set(cell, { ids: decodeFloat64(ids, this.#ring, `window ids of ${cell}`), panes: decodeFloat64(panes, this.#ring * F, `window panes of ${cell}`), lastPaneEnd: last ?? -Infinity });
+      for (const [cell, ids, panes, last, lastPast] of list) {
+        // An older snapshot has no past pane: its newest pane stands in (live as it was then).
+        const lastPaneEnd = last ?? -Infinity;
+        m.set(cell, { ids: decodeFloat64(ids, this.#ring, `window ids of ${cell}`), panes: decodeFloat64(panes, this.#ring * F, `window panes of ${cell}`), lastPaneEnd, lastPastPaneEnd: lastPast === undefined ? lastPaneEnd : (lastPast ?? -Infinity) });
       }
       return m;
     });
@@ -234,7 +244,7 @@ export class CellHoppingWindows {
     const map = this.#byRes[r]!;
     let s = map.get(cell);
     if (!s) {
-      s = { ids: new Float64Array(this.#ring).fill(NaN), panes: new Float64Array(this.#ring * F), lastPaneEnd: -Infinity };
+      s = { ids: new Float64Array(this.#ring).fill(NaN), panes: new Float64Array(this.#ring * F), lastPaneEnd: -Infinity, lastPastPaneEnd: -Infinity };
       map.set(cell, s);
     }
     const slot = p % this.#ring;
@@ -255,6 +265,7 @@ export class CellHoppingWindows {
     while (this.#nextBoundary <= watermark) {
       const end = this.#nextBoundary;
       let live = 0;
+      let nextLive = Infinity;
       for (let r = 0; r < this.#byRes.length; r++) {
         const map = this.#byRes[r]!;
         const cells = [...map.keys()].sort();
@@ -264,14 +275,30 @@ export class CellHoppingWindows {
             map.delete(cell);
             continue;
           }
+          const windows = sizesMs.map((size) => this.#sum(s, end, size));
+          if (s.lastPastPaneEnd <= end - idleRetentionMs) {
+            // Nothing lately: live only if something comes within the idle retention (a gap
+            // in the cell's own activity is skipped like a gap in the stream).
+            const next = this.#nextPaneEnd(s, end);
+            if (next > end + idleRetentionMs) {
+              if (next - idleRetentionMs < nextLive) nextLive = next - idleRetentionMs;
+              continue;
+            }
+          }
           live++;
-          rows.push({ resolution: resolutions[r]!, cell, end, windows: sizesMs.map((size) => this.#sum(s, end, size)) });
+          rows.push({ resolution: resolutions[r]!, cell, end, windows });
         }
       }
       this.#emittedThrough = end;
-      // Nothing live: jump over the empty stretch instead of walking it hop by hop.
-      this.#nextBoundary = live === 0 ? Math.max(end + hopMs, Math.floor(watermark / hopMs) * hopMs + hopMs) : end + hopMs;
-      if (live === 0) this.#emittedThrough = this.#nextBoundary - hopMs;
+      // Nothing live: jump over the empty stretch instead of walking it hop by hop, to the
+      // first boundary where a cell becomes live, or past the watermark.
+      if (live === 0) {
+        const pastWatermark = Math.floor(watermark / hopMs) * hopMs + hopMs;
+        this.#nextBoundary = Math.max(end + hopMs, Math.min(pastWatermark, Math.ceil(nextLive / hopMs) * hopMs));
+        this.#emittedThrough = this.#nextBoundary - hopMs;
+      } else {
+        this.#nextBoundary = end + hopMs;
+      }
     }
     return rows;
   }
@@ -282,6 +309,7 @@ export class CellHoppingWindows {
     for (let p = (end - size) / hop; p < end / hop; p++) {
       const slot = p % this.#ring;
       if (s.ids[slot] !== p) continue;
+      if ((p + 1) * hop > s.lastPastPaneEnd) s.lastPastPaneEnd = (p + 1) * hop;
       const o = slot * F;
       w.pickups += s.panes[o]!;
       w.dropoffs += s.panes[o + 1]!;
@@ -291,5 +319,16 @@ export class CellHoppingWindows {
       w.speedCount += s.panes[o + 5]!;
     }
     return w;
+  }
+
+  /** End of the cell's earliest pane after `end` (its newest pane is always in the ring). */
+  #nextPaneEnd(s: CellState, end: number): number {
+    const hop = this.options.hopMs;
+    let next = Infinity;
+    for (let i = 0; i < this.#ring; i++) {
+      const e = (s.ids[i]! + 1) * hop;
+      if (e > end && e < next) next = e;
+    }
+    return next;
   }
 }

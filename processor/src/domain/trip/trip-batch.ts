@@ -25,6 +25,8 @@ import type { AnomalyRow, DeadLetterRow, FeatureRow, TripCellWindowRow, TripEven
 import type { RawEvent } from '../sensor-batch.ts';
 import { SnapshotUnreadableError } from '../processor-state.ts';
 import { decodeTripEvent } from './decode-trip-event.ts';
+import { deadLetterOf, processingErrorReason, toDeadLetterRow } from '../dead-letter-of.ts';
+import { checkpointRows, rollbackRows } from '../row-checkpoint.ts';
 import { TRIP_CELL_FEATURE_SET, TRIP_CELL_FEATURES, TRIP_CELL_WINDOWS, type TripCellFeatureRow } from './trip-cell-features.ts';
 import { TripCellPipeline, tripCellInput, type TripCellPipelineResult, type TripCellPipelineSnapshot } from './trip-cell-pipeline.ts';
 import { TRIP_FARE_FEATURE_SET, TRIP_FARE_FEATURES, tripFareFeatures } from './trip-fare-features.ts';
@@ -76,6 +78,8 @@ export interface TripBatchOptions {
   alertPolicy: CellAlertPolicy;
   bands: SeverityBands;
   maxFutureMs: number;
+  /** Partitions of the domain: a trip whose city hashes to another partition is dead-lettered. Unset = not checked. */
+  partitionCount?: number;
   /** How far behind the city's newest dropoff a pickup may still count, ms. */
   allowedLatenessMs: number;
   /**
@@ -90,6 +94,8 @@ export interface IngestedTrip {
   trip: TripEvent;
   partition: number;
   seq: number;
+  /** Where it came from, for a dead letter if scoring it throws. */
+  subject: string;
   cells: { r7: string; r8: string; r9: string; dropoffR9: string };
   fareFeatures: Float64Array;
   pickupLate: boolean;
@@ -130,6 +136,8 @@ export interface TripBatchResult {
   boundaries: LiveCellBoundary[];
   redelivered: number;
   late: number;
+  /** Cell boundaries whose scoring threw (no message to dead-letter: their rows are dropped), for the log. */
+  boundaryErrors: string[];
 }
 
 export const NO_MODEL_OUTPUTS = (stage: TripStage): TripModelOutputs => ({
@@ -140,7 +148,7 @@ export const NO_MODEL_OUTPUTS = (stage: TripStage): TripModelOutputs => ({
   demandModel: '',
 });
 
-const decoder = new TextDecoder();
+const encoder = new TextEncoder();
 const NO_ROWS: TripCellFeatureRow[] = [];
 function noCells(t: TripEvent): TripCellPipelineResult {
   const input = tripCellInput(t, TRIP_CELL_WINDOWS.resolutions);
@@ -204,9 +212,9 @@ export class TripBatchProcessor {
         continue;
       }
       this.#lastSeq.set(m.partition, m.seq);
-      const decoded = decodeTripEvent(m.data, nowMs, this.opts.maxFutureMs);
+      const decoded = decodeTripEvent(m.data, { nowMs, maxFutureMs: this.opts.maxFutureMs, partition: m.partition, partitionCount: this.opts.partitionCount });
       if (!decoded.ok) {
-        stage.deadLetters.push(deadLetter(m, decoded.kind, decoded.reason, nowMs));
+        stage.deadLetters.push(deadLetterOf('trip', m, decoded.kind, decoded.reason, nowMs));
         continue;
       }
       const t = decoded.trip;
@@ -219,18 +227,21 @@ export class TripBatchProcessor {
         // H3 indexing is the costly part of a trip: the windows compute the cells once, and
         // a counting-only run (no windows) computes them just for the row.
         const added = this.opts.cellWindows === false ? noCells(t) : pipeline.add(t);
+        // The boundaries this trip closed belong to the city, whatever happens to the trip.
+        for (const r of added.rows) stage.cellRows.push(r);
+        const fareFeatures = tripFareFeatures(t);
         if (added.pickupLate || added.dropoffLate) stage.late++;
         stage.trips.push({
           trip: t,
           partition: m.partition,
           seq: m.seq,
+          subject: m.subject,
           cells: { r7: added.pickupCells[0]!, r8: added.pickupCells[1]!, r9: added.pickupCells[2]!, dropoffR9: added.dropoffCells[2]! },
-          fareFeatures: tripFareFeatures(t),
+          fareFeatures,
           pickupLate: added.pickupLate,
         });
-        for (const r of added.rows) stage.cellRows.push(r);
       } catch (err) {
-        stage.deadLetters.push(deadLetter(m, 'processing_error', `trip windows failed: ${(err as Error).message}`, nowMs));
+        stage.deadLetters.push(deadLetterOf('trip', m, 'processing_error', processingErrorReason('trip windows', err), nowMs));
       }
     }
     return stage;
@@ -240,6 +251,9 @@ export class TripBatchProcessor {
     const { runId, bands, tripScorer, cellScorer, alertPolicy } = this.opts;
     const rows: TripBatchRows = { events: [], scores: [], cellWindows: [], anomalies: [], deadLetters: stage.deadLetters.map((d) => toDeadLetterRow(runId, d)), features: [] };
     const anomalies: Anomaly[] = [];
+    const deadLetters = [...stage.deadLetters];
+    const boundaryErrors: string[] = [];
+    const outputs = [rows.events, rows.scores, rows.cellWindows, rows.anomalies, rows.features, anomalies];
     const publish = (a: Anomaly, topFeature: string) => {
       anomalies.push(a);
       rows.anomalies.push({
@@ -259,6 +273,19 @@ export class TripBatchProcessor {
     };
 
     stage.trips.forEach((it, i) => {
+      // A trip whose scoring throws becomes a dead letter without partial rows; the batch goes on.
+      const mark = checkpointRows(outputs);
+      try {
+        scoreTrip(it, i);
+      } catch (err) {
+        rollbackRows(outputs, mark);
+        const d = deadLetterOf('trip', { subject: it.subject, seq: it.seq, data: encoder.encode(JSON.stringify(it.trip)) }, 'processing_error', processingErrorReason('trip scoring', err), nowMs);
+        deadLetters.push(d);
+        rows.deadLetters.push(toDeadLetterRow(runId, d));
+      }
+    });
+
+    function scoreTrip(it: IngestedTrip, i: number): void {
       const t = it.trip;
       const expected = models.expectedFares[i] ?? null;
       const verdict = tripScorer.score(t, it.fareFeatures, expected, models.fareScores[i] ?? null);
@@ -324,7 +351,7 @@ export class TripBatchProcessor {
           top,
         );
       }
-    });
+    }
 
     // Cell rows, one boundary at a time (a scorer compares a cell with its neighbours then).
     const boundaries: LiveCellBoundary[] = [];
@@ -334,6 +361,18 @@ export class TripBatchProcessor {
       const group = stage.cellRows.slice(from, i);
       const ifScores = models.ifScores.slice(from, i);
       from = i;
+      // A boundary whose scoring throws loses its rows, not the batch (its trips are stored).
+      const mark = checkpointRows(outputs);
+      try {
+        scoreBoundary(group, ifScores);
+      } catch (err) {
+        rollbackRows(outputs, mark);
+        boundaryErrors.push(`boundary ${new Date(group[0]!.windowEnd).toISOString()}: ${processingErrorReason('cell scoring', err)}`);
+      }
+    }
+    return { rows, anomalies, deadLetters, boundaries, redelivered: stage.redelivered, late: stage.late, boundaryErrors };
+
+    function scoreBoundary(group: TripCellFeatureRow[], ifScores: (number | null)[]): void {
       const verdicts = cellScorer.scoreBoundary(group, ifScores);
       const alerts = alertPolicy.decide(group, verdicts);
       const byRes = new Map<number, LiveCellBoundary>();
@@ -409,20 +448,11 @@ export class TripBatchProcessor {
       });
       boundaries.push(...byRes.values());
     }
-    return { rows, anomalies, deadLetters: stage.deadLetters, boundaries, redelivered: stage.redelivered, late: stage.late };
   }
 
   #newPipeline(): TripCellPipeline {
     return new TripCellPipeline({ allowedLatenessMs: this.opts.allowedLatenessMs });
   }
-}
-
-function deadLetter(m: RawEvent, kind: string, reason: string, nowMs: number): DeadLetter {
-  return { domain: 'trip', subject: m.subject, streamSeq: m.seq, kind, reason, payload: decoder.decode(m.data).slice(0, 64 * 1024), rejectedAt: nowMs };
-}
-
-function toDeadLetterRow(runId: string, d: DeadLetter): DeadLetterRow {
-  return { run_id: runId, domain: d.domain, subject: d.subject, stream_seq: d.streamSeq, kind: d.kind, reason: d.reason, payload: d.payload, rejected_at: d.rejectedAt };
 }
 
 function toTripEventRow(runId: string, it: IngestedTrip, nowMs: number): TripEventRow {
