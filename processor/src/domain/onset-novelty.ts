@@ -128,7 +128,14 @@ class ShapeScale {
   /** Last `width` block means, oldest first (ring). */
   readonly recent: Float64Array;
   filled = 0;
-  readonly store: Float64Array;
+  /**
+   * Past windows (`stored` of them, `width` values each), a ring of `memory` windows once full.
+   * Grown by doubling as windows arrive rather than allocated whole: at its full 1000 windows it
+   * is most of a station's memory (64 KB per scale and channel), and a station seen a few times,
+   * or a long-stride scale that fills over weeks, needs a fraction of it. While growing, `head`
+   * equals `stored`, so the filled part is a prefix and growth copies it unchanged.
+   */
+  store: Float64Array;
   head = 0;
   stored = 0;
   readonly f: Float64Array;
@@ -140,7 +147,7 @@ class ShapeScale {
     keep: number,
   ) {
     this.recent = new Float64Array(width);
-    this.store = new Float64Array(memory * width);
+    this.store = new Float64Array(0);
     this.f = new Float64Array(width);
     this.record = new Record(keep);
   }
@@ -183,11 +190,20 @@ class ShapeScale {
       if (d < best) best = d;
       if (--idx < 0) idx = M - 1;
     }
-    store.set(f, this.head * w);
+    if ((this.head + 1) * w > store.length) this.store = grownStore(store, this.head + 1, M, w);
+    this.store.set(f, this.head * w);
     this.head = this.head + 1 === M ? 0 : this.head + 1;
     if (this.stored < M) this.stored++;
     return avail < 20 ? -1 : Math.sqrt(best / w);
   }
+}
+
+/** `store` with room for at least `need` windows: doubled, at least 16, at most `memory`. */
+function grownStore(store: Float64Array, need: number, memory: number, width: number): Float64Array {
+  const windows = Math.min(memory, Math.max(need, 16, 2 * (store.length / width)));
+  const next = new Float64Array(windows * width);
+  next.set(store);
+  return next;
 }
 
 /** Persisted state of one channel (JSON-safe). */
@@ -373,7 +389,8 @@ export class OnsetNovelty implements ComponentOutput {
       s.spread = x.spread;
       s.recent.set(x.recent);
       s.filled = x.filled;
-      s.store.fill(0);
+      // Room for what the snapshot holds (the rest grows as windows arrive, as in a live run).
+      s.store = new Float64Array(x.store.length);
       s.store.set(x.store);
       s.head = x.head;
       s.stored = x.stored;
