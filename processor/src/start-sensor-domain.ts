@@ -15,7 +15,7 @@ import { sensorChainStage } from './adapters/onnx/model-stage.ts';
 import { SensorBatchProcessor } from './domain/sensor-batch.ts';
 import { withPoisonStation } from './domain/poison-injector.ts';
 import { TumblingWindows } from './domain/tumbling-windows.ts';
-import { createSensorDetector } from './domain/sensor-detector.ts';
+import { createSensorDetector, SENSOR_NEW_KEY_BYTES } from './domain/sensor-detector.ts';
 import type { ProcessorMetrics } from './metrics.ts';
 import type { LiveFeed } from './ports/sinks.ts';
 import { createBatchCommitter, saveSnapshot } from './pipeline/commit-batch.ts';
@@ -53,7 +53,16 @@ export async function startSensorDomain(deps: DomainDeps): Promise<RunningDomain
     windows: new TumblingWindows(pc.windowMs, pc.allowedLatenessMs),
     bands: config.scoring.severityBands,
     maxFutureMs: pc.maxFutureMs,
+    limits: {
+      maxKeys: pc.limits.maxKeysPerDomain,
+      budgetBytes: pc.limits.stateBudgetBytes,
+      idleMs: pc.limits.idleEvictMs,
+      newKeyBytes: SENSOR_NEW_KEY_BYTES,
+      configPath: 'processor.limits',
+    },
   });
+  const keys = core.keys;
+  if (keys) metrics.watchKeys('sensor', () => keys.stats);
   const snapshots = { store: createClickHouseSnapshotStore(store), key: { runId: pc.runId, domain: 'sensor', partitions }, intervalMs: pc.snapshotIntervalMs };
   const startAt = await restoreOrRebuild(core, snapshots.store, snapshots.key, log);
   const source = await createJetStreamSource(nc, jsm, {

@@ -261,6 +261,13 @@ export class OnsetNovelty implements ComponentOutput {
     this.scales = o.strides.map((s) => new ShapeScale(s, o.width, o.memory, Math.pow(0.5, s / o.halfLife)));
   }
 
+  /** Bytes held by the shape stores, the part of the state that grows with history. */
+  get storeBytes(): number {
+    let b = 0;
+    for (const s of this.scales) b += s.store.byteLength;
+    return b;
+  }
+
   /** The ratio expressed as a surprise, for the common component interface. */
   get surprise(): number {
     return this.ratio;

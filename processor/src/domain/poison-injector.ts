@@ -18,5 +18,8 @@ export function withPoisonStation(inner: ReadingScorer, station: string): Readin
     },
     snapshot: () => inner.snapshot(),
     restore: (snap) => inner.restore(snap),
+    stationBytes: inner.stationBytes?.bind(inner),
+    evictStation: inner.evictStation?.bind(inner),
+    reviveStation: inner.reviveStation?.bind(inner),
   };
 }

@@ -14,4 +14,8 @@ export interface ReadingScorer {
   snapshot(): unknown;
   /** Replace all state; throws when the snapshot does not fit this scorer. */
   restore(snapshot: unknown): void;
+  /** Per-station hooks of the key budget (key-budget.ts); a scorer without them keeps its stations live. */
+  stationBytes?(station: string): number;
+  evictStation?(station: string): unknown;
+  reviveStation?(state: unknown): void;
 }

@@ -5,6 +5,8 @@ import { decodeSensorReading } from './decode-sensor-reading.ts';
 import type { ReadingScorer } from './reading-scorer.ts';
 import { SENSOR_CHAIN_FEATURES, SENSOR_CHAIN_FEATURE_SET, sensorChainFeatures } from './sensor-chain-features.ts';
 import { windowMeans, type TumblingWindows, type TumblingWindowsSnapshot, type WindowAggregate } from './tumbling-windows.ts';
+import { KeyBudget, type KeyLimits } from './key-budget.ts';
+import { sensorKeyedState } from './sensor-keyed-state.ts';
 import { PROCESSOR_STATE_FORMAT, PROCESSOR_STATE_VERSION, SnapshotUnreadableError, parseProcessorState, type ProcessorState } from './processor-state.ts';
 
 /** A raw message from the log, without any broker API. */
@@ -22,6 +24,8 @@ export interface SensorBatchOptions {
   windows: TumblingWindows;
   bands: SeverityBands;
   maxFutureMs: number;
+  /** Bounds on the stations holding state (key-budget.ts); none = unbounded (tests, bounded replays). */
+  limits?: KeyLimits;
 }
 
 export interface SensorBatchResult {
@@ -43,7 +47,11 @@ const decoder = new TextDecoder();
 export class SensorBatchProcessor {
   /** partition → last stream sequence processed (scored or dead-lettered) */
   readonly #lastSeq = new Map<number, number>();
-  constructor(private readonly opts: SensorBatchOptions) {}
+  /** Stations holding state, their memory and the idle ones' evicted state. */
+  readonly keys: KeyBudget | null;
+  constructor(private readonly opts: SensorBatchOptions) {
+    this.keys = opts.limits ? new KeyBudget(opts.limits, sensorKeyedState(opts.scorer, opts.windows)) : null;
+  }
 
   /** The learned state and the log position it covers (call between batches). */
   captureState(): ProcessorState {
@@ -53,6 +61,7 @@ export class SensorBatchProcessor {
       seqs: Object.fromEntries([...this.#lastSeq].map(([p, s]) => [String(p), s])),
       detector: this.opts.scorer.snapshot(),
       windows: this.opts.windows.snapshot(),
+      keys: this.keys?.snapshot() ?? null,
     };
   }
 
@@ -62,6 +71,7 @@ export class SensorBatchProcessor {
     try {
       this.opts.scorer.restore(state.detector);
       this.opts.windows.restore(state.windows as TumblingWindowsSnapshot);
+      this.keys?.restore(state.keys ?? { watermark: null, live: [], evicted: [] });
     } catch (err) {
       throw new SnapshotUnreadableError(`snapshot does not fit this processor: ${(err as Error).message}`, { cause: err });
     }
@@ -102,6 +112,11 @@ export class SensorBatchProcessor {
         continue;
       }
       const r = decoded.reading;
+      const admitted = this.keys?.admit(r.station, r.ts);
+      if (admitted && !admitted.ok) {
+        reject(m, 'key_limit', admitted.reason);
+        continue;
+      }
       let scored;
       try {
         scored = scorer.score(r.station, r.ts, r.channels);
@@ -177,6 +192,7 @@ export class SensorBatchProcessor {
         rows.anomalies.push(toAnomalyRow(score, anomaly));
       }
     }
+    this.keys?.settle();
     return { rows, anomalies, deadLetters, redelivered, late };
   }
 

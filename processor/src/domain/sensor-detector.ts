@@ -89,7 +89,27 @@ export interface SensorDetector {
   restore(snapshot: unknown): void;
   /** Stations with state. */
   readonly stationCount: number;
+  /** Approximate bytes of one station's live state (0 when it has none); see stationBytes. */
+  stationBytes(station: string): number;
+  /** Removes a station's state and returns it (JSON- and structured-clone-safe), or undefined. */
+  evictStation(station: string): SensorStationState | undefined;
+  /** Puts back a station's state that evictStation returned (same detector options). */
+  reviveStation(state: SensorStationState): void;
 }
+
+/** One station's state, as it appears in the snapshot. */
+export type SensorStationState = SensorDetectorSnapshot['stations'][number];
+
+/**
+ * Measured bytes (bench/src/memory/state-per-key.ts: V8 heap + ArrayBuffers) of a station's fixed
+ * state, per station, per channel and per relation, apart from the onset shape stores, which grow
+ * and are counted exactly. A few KiB either way: they size a memory budget, not an allocation.
+ */
+const STATION_BASE_BYTES = 2_000;
+const CHANNEL_BYTES = 12_500;
+const RELATION_BYTES = 1_000;
+/** What the key budget assumes a new station takes until it is measured (3–4 channels, no history). */
+export const SENSOR_NEW_KEY_BYTES = 64 * 1024;
 
 class ChannelState {
   stamp = 0;
@@ -310,24 +330,42 @@ export function createSensorDetector(opts: SensorDetectorOptions = {}): SensorDe
     return { score: max, detector: SENSOR_DETECTOR_NAME, drivers };
   }
 
+  function stationState(station: string, st: StationState): SensorStationState {
+    return {
+      station,
+      channels: st.list.map((ch) => ({
+        name: ch.name,
+        ewma: ch.ewma.snapshot(),
+        flatline: ch.flat.snapshot(),
+        levelShift: ch.shift.snapshot(),
+        regime: ch.regime.snapshot(),
+        onset: ch.onset.snapshot(),
+        period: ch.period.snapshot(),
+      })),
+      relations: st.relations.map((r) => r.snapshot()),
+      joint: st.joint.snapshot(),
+    };
+  }
+
+  function stationFrom(s: SensorStationState): StationState {
+    const st = new StationState(jointO);
+    for (const c of s.channels) {
+      const ch = addChannel(st, c.name);
+      ch.ewma.restore(c.ewma);
+      ch.flat.restore(c.flatline);
+      ch.shift.restore(c.levelShift);
+      ch.regime.restore(c.regime);
+      ch.onset.restore(c.onset);
+      ch.period.restore(c.period);
+    }
+    s.relations.forEach((r, i) => st.relations[i]!.restore(r));
+    st.joint.restore(s.joint);
+    return st;
+  }
+
   function snapshot(): SensorDetectorSnapshot {
     const out: SensorDetectorSnapshot['stations'] = [];
-    for (const [station, st] of stations) {
-      out.push({
-        station,
-        channels: st.list.map((ch) => ({
-          name: ch.name,
-          ewma: ch.ewma.snapshot(),
-          flatline: ch.flat.snapshot(),
-          levelShift: ch.shift.snapshot(),
-          regime: ch.regime.snapshot(),
-          onset: ch.onset.snapshot(),
-          period: ch.period.snapshot(),
-        })),
-        relations: st.relations.map((r) => r.snapshot()),
-        joint: st.joint.snapshot(),
-      });
-    }
+    for (const [station, st] of stations) out.push(stationState(station, st));
     return {
       format: SENSOR_SNAPSHOT_FORMAT,
       version: SENSOR_SNAPSHOT_VERSION,
@@ -344,22 +382,27 @@ export function createSensorDetector(opts: SensorDetectorOptions = {}): SensorDe
       onset: { strides: [...onsetO.strides], width: onsetO.width, memory: onsetO.memory },
     });
     const next = new Map<string, StationState>();
-    for (const s of snap.stations) {
-      const st = new StationState(jointO);
-      for (const c of s.channels) {
-        const ch = addChannel(st, c.name);
-        ch.ewma.restore(c.ewma);
-        ch.flat.restore(c.flatline);
-        ch.shift.restore(c.levelShift);
-        ch.regime.restore(c.regime);
-        ch.onset.restore(c.onset);
-        ch.period.restore(c.period);
-      }
-      s.relations.forEach((r, i) => st.relations[i]!.restore(r));
-      st.joint.restore(s.joint);
-      next.set(s.station, st);
-    }
+    for (const s of snap.stations) next.set(s.station, stationFrom(s));
     stations = next;
+  }
+
+  function stationBytes(station: string): number {
+    const st = stations.get(station);
+    if (st === undefined) return 0;
+    let bytes = STATION_BASE_BYTES + RELATION_BYTES * st.relations.length;
+    for (const ch of st.list) bytes += CHANNEL_BYTES + ch.onset.storeBytes;
+    return bytes;
+  }
+
+  function evictStation(station: string): SensorStationState | undefined {
+    const st = stations.get(station);
+    if (st === undefined) return undefined;
+    stations.delete(station);
+    return stationState(station, st);
+  }
+
+  function reviveStation(s: SensorStationState): void {
+    stations.set(s.station, stationFrom(s));
   }
 
   return {
@@ -367,6 +410,9 @@ export function createSensorDetector(opts: SensorDetectorOptions = {}): SensorDe
     score,
     snapshot,
     restore,
+    stationBytes,
+    evictStation,
+    reviveStation,
     get stationCount() {
       return stations.size;
     },

@@ -120,6 +120,8 @@ export function createBatchCommitter(deps: CommitDeps) {
   }
 }
 
+const KEY_LIMIT = 'key_limit';
+
 /** What one committed micro-batch did, in the processor's metrics (any domain). */
 export function recordBatchMetrics(
   metrics: ProcessorMetrics,
@@ -127,7 +129,10 @@ export function recordBatchMetrics(
   b: { events: number; deadLetters: readonly { kind: string }[]; anomalies: readonly { severity: string }[]; redelivered: number; late: number; lastTs: number | undefined; batchSize: number; started: number },
 ): void {
   metrics.events.inc({ domain }, b.events);
-  for (const d of b.deadLetters) metrics.deadLetters.inc({ domain, kind: d.kind });
+  for (const d of b.deadLetters) {
+    metrics.deadLetters.inc({ domain, kind: d.kind });
+    if (d.kind === KEY_LIMIT) metrics.keyLimited.inc({ domain });
+  }
   for (const a of b.anomalies) metrics.anomalies.inc({ domain, severity: a.severity });
   if (b.redelivered) metrics.redelivered.inc({ domain }, b.redelivered);
   if (b.late) metrics.late.inc({ domain }, b.late);
