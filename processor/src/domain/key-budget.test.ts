@@ -119,3 +119,14 @@ test('an evicted station takes less memory than a live one, and eviction is by e
   assert.ok(p.keys!.isEvicted('old'));
   assert.ok(s.evictedBytes < s.liveBytes, `evicted ${s.evictedBytes} ≥ live ${s.liveBytes}`);
 });
+
+test('the windows flushed at the end of a bounded run include the evicted stations’ open windows', () => {
+  const msgs = [message('a', START, { p: 1 }), message('b', START + 3 * HOUR, { p: 2 })];
+  const rows = (p: SensorBatchProcessor) => {
+    p.process(msgs, NOW);
+    return p.flushWindows(NOW).map((w) => `${w.station} ${w.window_start} ${w.readings}`).sort();
+  };
+  const evicting = core({ idleMs: HOUR });
+  assert.deepEqual(rows(evicting), rows(core()));
+  assert.equal(evicting.keys!.stats.evicted, 0);
+});

@@ -83,6 +83,28 @@ export class KeyBudget {
 
   /** Admits the key of a message at event time `ts` (reviving its state if evicted) or refuses it. */
   admit(key: string, ts: number): Admission {
+    if (!this.#live.has(key) && !this.#evicted.has(key)) {
+      const refused = this.#refusal(1);
+      if (refused) return refused;
+    }
+    this.#admit(key, ts);
+    return { ok: true };
+  }
+
+  /** Admits every key of one message (e.g. a trip's pickup and dropoff cells), or none of them. */
+  admitAll(keys: readonly string[], ts: number): Admission {
+    let fresh = 0;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      if (!this.#live.has(k) && !this.#evicted.has(k) && keys.indexOf(k) === i) fresh++;
+    }
+    const refused = fresh > 0 ? this.#refusal(fresh) : null;
+    if (refused) return refused;
+    for (const k of keys) this.#admit(k, ts);
+    return { ok: true };
+  }
+
+  #admit(key: string, ts: number): void {
     const live = this.#live.get(key);
     if (live !== undefined) {
       this.#live.delete(key);
@@ -98,15 +120,12 @@ export class KeyBudget {
         this.#live.set(key, { lastSeen: ts, bytes });
         this.#liveBytes += bytes;
       } else {
-        const refused = this.#refusal();
-        if (refused) return refused;
         this.#live.set(key, { lastSeen: ts, bytes: this.limits.newKeyBytes });
         this.#liveBytes += this.limits.newKeyBytes;
       }
     }
     this.#touched.add(key);
     if (ts > this.#watermark) this.#watermark = ts;
-    return { ok: true };
   }
 
   /**
@@ -129,6 +148,11 @@ export class KeyBudget {
       if (k.lastSeen >= cutoff) break;
       this.#evict(key, k);
     }
+  }
+
+  /** Brings every evicted key back (end of a bounded run, before its last windows are flushed). */
+  reviveAll(): void {
+    for (const key of [...this.#evicted.keys()]) this.#admit(key, this.#live.get(key)?.lastSeen ?? -Infinity);
   }
 
   get stats(): KeyBudgetStats {
@@ -176,10 +200,12 @@ export class KeyBudget {
     this.#evictedBytes += blob.byteLength;
   }
 
-  #refusal(): Admission | null {
-    const { maxKeys, budgetBytes, newKeyBytes, configPath } = this.limits;
+  /** Why `fresh` new keys cannot be admitted, or null when they can. */
+  #refusal(fresh: number): Admission | null {
+    const { maxKeys, budgetBytes, configPath } = this.limits;
+    const newKeyBytes = fresh * this.limits.newKeyBytes;
     const keys = this.#live.size + this.#evicted.size;
-    if (keys >= maxKeys) {
+    if (keys + fresh > maxKeys) {
       return {
         ok: false,
         limit: 'maxKeysPerDomain',
@@ -191,7 +217,7 @@ export class KeyBudget {
       return {
         ok: false,
         limit: 'stateBudgetBytes',
-        reason: `state budget reached: ${bytes} bytes of state (${this.#live.size} live keys, ${this.#evicted.size} evicted) + ${newKeyBytes} for a new key > ${configPath}.stateBudgetBytes = ${budgetBytes}; raise it (and the process's memory), or lower ${configPath}.idleEvictMs`,
+        reason: `state budget reached: ${bytes} bytes of state (${this.#live.size} live keys, ${this.#evicted.size} evicted)  + ${newKeyBytes} for ${fresh === 1 ? 'a new key' : `${fresh} new keys`} > ${configPath}.stateBudgetBytes = ${budgetBytes}; raise it (and the process's memory), or lower ${configPath}.idleEvictMs`,
       };
     }
     return null;

@@ -4,6 +4,13 @@ export const PROCESSOR_STATE_FORMAT = 'vigia.sensor-processor-state';
 /** v2: the key budget's live keys and evicted station states (`keys`). */
 export const PROCESSOR_STATE_VERSION = 2;
 
+/** A key budget's snapshot (key-budget.ts KeyBudgetSnapshot). */
+export const KeyBudgetState = z.object({
+  watermark: z.number().nullable(),
+  live: z.array(z.tuple([z.string(), z.number()])),
+  evicted: z.array(z.tuple([z.string(), z.string()])),
+});
+
 /**
  * Everything the sensor processor has learned, and the log position it covers: per partition
  * the last stream sequence whose effect is inside the state. Restoring it and consuming from
@@ -17,13 +24,7 @@ export const ProcessorState = z.object({
   detector: z.unknown(),
   windows: z.unknown(),
   /** The key budget (key-budget.ts), null when the processor runs without limits. */
-  keys: z
-    .object({
-      watermark: z.number().nullable(),
-      live: z.array(z.tuple([z.string(), z.number()])),
-      evicted: z.array(z.tuple([z.string(), z.string()])),
-    })
-    .nullable(),
+  keys: KeyBudgetState.nullable(),
 });
 export type ProcessorState = z.infer<typeof ProcessorState>;
 

@@ -198,6 +198,8 @@ export class SensorBatchProcessor {
 
   /** Close all open windows (end of a bounded run). */
   flushWindows(nowMs: number): SensorWindowRow[] {
+    // Evicted stations' open windows are in their evicted state.
+    this.keys?.reviveAll();
     return this.opts.windows.flush().map((w) => toWindowRow(this.opts.runId, w, nowMs));
   }
 }
