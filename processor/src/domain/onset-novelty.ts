@@ -130,10 +130,11 @@ class ShapeScale {
   filled = 0;
   /**
    * Past windows (`stored` of them, `width` values each), a ring of `memory` windows once full.
-   * Grown by doubling as windows arrive rather than allocated whole: at its full 1000 windows it
-   * is most of a station's memory (64 KB per scale and channel), and a station seen a few times,
-   * or a long-stride scale that fills over weeks, needs a fraction of it. While growing, `head`
-   * equals `stored`, so the filled part is a prefix and growth copies it unchanged.
+   * Grown in steps of STORE_STEP windows as they arrive rather than allocated whole: at its full
+   * 1000 windows it is most of a station's memory (64 KB per scale and channel), and a station
+   * seen a few times, or a long-stride scale that fills over weeks, needs a fraction of it. While
+   * growing, `head` equals `stored`, so the filled part is a prefix and growth copies it
+   * unchanged; at most 16 copies per scale over its life, and at most 4 KB unused.
    */
   store: Float64Array;
   head = 0;
@@ -198,9 +199,12 @@ class ShapeScale {
   }
 }
 
-/** `store` with room for at least `need` windows: doubled, at least 16, at most `memory`. */
+/** Windows a shape store grows by. */
+const STORE_STEP = 64;
+
+/** `store` with room for at least `need` windows: the next multiple of STORE_STEP, at most `memory`. */
 function grownStore(store: Float64Array, need: number, memory: number, width: number): Float64Array {
-  const windows = Math.min(memory, Math.max(need, 16, 2 * (store.length / width)));
+  const windows = Math.min(memory, Math.ceil(need / STORE_STEP) * STORE_STEP);
   const next = new Float64Array(windows * width);
   next.set(store);
   return next;
