@@ -106,7 +106,7 @@ export type SensorStationState = SensorDetectorSnapshot['stations'][number];
  * and are counted exactly. A few KiB either way: they size a memory budget, not an allocation.
  */
 const STATION_BASE_BYTES = 2_000;
-const CHANNEL_BYTES = 12_500;
+const CHANNEL_BYTES = 13_500;
 const RELATION_BYTES = 1_000;
 /** What the key budget assumes a new station takes until it is measured (3–4 channels, no history). */
 export const SENSOR_NEW_KEY_BYTES = 64 * 1024;
