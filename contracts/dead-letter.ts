@@ -7,7 +7,7 @@ export const DeadLetter = z.object({
   /** Subject and stream sequence the message came from, so it can be found in the log. */
   subject: z.string(),
   streamSeq: z.number(),
-  /** Machine-readable category: `invalid_json`, `invalid_event`, `processing_error`. */
+  /** Machine-readable category: `invalid_json`, `invalid_event`, `processing_error`, `key_limit` (a new key past processor.limits)… */
   kind: z.string(),
   /** Human-readable reason, with the failing field paths. */
   reason: z.string(),

@@ -3,9 +3,9 @@
 // A private stack (nats-server + `vigia processor` with chDB, the defaults of processor.limits)
 // receives `readings` simulated readings from each of `stations` new stations; the processor's
 // resident memory (its /metrics) is read before the first reading and once every reading is
-// stored or dead-lettered, with the key budget's own figures.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+// stored or dead-lettered, with its peak over the run and the key budget's own figures.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { connectNats } from '../../../processor/src/adapters/nats/connect-nats.ts';
 import { PipelinedPublisher } from '../../../processor/src/adapters/nats/pipelined-publisher.ts';
 import { parseConfig } from '../../../config/index.ts';
@@ -35,13 +35,40 @@ function metric(text: string, name: string, labels = ''): number {
   return found ? sum : NaN;
 }
 
+/** The process's peak resident memory (Linux /proc VmHWM), bytes; NaN elsewhere. */
+function peakRss(pid: number | undefined): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
 export async function runStationsBench(o: StationsBenchOptions): Promise<void> {
   const log = (s: string) => process.stderr.write(s + '\n');
   const config = parseConfig({});
   const stack = await startPrivateStack('bench-stations', { processor: { domains: ['sensor'] } });
   const nc = await connectNats({ url: stack.natsUrl, name: 'vigia-bench-stations' });
   try {
-    const scrape = async () => (await fetch(`${stack.proc.httpUrl}/metrics`)).text();
+    const scrape = async (): Promise<string> => {
+      // A busy processor may close a keep-alive socket under us: ask again, unless it is gone.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await (await fetch(`${stack.proc.httpUrl}/metrics`)).text();
+        } catch (err) {
+          if (stack.proc.child.exitCode !== null || stack.proc.child.signalCode !== null) {
+            throw new Error(`the processor exited (code ${stack.proc.child.exitCode}, signal ${stack.proc.child.signalCode}); its log ends:\n${logTail()}`, { cause: err });
+          }
+          if (attempt === 5) throw err;
+          await new Promise((r) => setTimeout(r, 1000));
+        }
+      }
+    };
+    const logTail = () => {
+      const f = join(stack.dataDir, 'processor.log');
+      return existsSync(f) ? readFileSync(f, 'utf8').split('\n').slice(-30).join('\n') : '(no log)';
+    };
     const before = await scrape();
     const rssBefore = metric(before, 'vigia_process_process_resident_memory_bytes');
     log(`processor RSS before: ${(rssBefore / MIB).toFixed(0)} MiB; publishing ${o.readings} readings from each of ${o.stations} new stations…`);
@@ -61,6 +88,7 @@ export async function runStationsBench(o: StationsBenchOptions): Promise<void> {
     await new Promise((r) => setTimeout(r, 5_000));
     const after = await scrape();
     const rssAfter = metric(after, 'vigia_process_process_resident_memory_bytes');
+    const rssPeak = peakRss(stack.proc.child.pid);
     const result = {
       benchmark: 'stations',
       at: new Date().toISOString(),
@@ -72,6 +100,8 @@ export async function runStationsBench(o: StationsBenchOptions): Promise<void> {
         rssBeforeMiB: Math.round(rssBefore / MIB),
         rssAfterMiB: Math.round(rssAfter / MIB),
         rssPerStationKiB: Number(((rssAfter - rssBefore) / o.stations / 1024).toFixed(1)),
+        /** Highest RSS over the processor's life (Linux VmHWM): the snapshots' transient copies show here. */
+        rssPeakMiB: Math.round(rssPeak / MIB),
         heapUsedAfterMiB: Math.round(metric(after, 'vigia_process_nodejs_heap_size_used_bytes') / MIB),
         externalAfterMiB: Math.round(metric(after, 'vigia_process_nodejs_external_memory_bytes') / MIB),
       },

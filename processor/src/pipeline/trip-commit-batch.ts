@@ -5,7 +5,7 @@ import type { SourceMessage } from '../ports/source-message.ts';
 import type { AnomalyPublisher, DeadLetterPublisher, LiveFeed } from '../ports/sinks.ts';
 import type { SnapshotKey, SnapshotStore } from '../ports/snapshot-store.ts';
 import type { BatchOutcome } from './commit-batch.ts';
-import { recordBatchMetrics, saveSnapshot } from './commit-batch.ts';
+import { recordBatchMetrics, saveSnapshot, serializeSnapshot, type SerializedSnapshot } from './commit-batch.ts';
 import { retryUntilDone } from './retry-until-done.ts';
 
 /** Durable, idempotent storage of a trip batch. */
@@ -59,8 +59,9 @@ export function createTripBatchCommitter(deps: TripCommitDeps) {
     if (stage.trips.length || stage.cellRows.length) metrics.modelSeconds.observe({ model: 'trip' }, (performance.now() - t0) / 1000);
     const result = core.score(stage, outputs, deps.now());
     const snap = deps.snapshots;
-    const captured = snap && deps.now() - lastSnapshotAt >= snap.intervalMs ? core.captureState() : undefined;
-    if (captured) lastSnapshotAt = deps.now();
+    const due = snap !== undefined && deps.now() - lastSnapshotAt >= snap.intervalMs;
+    const captured = due ? serializeSnapshot(core.captureState(), logger) : undefined;
+    if (due) lastSnapshotAt = deps.now();
     return { result, captured };
   }
 
@@ -76,7 +77,7 @@ export function createTripBatchCommitter(deps: TripCommitDeps) {
     return p;
   };
 
-  async function commit(batch: SourceMessage[], result: TripBatchResult, captured: ReturnType<TripBatchProcessor['captureState']> | undefined, earlier: Promise<BatchOutcome>[], started: number): Promise<BatchOutcome> {
+  async function commit(batch: SourceMessage[], result: TripBatchResult, captured: SerializedSnapshot | undefined, earlier: Promise<BatchOutcome>[], started: number): Promise<BatchOutcome> {
     await retryUntilDone(() => store.write(result.rows), retry('clickhouse', batch));
     if (result.deadLetters.length) await retryUntilDone(() => deadLetters.publish(result.deadLetters), retry('dlq', batch));
     if (result.anomalies.length) await retryUntilDone(() => alerts.publish(result.anomalies), retry('alerts', batch));
