@@ -102,7 +102,7 @@ export async function startSensorDomain(deps: DomainDeps): Promise<RunningDomain
       await source.close();
       const finished = await Promise.race([done.then(() => true, () => false), new Promise<boolean>((r) => setTimeout(() => r(false), 10_000))]);
       // A clean stop leaves a snapshot at the exact end, so the next start learns nothing twice.
-      if (finished) await saveSnapshot(snapshots, core.captureState(), { now: Date.now, metrics, logger: log }).catch((err: Error) => log.warn({ err: err.message }, 'final snapshot failed'));
+      if (finished) await saveSnapshot(snapshots, core.captureStateText(), { now: Date.now, metrics, logger: log }).catch((err: Error) => log.warn({ err: err.message }, 'final snapshot failed'));
       await chain?.release();
     },
   };

@@ -130,3 +130,13 @@ test('the windows flushed at the end of a bounded run include the evicted statio
   assert.deepEqual(rows(evicting), rows(core()));
   assert.equal(evicting.keys!.stats.evicted, 0);
 });
+
+test('the snapshot text, built station by station, is the captured state as JSON', () => {
+  const p = core({ idleMs: 2 * HOUR });
+  const msgs = networkMessages();
+  p.process(msgs.slice(0, 8000), NOW);
+  assert.ok(p.keys!.stats.evicted >= 1);
+  const { text, seqs } = p.captureStateText();
+  assert.equal(text, JSON.stringify(p.captureState()));
+  assert.deepEqual(seqs, p.captureState().seqs);
+});

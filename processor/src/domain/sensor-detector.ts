@@ -85,6 +85,8 @@ export interface SensorDetector {
   score(station: string, ts: number, channels: Readonly<Record<string, number>>): SensorScore;
   /** JSON-serialisable copy of all state (format + version tagged). */
   snapshot(): SensorDetectorSnapshot;
+  /** JSON.stringify(snapshot()), without building the whole tree first. */
+  snapshotText(): string;
   /** Replaces all state with a snapshot; throws SensorDetectorSnapshotError when it does not fit. */
   restore(snapshot: unknown): void;
   /** Stations with state. */
@@ -363,16 +365,28 @@ export function createSensorDetector(opts: SensorDetectorOptions = {}): SensorDe
     return st;
   }
 
-  function snapshot(): SensorDetectorSnapshot {
-    const out: SensorDetectorSnapshot['stations'] = [];
-    for (const [station, st] of stations) out.push(stationState(station, st));
+  function snapshotHead(): Omit<SensorDetectorSnapshot, 'stations'> {
     return {
       format: SENSOR_SNAPSHOT_FORMAT,
       version: SENSOR_SNAPSHOT_VERSION,
       detector: SENSOR_DETECTOR_NAME,
       layout: { periodMs: shiftO.periodMs, bins: shiftO.bins, onset: { strides: [...onsetO.strides], width: onsetO.width, memory: onsetO.memory } },
-      stations: out,
     };
+  }
+
+  function snapshot(): SensorDetectorSnapshot {
+    const out: SensorDetectorSnapshot['stations'] = [];
+    for (const [station, st] of stations) out.push(stationState(station, st));
+    return { ...snapshotHead(), stations: out };
+  }
+
+  function snapshotText(): string {
+    // Station by station: each station's object tree is garbage as soon as it is text, so the
+    // whole state never exists as one tree (≈ 3× its text: 390 MiB for 10 000 new stations).
+    const parts: string[] = [];
+    for (const [station, st] of stations) parts.push(JSON.stringify(stationState(station, st)));
+    const head = JSON.stringify({ ...snapshotHead(), stations: [] });
+    return `${head.slice(0, -3)}[${parts.join(',')}]}`;
   }
 
   function restore(raw: unknown): void {
@@ -410,6 +424,7 @@ export function createSensorDetector(opts: SensorDetectorOptions = {}): SensorDe
     score,
     snapshot,
     restore,
+    snapshotText,
     stationBytes,
     evictStation,
     reviveStation,

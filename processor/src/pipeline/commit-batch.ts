@@ -93,7 +93,7 @@ export function createBatchCommitter(deps: CommitDeps) {
     // have committed, so the snapshot's log position never runs ahead of the stored rows.
     const snap = deps.snapshots;
     const due = snap !== undefined && deps.now() - lastSnapshotAt >= snap.intervalMs;
-    const captured = due ? serializeSnapshot(core.captureState(), logger) : undefined;
+    const captured = due ? serializeSnapshot(() => core.captureStateText(), logger) : undefined;
     if (due) lastSnapshotAt = deps.now();
     if (deps.model && result.rows.features.length) {
       // Stateless: awaiting it here cannot reorder what the detectors learn.
@@ -159,8 +159,9 @@ export interface SerializedSnapshot {
  * through them (measured: the processor's RSS peaked over 2.5 GB with it). Undefined, with a
  * warning, when the state does not fit in a string.
  */
-export function serializeSnapshot(state: SnapshotState, logger: Pick<CommitDeps['logger'], 'warn'>): SerializedSnapshot | undefined {
+export function serializeSnapshot(state: SnapshotState | (() => SerializedSnapshot), logger: Pick<CommitDeps['logger'], 'warn'>): SerializedSnapshot | undefined {
   try {
+    if (typeof state === 'function') return state();
     return { text: JSON.stringify(state), format: state.format, version: state.version, seqs: state.seqs };
   } catch (err) {
     logger.warn({ err: (err as Error).message }, 'snapshot too large to serialize; skipped (lower processor.limits.stateBudgetBytes)');
