@@ -137,6 +137,7 @@ test('the snapshot text, built station by station, is the captured state as JSON
   p.process(msgs.slice(0, 8000), NOW);
   assert.ok(p.keys!.stats.evicted >= 1);
   const { text, seqs } = p.captureStateText();
-  assert.equal(text, JSON.stringify(p.captureState()));
+  assert.ok(text.length > 4);
+  assert.equal(text.join(''), JSON.stringify(p.captureState()));
   assert.deepEqual(seqs, p.captureState().seqs);
 });

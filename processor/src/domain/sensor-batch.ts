@@ -66,16 +66,16 @@ export class SensorBatchProcessor {
   }
 
   /**
-   * captureState() as JSON text, built without the detector's whole object tree (see
-   * sensor-detector.ts snapshotText): what a snapshot stores.
+   * captureState() as JSON text in consecutive pieces (one per station), built without the
+   * detector's whole object tree (sensor-detector.ts snapshotParts): what a snapshot stores.
    */
-  captureStateText(): { text: string; format: string; version: number; seqs: ProcessorState['seqs'] } {
+  captureStateText(): { text: string[]; format: string; version: number; seqs: ProcessorState['seqs'] } {
     const { scorer, windows } = this.opts;
     const seqs = Object.fromEntries([...this.#lastSeq].map(([p, s]) => [String(p), s]));
-    const detector = scorer.snapshotText ? scorer.snapshotText() : JSON.stringify(scorer.snapshot());
-    const text =
-      `{"format":${JSON.stringify(PROCESSOR_STATE_FORMAT)},"version":${PROCESSOR_STATE_VERSION},"seqs":${JSON.stringify(seqs)},` +
-      `"detector":${detector},"windows":${JSON.stringify(windows.snapshot())},"keys":${JSON.stringify(this.keys?.snapshot() ?? null)}}`;
+    const text = [`{"format":${JSON.stringify(PROCESSOR_STATE_FORMAT)},"version":${PROCESSOR_STATE_VERSION},"seqs":${JSON.stringify(seqs)},"detector":`];
+    if (scorer.snapshotParts) for (const part of scorer.snapshotParts()) text.push(part);
+    else text.push(JSON.stringify(scorer.snapshot()));
+    text.push(`,"windows":${JSON.stringify(windows.snapshot())},"keys":${JSON.stringify(this.keys?.snapshot() ?? null)}}`);
     return { text, format: PROCESSOR_STATE_FORMAT, version: PROCESSOR_STATE_VERSION, seqs };
   }
 

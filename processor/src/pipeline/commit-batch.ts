@@ -145,9 +145,9 @@ export function recordBatchMetrics(
 /** Any domain's processor state: its format, version and the log position it covers. */
 type SnapshotState = { format: string; version: number; seqs: ProcessorState['seqs'] };
 
-/** A state already turned into the text the store keeps. */
+/** A state already turned into the text the store keeps, whole or in consecutive pieces. */
 export interface SerializedSnapshot {
-  text: string;
+  text: string | string[];
   format: string;
   version: number;
   seqs: ProcessorState['seqs'];
@@ -174,5 +174,5 @@ export async function saveSnapshot(snap: { store: SnapshotStore; key: SnapshotKe
   const takenAt = deps.now();
   await snap.store.save(snap.key, { state: s.text, seqs: s.seqs, format: s.format, version: s.version, takenAt });
   deps.metrics.lastSnapshot.set(takenAt / 1000);
-  deps.logger.debug({ bytes: s.text.length, seqs: s.seqs }, 'snapshot saved');
+  deps.logger.debug({ seqs: s.seqs }, 'snapshot saved');
 }

@@ -26,6 +26,16 @@ test('a snapshot is stored gzipped (a fraction of its JSON) and loads back as th
   assert.ok(Number(row!.stored) * 20 < state.length, `stored ${row!.stored} of ${state.length}`);
 });
 
+test('a state given in pieces is stored as consecutive gzip members and loads back joined', async () => {
+  const snapshots = createClickHouseSnapshotStore(store.client);
+  const key = { runId: 'pieces', domain: 'sensor', partitions: [0] };
+  const pieces = ['{"stations":[', ...Array.from({ length: 6000 }, (_, i) => `${i ? ',' : ''}{"s":"s${i}","x":[${new Array(200).fill(i % 7).join(',')}]}`), ']}'];
+  await snapshots.save(key, { state: pieces, seqs: {}, format: 'f', version: 2, takenAt: Date.UTC(2026, 0, 1) });
+  const loaded = await snapshots.load(key);
+  assert.equal(loaded?.state, pieces.join(''));
+  assert.ok(pieces.join('').length > 2 * (1 << 20), 'more than one gzip member');
+});
+
 test('a plain JSON state written before snapshots were gzipped still loads', async () => {
   const key = { runId: 'old', domain: 'sensor', partitions: [0] };
   const state = '{"format":"f","version":1}';

@@ -16,6 +16,30 @@ const gunzipAsync = promisify(gunzip);
  * (older rows) is still read.
  */
 const GZIP_PREFIX = 'gzip:';
+const CHUNK_CHARS = 1 << 20;
+
+/**
+ * Pieces of text gzipped ~1 MiB at a time into consecutive gzip members (gunzip reads them as
+ * one stream), so the whole text is never one string or one buffer.
+ */
+async function gzipPieces(pieces: readonly string[]): Promise<Buffer> {
+  const members: Buffer[] = [];
+  let chunk: string[] = [];
+  let chars = 0;
+  const flush = async () => {
+    if (chunk.length === 0) return;
+    members.push(await gzipAsync(chunk.join(''), { level: 1 }));
+    chunk = [];
+    chars = 0;
+  };
+  for (const p of pieces) {
+    chunk.push(p);
+    chars += p.length;
+    if (chars >= CHUNK_CHARS) await flush();
+  }
+  await flush();
+  return Buffer.concat(members);
+}
 
 /** Snapshots in ClickHouse: no extra service; the state gzipped (see GZIP_PREFIX). */
 export function createClickHouseSnapshotStore(client: ClickHouseClient): SnapshotStore {
@@ -40,8 +64,8 @@ export function createClickHouseSnapshotStore(client: ClickHouseClient): Snapsho
         format: s.format,
         version: s.version,
         seqs: JSON.stringify(s.seqs),
-        state: GZIP_PREFIX + (await gzipAsync(s.state, { level: 1 })).toString('base64'),
-        bytes: s.state.length,
+        state: GZIP_PREFIX + (await gzipPieces(typeof s.state === 'string' ? [s.state] : s.state)).toString('base64'),
+        bytes: typeof s.state === 'string' ? s.state.length : s.state.reduce((n, p) => n + p.length, 0),
         taken_at: s.takenAt,
       };
       await client.insert({ table: TABLES.processorSnapshots, values: [row], format: 'JSONEachRow' });
