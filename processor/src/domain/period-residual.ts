@@ -147,6 +147,11 @@ export class PeriodResidual {
     this.keepPerReading = Math.pow(0.5, 1 / o.halfLife);
   }
 
+  /** Bytes of the block-mean ring, allocated at the first block (0 before). */
+  get meansBytes(): number {
+    return this.means?.byteLength ?? 0;
+  }
+
   get surprise(): number {
     return this.ratio;
   }

@@ -104,14 +104,14 @@ export type SensorStationState = SensorDetectorSnapshot['stations'][number];
 
 /**
  * Measured bytes (bench/src/memory/state-per-key.ts: V8 heap + ArrayBuffers) of a station's fixed
- * state, per station, per channel and per relation, apart from the onset shape stores, which grow
- * and are counted exactly. A few KiB either way: they size a memory budget, not an allocation.
+ * state, per station, per channel and per relation, apart from the onset shape stores and the
+ * period residual's block means, which are allocated as history arrives and counted exactly. A few KiB either way: they size a memory budget, not an allocation.
  */
 const STATION_BASE_BYTES = 2_000;
-const CHANNEL_BYTES = 13_500;
+const CHANNEL_BYTES = 9_500;
 const RELATION_BYTES = 1_000;
-/** What the key budget assumes a new station takes until it is measured (3–4 channels, no history). */
-export const SENSOR_NEW_KEY_BYTES = 64 * 1024;
+/** What the key budget assumes a new station takes until it is measured (3–4 channels, no history; measured 39 KiB). */
+export const SENSOR_NEW_KEY_BYTES = 48 * 1024;
 
 class ChannelState {
   stamp = 0;
@@ -410,7 +410,7 @@ export function createSensorDetector(opts: SensorDetectorOptions = {}): SensorDe
     const st = stations.get(station);
     if (st === undefined) return 0;
     let bytes = STATION_BASE_BYTES + RELATION_BYTES * st.relations.length;
-    for (const ch of st.list) bytes += CHANNEL_BYTES + ch.onset.storeBytes;
+    for (const ch of st.list) bytes += CHANNEL_BYTES + ch.onset.storeBytes + ch.period.meansBytes;
     return bytes;
   }
 
