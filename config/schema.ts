@@ -53,8 +53,9 @@ export const StreamsConfig = z.strictObject({
 
 /**
  * Bounded memory per key (processor/src/domain/key-budget.ts), per domain. Measured
- * (`vigia bench state-size`): a sensor station takes ~52 KiB in its first hours, ~130 KiB after a
- * day of minute readings, ~660 KiB once its onset memory is full (about six weeks).
+ * (`vigia bench state-size`): a sensor station takes ~39 KiB new, ~170 KiB after a day of minute
+ * readings, ~420 KiB after a week, ~660 KiB once its onset memory is full (about six weeks); a
+ * trip r9 cell ~16 KiB.
  */
 export const LimitsConfig = z.strictObject({
   /** Keys (stations) holding state, live or evicted; a new key's message beyond it is dead-lettered (`key_limit`). @default 20000 */
