@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { openStore, type Store } from '../../../../store/src/index.ts';
 import { tempDir } from '../../../../test/harness/temp-dir.ts';
+import { SnapshotUnreadableError } from '../../domain/processor-state.ts';
 import { createClickHouseSnapshotStore } from './clickhouse-snapshot-store.ts';
 
 const dir = tempDir('snapshot-store');
@@ -45,4 +46,12 @@ test('a plain JSON state written before snapshots were gzipped still loads', asy
     format: 'JSONEachRow',
   });
   assert.equal((await createClickHouseSnapshotStore(store.client).load(key))?.state, state);
+});
+
+test('a state longer than a string can be is neither written nor read: the processor rebuilds from the log instead', async () => {
+  const key = { runId: 'huge', domain: 'sensor', partitions: [0] };
+  const state = ['{"x":"', 'y'.repeat(5000), '"}'];
+  await assert.rejects(createClickHouseSnapshotStore(store.client, 1000).save(key, { state, seqs: {}, format: 'f', version: 2, takenAt: Date.UTC(2026, 0, 1) }), /larger than the largest string \(1000\)/);
+  await createClickHouseSnapshotStore(store.client).save(key, { state, seqs: {}, format: 'f', version: 2, takenAt: Date.UTC(2026, 0, 1) });
+  await assert.rejects(createClickHouseSnapshotStore(store.client, 1000).load(key), SnapshotUnreadableError);
 });
