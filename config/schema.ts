@@ -95,6 +95,21 @@ export const StreamsConfig = z.strictObject({
   partitions: z.number().int().min(1).max(256).default(4),
 });
 
+/**
+ * Bounded memory per key (processor/src/domain/key-budget.ts), per domain. Measured
+ * (`vigia bench state-size`): a sensor station takes ~39 KiB new, ~170 KiB after a day of minute
+ * readings, ~420 KiB after a week, ~660 KiB once its onset memory is full (about six weeks); a
+ * trip r9 cell ~16 KiB.
+ */
+export const LimitsConfig = z.strictObject({
+  /** Keys (stations) holding state, live or evicted; a new key's message beyond it is dead-lettered (`key_limit`). @default 20000 */
+  maxKeysPerDomain: positiveInt.default(20_000),
+  /** Bytes of per-key state (live estimate + evicted serialized) a domain may hold; a new key's message past it is dead-lettered (`key_limit`). @default 805306368 (768 MiB) */
+  stateBudgetBytes: positiveInt.default(768 * 1024 * 1024),
+  /** A key not seen for this much event time (behind the domain's newest event) leaves the live maps; its state is kept serialized and revived, unchanged, when it returns. 0 = never. @default 86400000 (24 h) */
+  idleEvictMs: z.number().int().min(0).default(86_400_000),
+});
+
 export const ProcessorConfig = z.strictObject({
   /** Partitions this instance consumes; empty = all. Several instances split them. @default [] */
   partitions: z.array(z.number().int().min(0)).default([]),
@@ -140,6 +155,8 @@ export const ProcessorConfig = z.strictObject({
    * committed no batch for this long, seconds: a stuck sink or a poison loop, not a slow one. @default 30
    */
   stallAfterSeconds: positiveInt.default(30),
+  /** Bounds on the keys holding state, per domain. */
+  limits: LimitsConfig.prefault({}),
 });
 
 export const SensorChainConfig = z.strictObject({

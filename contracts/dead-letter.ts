@@ -6,7 +6,8 @@ import { Domain } from './domain.ts';
  *
  * Kinds: `invalid_json`, `invalid_event` (schema), `future_timestamp` (ahead of the processor
  * clock by more than `processor.maxFutureMs`), `partition_mismatch` (the subject's partition is
- * not its key's), `processing_error` (the core threw on this message), and whatever a domain adds.
+ * not its key's), `processing_error` (the core threw on this message), `key_limit` (a new key
+ * past `processor.limits`), and whatever a domain adds.
  */
 export const DeadLetter = z.object({
   domain: Domain,

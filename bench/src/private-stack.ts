@@ -9,6 +9,8 @@ import { tempDir } from '../../test/harness/temp-dir.ts';
 export interface PrivateStack {
   natsUrl: string;
   proc: ProcessorProcess;
+  /** The temp folder (the processor's log is `processor.log` in it), removed by stop(). */
+  dataDir: string;
   /** Stop the processor and nats-server and delete the folder. */
   stop(): Promise<void>;
 }
@@ -35,6 +37,7 @@ export async function startPrivateStack(name: string, config: VigiaConfigInput):
   return {
     natsUrl: nats.url,
     proc,
+    dataDir: dir.path,
     async stop() {
       await proc.stop();
       forgetProc();

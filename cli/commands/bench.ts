@@ -7,6 +7,8 @@ import { runSkabBench } from '../../bench/src/skab/run-skab-bench.ts';
 import type { RunningStack } from '../../bench/src/replay/pipeline-replay.ts';
 import { runTripsBench } from '../../bench/src/trips/run-trips-bench.ts';
 import { runNycTaxiNab } from '../../bench/src/trips/run-nyc-taxi-nab.ts';
+import { runStateSizeBench } from '../../bench/src/memory/state-per-key.ts';
+import { runStationsBench } from '../../bench/src/memory/run-stations-bench.ts';
 import { UsageError } from '../usage-error.ts';
 
 export function registerBench(program: Command): void {
@@ -79,6 +81,26 @@ export function registerBench(program: Command): void {
     .option('--processor <url>', '…and the HTTP URL of the processor consuming it (its token: VIGIA_TOKEN, else <dataDir>/access/http-token)')
     .action(async (opts: { data: string; out: string; json?: string; nats?: string; processor?: string }, cmd: Command) => {
       await runSkabBench({ dataDir: opts.data, outDir: opts.out, json: opts.json, stack: runningStack(opts, cmd) });
+    });
+  bench
+    .command('state-size')
+    .description('Bytes of learned state per key, offline: memory (V8 heap + ArrayBuffers, after GC) and snapshot bytes per sensor station after a number of readings')
+    .option('--stations <n>', 'simulated stations per measurement', '200')
+    .option('--readings <list>', 'readings per station (one a minute), comma-separated', '1,60,1440,10080')
+    .option('--trip-days <n>', 'simulated days of NYC trips (scale 0.1) for the per-cell figure; 0 = none', '2')
+    .option('--json <file>', 'write the figures as JSON')
+    .action((opts: { stations: string; readings: string; tripDays: string; json?: string }) => {
+      const readings = opts.readings.split(',').map((r) => numberFlag('readings', r)!);
+      runStateSizeBench({ stations: numberFlag('stations', opts.stations)!, readings, tripDays: numberFlag('trip-days', opts.tripDays)!, jsonFile: opts.json });
+    });
+  bench
+    .command('stations')
+    .description('Processor memory (RSS) before and after readings from many new stations, through a private stack with the default processor.limits')
+    .option('--stations <n>', 'new stations', '10000')
+    .option('--readings <n>', 'readings per station (a minute apart)', '10')
+    .option('--json <file>', 'write the figures as JSON')
+    .action(async (opts: { stations: string; readings: string; json?: string }) => {
+      await runStationsBench({ stations: numberFlag('stations', opts.stations)!, readings: numberFlag('readings', opts.readings)!, jsonFile: opts.json });
     });
 }
 

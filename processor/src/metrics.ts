@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { KeyBudgetStats } from './domain/key-budget.ts';
 
 /** The processor's Prometheus metrics, on their own registry (tests create several). */
 export class ProcessorMetrics {
@@ -29,6 +30,44 @@ export class ProcessorMetrics {
   /** Wall-clock ms of each domain's last committed batch (what /health judges progress by). */
   readonly lastCommitMs = new Map<string, number>();
   readonly lastEventTime = new Gauge({ name: 'vigia_last_event_time_seconds', help: 'Event time of the newest processed event', labelNames: ['domain'], registers: [this.registry] });
+
+  /** Messages refused because their new key would pass a limit of processor.limits (see key-budget.ts). */
+  readonly keyLimited = new Counter({
+    name: 'vigia_key_limit_total',
+    help: 'Messages dead-lettered (kind key_limit) because their new key would pass processor.limits, by domain',
+    labelNames: ['domain'],
+    registers: [this.registry],
+  });
+  readonly #keyStats = new Map<string, () => KeyBudgetStats>();
+  readonly keys = new Gauge({
+    name: 'vigia_keys',
+    help: 'Keys holding state, by domain and state (live in the detectors, or evicted and serialized)',
+    labelNames: ['domain', 'state'],
+    registers: [this.registry],
+    collect: () => this.#collectKeys(),
+  });
+  readonly keyStateBytes = new Gauge({
+    name: 'vigia_key_state_bytes',
+    help: 'Bytes of per-key state counted against processor.limits.stateBudgetBytes, by domain and state (live: estimate; evicted: serialized)',
+    labelNames: ['domain', 'state'],
+    registers: [this.registry],
+    collect: () => this.#collectKeys(),
+  });
+
+  /** Report a domain's key budget in vigia_keys and vigia_key_state_bytes, read at each scrape. */
+  watchKeys(domain: string, stats: () => KeyBudgetStats): void {
+    this.#keyStats.set(domain, stats);
+  }
+
+  #collectKeys(): void {
+    for (const [domain, stats] of this.#keyStats) {
+      const s = stats();
+      this.keys.set({ domain, state: 'live' }, s.live);
+      this.keys.set({ domain, state: 'evicted' }, s.evicted);
+      this.keyStateBytes.set({ domain, state: 'live' }, s.liveBytes);
+      this.keyStateBytes.set({ domain, state: 'evicted' }, s.evictedBytes);
+    }
+  }
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'vigia_process_' });

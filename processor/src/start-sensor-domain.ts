@@ -15,7 +15,7 @@ import { sensorChainStage } from './adapters/onnx/model-stage.ts';
 import { SensorBatchProcessor } from './domain/sensor-batch.ts';
 import { withPoisonStation } from './domain/poison-injector.ts';
 import { TumblingWindows } from './domain/tumbling-windows.ts';
-import { createSensorDetector } from './domain/sensor-detector.ts';
+import { createSensorDetector, SENSOR_NEW_KEY_BYTES } from './domain/sensor-detector.ts';
 import type { ProcessorMetrics } from './metrics.ts';
 import type { LiveFeed } from './ports/sinks.ts';
 import { createBatchCommitter, saveSnapshot } from './pipeline/commit-batch.ts';
@@ -54,7 +54,16 @@ export async function startSensorDomain(deps: DomainDeps): Promise<RunningDomain
     bands: config.scoring.severityBands,
     maxFutureMs: pc.maxFutureMs,
     partitionCount: config.streams.partitions,
+    limits: {
+      maxKeys: pc.limits.maxKeysPerDomain,
+      budgetBytes: pc.limits.stateBudgetBytes,
+      idleMs: pc.limits.idleEvictMs,
+      newKeyBytes: SENSOR_NEW_KEY_BYTES,
+      configPath: 'processor.limits',
+    },
   });
+  const keys = core.keys;
+  if (keys) metrics.watchKeys('sensor', () => keys.stats);
   const snapshots = { store: createClickHouseSnapshotStore(store), key: { runId: pc.runId, domain: 'sensor', partitions }, intervalMs: pc.snapshotIntervalMs };
   const startAt = await restoreOrRebuild(core, snapshots.store, snapshots.key, log);
   const source = await createJetStreamSource(nc, jsm, {
@@ -94,7 +103,7 @@ export async function startSensorDomain(deps: DomainDeps): Promise<RunningDomain
       await source.close();
       const finished = await Promise.race([done.then(() => true, () => false), new Promise<boolean>((r) => setTimeout(() => r(false), 10_000))]);
       // A clean stop leaves a snapshot at the exact end, so the next start learns nothing twice.
-      if (finished) await saveSnapshot(snapshots, core.captureState(), { now: Date.now, metrics, logger: log }).catch((err: Error) => log.warn({ err: err.message }, 'final snapshot failed'));
+      if (finished) await saveSnapshot(snapshots, core.captureStateText(), { now: Date.now, metrics, logger: log }).catch((err: Error) => log.warn({ err: err.message }, 'final snapshot failed'));
       await chain?.release();
     },
   };

@@ -27,7 +27,10 @@ export async function startTripDomain(deps: DomainDeps): Promise<RunningDomain> 
     partitionCount: config.streams.partitions,
     allowedLatenessMs: pc.tripAllowedLatenessMs,
     cellWindows: pc.tripCellWindows,
+    limits: { maxKeys: pc.limits.maxKeysPerDomain, budgetBytes: pc.limits.stateBudgetBytes, configPath: 'processor.limits' },
   });
+  const cellKeys = core.cellKeys;
+  if (cellKeys) metrics.watchKeys('trip', () => cellKeys.stats);
   const models = await loadTripModelStage(config.scoring.tripModels, deps.projectRoot, log);
   const snapshots = { store: createClickHouseSnapshotStore(store), key: { runId: pc.runId, domain: 'trip', partitions }, intervalMs: pc.snapshotIntervalMs };
   const startAt = await restoreOrRebuild(core, snapshots.store, snapshots.key, log);

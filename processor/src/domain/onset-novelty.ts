@@ -128,7 +128,15 @@ class ShapeScale {
   /** Last `width` block means, oldest first (ring). */
   readonly recent: Float64Array;
   filled = 0;
-  readonly store: Float64Array;
+  /**
+   * Past windows (`stored` of them, `width` values each), a ring of `memory` windows once full.
+   * Grown in steps of STORE_STEP windows as they arrive rather than allocated whole: at its full
+   * 1000 windows it is most of a station's memory (64 KB per scale and channel), and a station
+   * seen a few times, or a long-stride scale that fills over weeks, needs a fraction of it. While
+   * growing, `head` equals `stored`, so the filled part is a prefix and growth copies it
+   * unchanged; at most 16 copies per scale over its life, and at most 4 KB unused.
+   */
+  store: Float64Array;
   head = 0;
   stored = 0;
   readonly f: Float64Array;
@@ -140,7 +148,7 @@ class ShapeScale {
     keep: number,
   ) {
     this.recent = new Float64Array(width);
-    this.store = new Float64Array(memory * width);
+    this.store = new Float64Array(0);
     this.f = new Float64Array(width);
     this.record = new Record(keep);
   }
@@ -183,11 +191,23 @@ class ShapeScale {
       if (d < best) best = d;
       if (--idx < 0) idx = M - 1;
     }
-    store.set(f, this.head * w);
+    if ((this.head + 1) * w > store.length) this.store = grownStore(store, this.head + 1, M, w);
+    this.store.set(f, this.head * w);
     this.head = this.head + 1 === M ? 0 : this.head + 1;
     if (this.stored < M) this.stored++;
     return avail < 20 ? -1 : Math.sqrt(best / w);
   }
+}
+
+/** Windows a shape store grows by. */
+const STORE_STEP = 64;
+
+/** `store` with room for at least `need` windows: the next multiple of STORE_STEP, at most `memory`. */
+function grownStore(store: Float64Array, need: number, memory: number, width: number): Float64Array {
+  const windows = Math.min(memory, Math.ceil(need / STORE_STEP) * STORE_STEP);
+  const next = new Float64Array(windows * width);
+  next.set(store);
+  return next;
 }
 
 /** Persisted state of one channel (JSON-safe). */
@@ -243,6 +263,13 @@ export class OnsetNovelty implements ComponentOutput {
     this.recentZ = new Float64Array(o.sustainWindow);
     this.sortBuf = new Float64Array(o.sustainWindow);
     this.scales = o.strides.map((s) => new ShapeScale(s, o.width, o.memory, Math.pow(0.5, s / o.halfLife)));
+  }
+
+  /** Bytes held by the shape stores, the part of the state that grows with history. */
+  get storeBytes(): number {
+    let b = 0;
+    for (const s of this.scales) b += s.store.byteLength;
+    return b;
   }
 
   /** The ratio expressed as a surprise, for the common component interface. */
@@ -373,7 +400,8 @@ export class OnsetNovelty implements ComponentOutput {
       s.spread = x.spread;
       s.recent.set(x.recent);
       s.filled = x.filled;
-      s.store.fill(0);
+      // Room for what the snapshot holds (the rest grows as windows arrive, as in a live run).
+      s.store = new Float64Array(x.store.length);
       s.store.set(x.store);
       s.head = x.head;
       s.stored = x.stored;

@@ -125,8 +125,12 @@ export class PeriodResidual {
   private block = 0;
   private acc = 0;
   private cnt = 0;
-  /** Ring of block means, indexed by block count. */
-  private readonly means: Float64Array;
+  /**
+   * Ring of block means, indexed by block count; allocated at the first block (4 KB per channel
+   * that a station seen a few times never needs). Slots never written read as 0 either way.
+   */
+  private means: Float64Array | null = null;
+  private readonly meansLength: number;
   private nBlocks = 0;
   /** One per period in `periodsDays` (read-only use: diagnostics). */
   readonly tracks: PeriodTrack[];
@@ -137,10 +141,15 @@ export class PeriodResidual {
 
   constructor(private readonly o: PeriodResidualOptions) {
     const longest = Math.max(1, ...o.periodsDays.map((d) => Math.round(d * o.blocksPerDay)));
-    this.means = new Float64Array(o.history * longest + 1);
+    this.meansLength = o.history * longest + 1;
     this.tracks = o.periodsDays.map(() => new PeriodTrack(o.span, 2 * o.blocksPerDay));
     this.med = new Float64Array(o.history);
     this.keepPerReading = Math.pow(0.5, 1 / o.halfLife);
+  }
+
+  /** Bytes of the block-mean ring, allocated at the first block (0 before). */
+  get meansBytes(): number {
+    return this.means?.byteLength ?? 0;
   }
 
   get surprise(): number {
@@ -159,16 +168,17 @@ export class PeriodResidual {
     this.acc = 0;
     this.cnt = 0;
     const o = this.o;
-    const L = this.means.length;
+    const L = this.meansLength;
+    const means = (this.means ??= new Float64Array(L));
     const t = this.nBlocks++;
-    this.means[t % L] = v;
+    means[t % L] = v;
     const keep = Math.pow(this.keepPerReading, this.block);
     let best = 0;
     for (const tr of this.tracks) {
       const p = tr.p;
       if (p === 0 || t < o.history * p) continue;
       const m = this.med;
-      for (let h = 1; h <= o.history; h++) m[h - 1] = this.means[(t - h * p) % L]!;
+      for (let h = 1; h <= o.history; h++) m[h - 1] = means[(t - h * p) % L]!;
       const r = v - median(m);
       const slot = tr.n % o.span;
       tr.sum += r - tr.res[slot]!;
@@ -220,7 +230,7 @@ export class PeriodResidual {
     this.block = Math.max(1, Math.round(perDay / o.blocksPerDay));
     const day = Math.round(perDay / this.block);
     this.dayBlocks = day >= 2 && day <= 2 * o.blocksPerDay ? day : 0;
-    const cap = (this.means.length - 1) / o.history;
+    const cap = (this.meansLength - 1) / o.history;
     this.o.periodsDays.forEach((d, i) => {
       const p = Math.round((d * perDay) / this.block);
       this.tracks[i]!.p = p >= 2 && p <= cap ? p : 0;
@@ -234,7 +244,7 @@ export class PeriodResidual {
       block: this.block,
       acc: this.acc,
       cnt: this.cnt,
-      means: Array.from(this.means),
+      means: this.means ? Array.from(this.means) : new Array<number>(this.meansLength).fill(0),
       nBlocks: this.nBlocks,
       periods: this.tracks.map((t) => ({
         sum: t.sum,
@@ -254,7 +264,8 @@ export class PeriodResidual {
     this.gaps.push(...s.gaps);
     this.acc = s.acc;
     this.cnt = s.cnt;
-    this.means.set(s.means);
+    this.means = s.means.some((x) => x !== 0) ? new Float64Array(this.meansLength) : null;
+    this.means?.set(s.means);
     this.nBlocks = s.nBlocks;
     s.periods.forEach((x, i) => {
       const t = this.tracks[i]!;

@@ -18,5 +18,9 @@ export function withPoisonStation(inner: ReadingScorer, station: string): Readin
     },
     snapshot: () => inner.snapshot(),
     restore: (snap) => inner.restore(snap),
+    snapshotParts: inner.snapshotParts?.bind(inner),
+    stationBytes: inner.stationBytes?.bind(inner),
+    evictStation: inner.evictStation?.bind(inner),
+    reviveStation: inner.reviveStation?.bind(inner),
   };
 }

@@ -1,7 +1,15 @@
 import { z } from 'zod';
 
 export const PROCESSOR_STATE_FORMAT = 'vigia.sensor-processor-state';
-export const PROCESSOR_STATE_VERSION = 1;
+/** v2: the key budget's live keys and evicted station states (`keys`). */
+export const PROCESSOR_STATE_VERSION = 2;
+
+/** A key budget's snapshot (key-budget.ts KeyBudgetSnapshot). */
+export const KeyBudgetState = z.object({
+  watermark: z.number().nullable(),
+  live: z.array(z.tuple([z.string(), z.number()])),
+  evicted: z.array(z.tuple([z.string(), z.string()])),
+});
 
 /**
  * Everything the sensor processor has learned, and the log position it covers: per partition
@@ -15,6 +23,8 @@ export const ProcessorState = z.object({
   seqs: z.record(z.string().regex(/^\d+$/), z.number().int().min(0)),
   detector: z.unknown(),
   windows: z.unknown(),
+  /** The key budget (key-budget.ts), null when the processor runs without limits. */
+  keys: KeyBudgetState.nullable(),
 });
 export type ProcessorState = z.infer<typeof ProcessorState>;
 

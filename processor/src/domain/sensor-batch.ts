@@ -7,6 +7,8 @@ import { checkpointRows, rollbackRows } from './row-checkpoint.ts';
 import type { ReadingScorer } from './reading-scorer.ts';
 import { SENSOR_CHAIN_FEATURES, SENSOR_CHAIN_FEATURE_SET, sensorChainFeatures } from './sensor-chain-features.ts';
 import { windowMeans, type TumblingWindows, type TumblingWindowsSnapshot, type WindowAggregate } from './tumbling-windows.ts';
+import { KeyBudget, type KeyLimits } from './key-budget.ts';
+import { sensorKeyedState } from './sensor-keyed-state.ts';
 import { PROCESSOR_STATE_FORMAT, PROCESSOR_STATE_VERSION, SnapshotUnreadableError, parseProcessorState, type ProcessorState } from './processor-state.ts';
 
 /** A raw message from the log, without any broker API. */
@@ -26,6 +28,8 @@ export interface SensorBatchOptions {
   maxFutureMs: number;
   /** Partitions of the domain: a reading whose station hashes to another partition is dead-lettered. Unset = not checked. */
   partitionCount?: number;
+  /** Bounds on the stations holding state (key-budget.ts); none = unbounded (tests, bounded replays). */
+  limits?: KeyLimits;
 }
 
 export interface SensorBatchResult {
@@ -45,7 +49,11 @@ export interface SensorBatchResult {
 export class SensorBatchProcessor {
   /** partition → last stream sequence processed (scored or dead-lettered) */
   readonly #lastSeq = new Map<number, number>();
-  constructor(private readonly opts: SensorBatchOptions) {}
+  /** Stations holding state, their memory and the idle ones' evicted state. */
+  readonly keys: KeyBudget | null;
+  constructor(private readonly opts: SensorBatchOptions) {
+    this.keys = opts.limits ? new KeyBudget(opts.limits, sensorKeyedState(opts.scorer, opts.windows)) : null;
+  }
 
   /** The learned state and the log position it covers (call between batches). */
   captureState(): ProcessorState {
@@ -55,7 +63,22 @@ export class SensorBatchProcessor {
       seqs: Object.fromEntries([...this.#lastSeq].map(([p, s]) => [String(p), s])),
       detector: this.opts.scorer.snapshot(),
       windows: this.opts.windows.snapshot(),
+      keys: this.keys?.snapshot() ?? null,
     };
+  }
+
+  /**
+   * captureState() as JSON text in consecutive pieces (one per station), built without the
+   * detector's whole object tree (sensor-detector.ts snapshotParts): what a snapshot stores.
+   */
+  captureStateText(): { text: string[]; format: string; version: number; seqs: ProcessorState['seqs'] } {
+    const { scorer, windows } = this.opts;
+    const seqs = Object.fromEntries([...this.#lastSeq].map(([p, s]) => [String(p), s]));
+    const text = [`{"format":${JSON.stringify(PROCESSOR_STATE_FORMAT)},"version":${PROCESSOR_STATE_VERSION},"seqs":${JSON.stringify(seqs)},"detector":`];
+    if (scorer.snapshotParts) for (const part of scorer.snapshotParts()) text.push(part);
+    else text.push(JSON.stringify(scorer.snapshot()));
+    text.push(`,"windows":${JSON.stringify(windows.snapshot())},"keys":${JSON.stringify(this.keys?.snapshot() ?? null)}}`);
+    return { text, format: PROCESSOR_STATE_FORMAT, version: PROCESSOR_STATE_VERSION, seqs };
   }
 
   /** Replace the state with a snapshot; throws SnapshotUnreadableError when it does not fit. */
@@ -64,6 +87,7 @@ export class SensorBatchProcessor {
     try {
       this.opts.scorer.restore(state.detector);
       this.opts.windows.restore(state.windows as TumblingWindowsSnapshot);
+      this.keys?.restore(state.keys ?? { watermark: null, live: [], evicted: [] });
     } catch (err) {
       throw new SnapshotUnreadableError(`snapshot does not fit this processor: ${(err as Error).message}`, { cause: err });
     }
@@ -104,16 +128,23 @@ export class SensorBatchProcessor {
         reject(m, decoded.kind, decoded.reason);
         continue;
       }
+      const r = decoded.reading;
+      const admitted = this.keys?.admit(r.station, r.ts);
+      if (admitted && !admitted.ok) {
+        reject(m, 'key_limit', admitted.reason);
+        continue;
+      }
       // A reading that makes anything throw (a detector bug, an unexpected value) must not stop
       // the stream: its partial rows are dropped and it becomes a dead letter.
       const mark = checkpointRows(outputs);
       try {
-        late += this.#score(decoded.reading, m, nowMs, rows, anomalies);
+        late += this.#score(r, m, nowMs, rows, anomalies);
       } catch (err) {
         rollbackRows(outputs, mark);
         reject(m, 'processing_error', processingErrorReason('scoring', err));
       }
     }
+    this.keys?.settle();
     return { rows, anomalies, deadLetters, redelivered, late };
   }
 
@@ -191,6 +222,8 @@ export class SensorBatchProcessor {
 
   /** Close all open windows (end of a bounded run). */
   flushWindows(nowMs: number): SensorWindowRow[] {
+    // Evicted stations' open windows are in their evicted state.
+    this.keys?.reviveAll();
     return this.opts.windows.flush().map((w) => toWindowRow(this.opts.runId, w, nowMs));
   }
 }

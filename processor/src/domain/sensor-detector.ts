@@ -85,11 +85,33 @@ export interface SensorDetector {
   score(station: string, ts: number, channels: Readonly<Record<string, number>>): SensorScore;
   /** JSON-serialisable copy of all state (format + version tagged). */
   snapshot(): SensorDetectorSnapshot;
+  /** JSON.stringify(snapshot()) in consecutive pieces (one per station), without building the whole tree. */
+  snapshotParts(): string[];
   /** Replaces all state with a snapshot; throws SensorDetectorSnapshotError when it does not fit. */
   restore(snapshot: unknown): void;
   /** Stations with state. */
   readonly stationCount: number;
+  /** Approximate bytes of one station's live state (0 when it has none); see stationBytes. */
+  stationBytes(station: string): number;
+  /** Removes a station's state and returns it (JSON- and structured-clone-safe), or undefined. */
+  evictStation(station: string): SensorStationState | undefined;
+  /** Puts back a station's state that evictStation returned (same detector options). */
+  reviveStation(state: SensorStationState): void;
 }
+
+/** One station's state, as it appears in the snapshot. */
+export type SensorStationState = SensorDetectorSnapshot['stations'][number];
+
+/**
+ * Measured bytes (bench/src/memory/state-per-key.ts: V8 heap + ArrayBuffers) of a station's fixed
+ * state, per station, per channel and per relation, apart from the onset shape stores and the
+ * period residual's block means, which are allocated as history arrives and counted exactly. A few KiB either way: they size a memory budget, not an allocation.
+ */
+const STATION_BASE_BYTES = 2_000;
+const CHANNEL_BYTES = 9_500;
+const RELATION_BYTES = 1_000;
+/** What the key budget assumes a new station takes until it is measured (3–4 channels, no history; measured 39 KiB). */
+export const SENSOR_NEW_KEY_BYTES = 48 * 1024;
 
 class ChannelState {
   stamp = 0;
@@ -310,31 +332,67 @@ export function createSensorDetector(opts: SensorDetectorOptions = {}): SensorDe
     return { score: max, detector: SENSOR_DETECTOR_NAME, drivers };
   }
 
-  function snapshot(): SensorDetectorSnapshot {
-    const out: SensorDetectorSnapshot['stations'] = [];
-    for (const [station, st] of stations) {
-      out.push({
-        station,
-        channels: st.list.map((ch) => ({
-          name: ch.name,
-          ewma: ch.ewma.snapshot(),
-          flatline: ch.flat.snapshot(),
-          levelShift: ch.shift.snapshot(),
-          regime: ch.regime.snapshot(),
-          onset: ch.onset.snapshot(),
-          period: ch.period.snapshot(),
-        })),
-        relations: st.relations.map((r) => r.snapshot()),
-        joint: st.joint.snapshot(),
-      });
+  function stationState(station: string, st: StationState): SensorStationState {
+    return {
+      station,
+      channels: st.list.map((ch) => ({
+        name: ch.name,
+        ewma: ch.ewma.snapshot(),
+        flatline: ch.flat.snapshot(),
+        levelShift: ch.shift.snapshot(),
+        regime: ch.regime.snapshot(),
+        onset: ch.onset.snapshot(),
+        period: ch.period.snapshot(),
+      })),
+      relations: st.relations.map((r) => r.snapshot()),
+      joint: st.joint.snapshot(),
+    };
+  }
+
+  function stationFrom(s: SensorStationState): StationState {
+    const st = new StationState(jointO);
+    for (const c of s.channels) {
+      const ch = addChannel(st, c.name);
+      ch.ewma.restore(c.ewma);
+      ch.flat.restore(c.flatline);
+      ch.shift.restore(c.levelShift);
+      ch.regime.restore(c.regime);
+      ch.onset.restore(c.onset);
+      ch.period.restore(c.period);
     }
+    s.relations.forEach((r, i) => st.relations[i]!.restore(r));
+    st.joint.restore(s.joint);
+    return st;
+  }
+
+  function snapshotHead(): Omit<SensorDetectorSnapshot, 'stations'> {
     return {
       format: SENSOR_SNAPSHOT_FORMAT,
       version: SENSOR_SNAPSHOT_VERSION,
       detector: SENSOR_DETECTOR_NAME,
       layout: { periodMs: shiftO.periodMs, bins: shiftO.bins, onset: { strides: [...onsetO.strides], width: onsetO.width, memory: onsetO.memory } },
-      stations: out,
     };
+  }
+
+  function snapshot(): SensorDetectorSnapshot {
+    const out: SensorDetectorSnapshot['stations'] = [];
+    for (const [station, st] of stations) out.push(stationState(station, st));
+    return { ...snapshotHead(), stations: out };
+  }
+
+  function snapshotParts(): string[] {
+    // Station by station: each station's object tree is garbage as soon as it is text, so the
+    // whole state never exists as one tree (≈ 3× its text: 390 MiB for 10 000 new stations),
+    // and the pieces need not be joined into one string either.
+    const head = JSON.stringify({ ...snapshotHead(), stations: [] });
+    const parts: string[] = [head.slice(0, -2)];
+    let first = true;
+    for (const [station, st] of stations) {
+      parts.push((first ? '' : ',') + JSON.stringify(stationState(station, st)));
+      first = false;
+    }
+    parts.push(']}');
+    return parts;
   }
 
   function restore(raw: unknown): void {
@@ -344,22 +402,27 @@ export function createSensorDetector(opts: SensorDetectorOptions = {}): SensorDe
       onset: { strides: [...onsetO.strides], width: onsetO.width, memory: onsetO.memory },
     });
     const next = new Map<string, StationState>();
-    for (const s of snap.stations) {
-      const st = new StationState(jointO);
-      for (const c of s.channels) {
-        const ch = addChannel(st, c.name);
-        ch.ewma.restore(c.ewma);
-        ch.flat.restore(c.flatline);
-        ch.shift.restore(c.levelShift);
-        ch.regime.restore(c.regime);
-        ch.onset.restore(c.onset);
-        ch.period.restore(c.period);
-      }
-      s.relations.forEach((r, i) => st.relations[i]!.restore(r));
-      st.joint.restore(s.joint);
-      next.set(s.station, st);
-    }
+    for (const s of snap.stations) next.set(s.station, stationFrom(s));
     stations = next;
+  }
+
+  function stationBytes(station: string): number {
+    const st = stations.get(station);
+    if (st === undefined) return 0;
+    let bytes = STATION_BASE_BYTES + RELATION_BYTES * st.relations.length;
+    for (const ch of st.list) bytes += CHANNEL_BYTES + ch.onset.storeBytes + ch.period.meansBytes;
+    return bytes;
+  }
+
+  function evictStation(station: string): SensorStationState | undefined {
+    const st = stations.get(station);
+    if (st === undefined) return undefined;
+    stations.delete(station);
+    return stationState(station, st);
+  }
+
+  function reviveStation(s: SensorStationState): void {
+    stations.set(s.station, stationFrom(s));
   }
 
   return {
@@ -367,6 +430,10 @@ export function createSensorDetector(opts: SensorDetectorOptions = {}): SensorDe
     score,
     snapshot,
     restore,
+    snapshotParts,
+    stationBytes,
+    evictStation,
+    reviveStation,
     get stationCount() {
       return stations.size;
     },

@@ -104,6 +104,19 @@ export class TumblingWindows {
     }
   }
 
+  /** Removes one key's watermark and open windows and returns them (key-budget eviction), or undefined. */
+  evictKey(key: string): TumblingWindowsSnapshot['keys'][number] | undefined {
+    const s = this.#keys.get(key);
+    if (!s) return undefined;
+    this.#keys.delete(key);
+    return { key, maxTs: s.maxTs, closedBefore: s.closedBefore, open: [...s.open.values()] };
+  }
+
+  /** Puts back what evictKey returned. */
+  reviveKey(k: TumblingWindowsSnapshot['keys'][number]): void {
+    this.#keys.set(k.key, { maxTs: k.maxTs ?? -Infinity, closedBefore: k.closedBefore ?? -Infinity, open: new Map(k.open.map((w) => [w.start, w])) });
+  }
+
   /** Close every open window (end of a bounded replay or a benchmark). */
   flush(): WindowAggregate[] {
     const out: WindowAggregate[] = [];

@@ -5,7 +5,7 @@ import type { SourceMessage } from '../ports/source-message.ts';
 import type { AnomalyPublisher, DeadLetterPublisher, LiveFeed } from '../ports/sinks.ts';
 import type { SnapshotKey, SnapshotStore } from '../ports/snapshot-store.ts';
 import type { BatchOutcome } from './commit-batch.ts';
-import { recordBatchMetrics, saveSnapshot } from './commit-batch.ts';
+import { recordBatchMetrics, saveSnapshot, serializeSnapshot, type SerializedSnapshot } from './commit-batch.ts';
 import { retryUntilDone } from './retry-until-done.ts';
 import { unlessPermanent } from './unless-permanent.ts';
 
@@ -61,8 +61,9 @@ export function createTripBatchCommitter(deps: TripCommitDeps) {
     const result = core.score(stage, outputs, deps.now());
     for (const e of result.boundaryErrors) logger.error({ err: e }, 'a cell boundary failed to score; its rows are dropped');
     const snap = deps.snapshots;
-    const captured = snap && deps.now() - lastSnapshotAt >= snap.intervalMs ? core.captureState() : undefined;
-    if (captured) lastSnapshotAt = deps.now();
+    const due = snap !== undefined && deps.now() - lastSnapshotAt >= snap.intervalMs;
+    const captured = due ? serializeSnapshot(core.captureState(), logger) : undefined;
+    if (due) lastSnapshotAt = deps.now();
     return { result, captured };
   }
 
@@ -78,7 +79,7 @@ export function createTripBatchCommitter(deps: TripCommitDeps) {
     return p;
   };
 
-  async function commit(batch: SourceMessage[], result: TripBatchResult, captured: ReturnType<TripBatchProcessor['captureState']> | undefined, earlier: Promise<BatchOutcome>[], started: number): Promise<BatchOutcome> {
+  async function commit(batch: SourceMessage[], result: TripBatchResult, captured: SerializedSnapshot | undefined, earlier: Promise<BatchOutcome>[], started: number): Promise<BatchOutcome> {
     await retryUntilDone(() => store.write(result.rows), retry('clickhouse', batch));
     if (result.deadLetters.length) await unlessPermanent(retryUntilDone(() => deadLetters.publish(result.deadLetters), retry('dlq', batch)), 'dlq', deps);
     if (result.anomalies.length) await unlessPermanent(retryUntilDone(() => alerts.publish(result.anomalies), retry('alerts', batch)), 'alerts', deps);

@@ -14,5 +14,6 @@ export interface StoredSnapshot {
 /** Durable storage of the latest processor snapshot per key. */
 export interface SnapshotStore {
   load(key: SnapshotKey): Promise<StoredSnapshot | undefined>;
-  save(key: SnapshotKey, snapshot: { state: string; seqs: Record<string, number>; format: string; version: number; takenAt: number }): Promise<void>;
+  /** `state`: the JSON text of a ProcessorState, whole or in consecutive pieces (joined, they are the text). */
+  save(key: SnapshotKey, snapshot: { state: string | readonly string[]; seqs: Record<string, number>; format: string; version: number; takenAt: number }): Promise<void>;
 }

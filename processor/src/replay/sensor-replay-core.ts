@@ -6,7 +6,7 @@ import type { ModelStage } from '../adapters/onnx/model-stage.ts';
 import { applyModelScores } from '../domain/apply-model-scores.ts';
 import { filterRowsToRange } from '../domain/filter-rows-to-range.ts';
 import { SensorBatchProcessor } from '../domain/sensor-batch.ts';
-import { createSensorDetector } from '../domain/sensor-detector.ts';
+import { createSensorDetector, SENSOR_NEW_KEY_BYTES } from '../domain/sensor-detector.ts';
 import { TumblingWindows } from '../domain/tumbling-windows.ts';
 import type { ReplayCore } from './replay-core.ts';
 
@@ -20,6 +20,8 @@ export function createSensorReplayCore(req: ReplayRequest, deps: { store: ClickH
     bands: deps.config.scoring.severityBands,
     maxFutureMs: pc.maxFutureMs,
     partitionCount: deps.config.streams.partitions,
+    // The live limits, so a replay refuses and evicts the same stations as the live run.
+    limits: { maxKeys: pc.limits.maxKeysPerDomain, budgetBytes: pc.limits.stateBudgetBytes, idleMs: pc.limits.idleEvictMs, newKeyBytes: SENSOR_NEW_KEY_BYTES, configPath: 'processor.limits' },
   });
   const sink = createClickHouseBatchStore(deps.store);
   return {

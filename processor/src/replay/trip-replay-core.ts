@@ -24,6 +24,8 @@ export function createTripReplayCore(req: ReplayRequest, deps: { store: ClickHou
     partitionCount: deps.config.streams.partitions,
     allowedLatenessMs: pc.tripAllowedLatenessMs,
     cellWindows: pc.tripCellWindows,
+    // The live limits, so a replay refuses the same trips as the live run.
+    limits: { maxKeys: pc.limits.maxKeysPerDomain, budgetBytes: pc.limits.stateBudgetBytes, configPath: 'processor.limits' },
   });
   const sink = createClickHouseTripStore(deps.store);
   return {

@@ -30,6 +30,8 @@ import { checkpointRows, rollbackRows } from '../row-checkpoint.ts';
 import { TRIP_CELL_FEATURE_SET, TRIP_CELL_FEATURES, TRIP_CELL_WINDOWS, type TripCellFeatureRow } from './trip-cell-features.ts';
 import { TripCellPipeline, tripCellInput, type TripCellPipelineResult, type TripCellPipelineSnapshot } from './trip-cell-pipeline.ts';
 import { TRIP_FARE_FEATURE_SET, TRIP_FARE_FEATURES, tripFareFeatures } from './trip-fare-features.ts';
+import type { KeyBudget, KeyLimits } from '../key-budget.ts';
+import { tripCellBudget } from './trip-cell-keys.ts';
 import { parseTripProcessorState, TRIP_STATE_FORMAT, TRIP_STATE_VERSION, type TripProcessorState } from './trip-processor-state.ts';
 
 /** What the per-trip scorer answers (see trip-scorer.ts). */
@@ -88,6 +90,8 @@ export interface TripBatchOptions {
    * half a year of sparse cells would cost far more than the counts need. @default true
    */
   cellWindows?: boolean;
+  /** Bounds on the r9 cells holding state (trip-cell-keys.ts); none = unbounded (tests, bounded replays). */
+  limits?: Pick<KeyLimits, 'maxKeys' | 'budgetBytes' | 'configPath'>;
 }
 
 export interface IngestedTrip {
@@ -166,7 +170,11 @@ const FARE_IDX = Object.fromEntries(TRIP_FARE_FEATURES.map((n, i) => [n, i])) as
 export class TripBatchProcessor {
   readonly #lastSeq = new Map<number, number>();
   readonly #pipelines = new Map<number, TripCellPipeline>();
-  constructor(private readonly opts: TripBatchOptions) {}
+  /** The r9 cells holding state, when windows run and limits are set. */
+  readonly cellKeys: KeyBudget | null;
+  constructor(private readonly opts: TripBatchOptions) {
+    this.cellKeys = opts.limits && opts.cellWindows !== false ? tripCellBudget(opts.limits) : null;
+  }
 
   captureState(): TripProcessorState {
     return {
@@ -177,6 +185,7 @@ export class TripBatchProcessor {
       tripScorer: this.opts.tripScorer.captureState(),
       cellScorer: this.opts.cellScorer.captureState(),
       alertPolicy: this.opts.alertPolicy.captureState(),
+      cellKeys: this.cellKeys?.snapshot() ?? null,
     };
   }
 
@@ -192,6 +201,7 @@ export class TripBatchProcessor {
       this.opts.tripScorer.restoreState(state.tripScorer);
       this.opts.cellScorer.restoreState(state.cellScorer);
       this.opts.alertPolicy.restoreState(state.alertPolicy);
+      this.cellKeys?.restore(state.cellKeys ?? { watermark: null, live: [], evicted: [] });
     } catch (err) {
       throw new SnapshotUnreadableError(`trip snapshot does not fit this processor: ${(err as Error).message}`, { cause: err });
     }
@@ -226,7 +236,16 @@ export class TripBatchProcessor {
       try {
         // H3 indexing is the costly part of a trip: the windows compute the cells once, and
         // a counting-only run (no windows) computes them just for the row.
-        const added = this.opts.cellWindows === false ? noCells(t) : pipeline.add(t);
+        let input;
+        if (this.cellKeys) {
+          input = tripCellInput(t, TRIP_CELL_WINDOWS.resolutions);
+          const admitted = this.cellKeys.admitAll([input.pickupCells.at(-1)!, input.dropoffCells.at(-1)!], t.dropoff_ts);
+          if (!admitted.ok) {
+            stage.deadLetters.push(deadLetterOf('trip', m, 'key_limit', admitted.reason, nowMs));
+            continue;
+          }
+        }
+        const added = this.opts.cellWindows === false ? noCells(t) : pipeline.add(t, input);
         // The boundaries this trip closed belong to the city, whatever happens to the trip.
         for (const r of added.rows) stage.cellRows.push(r);
         const fareFeatures = tripFareFeatures(t);

@@ -55,8 +55,8 @@ export class TripCellPipeline {
     this.featurizer = new TripCellFeaturizer({ hopMs: TRIP_CELL_WINDOWS.hopMs });
   }
 
-  add(t: TripEvent): TripCellPipelineResult {
-    const input = tripCellInput(t, this.windows.options.resolutions, this.#input);
+  /** `input`: the trip's cells when the caller computed them already (tripCellInput). */
+  add(t: TripEvent, input: TripCellInput = tripCellInput(t, this.windows.options.resolutions, this.#input)): TripCellPipelineResult {
     const r = this.windows.add(input);
     return { pickupLate: r.pickupLate, dropoffLate: r.dropoffLate, pickupCells: input.pickupCells, dropoffCells: input.dropoffCells, rows: this.#featurize(r.rows) };
   }

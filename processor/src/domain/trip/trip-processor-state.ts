@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { SnapshotUnreadableError } from '../processor-state.ts';
+import { KeyBudgetState, SnapshotUnreadableError } from '../processor-state.ts';
 
 export const TRIP_STATE_FORMAT = 'vigia.trip-processor-state';
 /** 2: the demand scorer keeps two hours of counts (cell-demand-state v2); a v1 snapshot is rebuilt from the log. */
-export const TRIP_STATE_VERSION = 2;
+/** 3: the r9 cells holding state (`cellKeys`, trip-cell-keys.ts). */
+export const TRIP_STATE_VERSION = 3;
 
 /**
  * Everything the trip processor has learned and the log position it covers: per partition the
@@ -19,6 +20,8 @@ export const TripProcessorState = z.object({
   tripScorer: z.unknown(),
   cellScorer: z.unknown(),
   alertPolicy: z.unknown(),
+  /** The key budget of r9 cells, null when the processor runs without limits. */
+  cellKeys: KeyBudgetState.nullable(),
 });
 export type TripProcessorState = z.infer<typeof TripProcessorState>;
 
