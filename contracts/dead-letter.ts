@@ -7,7 +7,7 @@ import { Domain } from './domain.ts';
  * Kinds: `invalid_json`, `invalid_event` (schema), `future_timestamp` (ahead of the processor
  * clock by more than `processor.maxFutureMs`), `partition_mismatch` (the subject's partition is
  * not its key's), `processing_error` (the core threw on this message), `key_limit` (a new key
- * past `processor.limits`), and whatever a domain adds.
+ * past `processor.limits`), `channel_limit` (a sensor station past 32 channels), and whatever a domain adds.
  */
 export const DeadLetter = z.object({
   domain: Domain,

@@ -18,6 +18,13 @@ export const GroundTruth = z.object({
 });
 export type GroundTruth = z.infer<typeof GroundTruth>;
 
+/**
+ * Channels one reading (and one station, over its life) may carry. The detectors relate every
+ * pair of a station's channels, so their cost grows with the square of the count: one 1 MB
+ * reading of 80 000 channels would take the processor out of memory at every restart.
+ */
+export const MAX_CHANNELS_PER_STATION = 32;
+
 const channelName = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'channel names are lower_snake_case, at most 64 characters');
 
 /**
@@ -32,7 +39,8 @@ export const SensorReading = z.object({
   ts: z.number().int().min(0).max(8_640_000_000_000),
   channels: z
     .record(channelName, z.number().refine(Number.isFinite, 'channel values must be finite numbers'))
-    .refine((c) => Object.keys(c).length > 0, 'a reading needs at least one channel'),
+    .refine((c) => Object.keys(c).length > 0, 'a reading needs at least one channel')
+    .refine((c) => Object.keys(c).length <= MAX_CHANNELS_PER_STATION, `a reading carries at most ${MAX_CHANNELS_PER_STATION} channels`),
   truth: GroundTruth.nullish(),
 });
 export type SensorReading = z.infer<typeof SensorReading>;

@@ -72,7 +72,8 @@ export async function startProcessorProcess(opts: ProcessorProcessOptions): Prom
   const authed = (path: string, init: RequestInit = {}) => {
     const headers = new Headers(init.headers);
     headers.set('authorization', `Bearer ${token}`);
-    return fetch(`${httpUrl}${path}`, { ...init, headers });
+    // Everything the harness sends is read-only (GETs, analyst SQL): safe to send again.
+    return fetchWithResend(`${httpUrl}${path}`, { ...init, headers });
   };
   return {
     httpUrl,

@@ -107,6 +107,9 @@ export function registerUp(program: Command): void {
       let firstFailed: ((err: Error) => void) | undefined;
       const ready = new Promise<string>((res, rej) => ((firstReady = res), (firstFailed = rej)));
       startChild('processor', ['processor'], (child, restarts) => {
+        // The watchdog polls only a processor that said it is ready: a restart still starting
+        // up must not count as hung (and the previous URL may not be this one's).
+        httpUrl = undefined;
         waitForReadyLine(child).then(
           (r) => {
             httpUrl = r.httpUrl;

@@ -20,6 +20,7 @@ import { durableName } from './adapters/nats/jetstream-source.ts';
 import { startReplayService } from './replay/replay-service.ts';
 import { streams } from '../../contracts/index.ts';
 import { judgeProgress } from './pipeline/progress-health.ts';
+import { createLagProbe } from './adapters/nats/consumer-lag.ts';
 
 const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const UI_DIST = join(PROJECT_ROOT, 'ui', 'dist');
@@ -58,13 +59,7 @@ export async function startProcessor(config: VigiaConfig, opts: StartProcessorOp
 
   const metrics = new ProcessorMetrics();
   const startedAt = Date.now();
-  /** Events pending or unacked in a domain's consumers; undefined when JetStream does not answer in time. */
-  const lagOf = async (domain: (typeof pc.domains)[number]): Promise<number | undefined> => {
-    const infos = Promise.all(partitions.map((p) => jsm.consumers.info(streams.events(domain), durableName('proc', domain, p))));
-    const timeout = new Promise<undefined>((r) => setTimeout(r, 2000));
-    const got = await Promise.race([infos, timeout]).catch(() => undefined);
-    return got?.reduce((n, i) => n + i.num_pending + i.num_ack_pending, 0);
-  };
+  const lagOf = createLagProbe(jsm, partitions);
   const hc = config.http;
   const token = loadOrCreateHttpToken(config);
   const app = createHttpApp({

@@ -41,7 +41,7 @@ test('ClickHouse unavailable for 30 s: the processor holds acks within bounded m
     const rss = Number(/vigia_process_process_resident_memory_bytes (\d+)/.exec(metrics)?.[1]) / 1024 ** 2;
     assert.ok(rss < 1500, `memory stays bounded during the outage (RSS ${rss.toFixed(0)} MiB)`);
     // Honest health: events wait and nothing commits, so the sensor domain is reported stalled.
-    const during = await fetch(`${proc.httpUrl}/health`);
+    const during = await proc.fetch('/health');
     const duringBody = (await during.json()) as { status: string; checks: Record<string, { ok: boolean; detail: string }> };
     assert.equal(during.status, 503, JSON.stringify(duringBody));
     assert.equal(duringBody.checks['domain:sensor']?.ok, false);

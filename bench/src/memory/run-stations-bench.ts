@@ -55,7 +55,7 @@ export async function runStationsBench(o: StationsBenchOptions): Promise<void> {
       // A busy processor may close a keep-alive socket under us: ask again, unless it is gone.
       for (let attempt = 1; ; attempt++) {
         try {
-          return await (await fetch(`${stack.proc.httpUrl}/metrics`)).text();
+          return await (await stack.proc.fetch('/metrics')).text();
         } catch (err) {
           if (stack.proc.child.exitCode !== null || stack.proc.child.signalCode !== null) {
             throw new Error(`the processor exited (code ${stack.proc.child.exitCode}, signal ${stack.proc.child.signalCode}); its log ends:\n${logTail()}`, { cause: err });

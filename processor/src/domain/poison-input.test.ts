@@ -9,6 +9,7 @@ import { DEAD_LETTER_MAX_BYTES } from './dead-letter-of.ts';
 import type { ReadingScorer } from './reading-scorer.ts';
 import { SensorBatchProcessor, type RawEvent } from './sensor-batch.ts';
 import { TumblingWindows } from './tumbling-windows.ts';
+import { createSensorDetector } from './sensor-detector.ts';
 import { createTripScoring } from './trip/create-trip-scoring.ts';
 import { NO_MODEL_OUTPUTS, TripBatchProcessor, type TripBatchResult, type TripLevelScorer } from './trip/trip-batch.ts';
 
@@ -137,4 +138,24 @@ test('trip: a trip whose scoring throws is dead-lettered (processing_error) with
   assert.equal(r.rows.scores.length, 9);
   assert.equal(r.rows.features.filter((f) => f.feature_set.startsWith('trip-fare')).length, 9);
   assert.equal(r.rows.deadLetters.length, 1);
+});
+
+test('sensor: channels are bounded per reading and per station, so the detectors\' pairwise state cannot explode', () => {
+  const core = sensorCore(createSensorDetector());
+  const channels = (from: number, n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`c${from + i}`, i]));
+  // 2 000 channels in 30 KB were 4 million relations: now the contract refuses the reading.
+  const wide = core.process([raw({ id: 'wide', station: 'st-w', ts: NOW - 10 * MIN, channels: channels(0, 2000) }, home('st-w'))], NOW);
+  assert.deepEqual(wide.deadLetters.map((d) => d.kind), ['invalid_event']);
+  assert.match(wide.deadLetters[0]!.reason, /at most 32 channels/);
+  // A known station rotating channel names: 20, then 20 new ones would make 40.
+  const first = core.process([raw({ id: 'a', station: 'st-r', ts: NOW - 9 * MIN, channels: channels(0, 20) }, home('st-r'))], NOW);
+  assert.equal(first.rows.events.length, 1);
+  const rotated = core.process([raw({ id: 'b', station: 'st-r', ts: NOW - 8 * MIN, channels: channels(20, 20) }, home('st-r'))], NOW);
+  assert.deepEqual(rotated.deadLetters.map((d) => d.kind), ['channel_limit']);
+  assert.match(rotated.deadLetters[0]!.reason, /station st-r would have 40 channels; a station holds at most 32/);
+  assert.equal(rotated.rows.events.length, 0);
+  // Refused before anything changed: the station still has its 20 channels and goes on.
+  const again = core.process([raw({ id: 'c', station: 'st-r', ts: NOW - 7 * MIN, channels: channels(0, 20) }, home('st-r'))], NOW);
+  assert.equal(again.rows.events.length, 1);
+  assert.equal(again.deadLetters.length, 0);
 });

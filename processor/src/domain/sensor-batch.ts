@@ -3,6 +3,7 @@ import type { AnomalyRow, ScoreRow, SensorEventRow, SensorWindowRow } from '../.
 import type { SensorBatchRows } from '../ports/sinks.ts';
 import { decodeSensorReading } from './decode-sensor-reading.ts';
 import { deadLetterOf, processingErrorReason, toDeadLetterRow } from './dead-letter-of.ts';
+import { TooManyChannelsError } from './sensor-detector.ts';
 import { checkpointRows, rollbackRows } from './row-checkpoint.ts';
 import type { ReadingScorer } from './reading-scorer.ts';
 import { SENSOR_CHAIN_FEATURES, SENSOR_CHAIN_FEATURE_SET, sensorChainFeatures } from './sensor-chain-features.ts';
@@ -141,7 +142,9 @@ export class SensorBatchProcessor {
         late += this.#score(r, m, nowMs, rows, anomalies);
       } catch (err) {
         rollbackRows(outputs, mark);
-        reject(m, 'processing_error', processingErrorReason('scoring', err));
+        // A station growing past its channel limit is the sender's doing, not a bug: say so.
+        if (err instanceof TooManyChannelsError) reject(m, 'channel_limit', err.message);
+        else reject(m, 'processing_error', processingErrorReason('scoring', err));
       }
     }
     this.keys?.settle();

@@ -27,6 +27,7 @@
 // the returned score and its drivers.
 
 import type { AnomalyDriver } from '../../../contracts/anomaly.ts';
+import { MAX_CHANNELS_PER_STATION } from '../../../contracts/sensor-reading.ts';
 import { createScoreScale, type ScoreScaleOptions } from './score-scale.ts';
 import { EwmaResidual, resolveEwmaResidualOptions, type EwmaResidualOptions } from './ewma-residual.ts';
 import { Flatline, resolveFlatlineOptions, type FlatlineOptions } from './flatline.ts';
@@ -44,6 +45,17 @@ import {
   SENSOR_SNAPSHOT_VERSION,
   type SensorDetectorSnapshot,
 } from './sensor-detector-snapshot.ts';
+
+/** A station would hold more channels than the detectors relate pairwise (MAX_CHANNELS_PER_STATION). */
+export class TooManyChannelsError extends Error {
+  override name = 'TooManyChannelsError';
+  constructor(
+    readonly station: string,
+    readonly channels: number,
+  ) {
+    super(`station ${station} would have ${channels} channels; a station holds at most ${MAX_CHANNELS_PER_STATION} (the detectors relate every pair): use another station id for the other channels`);
+  }
+}
 
 export const SENSOR_DETECTOR_NAME = 'sensor-online@2';
 
@@ -231,6 +243,10 @@ export function createSensorDetector(opts: SensorDetectorOptions = {}): SensorDe
 
   function score(station: string, ts: number, channels: Readonly<Record<string, number>>): SensorScore {
     let st = stations.get(station);
+    // Checked before any state changes, so a refused reading teaches nothing.
+    let fresh = 0;
+    for (const name in channels) if (!st?.channels.has(name)) fresh++;
+    if ((st?.list.length ?? 0) + fresh > MAX_CHANNELS_PER_STATION) throw new TooManyChannelsError(station, (st?.list.length ?? 0) + fresh);
     if (st === undefined) {
       st = new StationState(jointO);
       stations.set(station, st);
