@@ -45,7 +45,7 @@ export function createSocketIoLiveFeed(io: Server, limits: LiveFeedLimits = { ma
     // One map resolution per socket: watching another leaves the previous one.
     socket.on(TRIP_SOCKET_EVENTS.watchMap, function onWatchMap(msg: unknown) {
       const res = TripResolution.safeParse((msg as { resolution?: unknown } | null)?.resolution);
-      if (!res.success) return socket.emit('error_message', `${TRIP_SOCKET_EVENTS.watchMap}: resolution must be one of 7, 8, 9, got ${JSON.stringify(msg)}`);
+      if (!res.success) return socket.emit('error_message', `${TRIP_SOCKET_EVENTS.watchMap}: resolution must be one of 7, 8, 9, got ${JSON.stringify(msg)?.slice(0, 80)}`);
       for (const room of socket.rooms) if (room.startsWith('map:trip:')) void socket.leave(room);
       void socket.join(rooms.tripMap(res.data));
     });
