@@ -57,8 +57,9 @@ const SHARED_NAME_ALLOWED = new Set(['format']);
  * Ordinary functions that read files, open connections or call other services, refused anywhere
  * (lower case; `prefix*` covers a family, their aliases included):
  * - file: reads a file of the machine;
- * - hasColumnInTable: before ClickHouse 26 it takes a host, user and password and connects to it
- *   over the native protocol (26.7 only looks locally; a server behind `store.url` may be older);
+ * - hasColumnInTable: older ClickHouse versions take a host, user and password and connect to it
+ *   over the native protocol (26.7, in chDB 3.4, takes only database, table and column; a server
+ *   behind `store.url` may be older);
  * - catboostEvaluate: loads a model file from a path argument through the library bridge;
  * - naiveBayesClassifier*: loads model files named in the server's configuration;
  * - dict* (dictGet…, dictHas, dictIsIn): a dictionary loads from its source, which may be a file,
@@ -125,7 +126,7 @@ export function assertAnalystStatement(root: AstNode, tableFunctions: ReadonlySe
     const lower = name.toLowerCase();
     if (reachesOutside(lower)) throw new QueryRejectedError(`${name}() reads files or opens connections outside the database and is not allowed here.`);
     if (tableFunctions.has(lower) && !SHARED_NAME_ALLOWED.has(lower)) {
-      throw new QueryRejectedError(`${name}() is a table function, not allowed anywhere in the query (here outside FROM, where ClickHouse may still run it). Query Vigía's tables.`);
+      throw new QueryRejectedError(`${name}() is a table function, and table functions are not allowed anywhere in the query, outside FROM included. Query Vigía's tables (SHOW TABLES lists them).`);
     }
   });
 }

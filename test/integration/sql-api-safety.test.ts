@@ -105,7 +105,9 @@ test('url(), s3() and remote() reach no address, the processor’s own included'
 test('hasColumnInTable() and other functions that open connections are refused wherever they stand', async () => {
   const before = trapHits;
   const host = `'127.0.0.1:${trapPort}'`;
-  // The native-protocol form (host, user, password, database, table, column) of ClickHouse < 26.
+  // The native-protocol form (host, user, password, database, table, column) of older ClickHouse
+  // versions. ClickHouse 26.7 (chDB 3.4) only has the local form and fails on this one by itself;
+  // the check refuses both, whatever the engine behind the API.
   await refused(`SELECT hasColumnInTable(${host}, 'default', '', 'vigia', 'runs', 'run_id')`, /hasColumnInTable\(\) reads files or opens connections/);
   await refused(`SELECT run_id FROM runs WHERE hasColumnInTable(${host}, 'default', '', 'vigia', 'runs', 'run_id') = 1`, /hasColumnInTable\(\)/);
   await refused("SELECT hasColumnInTable('vigia', 'runs', 'run_id')", /hasColumnInTable\(\)/);
@@ -118,6 +120,8 @@ test('hasColumnInTable() and other functions that open connections are refused w
 test('a table function is refused outside FROM as well: IN, arguments, lambdas, JOIN, CTE', async () => {
   const before = trapHits;
   const url = `url('http://127.0.0.1:${trapPort}/', 'LineAsString')`;
+  // Outside FROM, ClickHouse 26.7 (chDB 3.4) does not know url() or remote() as functions and fails
+  // by itself; the check refuses them before any engine sees them.
   await refused(`SELECT 1 FROM runs WHERE run_id IN ${url}`, /url\(\) is a table function/);
   await refused(`SELECT 1 IN remote('127.0.0.1:${trapPort}', system.one)`, /remote\(\) is a table function/);
   await refused(`SELECT toString(${url})`, /url\(\) is a table function/);
