@@ -71,7 +71,7 @@ SelectWithUnionQuery (children 1)
   );
 });
 
-test('table functions are refused in any table position, ordinary functions only when they read files', () => {
+test('table functions are refused in any table position, file() anywhere', () => {
   const from = (table: string) => SELECT_FROM_T.replace('|      TableIdentifier t', table);
   refused(from("|      Function file (children 1)\n|       ExpressionList (children 1)\n|        Literal '/etc/passwd'"), /Table functions.*file\(\)/);
   refused(from('|      Function url (alias u) (children 1)\n|       ExpressionList (children 1)\n|        Literal 1'), /url\(\)/);
