@@ -4,7 +4,7 @@ import { createChdbConnection } from 'chdb/connection';
 import type { StoreOptions } from './open-store.ts';
 import { analystSettings, type SqlLimits } from './sql-limits.ts';
 import { parseExplainAst } from './explain-ast.ts';
-import { assertAnalystStatement } from './analyst-statement.ts';
+import { assertAnalystStatement, TABLE_FUNCTIONS } from './analyst-statement.ts';
 import { QueryLimitError, QueryRejectedError, SqlBusyError } from './store-errors.ts';
 
 export interface QueryResult {
@@ -49,6 +49,7 @@ export async function openAnalystSql(opts: StoreOptions, limits: SqlLimits): Pro
     await Promise.all([...all].map((s) => s.close()));
     throw err;
   }
+  const tableFunctions = await engineTableFunctions(idle[0]!.check);
   return {
     async query(sql) {
       const bytes = Buffer.byteLength(sql);
@@ -57,7 +58,7 @@ export async function openAnalystSql(opts: StoreOptions, limits: SqlLimits): Pro
       const slot = idle.pop();
       if (!slot) throw new SqlBusyError(limits.maxConcurrent);
       try {
-        return await checkAndRun(slot, sql, limits);
+        return await checkAndRun(slot, sql, limits, tableFunctions);
       } catch (err) {
         for (const role of ['check', 'run'] as const) {
           if (await isClean(slot[role])) continue;
@@ -99,10 +100,23 @@ async function isClean(session: ClickHouseClient): Promise<boolean> {
   return false;
 }
 
-async function checkAndRun(slot: Slot, sql: string, limits: SqlLimits): Promise<QueryResult> {
+/**
+ * The table functions the engine knows, added to the recorded ones: a newer engine (or a server
+ * behind `store.url`) may have more, and each is refused outside FROM too. Without the list (a
+ * server that hides system tables) the recorded names still apply.
+ */
+async function engineTableFunctions(session: ClickHouseClient): Promise<ReadonlySet<string>> {
+  const rows = await session
+    .query({ query: 'SELECT name FROM system.table_functions', format: 'JSONCompactEachRow' })
+    .then((r) => r.json() as Promise<string[][]>)
+    .catch(() => [] as string[][]);
+  return new Set([...TABLE_FUNCTIONS, ...rows.map(([name]) => String(name).toLowerCase())]);
+}
+
+async function checkAndRun(slot: Slot, sql: string, limits: SqlLimits, tableFunctions: ReadonlySet<string>): Promise<QueryResult> {
   const started = performance.now();
   const statement = await canonical(slot.check, sql);
-  assertAnalystStatement(parseExplainAst(await explainAst(slot.check, statement)));
+  assertAnalystStatement(parseExplainAst(await explainAst(slot.check, statement)), tableFunctions);
   const res = await slot.run.query({ query: statement, format: 'JSONCompactEachRowWithNamesAndTypes' }).catch((err: unknown) => {
     // The statement parsed on its own, and the client appends FORMAT: a syntax error now means
     // the statement brought a FORMAT of its own (ClickHouse allows one).

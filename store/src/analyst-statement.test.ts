@@ -71,7 +71,7 @@ SelectWithUnionQuery (children 1)
   );
 });
 
-test('table functions are refused in any table position, ordinary functions only when they read files', () => {
+test('table functions are refused in any table position, file() anywhere', () => {
   const from = (table: string) => SELECT_FROM_T.replace('|      TableIdentifier t', table);
   refused(from("|      Function file (children 1)\n|       ExpressionList (children 1)\n|        Literal '/etc/passwd'"), /Table functions.*file\(\)/);
   refused(from('|      Function url (alias u) (children 1)\n|       ExpressionList (children 1)\n|        Literal 1'), /url\(\)/);
@@ -91,6 +91,104 @@ SelectWithUnionQuery (children 1)
 |     ExpressionList (children 1)
 |      Literal '/etc/hostname'`,
     /file\(\) reads files/,
+  );
+});
+
+/** `SELECT <expr>`: the expression's dump lines, written at depth 4. */
+const selectOf = (expr: string) => `
+SelectWithUnionQuery (children 1)
+| ExpressionList (children 1)
+|  SelectQuery (children 1)
+|   ExpressionList (children 1)
+${expr.trim()}`;
+
+test('functions that open connections or read files are refused anywhere, their aliases and families included', () => {
+  // hasColumnInTable('127.0.0.1:9000', 'u', 'p', 'db', 't', 'c'): the native-protocol form.
+  refused(
+    selectOf(`
+|    Function hasColumnInTable (children 1)
+|     ExpressionList (children 6)
+|      Literal 'h:1'
+|      Literal 'u'
+|      Literal 'p'
+|      Literal 'db'
+|      Literal 't'
+|      Literal 'c'`),
+    /hasColumnInTable\(\) reads files or opens connections/,
+  );
+  for (const name of ['dictGetString', 'dictHas', 'catboostEvaluate', 'addressToLine', 'aiGenerate', 'AIGenerate', 'naiveBayesClassifier', 'showCertificate', 'generateSerialID', 'FILE']) {
+    refused(selectOf(`|    Function ${name} (children 1)\n|     ExpressionList (children 1)\n|      Literal 'x'`), new RegExp(`${name}\\(\\) reads files or opens connections`));
+  }
+  // Nested as an argument of an ordinary function.
+  refused(
+    selectOf(`
+|    Function toString (children 1)
+|     ExpressionList (children 1)
+|      Function hasColumnInTable (children 1)
+|       ExpressionList (children 1)
+|        Literal 'h:1'`),
+    /hasColumnInTable/,
+  );
+});
+
+test('a table function is refused outside FROM too: in IN, as an argument, in a lambda', () => {
+  const url = (pad: string) => `${pad}Function url (children 1)\n${pad} ExpressionList (children 2)\n${pad}  Literal 'http://h/'\n${pad}  Literal 'LineAsString'`;
+  // SELECT 1 FROM runs WHERE run_id IN url('http://h/', 'LineAsString')
+  refused(
+    `
+SelectWithUnionQuery (children 1)
+| ExpressionList (children 1)
+|  SelectQuery (children 3)
+|   ExpressionList (children 1)
+|    Literal UInt64_1
+|   TablesInSelectQuery (children 1)
+|    TablesInSelectQueryElement (children 1)
+|     TableExpression (children 1)
+|      TableIdentifier runs
+|   Function in (children 1)
+|    ExpressionList (children 2)
+|     Identifier run_id
+${url('|     ')}`,
+    /url\(\) is a table function/,
+  );
+  // SELECT arrayMap(x -> x IN url('http://h/', 'LineAsString'), [1])
+  refused(
+    selectOf(`
+|    Function arrayMap (children 1)
+|     ExpressionList (children 2)
+|      Function lambda (children 1)
+|       ExpressionList (children 2)
+|        Function tuple (children 1)
+|         ExpressionList (children 1)
+|          Identifier x
+|        Function in (children 1)
+|         ExpressionList (children 2)
+|          Identifier x
+${url('|          ')}
+|      Literal Array_[UInt64_1]`),
+    /url\(\) is a table function/,
+  );
+  // SELECT toString(remote('h:1', system.one))
+  refused(
+    selectOf(`
+|    Function toString (children 1)
+|     ExpressionList (children 1)
+|      Function remote (children 1)
+|       ExpressionList (children 2)
+|        Literal 'h:1'
+|        Identifier system.one`),
+    /remote\(\) is a table function/,
+  );
+  // Names are matched without regard to case, and the engine's own list is used when given.
+  refused(selectOf(`|    Function S3 (children 1)\n|     ExpressionList (children 1)\n|      Literal 'x'`), /S3\(\) is a table function/);
+  assert.throws(() => assertAnalystStatement(parseExplainAst(dump(selectOf('|    Function newLake (children 1)\n|     ExpressionList (children 1)\n|      Literal 1'))), new Set(['newlake'])), /newLake\(\) is a table function/);
+  // format() the string function shares a table function's name and stays allowed.
+  check(
+    selectOf(`
+|    Function format (children 1)
+|     ExpressionList (children 2)
+|      Literal '{}'
+|      Literal UInt64_1`),
   );
 });
 

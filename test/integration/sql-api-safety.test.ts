@@ -102,6 +102,41 @@ test('url(), s3() and remote() reach no address, the processor’s own included'
   assert.equal(trapHits, 0);
 });
 
+test('hasColumnInTable() and other functions that open connections are refused wherever they stand', async () => {
+  const before = trapHits;
+  const host = `'127.0.0.1:${trapPort}'`;
+  // The native-protocol form (host, user, password, database, table, column) of older ClickHouse
+  // versions. ClickHouse 26.7 (chDB 3.4) only has the local form and fails on this one by itself;
+  // the check refuses both, whatever the engine behind the API.
+  await refused(`SELECT hasColumnInTable(${host}, 'default', '', 'vigia', 'runs', 'run_id')`, /hasColumnInTable\(\) reads files or opens connections/);
+  await refused(`SELECT run_id FROM runs WHERE hasColumnInTable(${host}, 'default', '', 'vigia', 'runs', 'run_id') = 1`, /hasColumnInTable\(\)/);
+  await refused("SELECT hasColumnInTable('vigia', 'runs', 'run_id')", /hasColumnInTable\(\)/);
+  await refused("SELECT dictGetString('d', 'a', toUInt64(1))", /dictGetString\(\) reads files or opens connections/);
+  await refused("SELECT catboostEvaluate('/etc/passwd', 1)", /catboostEvaluate\(\)/);
+  await refused("SELECT aiGenerate('hello')", /aiGenerate\(\)/);
+  assert.equal(trapHits - before, 0);
+});
+
+test('a table function is refused outside FROM as well: IN, arguments, lambdas, JOIN, CTE', async () => {
+  const before = trapHits;
+  const url = `url('http://127.0.0.1:${trapPort}/', 'LineAsString')`;
+  // Outside FROM, ClickHouse 26.7 (chDB 3.4) does not know url() or remote() as functions and fails
+  // by itself; the check refuses them before any engine sees them.
+  await refused(`SELECT 1 FROM runs WHERE run_id IN ${url}`, /url\(\) is a table function/);
+  await refused(`SELECT 1 IN remote('127.0.0.1:${trapPort}', system.one)`, /remote\(\) is a table function/);
+  await refused(`SELECT toString(${url})`, /url\(\) is a table function/);
+  await refused(`SELECT arrayMap(x -> x IN ${url}, ['a'])`, /url\(\) is a table function/);
+  await refused(`SELECT * FROM runs WHERE run_id IN (SELECT * FROM ${url})`, /Table functions.*url\(\)/);
+  await refused(`SELECT * FROM runs AS r LEFT JOIN ${url} AS u ON r.run_id = u.line`, /Table functions.*url\(\)/);
+  await refused(`WITH u AS (SELECT * FROM ${url}) SELECT * FROM u`, /Table functions.*url\(\)/);
+  await refused(`WITH ${url} AS u SELECT u`, /url\(\) is a table function/);
+  assert.equal(trapHits - before, 0);
+  // format() the string function shares the name of a table function and still works.
+  const a = await post("SELECT format('{}-{}', 'a', 'b') AS s");
+  assert.equal(a.status, 200, JSON.stringify(a.body));
+  assert.deepEqual(a.body.rows, [{ s: 'a-b' }]);
+});
+
 test('settings in the query are refused, and the session is read-only', async () => {
   await refused('SELECT sleepEachRow(3) FROM system.numbers LIMIT 12 SETTINGS function_sleep_max_microseconds_per_block = 0', /SETTINGS/);
   await refused('SELECT 1 SETTINGS readonly = 0', /SETTINGS/);
