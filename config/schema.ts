@@ -104,10 +104,12 @@ export const StreamsConfig = z.strictObject({
 export const LimitsConfig = z.strictObject({
   /** Keys (stations) holding state, live or evicted; a new key's message beyond it is dead-lettered (`key_limit`). @default 20000 */
   maxKeysPerDomain: positiveInt.default(20_000),
-  /** Bytes of per-key state (live estimate + evicted serialized) a domain may hold; a new key's message past it is dead-lettered (`key_limit`). @default 805306368 (768 MiB) */
+  /** Bytes of per-key state (live estimate + evicted serialized) a domain may hold; a new key's message past it is dead-lettered (`key_limit`), and at the end of each batch the least recently seen keys are evicted (then the oldest evicted ones forgotten) until the state fits. @default 805306368 (768 MiB) */
   stateBudgetBytes: positiveInt.default(768 * 1024 * 1024),
   /** A key not seen for this much event time (behind the domain's newest event) leaves the live maps; its state is kept serialized and revived, unchanged, when it returns. 0 = never. @default 86400000 (24 h) */
   idleEvictMs: z.number().int().min(0).default(86_400_000),
+  /** An evicted key not seen for this much event time is forgotten: its state is dropped (it no longer counts against the limits) and it starts fresh if it returns. 0 = never. @default 604800000 (7 days) */
+  forgetEvictedMs: z.number().int().min(0).default(7 * 86_400_000),
 });
 
 export const ProcessorConfig = z.strictObject({

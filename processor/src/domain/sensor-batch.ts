@@ -141,6 +141,8 @@ export class SensorBatchProcessor {
         late += this.#score(r, m, nowMs, rows, anomalies);
       } catch (err) {
         rollbackRows(outputs, mark);
+        // A station new in this message leaves no trace in the budget (nor the state it began).
+        if (admitted?.ok) this.keys!.release(admitted.fresh);
         reject(m, 'processing_error', processingErrorReason('scoring', err));
       }
     }

@@ -233,6 +233,7 @@ export class TripBatchProcessor {
         pipeline = this.#newPipeline();
         this.#pipelines.set(m.partition, pipeline);
       }
+      let fresh: readonly string[] = [];
       try {
         // H3 indexing is the costly part of a trip: the windows compute the cells once, and
         // a counting-only run (no windows) computes them just for the row.
@@ -244,8 +245,10 @@ export class TripBatchProcessor {
             stage.deadLetters.push(deadLetterOf('trip', m, 'key_limit', admitted.reason, nowMs));
             continue;
           }
+          fresh = admitted.fresh;
         }
         const added = this.opts.cellWindows === false ? noCells(t) : pipeline.add(t, input);
+        fresh = [];
         // The boundaries this trip closed belong to the city, whatever happens to the trip.
         for (const r of added.rows) stage.cellRows.push(r);
         const fareFeatures = tripFareFeatures(t);
@@ -260,6 +263,8 @@ export class TripBatchProcessor {
           pickupLate: added.pickupLate,
         });
       } catch (err) {
+        // Cells new in a trip whose windows threw leave no trace in the budget.
+        this.cellKeys?.release(fresh);
         stage.deadLetters.push(deadLetterOf('trip', m, 'processing_error', processingErrorReason('trip windows', err), nowMs));
       }
     }
