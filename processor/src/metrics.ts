@@ -31,10 +31,10 @@ export class ProcessorMetrics {
   readonly lastCommitMs = new Map<string, number>();
   readonly lastEventTime = new Gauge({ name: 'vigia_last_event_time_seconds', help: 'Event time of the newest processed event', labelNames: ['domain'], registers: [this.registry] });
 
-  /** Messages refused because their new key would pass a limit of processor.limits (see key-budget.ts). */
+  /** Messages whose new key would pass a limit of processor.limits (see key-budget.ts): sensor readings dead-lettered, trips kept without cell windows. */
   readonly keyLimited = new Counter({
     name: 'vigia_key_limit_total',
-    help: 'Messages dead-lettered (kind key_limit) because their new key would pass processor.limits, by domain',
+    help: 'Messages whose new key would pass processor.limits, by domain (sensor: dead-lettered, kind key_limit; trip: stored and fare-scored, but not counted in the cell windows)',
     labelNames: ['domain'],
     registers: [this.registry],
   });

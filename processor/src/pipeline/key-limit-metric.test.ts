@@ -17,6 +17,10 @@ test('key_limit dead letters are counted in vigia_key_limit_total, and the key b
   assert.match(text, /^vigia_keys_forgotten_total\{domain="sensor",reason="retention"\} 5$/m);
   assert.match(text, /^vigia_keys_forgotten_total\{domain="sensor",reason="budget"\} 4$/m);
   assert.match(text, /^vigia_key_limit_total\{domain="sensor"\} 2$/m);
+  // Trips whose cells were refused are kept (no dead letter) and counted too.
+  recordBatchMetrics(metrics, 'trip', { ...batch, deadLetters: [], keyLimited: 3 });
+  text = await metrics.registry.metrics();
+  assert.match(text, /^vigia_key_limit_total\{domain="trip"\} 3$/m);
   assert.match(text, /^vigia_dead_letters_total\{domain="sensor",kind="key_limit"\} 2$/m);
   assert.match(text, /^vigia_keys\{domain="sensor",state="live"\} 7$/m);
   assert.match(text, /^vigia_keys\{domain="sensor",state="evicted"\} 2$/m);
