@@ -102,12 +102,14 @@ export const StreamsConfig = z.strictObject({
  * trip r9 cell ~16 KiB.
  */
 export const LimitsConfig = z.strictObject({
-  /** Keys (stations) holding state, live or evicted; a new key's message beyond it is dead-lettered (`key_limit`). @default 20000 */
+  /** Keys (stations, trip r9 cells) holding state, live or evicted; a new station's reading beyond it is dead-lettered (`key_limit`), a trip with new cells beyond it is kept without its cell windows. @default 20000 */
   maxKeysPerDomain: positiveInt.default(20_000),
-  /** Bytes of per-key state (live estimate + evicted serialized) a domain may hold; a new key's message past it is dead-lettered (`key_limit`). @default 805306368 (768 MiB) */
+  /** Bytes of per-key state (live estimate + evicted serialized) a domain may hold; a new key past it is refused as for maxKeysPerDomain, and at the end of each batch the least recently seen keys are evicted (then the oldest evicted ones forgotten) until the state fits. @default 805306368 (768 MiB) */
   stateBudgetBytes: positiveInt.default(768 * 1024 * 1024),
   /** A key not seen for this much event time (behind the domain's newest event) leaves the live maps; its state is kept serialized and revived, unchanged, when it returns. 0 = never. @default 86400000 (24 h) */
   idleEvictMs: z.number().int().min(0).default(86_400_000),
+  /** An evicted key not seen for this much event time is forgotten: its state is dropped (it no longer counts against the limits) and it starts fresh if it returns. 0 = never. @default 604800000 (7 days) */
+  forgetEvictedMs: z.number().int().min(0).default(7 * 86_400_000),
 });
 
 export const ProcessorConfig = z.strictObject({

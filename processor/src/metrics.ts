@@ -31,10 +31,10 @@ export class ProcessorMetrics {
   readonly lastCommitMs = new Map<string, number>();
   readonly lastEventTime = new Gauge({ name: 'vigia_last_event_time_seconds', help: 'Event time of the newest processed event', labelNames: ['domain'], registers: [this.registry] });
 
-  /** Messages refused because their new key would pass a limit of processor.limits (see key-budget.ts). */
+  /** Messages whose new key would pass a limit of processor.limits (see key-budget.ts): sensor readings dead-lettered, trips kept without cell windows. */
   readonly keyLimited = new Counter({
     name: 'vigia_key_limit_total',
-    help: 'Messages dead-lettered (kind key_limit) because their new key would pass processor.limits, by domain',
+    help: 'Messages whose new key would pass processor.limits, by domain (sensor: dead-lettered, kind key_limit; trip: stored and fare-scored, but not counted in the cell windows)',
     labelNames: ['domain'],
     registers: [this.registry],
   });
@@ -54,7 +54,18 @@ export class ProcessorMetrics {
     collect: () => this.#collectKeys(),
   });
 
-  /** Report a domain's key budget in vigia_keys and vigia_key_state_bytes, read at each scrape. */
+  /** Keys whose state was dropped (forgotten) by the key budget: after forgetEvictedMs, or to fit stateBudgetBytes. */
+  readonly keysForgotten = new Counter({
+    name: 'vigia_keys_forgotten_total',
+    help: 'Evicted keys forgotten (state dropped; they start fresh if they return), by domain and reason (retention: processor.limits.forgetEvictedMs; budget: processor.limits.stateBudgetBytes)',
+    labelNames: ['domain', 'reason'],
+    registers: [this.registry],
+    collect: () => this.#collectKeys(),
+  });
+  /** What vigia_keys_forgotten_total already counts, per domain and reason (the budget keeps running totals). */
+  readonly #forgottenSeen = new Map<string, number>();
+
+  /** Report a domain's key budget in vigia_keys, vigia_key_state_bytes and vigia_keys_forgotten_total, read at each scrape. */
   watchKeys(domain: string, stats: () => KeyBudgetStats): void {
     this.#keyStats.set(domain, stats);
   }
@@ -66,6 +77,14 @@ export class ProcessorMetrics {
       this.keys.set({ domain, state: 'evicted' }, s.evicted);
       this.keyStateBytes.set({ domain, state: 'live' }, s.liveBytes);
       this.keyStateBytes.set({ domain, state: 'evicted' }, s.evictedBytes);
+      for (const [reason, n] of [['retention', s.forgottenRetention], ['budget', s.forgottenBudget]] as const) {
+        const id = `${domain}\0${reason}`;
+        const seen = this.#forgottenSeen.get(id) ?? 0;
+        // A new budget (the domain restarted) counts from 0 again.
+        const delta = n >= seen ? n - seen : n;
+        if (delta > 0 || !this.#forgottenSeen.has(id)) this.keysForgotten.inc({ domain, reason }, delta);
+        this.#forgottenSeen.set(id, n);
+      }
     }
   }
 

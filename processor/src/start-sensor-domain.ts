@@ -58,6 +58,7 @@ export async function startSensorDomain(deps: DomainDeps): Promise<RunningDomain
       maxKeys: pc.limits.maxKeysPerDomain,
       budgetBytes: pc.limits.stateBudgetBytes,
       idleMs: pc.limits.idleEvictMs,
+      forgetMs: pc.limits.forgetEvictedMs,
       newKeyBytes: SENSOR_NEW_KEY_BYTES,
       configPath: 'processor.limits',
     },

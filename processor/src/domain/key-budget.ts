@@ -7,13 +7,25 @@
 // is evicted at the end of a batch; when it comes back its state is revived first, so its scores
 // are exactly those it would have had without the eviction. Event time, not wall time: a replay
 // of the same log evicts the same keys at the same messages, whatever its speed.
+//
+// An evicted key not seen for `forgetMs` of event time is *forgotten*: its state is dropped and,
+// should it return, it starts fresh as a new key. Whether a returning key was forgotten depends
+// only on its last event time and the watermark before its message, not on where batches end.
+//
 // A *new* key is admitted only while the domain holds fewer than `maxKeys` keys and its state
 // (live bytes as the domain reports them, plus the evicted bytes) leaves room for one more key;
 // otherwise its message is refused (the caller dead-letters it with kind `key_limit`), never
 // learned, and memory stays bounded whatever the input. A key already known is never refused:
-// refusing it would lose what it learned.
+// refusing it would lose what it learned. A new key whose message then fails is released: it
+// leaves no trace in the budget.
 //
-// Deterministic: state depends only on the admitted keys, their event times and their order.
+// Keys grow after admission, so the end of a batch (`settle`) also brings the state back under
+// `budgetBytes`: it evicts the least recently seen live keys (event time), and when the evicted
+// state alone passes its share of the budget (EVICTED_SHARE) it forgets the least recently seen
+// evicted keys. Eviction is lossless; forgetting is counted in `stats.forgottenBudget`.
+//
+// Deterministic: state depends only on the admitted keys, their event times and their order
+// (and, for the byte budget, on the sizes measured at the end of each batch).
 
 import { deserialize, serialize } from 'node:v8';
 
@@ -30,23 +42,33 @@ export interface KeyedState {
 export interface KeyLimits {
   /** Keys (live + evicted) a domain keeps state for; a new key beyond it is refused. */
   maxKeys: number;
-  /** Bytes of state (live + evicted) a domain may hold; a new key that would pass it is refused. */
+  /** Bytes of state (live + evicted) a domain may hold; a new key that would pass it is refused, and `settle` evicts/forgets down to it. */
   budgetBytes: number;
   /** Event time after which a key not seen is evicted from the live maps, ms; 0 = never. */
   idleMs: number;
+  /** Event time after which an evicted key not seen is forgotten (its state dropped), ms; 0 = never. */
+  forgetMs: number;
   /** Bytes a new key is assumed to take before the domain reports its size. */
   newKeyBytes: number;
   /** Config path of these limits, named in the refusal reason, e.g. `processor.limits`. */
   configPath: string;
 }
 
-export type Admission = { ok: true } | { ok: false; limit: 'maxKeysPerDomain' | 'stateBudgetBytes'; reason: string };
+/** Part of `budgetBytes` evicted state may keep when the budget is exceeded, before the oldest evicted keys are forgotten. */
+export const EVICTED_SHARE = 0.5;
+
+/** `fresh`: the keys that were new to the budget (release them if the message then fails). */
+export type Admission = { ok: true; fresh: readonly string[] } | { ok: false; limit: 'maxKeysPerDomain' | 'stateBudgetBytes'; reason: string };
 
 export interface KeyBudgetStats {
   live: number;
   evicted: number;
   liveBytes: number;
   evictedBytes: number;
+  /** Evicted keys forgotten (state dropped) after `forgetMs` without a message, since this budget was created. */
+  forgottenRetention: number;
+  /** Evicted keys forgotten (state dropped) to bring the state under `budgetBytes`, since this budget was created. */
+  forgottenBudget: number;
 }
 
 /** JSON-safe form kept in the processor snapshot. */
@@ -54,8 +76,8 @@ export interface KeyBudgetSnapshot {
   watermark: number | null;
   /** Live keys, least recently seen first, with the newest event time of each. */
   live: [key: string, lastSeen: number][];
-  /** Evicted keys: their serialized state, base64. */
-  evicted: [key: string, state: string][];
+  /** Evicted keys: their serialized state, base64, and their newest event time (absent in snapshots before it was kept). */
+  evicted: ([key: string, state: string] | [key: string, state: string, lastSeen: number])[];
 }
 
 interface LiveKey {
@@ -63,14 +85,27 @@ interface LiveKey {
   bytes: number;
 }
 
+interface EvictedKey {
+  lastSeen: number;
+  blob: Uint8Array;
+}
+
+const NONE: readonly string[] = Object.freeze([]);
+
 export class KeyBudget {
   /** Insertion order = least recently seen first (a key is re-inserted when seen). */
   readonly #live = new Map<string, LiveKey>();
-  readonly #evicted = new Map<string, Uint8Array>();
+  readonly #evicted = new Map<string, EvictedKey>();
   readonly #touched = new Set<string>();
   #liveBytes = 0;
   #evictedBytes = 0;
   #watermark = -Infinity;
+  /** The watermark before the last admission (what `release` puts back). */
+  #watermarkBefore = -Infinity;
+  /** A lower bound of the evicted keys' lastSeen: nothing to forget while the cutoff is below it. */
+  #oldestEvicted = Infinity;
+  #forgottenRetention = 0;
+  #forgottenBudget = 0;
 
   constructor(
     readonly limits: KeyLimits,
@@ -79,29 +114,64 @@ export class KeyBudget {
     if (!(limits.maxKeys >= 1)) throw new RangeError('maxKeys must be ≥ 1');
     if (!(limits.budgetBytes > 0)) throw new RangeError('budgetBytes must be > 0');
     if (!(limits.idleMs >= 0)) throw new RangeError('idleMs must be ≥ 0');
+    if (!(limits.forgetMs >= 0)) throw new RangeError('forgetMs must be ≥ 0');
   }
 
   /** Admits the key of a message at event time `ts` (reviving its state if evicted) or refuses it. */
   admit(key: string, ts: number): Admission {
-    if (!this.#live.has(key) && !this.#evicted.has(key)) {
+    const fresh = !this.#known(key);
+    if (fresh) {
       const refused = this.#refusal(1);
       if (refused) return refused;
     }
+    this.#watermarkBefore = this.#watermark;
     this.#admit(key, ts);
-    return { ok: true };
+    return { ok: true, fresh: fresh ? [key] : NONE };
   }
 
   /** Admits every key of one message (e.g. a trip's pickup and dropoff cells), or none of them. */
   admitAll(keys: readonly string[], ts: number): Admission {
-    let fresh = 0;
+    let fresh: string[] | null = null;
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i]!;
-      if (!this.#live.has(k) && !this.#evicted.has(k) && keys.indexOf(k) === i) fresh++;
+      if (keys.indexOf(k) === i && !this.#known(k)) (fresh ??= []).push(k);
     }
-    const refused = fresh > 0 ? this.#refusal(fresh) : null;
+    const refused = fresh ? this.#refusal(fresh.length) : null;
     if (refused) return refused;
+    this.#watermarkBefore = this.#watermark;
     for (const k of keys) this.#admit(k, ts);
-    return { ok: true };
+    return { ok: true, fresh: fresh ?? NONE };
+  }
+
+  /**
+   * Undoes the admission of keys that were new in the message just admitted (`fresh`), when
+   * that message failed: they leave the budget, their live state is dropped (KeyedState.evict)
+   * and the watermark goes back to what it was before. Call before admitting anything else.
+   */
+  release(fresh: readonly string[]): void {
+    if (fresh.length === 0) return;
+    for (const key of fresh) {
+      const k = this.#live.get(key);
+      if (k === undefined) continue;
+      this.#live.delete(key);
+      this.#liveBytes -= k.bytes;
+      this.#touched.delete(key);
+      this.state.evict(key);
+    }
+    this.#watermark = this.#watermarkBefore;
+  }
+
+  /** Live, or evicted and not past `forgetMs` (an evicted key past it is forgotten here: it returns as a new key). */
+  #known(key: string): boolean {
+    if (this.#live.has(key)) return true;
+    const e = this.#evicted.get(key);
+    if (e === undefined) return false;
+    if (this.limits.forgetMs > 0 && e.lastSeen < this.#watermark - this.limits.forgetMs) {
+      this.#forget(key, e);
+      this.#forgottenRetention++;
+      return false;
+    }
+    return true;
   }
 
   #admit(key: string, ts: number): void {
@@ -111,13 +181,13 @@ export class KeyBudget {
       this.#live.set(key, live);
       if (ts > live.lastSeen) live.lastSeen = ts;
     } else {
-      const blob = this.#evicted.get(key);
-      if (blob !== undefined) {
+      const e = this.#evicted.get(key);
+      if (e !== undefined) {
         this.#evicted.delete(key);
-        this.#evictedBytes -= blob.byteLength;
-        this.state.revive(key, deserialize(blob));
+        this.#evictedBytes -= e.blob.byteLength;
+        this.state.revive(key, deserialize(e.blob));
         const bytes = this.state.bytesOf(key);
-        this.#live.set(key, { lastSeen: ts, bytes });
+        this.#live.set(key, { lastSeen: Math.max(ts, e.lastSeen), bytes });
         this.#liveBytes += bytes;
       } else {
         this.#live.set(key, { lastSeen: ts, bytes: this.limits.newKeyBytes });
@@ -129,9 +199,10 @@ export class KeyBudget {
   }
 
   /**
-   * End of a batch: re-measures the keys seen in it, then evicts the keys idle for `idleMs`
-   * behind the watermark. Walks from the least recently seen key and stops at the first that is
-   * not idle, so a batch costs O(keys seen + keys evicted).
+   * End of a batch: re-measures the keys seen in it, evicts the keys idle for `idleMs` behind
+   * the watermark, forgets the evicted keys past `forgetMs`, then brings the state back under
+   * `budgetBytes`. The idle walk goes from the least recently seen key and stops at the first
+   * that is not idle, so a batch under its budget costs O(keys seen + keys evicted).
    */
   settle(): void {
     for (const key of this.#touched) {
@@ -142,32 +213,46 @@ export class KeyBudget {
       k.bytes = bytes;
     }
     this.#touched.clear();
-    if (this.limits.idleMs === 0) return;
-    const cutoff = this.#watermark - this.limits.idleMs;
-    for (const [key, k] of this.#live) {
-      if (k.lastSeen >= cutoff) break;
-      this.#evict(key, k);
+    if (this.limits.idleMs > 0) {
+      const cutoff = this.#watermark - this.limits.idleMs;
+      for (const [key, k] of this.#live) {
+        if (k.lastSeen >= cutoff) break;
+        this.#evict(key, k);
+      }
     }
+    this.#forgetExpired();
+    if (this.#liveBytes + this.#evictedBytes > this.limits.budgetBytes) this.#enforceBudget();
   }
 
   /** Brings every evicted key back (end of a bounded run, before its last windows are flushed). */
   reviveAll(): void {
-    for (const key of [...this.#evicted.keys()]) this.#admit(key, this.#live.get(key)?.lastSeen ?? -Infinity);
+    for (const [key, e] of [...this.#evicted]) this.#admit(key, e.lastSeen);
   }
 
   get stats(): KeyBudgetStats {
-    return { live: this.#live.size, evicted: this.#evicted.size, liveBytes: this.#liveBytes, evictedBytes: this.#evictedBytes };
+    return {
+      live: this.#live.size,
+      evicted: this.#evicted.size,
+      liveBytes: this.#liveBytes,
+      evictedBytes: this.#evictedBytes,
+      forgottenRetention: this.#forgottenRetention,
+      forgottenBudget: this.#forgottenBudget,
+    };
   }
 
   isEvicted(key: string): boolean {
     return this.#evicted.has(key);
   }
 
+  isLive(key: string): boolean {
+    return this.#live.has(key);
+  }
+
   snapshot(): KeyBudgetSnapshot {
     return {
       watermark: Number.isFinite(this.#watermark) ? this.#watermark : null,
       live: [...this.#live].map(([key, k]) => [key, k.lastSeen]),
-      evicted: [...this.#evicted].map(([key, blob]) => [key, Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength).toString('base64')]),
+      evicted: [...this.#evicted].map(([key, e]) => [key, Buffer.from(e.blob.buffer, e.blob.byteOffset, e.blob.byteLength).toString('base64'), e.lastSeen]),
     };
   }
 
@@ -178,26 +263,84 @@ export class KeyBudget {
     this.#touched.clear();
     this.#liveBytes = 0;
     this.#evictedBytes = 0;
+    this.#oldestEvicted = Infinity;
     this.#watermark = snap.watermark ?? -Infinity;
+    this.#watermarkBefore = this.#watermark;
     for (const [key, lastSeen] of snap.live) {
       const bytes = this.state.bytesOf(key);
       this.#live.set(key, { lastSeen, bytes });
       this.#liveBytes += bytes;
     }
-    for (const [key, b64] of snap.evicted) {
+    for (const [key, b64, lastSeen] of snap.evicted) {
       const blob = new Uint8Array(Buffer.from(b64, 'base64'));
-      this.#evicted.set(key, blob);
-      this.#evictedBytes += blob.byteLength;
+      // A snapshot from before evicted keys kept their time: their retention starts at the watermark.
+      this.#putEvicted(key, { blob, lastSeen: lastSeen ?? snap.watermark ?? 0 });
     }
   }
 
-  #evict(key: string, k: LiveKey): void {
+  #evict(key: string, k: LiveKey): EvictedKey {
     const state = this.state.evict(key);
     this.#live.delete(key);
     this.#liveBytes -= k.bytes;
-    const blob = new Uint8Array(serialize(state ?? null));
-    this.#evicted.set(key, blob);
-    this.#evictedBytes += blob.byteLength;
+    const e = { blob: new Uint8Array(serialize(state ?? null)), lastSeen: k.lastSeen };
+    this.#putEvicted(key, e);
+    return e;
+  }
+
+  #putEvicted(key: string, e: EvictedKey): void {
+    this.#evicted.set(key, e);
+    this.#evictedBytes += e.blob.byteLength;
+    if (e.lastSeen < this.#oldestEvicted) this.#oldestEvicted = e.lastSeen;
+  }
+
+  #forget(key: string, e: EvictedKey): void {
+    this.#evicted.delete(key);
+    this.#evictedBytes -= e.blob.byteLength;
+  }
+
+  /** Forgets the evicted keys not seen for `forgetMs` behind the watermark. */
+  #forgetExpired(): void {
+    if (this.limits.forgetMs === 0) return;
+    const cutoff = this.#watermark - this.limits.forgetMs;
+    if (!(this.#oldestEvicted < cutoff)) return;
+    let oldest = Infinity;
+    for (const [key, e] of this.#evicted) {
+      if (e.lastSeen < cutoff) {
+        this.#forget(key, e);
+        this.#forgottenRetention++;
+      } else if (e.lastSeen < oldest) oldest = e.lastSeen;
+    }
+    this.#oldestEvicted = oldest;
+  }
+
+  /**
+   * Over budget: evicts the least recently seen live keys (event time; ties in the order they
+   * were last seen) while the evicted state keeps within its share, and otherwise forgets the
+   * least recently seen evicted keys, until the state fits.
+   */
+  #enforceBudget(): void {
+    const { budgetBytes } = this.limits;
+    const share = budgetBytes * EVICTED_SHARE;
+    const live = [...this.#live].sort((a, b) => a[1].lastSeen - b[1].lastSeen);
+    const old = [...this.#evicted].sort((a, b) => a[1].lastSeen - b[1].lastSeen);
+    // Keys evicted here, in increasing lastSeen (they come from `live` in that order).
+    const fresh: [string, EvictedKey][] = [];
+    let i = 0;
+    let j = 0;
+    let k = 0;
+    while (this.#liveBytes + this.#evictedBytes > budgetBytes) {
+      if (this.#evictedBytes <= share && i < live.length) {
+        const [key, lk] = live[i++]!;
+        fresh.push([key, this.#evict(key, lk)]);
+        continue;
+      }
+      const a = old[j];
+      const b = fresh[k];
+      const next = a && (!b || a[1].lastSeen <= b[1].lastSeen) ? (j++, a) : b ? (k++, b) : undefined;
+      if (!next) break;
+      this.#forget(next[0], next[1]);
+      this.#forgottenBudget++;
+    }
   }
 
   /** Why `fresh` new keys cannot be admitted, or null when they can. */
@@ -209,7 +352,9 @@ export class KeyBudget {
       return {
         ok: false,
         limit: 'maxKeysPerDomain',
-        reason: `key limit reached: ${keys} keys hold state (${this.#live.size} live, ${this.#evicted.size} evicted), ${configPath}.maxKeysPerDomain = ${maxKeys}; raise it, or lower ${configPath}.idleEvictMs so idle keys leave memory sooner`,
+        reason:
+          `key limit reached: ${keys} keys hold state (${this.#live.size} live, ${this.#evicted.size} evicted), ${configPath}.maxKeysPerDomain = ${maxKeys}; ` +
+          `raise it, or lower ${configPath}.forgetEvictedMs so evicted keys are forgotten sooner (evicted keys count until then)`,
       };
     }
     const bytes = this.#liveBytes + this.#evictedBytes;
@@ -217,7 +362,9 @@ export class KeyBudget {
       return {
         ok: false,
         limit: 'stateBudgetBytes',
-        reason: `state budget reached: ${bytes} bytes of state (${this.#live.size} live keys, ${this.#evicted.size} evicted)  + ${newKeyBytes} for ${fresh === 1 ? 'a new key' : `${fresh} new keys`} > ${configPath}.stateBudgetBytes = ${budgetBytes}; raise it (and the process's memory), or lower ${configPath}.idleEvictMs`,
+        reason:
+          `state budget reached: ${bytes} bytes of state (${this.#live.size} live keys, ${this.#evicted.size} evicted) + ${newKeyBytes} for ${fresh === 1 ? 'a new key' : `${fresh} new keys`} > ${configPath}.stateBudgetBytes = ${budgetBytes}; ` +
+          `raise it (and the process's memory), or lower ${configPath}.forgetEvictedMs so evicted keys are forgotten sooner`,
       };
     }
     return null;

@@ -2,13 +2,14 @@ import { z } from 'zod';
 
 export const PROCESSOR_STATE_FORMAT = 'vigia.sensor-processor-state';
 /** v2: the key budget's live keys and evicted station states (`keys`). */
-export const PROCESSOR_STATE_VERSION = 2;
+/** v3: each evicted key keeps its newest event time (for processor.limits.forgetEvictedMs); a v2 snapshot is read, its evicted keys dated at its watermark. */
+export const PROCESSOR_STATE_VERSION = 3;
 
 /** A key budget's snapshot (key-budget.ts KeyBudgetSnapshot). */
 export const KeyBudgetState = z.object({
   watermark: z.number().nullable(),
   live: z.array(z.tuple([z.string(), z.number()])),
-  evicted: z.array(z.tuple([z.string(), z.string()])),
+  evicted: z.array(z.union([z.tuple([z.string(), z.string(), z.number()]), z.tuple([z.string(), z.string()])])),
 });
 
 /**
@@ -18,7 +19,7 @@ export const KeyBudgetState = z.object({
  */
 export const ProcessorState = z.object({
   format: z.literal(PROCESSOR_STATE_FORMAT),
-  version: z.literal(PROCESSOR_STATE_VERSION),
+  version: z.union([z.literal(PROCESSOR_STATE_VERSION), z.literal(2)]),
   /** partition → last stream sequence included */
   seqs: z.record(z.string().regex(/^\d+$/), z.number().int().min(0)),
   detector: z.unknown(),

@@ -142,6 +142,8 @@ export class SensorBatchProcessor {
         late += this.#score(r, m, nowMs, rows, anomalies);
       } catch (err) {
         rollbackRows(outputs, mark);
+        // A station new in this message leaves no trace in the budget (nor the state it began).
+        if (admitted?.ok) this.keys!.release(admitted.fresh);
         // A station growing past its channel limit is the sender's doing, not a bug: say so.
         if (err instanceof TooManyChannelsError) reject(m, 'channel_limit', err.message);
         else reject(m, 'processing_error', processingErrorReason('scoring', err));

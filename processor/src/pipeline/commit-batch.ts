@@ -128,9 +128,21 @@ const KEY_LIMIT = 'key_limit';
 export function recordBatchMetrics(
   metrics: ProcessorMetrics,
   domain: string,
-  b: { events: number; deadLetters: readonly { kind: string }[]; anomalies: readonly { severity: string }[]; redelivered: number; late: number; lastTs: number | undefined; batchSize: number; started: number },
+  b: {
+    events: number;
+    deadLetters: readonly { kind: string }[];
+    anomalies: readonly { severity: string }[];
+    redelivered: number;
+    late: number;
+    /** Messages kept though their new keys were refused (trips without cell windows). */
+    keyLimited?: number;
+    lastTs: number | undefined;
+    batchSize: number;
+    started: number;
+  },
 ): void {
   metrics.events.inc({ domain }, b.events);
+  if (b.keyLimited) metrics.keyLimited.inc({ domain }, b.keyLimited);
   for (const d of b.deadLetters) {
     metrics.deadLetters.inc({ domain, kind: d.kind });
     if (d.kind === KEY_LIMIT) metrics.keyLimited.inc({ domain });

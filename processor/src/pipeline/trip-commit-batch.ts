@@ -52,6 +52,7 @@ export function createTripBatchCommitter(deps: TripCommitDeps) {
   let scoring: Promise<unknown> = Promise.resolve();
   const inFlight = new Set<Promise<BatchOutcome>>();
   let lastSnapshotAt = deps.now();
+  let keyLimitLogged = false;
 
   async function scoreInOrder(batch: SourceMessage[]) {
     const stage = core.ingest(batch, deps.now());
@@ -60,6 +61,11 @@ export function createTripBatchCommitter(deps: TripCommitDeps) {
     if (stage.trips.length || stage.cellRows.length) metrics.modelSeconds.observe({ model: 'trip' }, (performance.now() - t0) / 1000);
     const result = core.score(stage, outputs, deps.now());
     for (const e of result.boundaryErrors) logger.error({ err: e }, 'a cell boundary failed to score; its rows are dropped');
+    // Counted in vigia_key_limit_total{domain="trip"}; the reason (what to change) once per process.
+    if (result.keyLimited && !keyLimitLogged) {
+      keyLimitLogged = true;
+      logger.warn({ trips: result.keyLimited, reason: result.keyLimitReason }, 'trips kept without cell windows: their new r9 cells would pass processor.limits (counted in vigia_key_limit_total)');
+    }
     const snap = deps.snapshots;
     const due = snap !== undefined && deps.now() - lastSnapshotAt >= snap.intervalMs;
     const captured = due ? serializeSnapshot(core.captureState(), logger) : undefined;

@@ -21,7 +21,7 @@ export function createSensorReplayCore(req: ReplayRequest, deps: { store: ClickH
     maxFutureMs: pc.maxFutureMs,
     partitionCount: deps.config.streams.partitions,
     // The live limits, so a replay refuses and evicts the same stations as the live run.
-    limits: { maxKeys: pc.limits.maxKeysPerDomain, budgetBytes: pc.limits.stateBudgetBytes, idleMs: pc.limits.idleEvictMs, newKeyBytes: SENSOR_NEW_KEY_BYTES, configPath: 'processor.limits' },
+    limits: { maxKeys: pc.limits.maxKeysPerDomain, budgetBytes: pc.limits.stateBudgetBytes, idleMs: pc.limits.idleEvictMs, forgetMs: pc.limits.forgetEvictedMs, newKeyBytes: SENSOR_NEW_KEY_BYTES, configPath: 'processor.limits' },
   });
   const sink = createClickHouseBatchStore(deps.store);
   return {

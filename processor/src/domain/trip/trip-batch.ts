@@ -103,6 +103,8 @@ export interface IngestedTrip {
   cells: { r7: string; r8: string; r9: string; dropoffR9: string };
   fareFeatures: Float64Array;
   pickupLate: boolean;
+  /** Its new r9 cells would pass processor.limits: stored and fare-scored, but not in the cell windows. */
+  cellsRefused?: true;
 }
 
 /** Everything `ingest` found, waiting for the models. */
@@ -113,6 +115,9 @@ export interface TripStage {
   deadLetters: DeadLetter[];
   redelivered: number;
   late: number;
+  /** Trips kept without cell windows because their new cells would pass processor.limits, and the last reason. */
+  keyLimited: number;
+  keyLimitReason?: string;
 }
 
 /** The models' answers, index-aligned with the stage. Nulls when no model is loaded. */
@@ -140,6 +145,9 @@ export interface TripBatchResult {
   boundaries: LiveCellBoundary[];
   redelivered: number;
   late: number;
+  /** Trips kept without cell windows (TripStage.keyLimited). */
+  keyLimited: number;
+  keyLimitReason?: string;
   /** Cell boundaries whose scoring threw (no message to dead-letter: their rows are dropped), for the log. */
   boundaryErrors: string[];
 }
@@ -213,7 +221,7 @@ export class TripBatchProcessor {
   }
 
   ingest(batch: readonly RawEvent[], nowMs: number): TripStage {
-    const stage: TripStage = { trips: [], cellRows: [], deadLetters: [], redelivered: 0, late: 0 };
+    const stage: TripStage = { trips: [], cellRows: [], deadLetters: [], redelivered: 0, late: 0, keyLimited: 0 };
     for (const m of batch) {
       // As in the sensor core: partitions arrive in order, so a sequence already seen is a
       // redelivery of a message whose batch is committing.
@@ -233,19 +241,29 @@ export class TripBatchProcessor {
         pipeline = this.#newPipeline();
         this.#pipelines.set(m.partition, pipeline);
       }
+      let fresh: readonly string[] = [];
       try {
         // H3 indexing is the costly part of a trip: the windows compute the cells once, and
         // a counting-only run (no windows) computes them just for the row.
         let input;
+        let refused = false;
         if (this.cellKeys) {
           input = tripCellInput(t, TRIP_CELL_WINDOWS.resolutions);
           const admitted = this.cellKeys.admitAll([input.pickupCells.at(-1)!, input.dropoffCells.at(-1)!], t.dropoff_ts);
-          if (!admitted.ok) {
-            stage.deadLetters.push(deadLetterOf('trip', m, 'key_limit', admitted.reason, nowMs));
-            continue;
+          if (admitted.ok) fresh = admitted.fresh;
+          else {
+            // Only the cell windows need per-cell state: the trip is still stored and fare-scored.
+            refused = true;
+            stage.keyLimited++;
+            stage.keyLimitReason = admitted.reason;
           }
         }
-        const added = this.opts.cellWindows === false ? noCells(t) : pipeline.add(t, input);
+        const added = refused
+          ? { pickupLate: false, dropoffLate: false, pickupCells: input!.pickupCells, dropoffCells: input!.dropoffCells, rows: NO_ROWS }
+          : this.opts.cellWindows === false
+            ? noCells(t)
+            : pipeline.add(t, input);
+        fresh = [];
         // The boundaries this trip closed belong to the city, whatever happens to the trip.
         for (const r of added.rows) stage.cellRows.push(r);
         const fareFeatures = tripFareFeatures(t);
@@ -258,8 +276,11 @@ export class TripBatchProcessor {
           cells: { r7: added.pickupCells[0]!, r8: added.pickupCells[1]!, r9: added.pickupCells[2]!, dropoffR9: added.dropoffCells[2]! },
           fareFeatures,
           pickupLate: added.pickupLate,
+          ...(refused ? { cellsRefused: true as const } : {}),
         });
       } catch (err) {
+        // Cells new in a trip whose windows threw leave no trace in the budget.
+        this.cellKeys?.release(fresh);
         stage.deadLetters.push(deadLetterOf('trip', m, 'processing_error', processingErrorReason('trip windows', err), nowMs));
       }
     }
@@ -389,7 +410,17 @@ export class TripBatchProcessor {
         boundaryErrors.push(`boundary ${new Date(group[0]!.windowEnd).toISOString()}: ${processingErrorReason('cell scoring', err)}`);
       }
     }
-    return { rows, anomalies, deadLetters, boundaries, redelivered: stage.redelivered, late: stage.late, boundaryErrors };
+    return {
+      rows,
+      anomalies,
+      deadLetters,
+      boundaries,
+      redelivered: stage.redelivered,
+      late: stage.late,
+      keyLimited: stage.keyLimited,
+      ...(stage.keyLimitReason !== undefined ? { keyLimitReason: stage.keyLimitReason } : {}),
+      boundaryErrors,
+    };
 
     function scoreBoundary(group: TripCellFeatureRow[], ifScores: (number | null)[]): void {
       const verdicts = cellScorer.scoreBoundary(group, ifScores);

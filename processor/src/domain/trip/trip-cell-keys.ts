@@ -15,7 +15,7 @@ export const TRIP_CELL_BYTES = 16 * 1024;
 
 export function tripCellBudget(limits: Pick<KeyLimits, 'maxKeys' | 'budgetBytes' | 'configPath'>): KeyBudget {
   return new KeyBudget(
-    { ...limits, idleMs: 0, newKeyBytes: TRIP_CELL_BYTES },
+    { ...limits, idleMs: 0, forgetMs: 0, newKeyBytes: TRIP_CELL_BYTES },
     { bytesOf: () => TRIP_CELL_BYTES, evict: () => undefined, revive: () => undefined },
   );
 }

@@ -4,7 +4,8 @@ import { KeyBudgetState, SnapshotUnreadableError } from '../processor-state.ts';
 export const TRIP_STATE_FORMAT = 'vigia.trip-processor-state';
 /** 2: the demand scorer keeps two hours of counts (cell-demand-state v2); a v1 snapshot is rebuilt from the log. */
 /** 3: the r9 cells holding state (`cellKeys`, trip-cell-keys.ts). */
-export const TRIP_STATE_VERSION = 3;
+/** 4: the key budget's evicted keys keep their newest event time (trip cells are never evicted; a v3 snapshot is read as is). */
+export const TRIP_STATE_VERSION = 4;
 
 /**
  * Everything the trip processor has learned and the log position it covers: per partition the
@@ -14,7 +15,7 @@ export const TRIP_STATE_VERSION = 3;
  */
 export const TripProcessorState = z.object({
   format: z.literal(TRIP_STATE_FORMAT),
-  version: z.literal(TRIP_STATE_VERSION),
+  version: z.union([z.literal(TRIP_STATE_VERSION), z.literal(3)]),
   seqs: z.record(z.string().regex(/^\d+$/), z.number().int().min(0)),
   pipelines: z.record(z.string().regex(/^\d+$/), z.unknown()),
   tripScorer: z.unknown(),
