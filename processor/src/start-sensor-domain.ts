@@ -16,6 +16,7 @@ import { SensorBatchProcessor } from './domain/sensor-batch.ts';
 import { withPoisonStation } from './domain/poison-injector.ts';
 import { TumblingWindows } from './domain/tumbling-windows.ts';
 import { createSensorDetector, SENSOR_NEW_KEY_BYTES } from './domain/sensor-detector.ts';
+import { keyLimitsOf } from './domain/key-budget.ts';
 import type { ProcessorMetrics } from './metrics.ts';
 import type { LiveFeed } from './ports/sinks.ts';
 import { createBatchCommitter, saveSnapshot } from './pipeline/commit-batch.ts';
@@ -54,14 +55,7 @@ export async function startSensorDomain(deps: DomainDeps): Promise<RunningDomain
     bands: config.scoring.severityBands,
     maxFutureMs: pc.maxFutureMs,
     partitionCount: config.streams.partitions,
-    limits: {
-      maxKeys: pc.limits.maxKeysPerDomain,
-      budgetBytes: pc.limits.stateBudgetBytes,
-      idleMs: pc.limits.idleEvictMs,
-      forgetMs: pc.limits.forgetEvictedMs,
-      newKeyBytes: SENSOR_NEW_KEY_BYTES,
-      configPath: 'processor.limits',
-    },
+    limits: keyLimitsOf(pc.limits, SENSOR_NEW_KEY_BYTES),
   });
   const keys = core.keys;
   if (keys) metrics.watchKeys('sensor', () => keys.stats);

@@ -12,6 +12,8 @@ import { sensorPipeline as microBatchPipeline } from './pipeline/sensor-pipeline
 import { createTripBatchCommitter } from './pipeline/trip-commit-batch.ts';
 import { maybeWithOutage, restoreOrRebuild } from './pipeline/restore-or-rebuild.ts';
 import type { DomainDeps, RunningDomain } from './start-sensor-domain.ts';
+import { keyLimitsOf } from './domain/key-budget.ts';
+import { TRIP_CELL_BYTES } from './domain/trip/trip-cell-keys.ts';
 
 /** Wiring of the trip domain: its own consumers, core, models, committer and snapshots. */
 export async function startTripDomain(deps: DomainDeps): Promise<RunningDomain> {
@@ -27,7 +29,7 @@ export async function startTripDomain(deps: DomainDeps): Promise<RunningDomain> 
     partitionCount: config.streams.partitions,
     allowedLatenessMs: pc.tripAllowedLatenessMs,
     cellWindows: pc.tripCellWindows,
-    limits: { maxKeys: pc.limits.maxKeysPerDomain, budgetBytes: pc.limits.stateBudgetBytes, configPath: 'processor.limits' },
+    limits: keyLimitsOf(pc.limits, TRIP_CELL_BYTES),
   });
   const cellKeys = core.cellKeys;
   if (cellKeys) metrics.watchKeys('trip', () => cellKeys.stats);

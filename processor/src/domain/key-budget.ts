@@ -54,6 +54,14 @@ export interface KeyLimits {
   configPath: string;
 }
 
+/** The `processor.limits` config section, as the cores take it (one place for every domain, live and replay). */
+export function keyLimitsOf(
+  c: { maxKeysPerDomain: number; stateBudgetBytes: number; idleEvictMs: number; forgetEvictedMs: number },
+  newKeyBytes: number,
+): KeyLimits {
+  return { maxKeys: c.maxKeysPerDomain, budgetBytes: c.stateBudgetBytes, idleMs: c.idleEvictMs, forgetMs: c.forgetEvictedMs, newKeyBytes, configPath: 'processor.limits' };
+}
+
 /** Part of `budgetBytes` evicted state may keep when the budget is exceeded, before the oldest evicted keys are forgotten. */
 export const EVICTED_SHARE = 0.5;
 

@@ -1,3 +1,4 @@
+import { keyLimitsOf } from '../domain/key-budget.ts';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { ReplayRequest } from '../../../contracts/index.ts';
 import type { VigiaConfig } from '../../../config/index.ts';
@@ -21,7 +22,7 @@ export function createSensorReplayCore(req: ReplayRequest, deps: { store: ClickH
     maxFutureMs: pc.maxFutureMs,
     partitionCount: deps.config.streams.partitions,
     // The live limits, so a replay refuses and evicts the same stations as the live run.
-    limits: { maxKeys: pc.limits.maxKeysPerDomain, budgetBytes: pc.limits.stateBudgetBytes, idleMs: pc.limits.idleEvictMs, forgetMs: pc.limits.forgetEvictedMs, newKeyBytes: SENSOR_NEW_KEY_BYTES, configPath: 'processor.limits' },
+    limits: keyLimitsOf(pc.limits, SENSOR_NEW_KEY_BYTES),
   });
   const sink = createClickHouseBatchStore(deps.store);
   return {

@@ -7,6 +7,8 @@ import { createTripScoring } from '../domain/trip/create-trip-scoring.ts';
 import { filterTripRowsToRange } from '../domain/trip/filter-trip-rows-to-range.ts';
 import { TripBatchProcessor } from '../domain/trip/trip-batch.ts';
 import type { ReplayCore } from './replay-core.ts';
+import { keyLimitsOf } from '../domain/key-budget.ts';
+import { TRIP_CELL_BYTES } from '../domain/trip/trip-cell-keys.ts';
 
 /**
  * The trip domain replayed: windows, the fare and demand models, the scorers and the alert
@@ -25,7 +27,7 @@ export function createTripReplayCore(req: ReplayRequest, deps: { store: ClickHou
     allowedLatenessMs: pc.tripAllowedLatenessMs,
     cellWindows: pc.tripCellWindows,
     // The live limits, so a replay refuses the same trips as the live run.
-    limits: { maxKeys: pc.limits.maxKeysPerDomain, budgetBytes: pc.limits.stateBudgetBytes, configPath: 'processor.limits' },
+    limits: keyLimitsOf(pc.limits, TRIP_CELL_BYTES),
   });
   const sink = createClickHouseTripStore(deps.store);
   return {
