@@ -87,7 +87,7 @@ export async function startProcessorProcess(opts: ProcessorProcessOptions): Prom
       await exited;
     },
     async sql<T>(query: string) {
-      const res = await fetchWithResend(`${httpUrl}/api/sql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query }) });
+      const res = await authed('/api/sql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
       const body = (await res.json()) as { rows: T[]; error?: string };
       if (!res.ok) throw new Error(`SQL failed (${res.status}): ${body.error}`);
       return body.rows;
