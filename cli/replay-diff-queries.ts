@@ -1,32 +1,19 @@
-import type { Domain } from '../contracts/index.ts';
+import { DOMAIN_MODULES, registeredDomains } from '../processor/src/domains/registry.ts';
 import { UsageError } from './usage-error.ts';
 
 const RUN = /^[A-Za-z0-9_.-]{1,64}$/;
-
-/**
- * What a run scored, as (item, event_id, entity, ts, score, severity, top_feature): sensor
- * readings; for trips, the trips (fare/trip score, entity = pickup cell) and the cell windows
- * (demand score, id = resolution:cell:window end).
- */
-function scoredItems(domain: Domain, run: string): string {
-  if (domain === 'trip') {
-    return `
-      SELECT 'trip' AS item, event_id, pickup_cell AS entity, ts, score, severity, top_feature FROM trip_scores FINAL WHERE run_id = '${run}'
-      UNION ALL
-      SELECT 'cell window' AS item, concat(toString(resolution), ':', cell, ':', toString(toUnixTimestamp64Milli(window_end))) AS event_id, cell AS entity, window_end AS ts, score, severity, top_feature
-      FROM trip_cell_windows FINAL WHERE run_id = '${run}'`;
-  }
-  if (domain === 'sensor') return `SELECT 'reading' AS item, event_id, entity, ts, score, severity, top_feature FROM scores FINAL WHERE run_id = '${run}' AND domain = 'sensor'`;
-  throw new UsageError(`replay diff of the ${domain} domain is not available yet`);
-}
 
 /**
  * ClickHouse queries comparing two runs of a domain on the items both scored: a summary per
  * kind of item (anomalies gained, lost, kept; score shift), the shift by severity transition,
  * and the largest changes.
  */
-export function replayDiffQueries(runA: string, runB: string, domain: Domain = 'sensor'): Record<string, string> {
+export function replayDiffQueries(runA: string, runB: string, domain: string): Record<string, string> {
   for (const r of [runA, runB]) if (!RUN.test(r)) throw new UsageError(`'${r}' is not a run id`);
+  const module = DOMAIN_MODULES.find((m) => m.name === domain);
+  if (!module) throw new UsageError(`replay diff: --domain expects ${registeredDomains().join(', ')}, got '${domain}'`);
+  // What each run scored, as (item, event_id, entity, ts, score, severity, top_feature).
+  const scoredItems = (_d: string, run: string) => module.replay.scoredItemsQuery(run);
   const pair = `
     SELECT a.item AS item, a.event_id AS event_id, a.entity AS entity, a.ts AS ts,
            a.score AS score_a, b.score AS score_b, a.severity AS severity_a, b.severity AS severity_b,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { registeredDomains } from '../processor/src/domains/registry.ts';
 
 // One typed configuration for every app. Defaults run the whole stack on one machine.
 // zod 4: `.prefault({})` (not `.default({})`) so that nested defaults are applied.
@@ -96,7 +97,7 @@ export const StreamsConfig = z.strictObject({
 });
 
 /**
- * Bounded memory per key (processor/src/domain/key-budget.ts), per domain. Measured
+ * Bounded memory per key (processor/src/core/key-budget.ts), per domain. Measured
  * (`vigia bench state-size`): a sensor station takes ~39 KiB new, ~170 KiB after a day of minute
  * readings, ~420 KiB after a week, ~660 KiB once its onset memory is full (about six weeks); a
  * trip r9 cell ~16 KiB.
@@ -141,8 +142,12 @@ export const ProcessorConfig = z.strictObject({
    * between producers and the processor, not data from the future. @default 300000 (5 min)
    */
   maxFutureMs: positiveInt.default(300_000),
-  /** Domains this instance processes. @default ['sensor', 'trip'] */
-  domains: z.array(z.enum(['sensor', 'trip'])).min(1, 'name at least one domain').default(['sensor', 'trip']),
+  /** Domains this instance processes, by module name (processor/src/domains/registry.ts). @default every registered domain */
+  domains: z
+    .array(z.string())
+    .min(1, 'name at least one domain')
+    .refine((names) => names.every((n) => registeredDomains().includes(n)), { message: `each domain must be a registered module: ${registeredDomains().join(', ')}` })
+    .default(registeredDomains()),
   /**
    * How far behind the city's newest dropoff a trip's pickup still counts in its window, ms.
    * Trips are published when they end, so pickups arrive up to a trip's duration late; a

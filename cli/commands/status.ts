@@ -4,7 +4,8 @@ import { cliConfig } from '../cli-config.ts';
 import { formatTable } from '../format-table.ts';
 import { queryStore } from '../store-access.ts';
 import { connectNats } from '../../processor/src/adapters/nats/connect-nats.ts';
-import { DOMAINS, streams } from '../../contracts/index.ts';
+import { streams } from '../../contracts/index.ts';
+import { DOMAIN_MODULES } from '../../processor/src/domains/registry.ts';
 import { natsUrlFor } from '../../stack/access/nats-credentials.ts';
 
 export function registerStatus(program: Command): void {
@@ -19,7 +20,7 @@ export function registerStatus(program: Command): void {
       const nc = await connectNats({ url: natsUrlFor(config, opts.natsUrl), name: 'vigia-status', timeoutMs: 5000 });
       const jsm = await jetstreamManager(nc);
       const consumers: Record<string, unknown>[] = [];
-      for (const domain of DOMAINS) {
+      for (const { name: domain } of DOMAIN_MODULES) {
         const stream = streams.events(domain);
         try {
           const info = await jsm.streams.info(stream);
@@ -49,7 +50,8 @@ export function registerStatus(program: Command): void {
           `SELECT partition, count() AS events, max(stream_seq) AS last_seq, max(ts) AS last_event_time, max(ingested_at) AS last_ingested
            FROM ${table} WHERE run_id = 'live' GROUP BY partition ORDER BY partition`,
         ).then((r) => r.rows.map((x) => ({ domain, ...x })));
-      const processed = [...(await processedOf('sensor', 'sensor_events')), ...(await processedOf('trip', 'trip_events'))];
+      const processed = [];
+      for (const m of DOMAIN_MODULES) processed.push(...(await processedOf(m.name, m.store.eventsTable)));
       const runs = (await queryStore(config, 'SELECT run_id, domain, kind, started_at, updated_at FROM runs FINAL ORDER BY updated_at DESC LIMIT 10')).rows;
       const snapshots = (
         await queryStore(

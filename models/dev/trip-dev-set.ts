@@ -18,9 +18,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cellToParent } from 'h3-js';
 import { createTripSimulation, type DemandEpisode } from '../../producers/src/trip/index.ts';
-import { TRIP_CELL_FEATURES, type TripCellFeatureRow } from '../../processor/src/domain/trip/trip-cell-features.ts';
-import { TripCellPipeline } from '../../processor/src/domain/trip/trip-cell-pipeline.ts';
-import { TRIP_FARE_FEATURES, tripFareFeatures } from '../../processor/src/domain/trip/trip-fare-features.ts';
+import { TRIP_CELL_FEATURES, type TripCellFeatureRow } from '../../processor/src/domains/trip/trip-cell-features.ts';
+import { TripCellPipeline } from '../../processor/src/domains/trip/trip-cell-pipeline.ts';
+import { TRIP_FARE_FEATURES, tripFareFeatures } from '../../processor/src/domains/trip/trip-fare-features.ts';
 
 const HOUR_MS = 3_600_000;
 const TAIL_MS = 15 * 60_000;

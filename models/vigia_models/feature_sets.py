@@ -1,9 +1,9 @@
 """Reading an exported feature set and checking it is the set a model expects.
 
 The names and order mirror `SENSOR_CHAIN_FEATURES` in
-processor/src/domain/sensor-chain-features.ts, `TRIP_FARE_FEATURES` in
-processor/src/domain/trip/trip-fare-features.ts and `TRIP_CELL_FEATURES` in
-processor/src/domain/trip/trip-cell-features.ts; the TypeScript loaders reject a model card
+processor/src/domains/sensor/sensor-chain-features.ts, `TRIP_FARE_FEATURES` in
+processor/src/domains/trip/trip-fare-features.ts and `TRIP_CELL_FEATURES` in
+processor/src/domains/trip/trip-cell-features.ts; the TypeScript loaders reject a model card
 whose feature list differs from the processor's, so a drift between the two cannot serve.
 """
 from __future__ import annotations

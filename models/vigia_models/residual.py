@@ -1,5 +1,5 @@
 """A regressor's (actual, expected) → relative residual → 0–100, mirrored in TypeScript
-(processor/src/adapters/onnx/trip-fare-model.ts: fareResidualScore).
+(processor/src/domains/trip/onnx/trip-fare-model.ts: fareResidualScore).
 
 - relative residual: r = (actual − expected) / max(expected, floor). The floor (USD for fares)
   keeps the cheapest trips from turning a one-unit meter difference into a large ratio.

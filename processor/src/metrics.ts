@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { KeyBudgetStats } from './domain/key-budget.ts';
+import type { KeyBudgetStats } from './core/key-budget.ts';
 
 /** The processor's Prometheus metrics, on their own registry (tests create several). */
 export class ProcessorMetrics {

@@ -13,8 +13,9 @@ import { HTTP_TOKEN_HINT, loadOrCreateHttpToken } from '../../stack/access/http-
 import { createHttpApp } from './adapters/http/http-app.ts';
 import { startHttpServer } from './adapters/http/start-http-server.ts';
 import { ProcessorMetrics } from './metrics.ts';
-import { startSensorDomain } from './start-sensor-domain.ts';
-import { startTripDomain } from './start-trip-domain.ts';
+import { startDomain, type RunningDomain } from './pipeline/start-domain.ts';
+import type { DomainModule } from './domains/domain-module.ts';
+import { DOMAIN_MODULES, domainModule } from './domains/registry.ts';
 import { startLiveStatsTicker } from './pipeline/live-stats-ticker.ts';
 import { durableName } from './adapters/nats/jetstream-source.ts';
 import { startReplayService } from './replay/replay-service.ts';
@@ -30,6 +31,8 @@ export interface StartProcessorOptions {
   logger: Logger;
   /** Built UI folder. @default ui/dist */
   uiDir?: string;
+  /** The registered domains (tests add their own). @default DOMAIN_MODULES */
+  modules?: readonly DomainModule[];
 }
 
 export interface RunningProcessor {
@@ -44,6 +47,8 @@ export interface RunningProcessor {
 export async function startProcessor(config: VigiaConfig, opts: StartProcessorOptions): Promise<RunningProcessor> {
   const log = opts.logger;
   const pc = config.processor;
+  const registered = opts.modules ?? DOMAIN_MODULES;
+  const modules = pc.domains.map((d) => domainModule(d, registered));
   const partitions = pc.partitions.length ? pc.partitions : Array.from({ length: config.streams.partitions }, (_, i) => i);
 
   const nc = await connectNats({ url: opts.natsUrl, name: `vigia-processor-${process.pid}` });
@@ -68,6 +73,7 @@ export async function startProcessor(config: VigiaConfig, opts: StartProcessorOp
     sql,
     metrics,
     uiDir: opts.uiDir ?? UI_DIST,
+    modules,
     health: async () => ({
       nats: { ok: !nc.isClosed(), detail: nc.getServer() },
       clickhouse: await store.client.ping().then((p) => ({ ok: p.success, detail: store.mode }), (e: Error) => ({ ok: false, detail: e.message })),
@@ -92,17 +98,13 @@ export async function startProcessor(config: VigiaConfig, opts: StartProcessorOp
   const http = await startHttpServer(app, hc.host, hc.port, socketIoServerOptions(socketAccess));
   installSocketIoAccess(http.io, socketAccess);
   const releaseLock = store.mode === 'embedded' ? writeStackLock(config.dataDir, { pid: process.pid, httpUrl: http.url, startedAt: Date.now() }) : () => {};
-  const live = createSocketIoLiveFeed(http.io, { maxRoomsPerSocket: hc.socketMaxRooms });
+  const live = createSocketIoLiveFeed(http.io, { names: modules.map((m) => m.name), rooms: modules.flatMap((m) => m.socketRooms ?? []) }, { maxRoomsPerSocket: hc.socketMaxRooms });
   const stopTicker = startLiveStatsTicker(metrics, live, pc.domains);
 
   let stopping = false;
-  const sensor = pc.domains.includes('sensor')
-    ? await startSensorDomain({ config, nc, jsm, store: store.client, live, metrics, logger: log, partitions, projectRoot: PROJECT_ROOT, isStopping: () => stopping })
-    : undefined;
-  const trip = pc.domains.includes('trip')
-    ? await startTripDomain({ config, nc, jsm, store: store.client, live, metrics, logger: log, partitions, projectRoot: PROJECT_ROOT, isStopping: () => stopping })
-    : undefined;
-  const done = Promise.all([sensor?.done, trip?.done]).then(() => undefined);
+  const running: RunningDomain[] = [];
+  for (const m of modules) running.push(await startDomain(m, { config, nc, jsm, store: store.client, live, metrics, logger: log, partitions, projectRoot: PROJECT_ROOT, isStopping: () => stopping }));
+  const done = Promise.all(running.map((r) => r.done)).then(() => undefined);
   const replays = startReplayService({
     nc,
     store: store.client,
@@ -110,6 +112,7 @@ export async function startProcessor(config: VigiaConfig, opts: StartProcessorOp
     logger: log,
     projectRoot: PROJECT_ROOT,
     domains: pc.domains,
+    modules,
     // Live first: a replay waits while a live consumer of its domain has more than a few batches queued.
     liveIsBehind: async (domain) => {
       const infos = await Promise.all(partitions.map((p) => jsm.consumers.info(streams.events(domain), durableName('proc', domain, p)).catch(() => undefined)));
@@ -124,7 +127,7 @@ export async function startProcessor(config: VigiaConfig, opts: StartProcessorOp
     async stop() {
       stopping = true;
       replays.unsubscribe();
-      await Promise.all([sensor?.stop(), trip?.stop()]);
+      await Promise.all(running.map((r) => r.stop()));
       stopTicker();
       await http.close();
       releaseLock();

@@ -17,7 +17,9 @@ const SAFE_VALUE = /^[A-Za-z0-9_.@:-]{1,64}$/;
  * one column per feature in the set's order, and — for evaluation only, never for fitting —
  * the producer's ground-truth label where the domain has one.
  */
-export async function featureExportQuery(client: ClickHouseClient, req: FeatureExportRequest): Promise<string> {
+export type FeatureExportJoin = (featureSet: string, runId: string) => { join: string; columns: string } | undefined;
+
+export async function featureExportQuery(client: ClickHouseClient, req: FeatureExportRequest, joinOf?: FeatureExportJoin): Promise<string> {
   for (const [k, v] of Object.entries(req)) if (!SAFE_VALUE.test(v)) throw new QueryRejectedError(`${k} '${v}' is not a valid name`);
   const res = await client.query({
     query: 'SELECT names FROM features WHERE run_id = {run:String} AND domain = {domain:String} AND feature_set = {set:String} LIMIT 1',
@@ -29,20 +31,9 @@ export async function featureExportQuery(client: ClickHouseClient, req: FeatureE
   const names = first.names;
   if (!names.every((n) => IDENT.test(n))) throw new QueryRejectedError(`feature names of '${req.featureSet}' are not plain identifiers`);
   const columns = names.map((n, i) => `f.values[${i + 1}] AS ${n}`).join(', ');
-  // Extra columns joined from the domain's events: the training target where there is one, and
-  // the producer's label for evaluation only (never for fitting). Cell windows have no per-row
-  // label: demand episodes are judged per episode by `vigia bench trips`.
-  const joins: Record<string, { join: string; columns: string }> = {
-    sensor: {
-      join: `LEFT JOIN (SELECT event_id, truth_kind FROM sensor_events FINAL WHERE run_id = '${req.runId}') AS e ON e.event_id = f.event_id`,
-      columns: ', e.truth_kind AS truth_kind',
-    },
-    'trip-fare': {
-      join: `LEFT JOIN (SELECT event_id, fare_amount, truth_kind FROM trip_events FINAL WHERE run_id = '${req.runId}') AS e ON e.event_id = f.event_id`,
-      columns: ', e.fare_amount AS fare_amount, e.truth_kind AS truth_kind',
-    },
-  };
-  const extra = req.domain === 'sensor' ? joins.sensor : req.domain === 'trip' && req.featureSet.startsWith('trip-fare@') ? joins['trip-fare'] : undefined;
+  // Extra columns joined from the domain's events (the domain module says which): the training
+  // target where there is one, and the producer's label for evaluation only (never for fitting).
+  const extra = joinOf?.(req.featureSet, req.runId);
   return `SELECT f.entity AS entity, f.event_id AS event_id, toUnixTimestamp64Milli(f.ts) AS ts_ms, ${columns}${extra?.columns ?? ''}
 FROM features AS f FINAL ${extra?.join ?? ''}
 WHERE f.run_id = '${req.runId}' AND f.domain = '${req.domain}' AND f.feature_set = '${req.featureSet}'

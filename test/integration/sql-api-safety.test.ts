@@ -1,3 +1,4 @@
+import { DOMAIN_MODULES } from '../../processor/src/domains/registry.ts';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
@@ -36,6 +37,7 @@ before(async () => {
     sql,
     metrics: new ProcessorMetrics(),
     uiDir: join(dir.path, 'no-ui'),
+    modules: DOMAIN_MODULES,
     health: async () => ({ clickhouse: await store.client.ping().then((p) => ({ ok: p.success })) }),
     // A body limit above sql.maxQueryBytes, so the SQL layer's own length check is what answers.
     access: { token: TOKEN, boundHost: '127.0.0.1', allowedHosts: [], metricsNeedToken: true, maxBodyBytes: 1024 * 1024, tokenHint: 'the test token' },

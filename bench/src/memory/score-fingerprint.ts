@@ -7,8 +7,8 @@
 // the lines must not change either.
 import { createHash } from 'node:crypto';
 import { deserialize, serialize } from 'node:v8';
-import { createSensorDetector } from '../../../processor/src/domain/sensor-detector.ts';
-import type { ReadingScorer } from '../../../processor/src/domain/reading-scorer.ts';
+import { createSensorDetector } from '../../../processor/src/domains/sensor/detectors/sensor-detector.ts';
+import type { ReadingScorer } from '../../../processor/src/domains/sensor/detectors/reading-scorer.ts';
 import { loadNab, loadSkab } from '../offline/offline-data.ts';
 import { scoreSeries } from '../offline/offline-eval.ts';
 

@@ -6,11 +6,11 @@
 // scorers and divides by the cells they hold.
 import { writeFileSync } from 'node:fs';
 import { createGasNetwork } from '../../../producers/src/sensor/gas-network.ts';
-import { createSensorDetector } from '../../../processor/src/domain/sensor-detector.ts';
+import { createSensorDetector } from '../../../processor/src/domains/sensor/detectors/sensor-detector.ts';
 import { DEFAULT_SEVERITY_BANDS } from '../../../contracts/index.ts';
 import { createTripSimulation } from '../../../producers/src/trip/index.ts';
-import { createTripScoring } from '../../../processor/src/domain/trip/create-trip-scoring.ts';
-import { NO_MODEL_OUTPUTS, TripBatchProcessor } from '../../../processor/src/domain/trip/trip-batch.ts';
+import { createTripScoring } from '../../../processor/src/domains/trip/create-trip-scoring.ts';
+import { NO_MODEL_OUTPUTS, TripBatchProcessor } from '../../../processor/src/domains/trip/trip-batch.ts';
 import { retainedBytes } from './measure-heap.ts';
 
 export interface SensorStateSize {

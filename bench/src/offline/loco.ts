@@ -1,7 +1,7 @@
 // Leave-one-category-out check of detector parameters on NAB: for each category, the grid point
 // that scores best on the other categories, and how the held-out category fares with it.
 //   node --import tsx bench/src/offline/loco.ts '<JSON array of detector options>'
-import { createSensorDetector, type SensorDetectorOptions } from '../../../processor/src/domain/sensor-detector.ts';
+import { createSensorDetector, type SensorDetectorOptions } from '../../../processor/src/domains/sensor/detectors/sensor-detector.ts';
 import { loadNab } from './offline-data.ts';
 import { scoreNabFromFiles, scoreSeries } from './offline-eval.ts';
 import { scoreNabFile } from '../scoring/nab-scorer.ts';

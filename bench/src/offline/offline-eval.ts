@@ -2,7 +2,7 @@
 // own station into a fresh scorer, in file order, and the scores go through the bench scorers.
 import { prepareNabCorpus, scorePreparedNabCorpus, type NabCorpusResult } from '../scoring/nab-scorer.ts';
 import { scoreSkab, type SkabResult } from '../scoring/skab-scorer.ts';
-import type { ReadingScorer } from '../../../processor/src/domain/reading-scorer.ts';
+import type { ReadingScorer } from '../../../processor/src/domains/sensor/detectors/reading-scorer.ts';
 import type { NabData, OfflineSeries } from './offline-data.ts';
 
 /** Scores every row of one series with a fresh scorer; returns 0–100 scores. */

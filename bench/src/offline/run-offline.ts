@@ -2,8 +2,8 @@
 //   node --import tsx bench/src/offline/run-offline.ts [--nab DIR] [--skab DIR] [--sim] [--files] [--detector JSON]
 // Prints NAB per profile (threshold, per-file raw at the standard threshold with --files), SKAB
 // F1/FAR/MAR (per file with --files) and, with --sim, the gas-network simulator figures.
-import { createSensorDetector, type SensorDetectorOptions } from '../../../processor/src/domain/sensor-detector.ts';
-import { evaluateOnGasNetwork } from '../../../processor/src/domain/evaluate-on-gas-network.ts';
+import { createSensorDetector, type SensorDetectorOptions } from '../../../processor/src/domains/sensor/detectors/sensor-detector.ts';
+import { evaluateOnGasNetwork } from '../../../processor/src/domains/sensor/evaluate-on-gas-network.ts';
 import { loadNab, loadSkab } from './offline-data.ts';
 import { evaluateNab, evaluateSkab } from './offline-eval.ts';
 

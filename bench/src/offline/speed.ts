@@ -1,6 +1,6 @@
 // Throughput of the sensor detector: readings/s for one station with 4 noisy daily channels.
 //   node --import tsx bench/src/offline/speed.ts [--detector JSON] [--n READINGS]
-import { createSensorDetector, type SensorDetectorOptions } from '../../../processor/src/domain/sensor-detector.ts';
+import { createSensorDetector, type SensorDetectorOptions } from '../../../processor/src/domains/sensor/detectors/sensor-detector.ts';
 
 const args = process.argv.slice(2);
 const arg = (k: string, d: string): string => (args.includes(k) ? args[args.indexOf(k) + 1]! : d);

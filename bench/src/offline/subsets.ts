@@ -2,7 +2,7 @@
 // every subset scored as NAB scores a corpus (its own threshold per profile), for a list of
 // detector options, so one sees whether a change helps beyond the categories that motivated it.
 //   node --import tsx bench/src/offline/subsets.ts '<JSON array of detector options>'
-import { createSensorDetector, type SensorDetectorOptions } from '../../../processor/src/domain/sensor-detector.ts';
+import { createSensorDetector, type SensorDetectorOptions } from '../../../processor/src/domains/sensor/detectors/sensor-detector.ts';
 import { loadNab } from './offline-data.ts';
 import { scoreNabFromFiles, scoreSeries } from './offline-eval.ts';
 

@@ -33,12 +33,12 @@ import { latLngToCell } from 'h3-js';
 import type { TripEvent } from '../../../contracts/index.ts';
 import { createTripSimulation, weekAlignedShift, type DemandPoint } from '../../../producers/src/trip/index.ts';
 import { readNycTaxiSeries } from '../../../producers/src/trip/nyc-taxi-series.ts';
-import { CellAlertEpisodes, type CellAlertEpisode, type CellAlertOptions } from '../../../processor/src/domain/trip/cell-alert-episodes.ts';
-import { CellDemandScorer, type CellDemandScorerOptions, type CellVerdict } from '../../../processor/src/domain/trip/cell-demand-scorer.ts';
-import { TRIP_FARE_FEATURES, tripFareFeatures } from '../../../processor/src/domain/trip/trip-fare-features.ts';
-import { TripCellPipeline } from '../../../processor/src/domain/trip/trip-cell-pipeline.ts';
-import type { TripCellFeatureRow } from '../../../processor/src/domain/trip/trip-cell-features.ts';
-import { TripScorer, type TripScorerOptions } from '../../../processor/src/domain/trip/trip-scorer.ts';
+import { CellAlertEpisodes, type CellAlertEpisode, type CellAlertOptions } from '../../../processor/src/domains/trip/cell-alert-episodes.ts';
+import { CellDemandScorer, type CellDemandScorerOptions, type CellVerdict } from '../../../processor/src/domains/trip/cell-demand-scorer.ts';
+import { TRIP_FARE_FEATURES, tripFareFeatures } from '../../../processor/src/domains/trip/trip-fare-features.ts';
+import { TripCellPipeline } from '../../../processor/src/domains/trip/trip-cell-pipeline.ts';
+import type { TripCellFeatureRow } from '../../../processor/src/domains/trip/trip-cell-features.ts';
+import { TripScorer, type TripScorerOptions } from '../../../processor/src/domains/trip/trip-scorer.ts';
 import { cellsOverlap, demandEvidence, evaluateTripAccuracy, TRIP_LEVEL_KINDS, type AccuracyReport, type DemandAlert, type FlaggedTrip, type TruthEpisode, type TruthTrip } from './trip-accuracy.ts';
 
 const DAY_MS = 86_400_000;

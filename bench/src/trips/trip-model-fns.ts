@@ -1,14 +1,14 @@
 /**
  * The trip ONNX models as the offline harness's injected functions, scored exactly as the
- * processor's model stage does (processor/src/adapters/onnx/trip-model-stage.ts): the fare
+ * processor's model stage does (processor/src/domains/trip/onnx/trip-model-stage.ts): the fare
  * regressor's expected fare, its calibrated residual score kept below the alarm unless the
  * overcharge is material, and the demand forest's calibrated score per cell row.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadTripDemandModel } from '../../../processor/src/adapters/onnx/trip-demand-model.ts';
-import { loadTripFareModel } from '../../../processor/src/adapters/onnx/trip-fare-model.ts';
-import { materialFareScore } from '../../../processor/src/domain/trip/material-fare-score.ts';
+import { loadTripDemandModel } from '../../../processor/src/domains/trip/onnx/trip-demand-model.ts';
+import { loadTripFareModel } from '../../../processor/src/domains/trip/onnx/trip-fare-model.ts';
+import { materialFareScore } from '../../../processor/src/domains/trip/material-fare-score.ts';
 import type { DemandIfFn, ExpectedFareFn } from './offline-trips.ts';
 
 export interface TripModelFns {

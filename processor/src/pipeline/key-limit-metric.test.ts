@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ProcessorMetrics } from '../metrics.ts';
-import { recordBatchMetrics } from './commit-batch.ts';
+import { recordBatchMetrics } from './batch-metrics.ts';
 
 test('key_limit dead letters are counted in vigia_key_limit_total, and the key budget is exported', async () => {
   const metrics = new ProcessorMetrics();

@@ -1,6 +1,6 @@
 import type { Logger } from '../../../stack/logger.ts';
 import { parseStoreOutage, withStoreOutage } from '../adapters/clickhouse/outage-injector.ts';
-import { SnapshotUnreadableError } from '../domain/processor-state.ts';
+import { SnapshotUnreadableError } from '../core/processor-state.ts';
 import type { SnapshotKey, SnapshotStore } from '../ports/snapshot-store.ts';
 
 /**

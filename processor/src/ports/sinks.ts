@@ -1,19 +1,8 @@
-import type { Anomaly, DeadLetter, LiveCellBoundary, LiveReading, LiveStats } from '../../../contracts/index.ts';
-import type { AnomalyRow, DeadLetterRow, FeatureRow, ScoreRow, SensorEventRow, SensorWindowRow } from '../../../store/src/rows.ts';
+import type { Anomaly, DeadLetter, LiveStats } from '../../../contracts/index.ts';
 
-/** Everything one micro-batch produced, as rows for the store. */
-export interface SensorBatchRows {
-  events: SensorEventRow[];
-  scores: ScoreRow[];
-  anomalies: AnomalyRow[];
-  windows: SensorWindowRow[];
-  deadLetters: DeadLetterRow[];
-  features: FeatureRow[];
-}
-
-/** Durable, idempotent storage of a batch; resolves only when all rows are committed. */
-export interface BatchStore {
-  write(batch: SensorBatchRows): Promise<void>;
+/** Durable, idempotent storage of a batch's records; resolves only when all rows are committed. */
+export interface RecordWriter<R> {
+  write(records: R): Promise<void>;
 }
 
 /** Alerts for subscribers (NATS `anomalies.<domain>.<severity>.<entity>`). Idempotent by anomaly id. */
@@ -28,11 +17,13 @@ export interface DeadLetterPublisher {
 
 /** Best-effort live push to screens (socket.io); never blocks or fails the pipeline. */
 export interface LiveFeed {
+  /** To the rooms of each anomaly's domain and entity. */
   anomalies(list: readonly Anomaly[]): void;
   stats(stats: LiveStats): void;
-  /** Whether anyone watches this entity (so the pipeline builds readings only for them). */
+  /** Whether anyone watches this entity (so a domain builds payloads only for them). */
   isWatched(domain: string, entity: string): boolean;
-  readings(list: readonly LiveReading[]): void;
-  /** Scored trip cells per boundary, to the screens watching that resolution's map. */
-  cellBoundaries(list: readonly LiveCellBoundary[]): void;
+  /** A domain payload to the screens watching one entity. */
+  toEntity(domain: string, entity: string, event: string, payload: unknown): void;
+  /** A domain payload to one of its own rooms (DomainModule.socketRooms). */
+  toRoom(room: string, event: string, payload: unknown): void;
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { openStore, type Store } from '../../../../store/src/index.ts';
 import { tempDir } from '../../../../test/harness/temp-dir.ts';
-import { SnapshotUnreadableError } from '../../domain/processor-state.ts';
+import { SnapshotUnreadableError } from '../../core/processor-state.ts';
 import { createClickHouseSnapshotStore } from './clickhouse-snapshot-store.ts';
 
 const dir = tempDir('snapshot-store');

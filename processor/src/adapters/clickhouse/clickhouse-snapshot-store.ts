@@ -4,7 +4,7 @@ import { gunzip, gzip } from 'node:zlib';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { TABLES, type ProcessorSnapshotRow } from '../../../../store/src/rows.ts';
 import type { SnapshotKey, SnapshotStore } from '../../ports/snapshot-store.ts';
-import { SnapshotUnreadableError } from '../../domain/processor-state.ts';
+import { SnapshotUnreadableError } from '../../core/processor-state.ts';
 
 const partitionsKey = (k: SnapshotKey) => [...k.partitions].sort((a, b) => a - b).join(',');
 const gzipAsync = promisify(gzip);

@@ -1,3 +1,4 @@
+import { DOMAIN_MODULES } from '../../domains/registry.ts';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { ClickHouseClient } from '@clickhouse/client';
@@ -42,6 +43,7 @@ function app(over: Partial<HttpAccess> = {}) {
     sql,
     metrics: new ProcessorMetrics(),
     uiDir: dir.path,
+    modules: DOMAIN_MODULES,
     health: async () => ({ nats: { ok: true, detail: '127.0.0.1:4222' } }),
     access: { token: TOKEN, boundHost: '127.0.0.1', allowedHosts: [], metricsNeedToken: true, maxBodyBytes: 64 * 1024, tokenHint: 'see access/http-token', ...over },
   });

@@ -5,8 +5,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { Readable } from 'node:stream';
 import { exportParquet, featureExportQuery, QueryRejectedError, type AnalystSql } from '../../../../store/src/index.ts';
 import type { ProcessorMetrics } from '../../metrics.ts';
-import { createSensorRoutes } from './sensor-routes.ts';
-import { createTripRoutes } from './trip-routes.ts';
+import type { DomainModule } from '../../domains/domain-module.ts';
 import { sqlErrorResponse } from './sql-error-response.ts';
 import { installAccessGuard, type HttpAccess } from './access-guard.ts';
 
@@ -21,6 +20,8 @@ export interface HttpAppDeps {
   uiDir: string;
   /** Token, Host, Origin and body rules applied before every route. */
   access: HttpAccess;
+  /** The domains this processor runs: their routes under `/api/<name>`, their feature sets. */
+  modules: readonly DomainModule[];
 }
 
 /**
@@ -57,8 +58,7 @@ export function createHttpApp(deps: HttpAppDeps): Hono {
     }
   });
 
-  app.route('/api/sensor', createSensorRoutes(deps.store));
-  app.route('/api/trip', createTripRoutes(deps.store));
+  for (const m of deps.modules) if (m.routes) app.route(`/api/${m.name}`, m.routes(deps.store));
 
   // Training sets: the features a run computed, as Parquet (see `vigia features export`).
   app.get('/api/features/export', async (c) => {
@@ -66,7 +66,9 @@ export function createHttpApp(deps: HttpAppDeps): Hono {
     const runId = c.req.query('run') ?? '';
     const featureSet = c.req.query('set') ?? '';
     try {
-      const sql = await featureExportQuery(deps.store, { domain, runId, featureSet });
+      const module = deps.modules.find((m) => m.name === domain);
+      if (!module) return c.json({ error: `domain '${domain}' is not processed here (domains: ${deps.modules.map((m) => m.name).join(', ')})` }, 400);
+      const sql = await featureExportQuery(deps.store, { domain, runId, featureSet }, module.features.exportJoin);
       const stream = await exportParquet(deps.store, sql);
       c.header('Content-Type', 'application/vnd.apache.parquet');
       return c.body(Readable.toWeb(stream) as ReadableStream);

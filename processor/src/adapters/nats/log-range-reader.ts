@@ -1,7 +1,7 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { streams, type Domain } from '../../../../contracts/index.ts';
-import type { RawEvent } from '../../domain/sensor-batch.ts';
+import type { RawEvent } from '../../core/raw-event.ts';
 
 export interface LogBatch {
   events: (RawEvent & { publishedAt: number })[];

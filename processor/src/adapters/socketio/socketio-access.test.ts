@@ -1,3 +1,4 @@
+import { DOMAIN_MODULES } from '../../domains/registry.ts';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Hono } from 'hono';
@@ -18,7 +19,7 @@ const open: Socket[] = [];
 before(async () => {
   server = await startHttpServer(new Hono(), '127.0.0.1', 0, socketIoServerOptions(access));
   installSocketIoAccess(server.io, access);
-  createSocketIoLiveFeed(server.io, { maxRoomsPerSocket: 64 });
+  createSocketIoLiveFeed(server.io, { names: DOMAIN_MODULES.map((m) => m.name), rooms: DOMAIN_MODULES.flatMap((m) => m.socketRooms ?? []) }, { maxRoomsPerSocket: 64 });
 });
 after(async () => {
   for (const s of open) s.close();

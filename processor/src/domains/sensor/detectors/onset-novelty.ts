@@ -1,0 +1,418 @@
+// Onset component: "this channel is doing something it has not done in a long while", reported
+// once at the start of an episode rather than on every reading of it.
+//
+// Two statistics per reading are tracked against the channel's own history:
+//   - the channel's point surprise (strongest of its residual, flatline and seasonal components);
+//   - shape novelty at a few time scales: the last `width` block means (blocks of `strides[k]`
+//     readings, standardised by a running centre and spread) against their nearest neighbour
+//     among the last `memory` such windows. A pattern seen before has a near neighbour; a new one
+//     (a plateau where a peak should be, a burst, a changed rhythm) does not.
+//   - the channel's sustained point surprise: the `sustainCount`-th largest point surprise of the
+//     last `sustainWindow` readings (with the defaults, the median of the last five), i.e. a level
+//     that most of the recent readings reach. One spike leaves it low; a run of strongly deviating
+//     readings (a drop that lasts, a fault that keeps the channel off) raises it. A run of 10σ
+//     readings is then new even within the half-life of a single 25σ spike, which the plain
+//     point record would not call new (NAB's ec2 latency drop at the end of the file, the machine
+//     temperature's first failure). Surprises enter it capped at `sustainCap`: past |z| ≈ 38 a
+//     Gaussian tail probability underflows double precision, so larger values say nothing more
+//     about the reading and only measure how far the noise scale has collapsed (a noise-free or
+//     mostly-zero series, where every run of readings would otherwise set a new record).
+// Each statistic is compared with its own decayed running maximum (a record test, half-life
+// `halfLife` readings): ratio = value / previous max. A ratio above 1 is a new record — the most
+// extreme behaviour of the recent history. Records are scale-free, so they are comparable across
+// very different series, and a series that is always wild (heavy tails) sets high records and
+// stops alarming, while a quiet one alarms on its first real excursion.
+// A record of the point surprise is an onset only when the point surprise itself alarms
+// (`minSurprise`). A shape record is also an onset on its own when it is clear (ratio ≥
+// `shapeAlone`): a changed rhythm or a missing daily jump moves no reading far from its level, so
+// no point component alarms, yet it is the start of the episode (NAB's art_daily_nojump,
+// art_increase_spike_density, the taxi holidays). Such an onset is a single alarming reading, so it
+// costs at most one false-alarm reading per `suppress` readings and channel.
+// After an onset, further onsets are suppressed for `suppress` readings unless clearly stronger
+// (ratio ≥ `resurge` × the last one): an episode is announced once, early.
+
+import { checkOption, type ComponentOutput } from '../../../core/component.ts';
+
+export interface OnsetNoveltyOptions {
+  /** Block lengths, in readings, of the shape scales; default [4, 16, 64]. */
+  strides: readonly number[];
+  /** Blocks per shape window; default 8. */
+  width: number;
+  /** Past windows searched for a nearest neighbour, per scale; default 1000. */
+  memory: number;
+  /** Half-life of the record maxima, in readings; default 3000. */
+  halfLife: number;
+  /** Readings (samples per scale) before a record counts; default 300. */
+  warmup: number;
+  /** Readings after an onset during which weaker onsets are suppressed; default 300. */
+  suppress: number;
+  /** Factor by which an onset must beat the last one to break through suppression; default 1.5. */
+  resurge: number;
+  /** Readings over which the sustained point surprise is taken (0 = no sustained record); default 5. */
+  sustainWindow: number;
+  /** The sustained point surprise is the `sustainCount`-th largest of the window, [1, sustainWindow]; default 3 (the median of 5). */
+  sustainCount: number;
+  /** Point surprises enter the sustained level capped here (equivalent |z|); default 40. */
+  sustainCap: number;
+  /** Smallest point surprise (equivalent |z|) for a point record to be an onset; default 5.56 (score 70: a point onset only marks where an alarm starts). */
+  minSurprise: number;
+  /** Shape record ratio (dimensionless) that is an onset even without a point alarm (0 = never); default 1.5. */
+  shapeAlone: number;
+  /** Period-residual record ratio (dimensionless) that is an onset even without a point alarm (0 = never); default 1.5. */
+  periodAlone: number;
+}
+
+export const DEFAULT_ONSET_NOVELTY: Readonly<OnsetNoveltyOptions> = Object.freeze({
+  strides: Object.freeze([4, 16, 64]),
+  width: 8,
+  memory: 1000,
+  halfLife: 3000,
+  warmup: 300,
+  suppress: 300,
+  resurge: 1.5,
+  sustainWindow: 5,
+  sustainCount: 3,
+  sustainCap: 40,
+  minSurprise: 5.56,
+  shapeAlone: 1.5,
+  periodAlone: 1.5,
+});
+
+export function resolveOnsetNoveltyOptions(opts: Partial<OnsetNoveltyOptions> = {}): OnsetNoveltyOptions {
+  const o = { ...DEFAULT_ONSET_NOVELTY, ...opts };
+  const c = 'onsetNovelty';
+  if (!Array.isArray(o.strides)) checkOption(c, 'strides (an array)', NaN, 1, 1e6);
+  for (const s of o.strides) if (!Number.isInteger(s)) checkOption(c, 'strides (integers)', NaN, 1, 1e6);
+  o.strides.forEach((s) => checkOption(c, 'strides[]', s, 1, 1e6));
+  checkOption(c, 'width', o.width, 2, 1e4);
+  checkOption(c, 'memory', o.memory, 8, 1e6);
+  checkOption(c, 'halfLife', o.halfLife, 1, 1e12);
+  checkOption(c, 'warmup', o.warmup, 1, 1e9);
+  checkOption(c, 'suppress', o.suppress, 0, 1e12);
+  checkOption(c, 'resurge', o.resurge, 1, 1e6);
+  checkOption(c, 'sustainWindow', o.sustainWindow, 0, 1000);
+  if (!Number.isInteger(o.sustainWindow)) checkOption(c, 'sustainWindow (an integer)', NaN, 0, 1000);
+  if (o.sustainWindow > 0) {
+    checkOption(c, 'sustainCount', o.sustainCount, 1, o.sustainWindow);
+    if (!Number.isInteger(o.sustainCount)) checkOption(c, 'sustainCount (an integer)', NaN, 1, o.sustainWindow);
+  }
+  checkOption(c, 'sustainCap', o.sustainCap, 0, 1e6, false);
+  checkOption(c, 'minSurprise', o.minSurprise, 0, 1e6);
+  checkOption(c, 'shapeAlone', o.shapeAlone, 0, 1e6);
+  checkOption(c, 'periodAlone', o.periodAlone, 0, 1e6);
+  return o;
+}
+
+/** A decayed running maximum and the ratio of each new value to it. */
+class Record {
+  peak = 0;
+  n = 0;
+  constructor(private readonly keep: number) {}
+  /** Ratio of x to the previous (decayed) maximum, then learns x; 0 until `warmup` values were seen. */
+  update(x: number, warmup: number): number {
+    this.n++;
+    const r = this.peak > 0 ? x / this.peak : 0;
+    const p = this.peak * this.keep;
+    this.peak = x > p ? x : p;
+    return this.n > warmup ? r : 0;
+  }
+}
+
+/** Nearest-neighbour distance of the latest window of block means at one time scale. */
+class ShapeScale {
+  acc = 0;
+  cnt = 0;
+  k = 0;
+  centre = 0;
+  spread = 0;
+  /** Last `width` block means, oldest first (ring). */
+  readonly recent: Float64Array;
+  filled = 0;
+  /**
+   * Past windows (`stored` of them, `width` values each), a ring of `memory` windows once full.
+   * Grown in steps of STORE_STEP windows as they arrive rather than allocated whole: at its full
+   * 1000 windows it is most of a station's memory (64 KB per scale and channel), and a station
+   * seen a few times, or a long-stride scale that fills over weeks, needs a fraction of it. While
+   * growing, `head` equals `stored`, so the filled part is a prefix and growth copies it
+   * unchanged; at most 16 copies per scale over its life, and at most 4 KB unused.
+   */
+  store: Float64Array;
+  head = 0;
+  stored = 0;
+  readonly f: Float64Array;
+  readonly record: Record;
+  constructor(
+    readonly stride: number,
+    readonly width: number,
+    readonly memory: number,
+    keep: number,
+  ) {
+    this.recent = new Float64Array(width);
+    this.store = new Float64Array(0);
+    this.f = new Float64Array(width);
+    this.record = new Record(keep);
+  }
+
+  /** Distance (RMS, in spreads) of the newest window to its nearest past window; −1 when none yet. */
+  update(x: number): number {
+    this.acc += x;
+    if (++this.cnt < this.stride) return -1;
+    const v = this.acc / this.cnt;
+    this.acc = 0;
+    this.cnt = 0;
+    const k = ++this.k;
+    const b = Math.max(0.002, 1 / k);
+    if (k === 1) this.centre = v;
+    const dev = v - this.centre;
+    this.centre += b * dev;
+    this.spread += b * ((dev < 0 ? -dev : dev) - this.spread);
+    const w = this.width;
+    this.recent.copyWithin(0, 1);
+    this.recent[w - 1] = v;
+    if (this.filled < w) this.filled++;
+    if (this.filled < w) return -1;
+    const sc = Math.max(1.25 * this.spread, 1e-12, 1e-9 * Math.abs(this.centre));
+    const f = this.f;
+    for (let j = 0; j < w; j++) f[j] = (this.recent[j]! - this.centre) / sc;
+    // Windows overlapping the newest one are trivial matches: skip the w − 1 most recent.
+    const M = this.memory;
+    const avail = this.stored - (w - 1);
+    let best = Infinity;
+    let idx = this.head - w;
+    if (idx < 0) idx += M;
+    const store = this.store;
+    for (let c = 0; c < avail; c++) {
+      const o = idx * w;
+      let d = 0;
+      for (let j = 0; j < w && d < best; j++) {
+        const e = f[j]! - store[o + j]!;
+        d += e * e;
+      }
+      if (d < best) best = d;
+      if (--idx < 0) idx = M - 1;
+    }
+    if ((this.head + 1) * w > store.length) this.store = grownStore(store, this.head + 1, M, w);
+    this.store.set(f, this.head * w);
+    this.head = this.head + 1 === M ? 0 : this.head + 1;
+    if (this.stored < M) this.stored++;
+    return avail < 20 ? -1 : Math.sqrt(best / w);
+  }
+}
+
+/** Windows a shape store grows by. */
+const STORE_STEP = 64;
+
+/** `store` with room for at least `need` windows: the next multiple of STORE_STEP, at most `memory`. */
+function grownStore(store: Float64Array, need: number, memory: number, width: number): Float64Array {
+  const windows = Math.min(memory, Math.ceil(need / STORE_STEP) * STORE_STEP);
+  const next = new Float64Array(windows * width);
+  next.set(store);
+  return next;
+}
+
+/** Persisted state of one channel (JSON-safe). */
+export interface OnsetNoveltyState {
+  n: number;
+  sinceOnset: number;
+  lastRatio: number;
+  pointPeak: number;
+  pointN: number;
+  /** Last `sustainWindow` point surprises, oldest first (fewer until the window has filled). */
+  sustained: number[];
+  sustainPeak: number;
+  sustainN: number;
+  scales: {
+    acc: number;
+    cnt: number;
+    k: number;
+    centre: number;
+    spread: number;
+    recent: number[];
+    filled: number;
+    store: number[];
+    head: number;
+    stored: number;
+    peak: number;
+    recordN: number;
+  }[];
+}
+
+export class OnsetNovelty implements ComponentOutput {
+  /** Record ratio of the latest reading when it is an onset (> 1), else 0. */
+  ratio = 0;
+  /** Record ratio before gating and suppression (diagnostics). */
+  rawRatio = 0;
+  readonly expected: number | null = null;
+  /** Whether the latest onset came from the period-aligned residual. */
+  fromPeriod = false;
+  private n = 0;
+  private sinceOnset = 1e12;
+  private lastRatio = 0;
+  private readonly point: Record;
+  private readonly sustain: Record;
+  /** Ring of the last `sustainWindow` point surprises and how many it holds. */
+  private readonly recentZ: Float64Array;
+  private recentHead = 0;
+  private recentFilled = 0;
+  private readonly sortBuf: Float64Array;
+  private readonly scales: ShapeScale[];
+
+  constructor(private readonly o: OnsetNoveltyOptions) {
+    this.point = new Record(Math.pow(0.5, 1 / o.halfLife));
+    this.sustain = new Record(Math.pow(0.5, 1 / o.halfLife));
+    this.recentZ = new Float64Array(o.sustainWindow);
+    this.sortBuf = new Float64Array(o.sustainWindow);
+    this.scales = o.strides.map((s) => new ShapeScale(s, o.width, o.memory, Math.pow(0.5, s / o.halfLife)));
+  }
+
+  /** Bytes held by the shape stores, the part of the state that grows with history. */
+  get storeBytes(): number {
+    let b = 0;
+    for (const s of this.scales) b += s.store.byteLength;
+    return b;
+  }
+
+  /** The ratio expressed as a surprise, for the common component interface. */
+  get surprise(): number {
+    return this.ratio;
+  }
+
+  /**
+   * Scores the latest reading given the channel's point surprise for it (equivalent |z|) and the
+   * record ratio of its period-aligned residual (period-residual.ts; 0 when none), which counts
+   * like a shape record.
+   */
+  update(value: number, pointSurprise: number, seasonal = 0): this {
+    const o = this.o;
+    this.n++;
+    let r = this.point.update(pointSurprise, o.warmup);
+    const sw = o.sustainWindow;
+    if (sw > 0) {
+      this.recentZ[this.recentHead] = pointSurprise < o.sustainCap ? pointSurprise : o.sustainCap;
+      this.recentHead = this.recentHead + 1 === sw ? 0 : this.recentHead + 1;
+      if (this.recentFilled < sw) this.recentFilled++;
+      if (this.recentFilled === sw) {
+        // Insertion sort: the window is a handful of readings.
+        const buf = this.sortBuf;
+        const src = this.recentZ;
+        for (let i = 0; i < sw; i++) {
+          const x = src[i]!;
+          let j = i - 1;
+          for (; j >= 0 && buf[j]! > x; j--) buf[j + 1] = buf[j]!;
+          buf[j + 1] = x;
+        }
+        const level = buf[sw - o.sustainCount]!;
+        const rz = this.sustain.update(level, o.warmup);
+        // Like the point record, it counts only where the sustained level itself alarms.
+        if (level >= o.minSurprise && rz > r) r = rz;
+      }
+    }
+    let rs = 0;
+    for (const s of this.scales) {
+      const d = s.update(value);
+      if (d < 0) continue;
+      const rr = s.record.update(d, o.warmup / s.stride);
+      if (rr > rs) rs = rr;
+    }
+    if (rs > r) r = rs;
+    if (seasonal > r) r = seasonal;
+    this.rawRatio = r;
+    this.sinceOnset++;
+    let out = r > 1 && pointSurprise >= o.minSurprise ? r : 0;
+    if (o.shapeAlone > 0 && rs >= o.shapeAlone && rs > out) out = rs;
+    let fromPeriod = false;
+    if (o.periodAlone > 0 && seasonal >= o.periodAlone && seasonal > out) {
+      out = seasonal;
+      fromPeriod = true;
+    }
+    if (out > 0 && this.sinceOnset <= o.suppress && out < o.resurge * this.lastRatio) out = 0;
+    if (out > 0) {
+      this.sinceOnset = 0;
+      this.lastRatio = out;
+    }
+    this.fromPeriod = out > 0 && fromPeriod;
+    this.ratio = out;
+    return this;
+  }
+
+  private recentOldestFirst(): number[] {
+    const sw = this.o.sustainWindow;
+    const out: number[] = [];
+    // The oldest held value sits at head when the ring is full, else at 0.
+    const start = this.recentFilled === sw ? this.recentHead : 0;
+    for (let k = 0; k < this.recentFilled; k++) out.push(this.recentZ[(start + k) % sw]!);
+    return out;
+  }
+
+  get reason(): string {
+    if (this.ratio > 0 && this.fromPeriod) return `unlike the same time of the previous days or weeks (${this.ratio.toFixed(2)}× the alarm level)`;
+    return this.ratio > 0 ? `new behaviour: ${this.ratio.toFixed(2)}× the most extreme of its recent history` : 'nothing new';
+  }
+
+  snapshot(): OnsetNoveltyState {
+    return {
+      n: this.n,
+      sinceOnset: Math.min(this.sinceOnset, 1e12),
+      lastRatio: this.lastRatio,
+      pointPeak: this.point.peak,
+      pointN: this.point.n,
+      sustained: this.recentOldestFirst(),
+      sustainPeak: this.sustain.peak,
+      sustainN: this.sustain.n,
+      scales: this.scales.map((s) => ({
+        acc: s.acc,
+        cnt: s.cnt,
+        k: s.k,
+        centre: s.centre,
+        spread: s.spread,
+        recent: Array.from(s.recent),
+        filled: s.filled,
+        store: Array.from(s.store.subarray(0, s.stored * s.width)),
+        head: s.head,
+        stored: s.stored,
+        peak: s.record.peak,
+        recordN: s.record.n,
+      })),
+    };
+  }
+
+  /** Restores a snapshot; the caller checks that it was taken with the same strides, width and memory. */
+  restore(st: OnsetNoveltyState): void {
+    this.n = st.n;
+    this.sinceOnset = st.sinceOnset;
+    this.lastRatio = st.lastRatio;
+    this.point.peak = st.pointPeak;
+    this.point.n = st.pointN;
+    this.sustain.peak = st.sustainPeak;
+    this.sustain.n = st.sustainN;
+    const sw = this.o.sustainWindow;
+    const keep = sw > 0 ? st.sustained.slice(-sw) : [];
+    this.recentZ.fill(0);
+    this.recentZ.set(keep);
+    this.recentFilled = keep.length;
+    this.recentHead = sw > 0 ? keep.length % sw : 0;
+    st.scales.forEach((x, i) => {
+      const s = this.scales[i]!;
+      s.acc = x.acc;
+      s.cnt = x.cnt;
+      s.k = x.k;
+      s.centre = x.centre;
+      s.spread = x.spread;
+      s.recent.set(x.recent);
+      s.filled = x.filled;
+      // Room for what the snapshot holds (the rest grows as windows arrive, as in a live run).
+      s.store = new Float64Array(x.store.length);
+      s.store.set(x.store);
+      s.head = x.head;
+      s.stored = x.stored;
+      s.record.peak = x.peak;
+      s.record.n = x.recordN;
+    });
+    this.ratio = 0;
+    this.rawRatio = 0;
+  }
+}
+
+export function createOnsetNovelty(opts: Partial<OnsetNoveltyOptions> = {}): OnsetNovelty {
+  return new OnsetNovelty(resolveOnsetNoveltyOptions(opts));
+}

@@ -1,0 +1,307 @@
+// Period-aligned residual: "this part of the day (or week) looks unlike the same part of the last
+// few days (weeks)". A holiday, a missing rush hour or a day-long plateau moves no reading far from
+// the channel's recent level and breaks no local shape, yet it is plain against the series' own
+// period.
+//
+// The period comes from the data's own sampling: the median of the first intervals between
+// readings gives readings per day, so a day and a week are known in readings whatever the source's
+// rate. Readings are averaged into blocks (`blocksPerDay` per day), and each completed block mean
+// is compared with the median of the same phase one, two … `history` periods earlier, for each
+// period in `periodsDays`. The mean of the last `span` such residuals, against its own running mean
+// absolute size (winsorised, so an episode does not widen its own band; blended with the size usual
+// at that time of day, see `phaseWeight`), is the statistic; like the
+// onset's shape scales it is reported as a record ratio (value / decayed running maximum), which is
+// scale-free and stops alarming on a series whose seasonal residual is always wild.
+// Bounded state: `history` × the longest period in blocks (one week of hourly blocks ≈ 500 numbers).
+// Data sampled slower than the longest period, or series shorter than `history` periods, never
+// warm up and report nothing.
+
+import { checkOption } from '../../../core/component.ts';
+
+export interface PeriodResidualOptions {
+  /** Blocks per day (integer ≥ 1); default 24 (hourly blocks). */
+  blocksPerDay: number;
+  /** Periods compared, in days; default [1, 7]. */
+  periodsDays: readonly number[];
+  /** Past periods whose same-phase median is the expectation; default 3. */
+  history: number;
+  /** Blocks averaged into the statistic; default 3. */
+  span: number;
+  /** Smoothing weight per block of the residual's normal size; default 1/200. */
+  spreadBeta: number;
+  /** Residuals are winsorised at this many normal sizes when learning it; default 4. */
+  clip: number;
+  /** Half-life of the record maximum, in readings; default 3000. */
+  halfLife: number;
+  /** Residual blocks, per period, before a record counts (in periods); default 1. */
+  warmupPeriods: number;
+  /** When > 0, the ratio is the statistic over this fixed level (in normal sizes: a calibrated tail, comparable across series) instead of a record ratio against its own decayed maximum; default 4. */
+  level: number;
+  /** First intervals whose median fixes the sampling interval; default 15. */
+  intervals: number;
+  /** Weight (0–1) of the same time of day's own residual size in the normal size (geometric blend with the all-day size; 0 = all-day only); default 0.75. */
+  phaseWeight: number;
+  /** The blended normal size never falls below this fraction of the all-day size (a quiet hour learnt from a few days is not trusted fully); default 0.7. */
+  phaseFloor: number;
+  /** Smoothing weight per day of each time of day's residual size; default 1/10. */
+  phaseBeta: number;
+}
+
+export const DEFAULT_PERIOD_RESIDUAL: Readonly<PeriodResidualOptions> = Object.freeze({
+  blocksPerDay: 24,
+  periodsDays: Object.freeze([1, 7]),
+  history: 3,
+  span: 3,
+  spreadBeta: 1 / 200,
+  clip: 4,
+  halfLife: 3000,
+  warmupPeriods: 1,
+  intervals: 15,
+  level: 4,
+  phaseWeight: 0.75,
+  phaseFloor: 0.7,
+  phaseBeta: 1 / 10,
+});
+
+export function resolvePeriodResidualOptions(opts: Partial<PeriodResidualOptions> = {}): PeriodResidualOptions {
+  const o = { ...DEFAULT_PERIOD_RESIDUAL, ...opts };
+  const c = 'periodResidual';
+  checkOption(c, 'blocksPerDay', o.blocksPerDay, 1, 1e4);
+  if (!Array.isArray(o.periodsDays)) checkOption(c, 'periodsDays (an array)', NaN, 0, 1e3);
+  o.periodsDays.forEach((p) => checkOption(c, 'periodsDays[]', p, 0, 1e3, false));
+  checkOption(c, 'history', o.history, 1, 100);
+  checkOption(c, 'span', o.span, 1, 1e4);
+  checkOption(c, 'spreadBeta', o.spreadBeta, 0, 1, false);
+  checkOption(c, 'clip', o.clip, 0, 1e6, false);
+  checkOption(c, 'halfLife', o.halfLife, 1, 1e12);
+  checkOption(c, 'warmupPeriods', o.warmupPeriods, 0, 1e6);
+  checkOption(c, 'level', o.level, 0, 1e6);
+  checkOption(c, 'intervals', o.intervals, 1, 1e4);
+  checkOption(c, 'phaseWeight', o.phaseWeight, 0, 1);
+  checkOption(c, 'phaseFloor', o.phaseFloor, 0, 1);
+  checkOption(c, 'phaseBeta', o.phaseBeta, 0, 1, false);
+  return o;
+}
+
+/** Persisted state of one channel (JSON-safe). */
+export interface PeriodResidualState {
+  lastTs: number;
+  gaps: number[];
+  block: number;
+  acc: number;
+  cnt: number;
+  means: number[];
+  nBlocks: number;
+  periods: { sum: number; res: number[]; spread: number; n: number; peak: number; phaseSpread: number[]; phaseN: number[] }[];
+}
+
+class PeriodTrack {
+  /** Period in blocks (0 until the sampling interval is known). */
+  p = 0;
+  /** Last `span` residuals (ring, indexed by block count). */
+  readonly res: Float64Array;
+  sum = 0;
+  spread = 0;
+  n = 0;
+  peak = 0;
+  /** Statistic of the latest block, in normal sizes (diagnostics). */
+  z = 0;
+  /** Residual size per time of day (block of the day), and the blocks each has learnt from. */
+  readonly phaseSpread: Float64Array;
+  readonly phaseN: Float64Array;
+  constructor(span: number, phases: number) {
+    this.res = new Float64Array(span);
+    this.phaseSpread = new Float64Array(phases);
+    this.phaseN = new Float64Array(phases);
+  }
+}
+
+export class PeriodResidual {
+  /** Record ratio of the latest completed block's statistic (0 when no block completed or not warm). */
+  ratio = 0;
+  private lastTs = NaN;
+  private readonly gaps: number[] = [];
+  /** Readings per block (0 until the sampling interval is known). */
+  private block = 0;
+  private acc = 0;
+  private cnt = 0;
+  /**
+   * Ring of block means, indexed by block count; allocated at the first block (4 KB per channel
+   * that a station seen a few times never needs). Slots never written read as 0 either way.
+   */
+  private means: Float64Array | null = null;
+  private readonly meansLength: number;
+  private nBlocks = 0;
+  /** One per period in `periodsDays` (read-only use: diagnostics). */
+  readonly tracks: PeriodTrack[];
+  private readonly med: Float64Array;
+  private readonly keepPerReading: number;
+  /** Blocks per day (0 until known, or when it exceeds the per-phase arrays). */
+  private dayBlocks = 0;
+
+  constructor(private readonly o: PeriodResidualOptions) {
+    const longest = Math.max(1, ...o.periodsDays.map((d) => Math.round(d * o.blocksPerDay)));
+    this.meansLength = o.history * longest + 1;
+    this.tracks = o.periodsDays.map(() => new PeriodTrack(o.span, 2 * o.blocksPerDay));
+    this.med = new Float64Array(o.history);
+    this.keepPerReading = Math.pow(0.5, 1 / o.halfLife);
+  }
+
+  /** Bytes of the block-mean ring, allocated at the first block (0 before). */
+  get meansBytes(): number {
+    return this.means?.byteLength ?? 0;
+  }
+
+  get surprise(): number {
+    return this.ratio;
+  }
+
+  update(value: number, ts: number): this {
+    this.ratio = 0;
+    if (this.block === 0) {
+      this.learnInterval(ts);
+      if (this.block === 0) return this;
+    }
+    this.acc += value;
+    if (++this.cnt < this.block) return this;
+    const v = this.acc / this.cnt;
+    this.acc = 0;
+    this.cnt = 0;
+    const o = this.o;
+    const L = this.meansLength;
+    const means = (this.means ??= new Float64Array(L));
+    const t = this.nBlocks++;
+    means[t % L] = v;
+    const keep = Math.pow(this.keepPerReading, this.block);
+    let best = 0;
+    for (const tr of this.tracks) {
+      const p = tr.p;
+      if (p === 0 || t < o.history * p) continue;
+      const m = this.med;
+      for (let h = 1; h <= o.history; h++) m[h - 1] = means[(t - h * p) % L]!;
+      const r = v - median(m);
+      const slot = tr.n % o.span;
+      tr.sum += r - tr.res[slot]!;
+      tr.res[slot] = r;
+      tr.n++;
+      if (tr.n < o.span) continue;
+      const s = Math.abs(tr.sum / o.span);
+      const k = tr.n - o.span + 1;
+      const b = Math.max(o.spreadBeta, 1 / k);
+      // Many series vary far more at some times of day (rush hour) than at others (night): the
+      // normal size blends the all-day size with this time of day's own, once it has a few days.
+      let spread = tr.spread;
+      const ph = this.dayBlocks > 0 ? t % this.dayBlocks : -1;
+      const pn = ph >= 0 ? tr.phaseN[ph]! : 0;
+      const ps = ph >= 0 ? tr.phaseSpread[ph]! : 0;
+      if (o.phaseWeight > 0 && pn >= 3 && ps > 0 && spread > 0) spread = Math.max(o.phaseFloor * spread, Math.pow(spread, 1 - o.phaseWeight) * Math.pow(ps, o.phaseWeight));
+      const clipped = spread > 0 ? Math.min(s, o.clip * spread) : s;
+      const z = spread > 0 ? s / spread : 0;
+      tr.z = z;
+      tr.spread += b * ((tr.spread > 0 ? Math.min(s, o.clip * tr.spread) : s) - tr.spread);
+      if (ph >= 0) {
+        tr.phaseN[ph] = pn + 1;
+        tr.phaseSpread[ph] = ps + Math.max(o.phaseBeta, 1 / (pn + 1)) * (clipped - ps);
+      }
+      // Capped in level mode: past 10× the level the episode is certain (score ≈ 99), and an
+      // uncapped ratio growing block by block would keep breaking through the onset's suppression.
+      const ratio = o.level > 0 ? Math.min(10, z / o.level) : tr.peak > 0 ? z / tr.peak : 0;
+      const decayed = tr.peak * keep;
+      tr.peak = z > decayed ? z : decayed;
+      if (k > o.warmupPeriods * p && ratio > best) best = ratio;
+    }
+    this.ratio = best;
+    return this;
+  }
+
+  private learnInterval(ts: number): void {
+    const dt = ts - this.lastTs;
+    this.lastTs = ts;
+    if (!(dt > 0)) return;
+    this.gaps.push(dt);
+    if (this.gaps.length < this.o.intervals) return;
+    const sorted = [...this.gaps].sort((a, b) => a - b);
+    const perDay = 86_400_000 / sorted[sorted.length >> 1]!;
+    this.setBlock(perDay);
+  }
+
+  private setBlock(perDay: number): void {
+    const o = this.o;
+    this.block = Math.max(1, Math.round(perDay / o.blocksPerDay));
+    const day = Math.round(perDay / this.block);
+    this.dayBlocks = day >= 2 && day <= 2 * o.blocksPerDay ? day : 0;
+    const cap = (this.meansLength - 1) / o.history;
+    this.o.periodsDays.forEach((d, i) => {
+      const p = Math.round((d * perDay) / this.block);
+      this.tracks[i]!.p = p >= 2 && p <= cap ? p : 0;
+    });
+  }
+
+  snapshot(): PeriodResidualState {
+    return {
+      lastTs: Number.isFinite(this.lastTs) ? this.lastTs : -1,
+      gaps: [...this.gaps],
+      block: this.block,
+      acc: this.acc,
+      cnt: this.cnt,
+      means: this.means ? Array.from(this.means) : new Array<number>(this.meansLength).fill(0),
+      nBlocks: this.nBlocks,
+      periods: this.tracks.map((t) => ({
+        sum: t.sum,
+        res: Array.from(t.res),
+        spread: t.spread,
+        n: t.n,
+        peak: t.peak,
+        phaseSpread: Array.from(t.phaseSpread),
+        phaseN: Array.from(t.phaseN),
+      })),
+    };
+  }
+
+  restore(s: PeriodResidualState): void {
+    this.lastTs = s.lastTs < 0 ? NaN : s.lastTs;
+    this.gaps.length = 0;
+    this.gaps.push(...s.gaps);
+    this.acc = s.acc;
+    this.cnt = s.cnt;
+    this.means = s.means.some((x) => x !== 0) ? new Float64Array(this.meansLength) : null;
+    this.means?.set(s.means);
+    this.nBlocks = s.nBlocks;
+    s.periods.forEach((x, i) => {
+      const t = this.tracks[i]!;
+      t.sum = x.sum;
+      t.res.set(x.res);
+      t.spread = x.spread;
+      t.n = x.n;
+      t.peak = x.peak;
+      t.phaseSpread.fill(0);
+      t.phaseSpread.set(x.phaseSpread.slice(0, t.phaseSpread.length));
+      t.phaseN.fill(0);
+      t.phaseN.set(x.phaseN.slice(0, t.phaseN.length));
+    });
+    this.block = 0;
+    this.dayBlocks = 0;
+    for (const t of this.tracks) t.p = 0;
+    if (this.gaps.length >= this.o.intervals) {
+      const sorted = [...this.gaps].sort((a, b) => a - b);
+      this.setBlock(86_400_000 / sorted[sorted.length >> 1]!);
+    }
+    this.ratio = 0;
+  }
+}
+
+function median(a: Float64Array): number {
+  const n = a.length;
+  if (n === 1) return a[0]!;
+  if (n === 2) return (a[0]! + a[1]!) / 2;
+  if (n === 3) {
+    const x = a[0]!, y = a[1]!, z = a[2]!;
+    return Math.max(Math.min(x, y), Math.min(Math.max(x, y), z));
+  }
+  const s = Array.from(a).sort((p, q) => p - q);
+  return n % 2 ? s[n >> 1]! : (s[n / 2 - 1]! + s[n / 2]!) / 2;
+}
+
+export function createPeriodResidual(opts: Partial<PeriodResidualOptions> = {}): PeriodResidual {
+  return new PeriodResidual(resolvePeriodResidualOptions(opts));
+}

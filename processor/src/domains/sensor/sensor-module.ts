@@ -1,0 +1,72 @@
+import { SensorReading, SOCKET_EVENTS, type LiveReading } from '../../../../contracts/index.ts';
+import { TABLES } from '../../../../store/src/rows.ts';
+import type { DomainModule } from '../domain-module.ts';
+import type { LiveFeed } from '../../ports/sinks.ts';
+import type { SensorBatchResult } from './sensor-batch.ts';
+import { SENSOR_CHAIN_FEATURE_SET } from './sensor-chain-features.ts';
+import { filterRowsToRange } from './filter-rows-to-range.ts';
+import { createSensorRoutes } from './sensor-routes.ts';
+import type { SensorModelOutputs } from './sensor-runtime.ts';
+
+const SENSOR = 'sensor';
+
+/** Gas-network stations' readings: online detectors per channel, then the ONNX model chain. */
+export const sensorModule: DomainModule<SensorBatchResult, SensorModelOutputs, SensorBatchResult> = {
+  name: SENSOR,
+  event: SensorReading,
+  description: 'gas-network station readings (pressure, flow, temperature…) scored by online detectors and an ONNX model chain',
+  // Loaded on demand: the CLI's status and diff commands do not need onnxruntime.
+  createRuntime: async (opts) => (await import('./sensor-runtime.ts')).createSensorRuntime(opts),
+  store: {
+    writes: [
+      { table: TABLES.scores, rows: (r) => r.rows.scores },
+      { table: TABLES.anomalies, rows: (r) => r.rows.anomalies },
+      { table: TABLES.sensorWindows, rows: (r) => r.rows.windows },
+      { table: TABLES.deadLetters, rows: (r) => r.rows.deadLetters },
+      { table: TABLES.features, rows: (r) => r.rows.features },
+      { table: TABLES.sensorEvents, rows: (r) => r.rows.events },
+    ],
+    eventsTable: TABLES.sensorEvents,
+    eventRows: (r) => r.rows.events,
+    anomalyRows: (r) => r.rows.anomalies,
+  },
+  publishLive: (result, live) => {
+    for (const reading of watchedReadings(result.records, live)) live.toEntity(SENSOR, reading.entity, SOCKET_EVENTS.reading, reading);
+  },
+  routes: createSensorRoutes,
+  replay: {
+    filterToRange: (r, from, to) => filterRowsToRange(r, from, to),
+    scoredItemsQuery: (run) => `SELECT 'reading' AS item, event_id, entity, ts, score, severity, top_feature FROM scores FINAL WHERE run_id = '${run}' AND domain = '${SENSOR}'`,
+  },
+  features: {
+    defaultSet: SENSOR_CHAIN_FEATURE_SET,
+    // The producer's label, for evaluation only (never for fitting).
+    exportJoin: (_set, run) => ({
+      join: `LEFT JOIN (SELECT event_id, truth_kind FROM sensor_events FINAL WHERE run_id = '${run}') AS e ON e.event_id = f.event_id`,
+      columns: ', e.truth_kind AS truth_kind',
+    }),
+  },
+};
+
+/** Readings of the stations some screen watches, from the batch's rows. */
+function watchedReadings(r: SensorBatchResult, live: LiveFeed): LiveReading[] {
+  const out: LiveReading[] = [];
+  const { events, scores } = r.rows;
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
+    if (!live.isWatched(SENSOR, e.station)) continue;
+    const s = scores[i]!;
+    out.push({
+      domain: SENSOR,
+      entity: e.station,
+      eventId: e.event_id,
+      ts: e.ts,
+      values: e.channels,
+      score: s.score,
+      severity: (s.severity || null) as LiveReading['severity'],
+      topFeature: s.top_feature,
+      cluster: s.cluster !== undefined && s.cluster >= 0 ? s.cluster : null,
+    });
+  }
+  return out;
+}

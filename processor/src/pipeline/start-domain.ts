@@ -1,0 +1,94 @@
+import { lastValueFrom, defaultIfEmpty } from 'rxjs';
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { JetStreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { VigiaConfig } from '../../../config/index.ts';
+import type { Logger } from '../../../stack/logger.ts';
+import { createJetStreamSource } from '../adapters/nats/jetstream-source.ts';
+import { createClickHouseSnapshotStore } from '../adapters/clickhouse/clickhouse-snapshot-store.ts';
+import { createClickHouseRecordWriter } from '../adapters/clickhouse/clickhouse-record-writer.ts';
+import { createNatsAnomalyPublisher } from '../adapters/nats/nats-anomaly-publisher.ts';
+import { createNatsDeadLetterPublisher } from '../adapters/nats/nats-dead-letter-publisher.ts';
+import type { DomainModule } from '../domains/domain-module.ts';
+import type { ProcessorMetrics } from '../metrics.ts';
+import type { LiveFeed } from '../ports/sinks.ts';
+import { createBatchCommitter } from './commit-batch.ts';
+import { domainPipeline } from './domain-pipeline.ts';
+import { maybeWithOutage, restoreOrRebuild } from './restore-or-rebuild.ts';
+import { saveSnapshot } from './snapshots.ts';
+
+/** What every domain's wiring gets from the processor: connections, store, screens, metrics. */
+export interface DomainDeps {
+  config: VigiaConfig;
+  nc: NatsConnection;
+  jsm: JetStreamManager;
+  store: ClickHouseClient;
+  live: LiveFeed;
+  metrics: ProcessorMetrics;
+  logger: Logger;
+  partitions: number[];
+  projectRoot: string;
+  isStopping: () => boolean;
+}
+
+export interface RunningDomain {
+  done: Promise<void>;
+  /** Stop pulling, let the batch in flight finish, leave a snapshot at the exact end. */
+  stop(): Promise<void>;
+}
+
+/** Any domain, live: its consumers, core, models, committer and snapshots. */
+export async function startDomain(module: DomainModule, deps: DomainDeps): Promise<RunningDomain> {
+  const { config, nc, jsm, store, live, metrics, partitions } = deps;
+  const domain = module.name;
+  const log = deps.logger.child({ domain });
+  const pc = config.processor;
+  const { core, models } = await module.createRuntime({ config, runId: pc.runId, projectRoot: deps.projectRoot, logger: log, modelVersion: null, purpose: 'live' });
+  const keys = core.keys;
+  if (keys) metrics.watchKeys(domain, () => keys.stats);
+  const snapshots = { store: createClickHouseSnapshotStore(store), key: { runId: pc.runId, domain, partitions }, intervalMs: pc.snapshotIntervalMs };
+  const startAt = await restoreOrRebuild(core, snapshots.store, snapshots.key, log);
+  const source = await createJetStreamSource(nc, jsm, {
+    domain,
+    partitions,
+    maxAckPending: pc.maxAckPending,
+    ackWaitSeconds: pc.ackWaitSeconds,
+    startAt,
+    onReposition: (partition, fromSeq, lost) => log.warn({ partition, fromSeq, lost }, 'deliveries lost in flight: consumer restarted in order'),
+  });
+  const commitBatch = createBatchCommitter({
+    domain,
+    core,
+    models,
+    store: maybeWithOutage(createClickHouseRecordWriter(store, module.store.writes), log),
+    alerts: createNatsAnomalyPublisher(nc),
+    deadLetters: createNatsDeadLetterPublisher(nc),
+    live,
+    publishLive: module.publishLive?.bind(module),
+    metrics,
+    logger: log,
+    now: Date.now,
+    isStopping: deps.isStopping,
+    snapshots,
+  });
+  const done = lastValueFrom(
+    domainPipeline(source.messages$, { batchMaxMs: pc.batchMaxMs, batchMaxEvents: pc.batchMaxEvents, commitConcurrency: pc.commitConcurrency, commitBatch }).pipe(defaultIfEmpty(null)),
+  ).then(
+    () => undefined,
+    (err: Error) => {
+      log.error({ err: err.message }, 'pipeline failed');
+      throw err;
+    },
+  );
+  log.info({ partitions, models: models.modelIds }, 'domain running');
+  return {
+    done,
+    async stop() {
+      await source.close();
+      const finished = await Promise.race([done.then(() => true, () => false), new Promise<boolean>((r) => setTimeout(() => r(false), 10_000))]);
+      // A clean stop leaves a snapshot at the exact end, so the next start learns nothing twice.
+      if (finished) await saveSnapshot(snapshots, core.captureState(), { now: Date.now, metrics, logger: log }).catch((err: Error) => log.warn({ err: err.message }, 'final snapshot failed'));
+      await models.release();
+    },
+  };
+}
