@@ -3,6 +3,7 @@
 // contracts/ (which holds the events every component shares).
 import { z } from 'zod';
 import { Anomaly, AnomalyDriver, Severity } from '../../../contracts/index.ts';
+import type { FetchLike } from './fetch-like.ts';
 
 /** One row of `GET /api/sensor/stations`. */
 export const StationSummary = z.object({
@@ -49,12 +50,7 @@ export class StationApiError extends Error {
   }
 }
 
-/** The part of `fetch` the API client uses; tests pass a fake. */
-export type FetchLike = (url: string, init?: { method?: string; headers?: Record<string, string>; body?: string; signal?: AbortSignal }) => Promise<{
-  ok: boolean;
-  status: number;
-  json(): Promise<unknown>;
-}>;
+export type { FetchLike };
 
 export interface StationApiOptions {
   /** Default: the page's `fetch`. */

@@ -3,7 +3,7 @@
 // TripApiError carrying the HTTP status (0 when no answer came) and a message a user can act on.
 import { z } from 'zod';
 import { Anomaly, CellSeriesPoint, FareAnomaly, LiveCellBoundary, TripResolution } from '../../../contracts/index.ts';
-import type { FetchLike } from './station-api.ts';
+import type { FetchLike } from './fetch-like.ts';
 
 export type { FetchLike };
 

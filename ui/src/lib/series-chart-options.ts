@@ -1,4 +1,4 @@
-// uPlot options of the station charts: one per channel and one for the score, all on event time
+// uPlot options of the series charts (a station's channels and score, a trip cell's score): one per series, all on event time
 // (UTC) with their cursors in sync, anomaly periods shaded by a plugin that draws under the line.
 import uPlot from 'uplot';
 import { DEFAULT_SEVERITY_BANDS, SEVERITIES, type Severity } from '../../../contracts/index.ts';
@@ -154,7 +154,7 @@ function severityBandsPlugin(theme: ChartTheme): uPlot.Plugin {
   };
 }
 
-export interface StationChartOptions {
+export interface SeriesChartOptions {
   kind: 'channel' | 'score';
   width: number;
   height: number;
@@ -170,8 +170,8 @@ export interface StationChartOptions {
   onCursor?: (index: number | null) => void;
 }
 
-/** Options of one station chart; its data is `[times in ms, values]`. */
-export function stationChartOptions(o: StationChartOptions): uPlot.Options {
+/** Options of one series chart; its data is `[times in ms, values]`. */
+export function seriesChartOptions(o: SeriesChartOptions): uPlot.Options {
   const { theme } = o;
   const font = `${Math.round(0.72 * theme.rem)}px ${theme.fontFamily}`;
   const axisCommon = {
