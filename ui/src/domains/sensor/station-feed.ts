@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { Anomaly, LiveReading, SOCKET_EVENTS } from '../../../../contracts/index.ts';
 import type { ConnectionStatus, FeedSocket } from '../../lib/live-feed.ts';
 import { fetchLatestAnomaly, fetchStationSeries, StationApiError, type SeriesPoint, type StationApiOptions } from './station-api.ts';
+import { SENSOR_DOMAIN } from './name.ts';
 import { buildChartData, DEFAULT_WINDOW, EMPTY_CHART_DATA, mergePoints, type StationChartData } from './station-series.ts';
 
 /** Where loading the stored readings stands. */
@@ -160,7 +161,7 @@ export function createStationFeed(options: StationFeedOptions): StationFeed {
     s.on('connect', () => {
       status.set('live');
       // Rooms do not survive a reconnect: join every time, and refill what was missed.
-      s.emit(SOCKET_EVENTS.subscribe, { domain: 'sensor', entity: station });
+      s.emit(SOCKET_EVENTS.subscribe, { domain: SENSOR_DOMAIN, entity: station });
       if (connectedBefore) void loadStored();
       connectedBefore = true;
     });
@@ -170,7 +171,7 @@ export function createStationFeed(options: StationFeedOptions): StationFeed {
       const parsed = LiveReading.safeParse(payload);
       if (!parsed.success) return reject('reading', parsed.error, payload);
       const r = parsed.data;
-      if (r.domain !== 'sensor' || r.entity !== station) return;
+      if (r.domain !== SENSOR_DOMAIN || r.entity !== station) return;
       pending.push({ ts: r.ts, eventId: r.eventId, values: r.values, score: r.score, severity: r.severity, topFeature: r.topFeature, cluster: r.cluster });
       // A hidden tab may not run animation frames for a long time: keep only what can be shown.
       if (pending.length > cap) pending.splice(0, pending.length - cap);
@@ -179,7 +180,7 @@ export function createStationFeed(options: StationFeedOptions): StationFeed {
     s.on(SOCKET_EVENTS.anomaly, (payload: unknown) => {
       const parsed = Anomaly.safeParse(payload);
       if (!parsed.success) return reject('anomaly', parsed.error, payload);
-      if (parsed.data.domain === 'sensor' && parsed.data.entity === station) showAnomaly(parsed.data);
+      if (parsed.data.domain === SENSOR_DOMAIN && parsed.data.entity === station) showAnomaly(parsed.data);
     });
     void loadStored();
   }

@@ -4,6 +4,7 @@
 // newest first, capped. Pure.
 import { latLngToCell } from 'h3-js';
 import type { Anomaly, FareAnomaly } from '../../../../contracts/index.ts';
+import { TRIP_DOMAIN } from './name.ts';
 
 /** A row of the list; `source: 'live'` rows are replaced by the API's row for the same trip. */
 export type FareRow = FareAnomaly & { source: 'api' | 'live' };
@@ -14,8 +15,8 @@ export const DEFAULT_FARE_ROWS = 100;
 export const FARE_DETECTOR_PREFIX = 'trip-fare';
 export const DEMAND_DETECTOR_PREFIX = 'trip-demand';
 
-export const isFareAnomaly = (a: Anomaly) => a.domain === 'trip' && a.detector.startsWith(FARE_DETECTOR_PREFIX);
-export const isDemandAnomaly = (a: Anomaly) => a.domain === 'trip' && a.detector.startsWith(DEMAND_DETECTOR_PREFIX);
+export const isFareAnomaly = (a: Anomaly) => a.domain === TRIP_DOMAIN && a.detector.startsWith(FARE_DETECTOR_PREFIX);
+export const isDemandAnomaly = (a: Anomaly) => a.domain === TRIP_DOMAIN && a.detector.startsWith(DEMAND_DETECTOR_PREFIX);
 
 // Names the fare scorer may use in `values` for the numbers the list shows, most likely first
 // (TLC field names and trip-fare@1 feature names, as the processor's trip batch writes them).

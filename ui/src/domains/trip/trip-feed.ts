@@ -9,6 +9,7 @@ import { Anomaly, LiveCellBoundary, SOCKET_EVENTS, TRIP_SOCKET_EVENTS, type Trip
 import { createConnectionSharing } from '../../lib/connection-sharing.ts';
 import { DEFAULT_FARE_ROWS, fareRowFromAnomaly, fareRowFromApi, hasLiveOnlyRows, isFareAnomaly, mergeFareRows, type FareRow } from './fare-list.ts';
 import type { ConnectionStatus, FeedSocket } from '../../lib/live-feed.ts';
+import { TRIP_DOMAIN } from './name.ts';
 import { fetchFareAnomalies, fetchTripCells, TripApiError, type TripApiOptions } from './trip-api.ts';
 import { applyBoundary, type BoundariesByResolution, type HeldBoundary } from './trip-map-state.ts';
 
@@ -231,7 +232,7 @@ export function createTripFeed(options: TripFeedOptions = {}): TripFeed {
       connected = true;
       status.set('live');
       // Rooms do not survive a reconnect: join every time, and refill what was missed.
-      s.emit(SOCKET_EVENTS.subscribe, { domain: 'trip' });
+      s.emit(SOCKET_EVENTS.subscribe, { domain: TRIP_DOMAIN });
       watch(s);
       if (connectedBefore) {
         void loadCells();
@@ -258,7 +259,7 @@ export function createTripFeed(options: TripFeedOptions = {}): TripFeed {
       const parsed = Anomaly.safeParse(payload);
       if (!parsed.success) return reject('anomaly', parsed.error, payload);
       const a = parsed.data;
-      if (a.domain !== 'trip') return;
+      if (a.domain !== TRIP_DOMAIN) return;
       for (const l of anomalyListeners) l(a);
       if (!isFareAnomaly(a)) return;
       const row = fareRowFromAnomaly(a);
