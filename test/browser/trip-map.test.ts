@@ -10,10 +10,10 @@ import { FareAnomaly, LiveCellBoundary, type LiveCellScore } from '../../contrac
 import { waitFor } from '../harness/processor-process.ts';
 import { reapAtEnd } from '../harness/reaper.ts';
 import { startBrowserStack, type BrowserStack } from '../harness/browser-stack.ts';
-import { cellCentre } from '../../ui/src/lib/h3-geometry.ts';
-import { project, type MapView } from '../../ui/src/lib/map-projection.ts';
-import { cellStyle } from '../../ui/src/lib/trip-cell-style.ts';
-import { DEFAULT_MAP_THEME } from '../../ui/src/lib/trip-map-draw.ts';
+import { cellCentre } from '../../ui/src/domains/trip/h3-geometry.ts';
+import { project, type MapView } from '../../ui/src/domains/trip/map-projection.ts';
+import { cellStyle } from '../../ui/src/domains/trip/trip-cell-style.ts';
+import { DEFAULT_MAP_THEME } from '../../ui/src/domains/trip/trip-map-draw.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = join(ROOT, 'bin', 'vigia.js');

@@ -72,8 +72,8 @@ describe('createLiveFeed', () => {
     assert.equal(sockets[0]!.disconnected, true);
   });
 
-  it('reports connecting, then live, and subscribes to its domain on every connect', () => {
-    const { feed, sockets } = setup({ domain: 'sensor' });
+  it('reports connecting, then live, and joins its rooms on every connect', () => {
+    const { feed, sockets } = setup({ subscriptions: [{ domain: 'sensor' }, { domain: 'trip' }] });
     const seen: string[] = [];
     const stop = feed.status.subscribe((s) => seen.push(s));
     const s = sockets[0]!;
@@ -83,16 +83,28 @@ describe('createLiveFeed', () => {
     assert.deepEqual(seen, ['connecting', 'live', 'disconnected', 'live']);
     assert.deepEqual(s.emitted, [
       ['subscribe', { domain: 'sensor' }],
+      ['subscribe', { domain: 'trip' }],
       ['subscribe', { domain: 'sensor' }],
+      ['subscribe', { domain: 'trip' }],
     ]);
     stop();
   });
 
   it('includes the entity in the subscription when one is given', () => {
-    const { feed, sockets } = setup({ entity: 'ST-007' });
+    const { feed, sockets } = setup({ subscriptions: [{ domain: 'sensor', entity: 'ST-007' }] });
     const stop = feed.status.subscribe(() => {});
     sockets[0]!.receive('connect');
     assert.deepEqual(sockets[0]!.emitted, [['subscribe', { domain: 'sensor', entity: 'ST-007' }]]);
+    stop();
+  });
+
+  it('joins no room without subscriptions, yet still shows the stats', () => {
+    const { feed, sockets } = setup();
+    const stop = feed.stats.subscribe(() => {});
+    sockets[0]!.receive('connect');
+    sockets[0]!.receive('stats', STATS);
+    assert.deepEqual(sockets[0]!.emitted, []);
+    assert.deepEqual(get(feed.stats), STATS);
     stop();
   });
 

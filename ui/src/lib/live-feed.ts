@@ -1,6 +1,7 @@
-// The page's one socket.io connection and the read-only stores built on it. Components never
-// touch the socket: they subscribe to these stores, and the first subscriber opens the
-// connection, the last one to leave closes it.
+// A socket.io connection and the read-only stores built on it: the anomalies of the rooms it
+// joins and the processor's stats. Components never touch the socket: they subscribe to these
+// stores, and the first subscriber opens the connection, the last one to leave closes it. The
+// page's own instance (rooms of every domain shown on the Live view) is in app-feed.ts.
 import { io } from 'socket.io-client';
 import { writable, type Readable, type Writable } from 'svelte/store';
 import { createConnectionSharing } from './connection-sharing.ts';
@@ -22,11 +23,15 @@ export interface FeedSocket {
   disconnect(): unknown;
 }
 
-export interface LiveFeedOptions {
-  /** Domain whose rooms are joined on every (re)connect. Default `'sensor'`. */
-  domain?: Domain;
-  /** Optional entity (station) to narrow the subscription to. Default: none, the whole domain. */
+/** One room to join: a whole domain, or one entity (station, cell) of it. */
+export interface LiveSubscription {
+  domain: Domain;
   entity?: string;
+}
+
+export interface LiveFeedOptions {
+  /** Rooms joined on every (re)connect, one `subscribe` each. Default: none (stats only). */
+  subscriptions?: readonly LiveSubscription[];
   /** Anomalies kept, newest first; older ones fall off. Default 200. */
   maxAnomalies?: number;
   /** Opens the socket. Default: socket.io on the page's own origin, path `/socket.io`. */
@@ -53,7 +58,7 @@ const REJECT_LOG_EVERY = 1000;
 
 /** Builds a feed; the app uses the shared `liveFeed` below, tests build their own. */
 export function createLiveFeed(options: LiveFeedOptions = {}): LiveFeed {
-  const domain = options.domain ?? 'sensor';
+  const subscriptions = options.subscriptions ?? [];
   const max = options.maxAnomalies ?? 200;
   const connect = options.connect ?? (() => io({ path: '/socket.io' }));
   const schedule = options.schedule ?? defaultSchedule;
@@ -108,7 +113,7 @@ export function createLiveFeed(options: LiveFeedOptions = {}): LiveFeed {
     s.on('connect', () => {
       status.set('live');
       // Rooms do not survive a reconnect (the server sees a new socket), so join every time.
-      s.emit(SOCKET_EVENTS.subscribe, options.entity ? { domain, entity: options.entity } : { domain });
+      for (const { domain, entity } of subscriptions) s.emit(SOCKET_EVENTS.subscribe, entity ? { domain, entity } : { domain });
     });
     s.on('disconnect', () => status.set('disconnected'));
     s.on('connect_error', () => status.set('disconnected'));
@@ -150,6 +155,3 @@ function defaultSchedule(flush: () => void) {
   if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => flush());
   else queueMicrotask(flush);
 }
-
-/** The feed the live page uses: the sensor domain. */
-export const liveFeed: LiveFeed = createLiveFeed({ domain: 'sensor' });
