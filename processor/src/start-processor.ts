@@ -19,7 +19,7 @@ import { DOMAIN_MODULES, domainModule } from './domains/registry.ts';
 import { startLiveStatsTicker } from './pipeline/live-stats-ticker.ts';
 import { durableName } from './adapters/nats/jetstream-source.ts';
 import { startReplayService } from './replay/replay-service.ts';
-import { streams } from '../../contracts/index.ts';
+import { DOMAINS, streams } from '../../contracts/index.ts';
 import { judgeProgress } from './pipeline/progress-health.ts';
 import { createLagProbe } from './adapters/nats/consumer-lag.ts';
 
@@ -52,8 +52,9 @@ export async function startProcessor(config: VigiaConfig, opts: StartProcessorOp
   const partitions = pc.partitions.length ? pc.partitions : Array.from({ length: config.streams.partitions }, (_, i) => i);
 
   const nc = await connectNats({ url: opts.natsUrl, name: `vigia-processor-${process.pid}` });
-  const jsm = await ensureStreams(nc, config.streams);
+  const jsm = await ensureStreams(nc, config.streams, [...new Set([...DOMAINS, ...registered.map((m) => m.name)])]);
   const store = await openStore({ ...config.clickhouse, dataDir: config.dataDir });
+  for (const m of modules) for (const statement of m.store.migrations ?? []) await store.client.command({ query: statement });
   const sql = await openAnalystSql({ ...config.clickhouse, dataDir: config.dataDir }, config.sql);
   const pool = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
   if (config.sql.maxConcurrent >= pool - 1) {

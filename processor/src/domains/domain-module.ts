@@ -126,6 +126,12 @@ export interface DomainModule<Stage = any, Outputs = any, R = any> {
     eventRows(records: R): readonly { ts: number }[];
     /** The anomaly rows in a batch's records. */
     anomalyRows(records: R): readonly unknown[];
+    /**
+     * The domain's own tables: idempotent statements (CREATE … IF NOT EXISTS), applied in order
+     * when the processor starts. (Sensor and trip tables are still in store/migrations, with
+     * the shared ones they join.)
+     */
+    migrations?: readonly string[];
   };
   /** Live payloads beyond the anomalies (which every domain pushes): readings, map cells, … */
   publishLive?(result: DomainBatchResult<R>, live: LiveFeed): void;

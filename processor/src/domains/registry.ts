@@ -15,13 +15,16 @@ export const registeredDomains = (): Domain[] => DOMAIN_MODULES.map((m) => m.nam
 /** A domain no module is registered for. */
 export class UnknownDomainError extends Error {
   override readonly name = 'UnknownDomainError';
-  constructor(readonly domain: string) {
-    super(`no domain module '${domain}' is registered (registered: ${registeredDomains().join(', ')})`);
+  constructor(
+    readonly domain: string,
+    registered: readonly string[] = registeredDomains(),
+  ) {
+    super(`processor.domains: no domain module '${domain}' is registered (registered: ${registered.join(', ')})`);
   }
 }
 
 export function domainModule(name: string, modules: readonly DomainModule[] = DOMAIN_MODULES): DomainModule {
   const m = modules.find((x) => x.name === name);
-  if (!m) throw new UnknownDomainError(name);
+  if (!m) throw new UnknownDomainError(name, modules.map((x) => x.name));
   return m;
 }

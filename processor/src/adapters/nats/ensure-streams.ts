@@ -14,10 +14,10 @@ export interface StreamLimits {
 
 const HOUR_MS = 3_600_000;
 
-/** The streams Vigía needs, with explicit retention limits. */
-export function streamConfigs(limits: StreamLimits): (Partial<StreamConfig> & { name: string })[] {
+/** The streams Vigía needs, with explicit retention limits: one event log per domain (the registered ones). */
+export function streamConfigs(limits: StreamLimits, domains: readonly string[] = DOMAINS): (Partial<StreamConfig> & { name: string })[] {
   const dup = nanos(limits.duplicateWindowSeconds * 1000);
-  const events = DOMAINS.map((d) => ({
+  const events = domains.map((d) => ({
     name: streams.events(d),
     subjects: [subjects.eventsOfDomain(d)],
     retention: RetentionPolicy.Limits,
@@ -57,9 +57,9 @@ export function streamConfigs(limits: StreamLimits): (Partial<StreamConfig> & { 
 }
 
 /** Create the streams, or update their limits when they exist. Safe to call from every process. */
-export async function ensureStreams(nc: NatsConnection, limits: StreamLimits): Promise<JetStreamManager> {
+export async function ensureStreams(nc: NatsConnection, limits: StreamLimits, domains: readonly string[] = DOMAINS): Promise<JetStreamManager> {
   const jsm = await jetstreamManager(nc);
-  for (const cfg of streamConfigs(limits)) {
+  for (const cfg of streamConfigs(limits, domains)) {
     try {
       await jsm.streams.info(cfg.name);
       await jsm.streams.update(cfg.name, cfg);
