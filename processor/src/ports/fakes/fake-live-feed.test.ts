@@ -1,15 +1,24 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { describeLiveFeedContract } from '../../../../test/contracts/live-feed-contract.ts';
 import { createFakeLiveFeed } from './fake-live-feed.ts';
 
-test('isWatched follows watch/unwatch per domain and entity', () => {
+describeLiveFeedContract('in-memory fake', async () => {
   const feed = createFakeLiveFeed();
-  assert.equal(feed.isWatched('sensor', 's1'), false);
+  return {
+    feed,
+    async watchEntity(domain, entity) {
+      feed.watch(domain, entity);
+      return { leave: async () => feed.unwatch(domain, entity) };
+    },
+  };
+});
+
+test('unwatch of an entity nobody watches leaves it unwatched (no negative count)', () => {
+  const feed = createFakeLiveFeed();
+  feed.unwatch('sensor', 's1');
   feed.watch('sensor', 's1');
   assert.equal(feed.isWatched('sensor', 's1'), true);
-  assert.equal(feed.isWatched('trip', 's1'), false);
-  feed.unwatch('sensor', 's1');
-  assert.equal(feed.isWatched('sensor', 's1'), false);
 });
 
 test('pushes are recorded per kind, in order', () => {
