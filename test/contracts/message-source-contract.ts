@@ -22,13 +22,42 @@ export interface MessageSourceContractOptions {
 
 /** Everything a source delivered, as it comes. */
 interface Recorder {
-  readonly got: SourceMessage[];
+  got: SourceMessage[];
   completed: boolean;
   waitFor(what: string, done: (got: SourceMessage[]) => boolean): Promise<SourceMessage[]>;
   stop(): void;
 }
 
 const text = (m: SourceMessage) => new TextDecoder().decode(m.data);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Subscribe to `source`; `ackOnArrival`: ack each message as it comes, as the pipeline would after committing it. */
+function record(source: MessageSource, timeoutMs: number, ackOnArrival = false): Recorder {
+  let failure: unknown;
+  const rec: Recorder & { sub?: Subscription } = {
+    got: [],
+    completed: false,
+    async waitFor(what, done) {
+      const deadline = Date.now() + timeoutMs;
+      while (!done(rec.got)) {
+        if (failure) throw failure;
+        if (Date.now() > deadline) assert.fail(`timed out after ${timeoutMs} ms waiting for ${what}; got seqs [${rec.got.map((m) => `${m.seq}${m.redelivered ? 'r' : ''}`)}]`);
+        await sleep(10);
+      }
+      return rec.got;
+    },
+    stop: () => rec.sub?.unsubscribe(),
+  };
+  rec.sub = source.messages$.subscribe({
+    next: (m) => {
+      rec.got.push(m);
+      if (ackOnArrival) m.ack();
+    },
+    error: (err) => (failure = err),
+    complete: () => (rec.completed = true),
+  });
+  return rec;
+}
 
 /**
  * What the processor relies on from its event log: each owned partition in log order, nothing
@@ -37,48 +66,7 @@ const text = (m: SourceMessage) => new TextDecoder().decode(m.data);
  */
 export function describeMessageSourceContract(name: string, makeLog: () => Promise<MessageLogUnderTest>, opts: MessageSourceContractOptions): void {
   const timeoutMs = opts.timeoutMs ?? 10_000;
-  const quiet = () => new Promise((r) => setTimeout(r, opts.quietMs));
-  /** `ackOnArrival`: ack each message as it comes, as the pipeline would after committing it. */
-  const record = (source: MessageSource, ackOnArrival = false): Recorder => {
-    const got: SourceMessage[] = [];
-    let wake = () => {};
-    let failure: unknown;
-    const rec: Recorder & { sub?: Subscription } = {
-      got,
-      completed: false,
-      async waitFor(what, done) {
-        const deadline = Date.now() + timeoutMs;
-        while (!done(got)) {
-          if (failure) throw failure;
-          const left = deadline - Date.now();
-          if (left <= 0) assert.fail(`timed out after ${timeoutMs} ms waiting for ${what}; got seqs [${got.map((m) => `${m.seq}${m.redelivered ? 'r' : ''}`)}]`);
-          await new Promise<void>((r) => {
-            wake = r;
-            setTimeout(r, Math.min(left, 50));
-          });
-        }
-        return got;
-      },
-      stop: () => rec.sub?.unsubscribe(),
-    };
-    rec.sub = source.messages$.subscribe({
-      next: (m) => {
-        got.push(m);
-        if (ackOnArrival) m.ack();
-        wake();
-      },
-      error: (err) => {
-        failure = err;
-        wake();
-      },
-      complete: () => {
-        rec.completed = true;
-        wake();
-      },
-    });
-    return rec;
-  };
-
+  const quiet = () => sleep(opts.quietMs);
   describe(`MessageSource contract: ${name}`, () => {
     test('each owned partition comes in log order with seq, subject, partition and data; other partitions never', async () => {
       const log = await makeLog();
@@ -89,7 +77,7 @@ export function describeMessageSourceContract(name: string, makeLog: () => Promi
       };
       for (let i = 0; i < 24; i++) await add(i % 3, i);
       const source = await log.open([0, 2]);
-      const rec = record(source);
+      const rec = record(source, timeoutMs);
       // Appended while the source is open: delivered too, after the older ones.
       for (let i = 24; i < 30; i++) await add(i % 3, i);
       const owned = appended.filter((a) => a.partition !== 1);
@@ -111,7 +99,7 @@ export function describeMessageSourceContract(name: string, makeLog: () => Promi
       const seqs: number[] = [];
       for (let i = 0; i < 3; i++) seqs.push((await log.append(0, 'k', `m${i}`)).seq);
       const source = await log.open([0]);
-      const rec = record(source);
+      const rec = record(source, timeoutMs);
       const [a, b, c] = await rec.waitFor('3 messages', (got) => got.length >= 3);
       a!.ack();
       b!.nak();
@@ -131,7 +119,7 @@ export function describeMessageSourceContract(name: string, makeLog: () => Promi
       const first = await log.append(0, 'k', 'acked');
       const second = await log.append(0, 'k', 'forgotten');
       const source = await log.open([0]);
-      const rec = record(source);
+      const rec = record(source, timeoutMs);
       const [a] = await rec.waitFor('2 messages', (got) => got.length >= 2);
       a!.ack();
       await log.expireAckWait();
@@ -149,7 +137,7 @@ export function describeMessageSourceContract(name: string, makeLog: () => Promi
       const seqs: number[] = [];
       for (let i = 0; i < 4; i++) seqs.push((await log.append(0, 'k', `m${i}`)).seq);
       const source = await log.open([0]);
-      const rec = record(source);
+      const rec = record(source, timeoutMs);
       const [m0, m1, m2] = await rec.waitFor('4 messages', (got) => got.length >= 4);
       m0!.ack();
       m1!.ack();
@@ -162,7 +150,7 @@ export function describeMessageSourceContract(name: string, makeLog: () => Promi
 
       const reopened = await log.open([0]);
       // Acked as they come: held unanswered through the wait below, they would (rightly) come again.
-      const rec2 = record(reopened, true);
+      const rec2 = record(reopened, timeoutMs, true);
       await log.expireAckWait();
       // m3 was never answered: it comes back; the late one is new; m0–m2 are done.
       await rec2.waitFor('m3 and the late message', (got) => got.some((m) => m.seq === seqs[3]) && got.some((m) => m.seq === late.seq));
