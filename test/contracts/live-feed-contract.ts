@@ -31,9 +31,9 @@ export function describeLiveFeedContract(name: string, make: () => Promise<LiveF
       const entity = uniqueId('st');
       assert.equal(feed.isWatched('sensor', entity), false);
       assert.equal(feed.anomalies([alert(entity)]), undefined);
-      assert.equal(feed.readings([reading(entity)]), undefined);
+      assert.equal(feed.toEntity('sensor', entity, 'reading', reading(entity)), undefined);
       assert.equal(feed.stats({ at: 1, eventsPerSecond: { sensor: 1 }, totals: { events: 1, anomalies: 1, deadLetters: 0 } }), undefined);
-      assert.equal(feed.cellBoundaries([{ resolution: 8, windowEnd: 1, cells: [] }]), undefined);
+      assert.equal(feed.toRoom('map:trip:8', 'trip:cells', { resolution: 8, windowEnd: 1, cells: [] }), undefined);
     });
 
     test('a screen on an entity makes that entity, and only it, watched', async () => {

@@ -1,5 +1,6 @@
 // The LiveFeed contract against the socket.io feed: a real server with the processor's access
 // rules, screens as real socket.io clients over TCP subscribing to an entity.
+import { DOMAIN_MODULES } from '../../processor/src/domains/registry.ts';
 import { after, before } from 'node:test';
 import { Hono } from 'hono';
 import { io as socketClient, type Socket } from 'socket.io-client';
@@ -20,7 +21,7 @@ const open: Socket[] = [];
 before(async () => {
   server = await startHttpServer(new Hono(), '127.0.0.1', 0, socketIoServerOptions(access));
   installSocketIoAccess(server.io, access);
-  feed = createSocketIoLiveFeed(server.io, { maxRoomsPerSocket: 64 });
+  feed = createSocketIoLiveFeed(server.io, { names: DOMAIN_MODULES.map((m) => m.name), rooms: DOMAIN_MODULES.flatMap((m) => m.socketRooms ?? []) }, { maxRoomsPerSocket: 64 });
 });
 after(async () => {
   for (const s of open) s.close();

@@ -25,7 +25,12 @@ test('pushes are recorded per kind, in order', () => {
   const feed = createFakeLiveFeed();
   const stats = { at: 1, eventsPerSecond: { sensor: 10 }, totals: { events: 10, anomalies: 1, deadLetters: 0 } };
   feed.stats(stats);
-  feed.cellBoundaries([{ resolution: 8, windowEnd: 5, cells: [] }]);
-  feed.readings([]);
-  assert.deepEqual(feed.pushed, { anomalies: [], stats: [stats], readings: [], cellBoundaries: [{ resolution: 8, windowEnd: 5, cells: [] }] });
+  feed.toRoom('map:trip:8', 'trip:cells', { resolution: 8, windowEnd: 5, cells: [] });
+  feed.toEntity('sensor', 's1', 'reading', { n: 1 });
+  assert.deepEqual(feed.pushed, {
+    anomalies: [],
+    stats: [stats],
+    toEntity: [{ domain: 'sensor', entity: 's1', event: 'reading', payload: { n: 1 } }],
+    toRoom: [{ room: 'map:trip:8', event: 'trip:cells', payload: { resolution: 8, windowEnd: 5, cells: [] } }],
+  });
 });

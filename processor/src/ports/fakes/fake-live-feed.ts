@@ -1,4 +1,4 @@
-import type { Anomaly, LiveCellBoundary, LiveReading, LiveStats } from '../../../../contracts/index.ts';
+import type { Anomaly, LiveStats } from '../../../../contracts/index.ts';
 import type { LiveFeed } from '../sinks.ts';
 
 export interface FakeLiveFeed extends LiveFeed {
@@ -6,8 +6,10 @@ export interface FakeLiveFeed extends LiveFeed {
   readonly pushed: {
     anomalies: Anomaly[];
     stats: LiveStats[];
-    readings: LiveReading[];
-    cellBoundaries: LiveCellBoundary[];
+    /** Domain payloads to one entity's screens. */
+    toEntity: { domain: string; entity: string; event: string; payload: unknown }[];
+    /** Domain payloads to a domain's own rooms. */
+    toRoom: { room: string; event: string; payload: unknown }[];
   };
   /** One more screen watches this entity (isWatched turns true). */
   watch(domain: string, entity: string): void;
@@ -19,7 +21,7 @@ export interface FakeLiveFeed extends LiveFeed {
 export function createFakeLiveFeed(): FakeLiveFeed {
   // Screens per entity: like a socket.io room, watched while anyone at all is in it.
   const watchers = new Map<string, number>();
-  const pushed: FakeLiveFeed['pushed'] = { anomalies: [], stats: [], readings: [], cellBoundaries: [] };
+  const pushed: FakeLiveFeed['pushed'] = { anomalies: [], stats: [], toEntity: [], toRoom: [] };
   const id = (domain: string, entity: string) => `${domain}\u0000${entity}`;
   return {
     pushed,
@@ -36,7 +38,7 @@ export function createFakeLiveFeed(): FakeLiveFeed {
     isWatched: (domain, entity) => watchers.has(id(domain, entity)),
     anomalies: (list) => void pushed.anomalies.push(...list),
     stats: (stats) => void pushed.stats.push(stats),
-    readings: (list) => void pushed.readings.push(...list),
-    cellBoundaries: (list) => void pushed.cellBoundaries.push(...list),
+    toEntity: (domain, entity, event, payload) => void pushed.toEntity.push({ domain, entity, event, payload }),
+    toRoom: (room, event, payload) => void pushed.toRoom.push({ room, event, payload }),
   };
 }
