@@ -1,8 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { connectNats } from '../../processor/src/adapters/nats/connect-nats.ts';
-import { PipelinedPublisher, PublisherClosedError } from '../../processor/src/adapters/nats/pipelined-publisher.ts';
+import { connectNats, PipelinedPublisher, PublisherClosedError } from '../../nats/index.ts';
 import { startTestNats } from '../harness/nats.ts';
 import { tempDir } from '../harness/temp-dir.ts';
 

@@ -1,5 +1,5 @@
 import { createInbox, headers, type NatsConnection, type Subscription } from '@nats-io/transport-node';
-import type { OutgoingMessage } from './jetstream-publisher.ts';
+import type { OutgoingMessage } from './outgoing-message.ts';
 
 export interface PipelinedPublisherOptions {
   /** Publishes awaiting a JetStream ack at once. @default 2000 */
