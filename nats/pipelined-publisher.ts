@@ -1,5 +1,6 @@
-import { createInbox, headers, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { ClosedConnectionError, createInbox, DrainingConnectionError, headers, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import type { OutgoingMessage } from './outgoing-message.ts';
+import { readPubAckReply } from './pub-ack-reply.ts';
 
 export interface PipelinedPublisherOptions {
   /** Publishes awaiting a JetStream ack at once. @default 2000 */
@@ -8,50 +9,54 @@ export interface PipelinedPublisherOptions {
   ackTimeoutMs?: number;
   /** Give up on a message after this many sends (a restarting server answers "not ready" for a while). @default 60 */
   maxAttempts?: number;
+  /** Wait before resending a message JetStream could not take yet (no responders, not ready), ms. @default 500 */
+  retryNotReadyMs?: number;
 }
 
 /** The publisher was closed (or its connection was) while messages still awaited an ack. */
 export class PublisherClosedError extends Error {
   override name = 'PublisherClosedError';
-  constructor(readonly unacked: number, options?: ErrorOptions) {
+  constructor(
+    readonly unacked: number,
+    options?: ErrorOptions,
+  ) {
     super(`the publisher was closed with ${unacked} message(s) not yet acknowledged by JetStream`, options);
   }
 }
 
-/** JetStream refused or never acknowledged a message. */
+/** JetStream refused a message, or never acknowledged it however often it was sent. */
 export class PublishFailedError extends Error {
   override name = 'PublishFailedError';
   constructor(
     readonly subject: string,
     readonly msgId: string,
-    reason: string,
+    readonly reason: string,
+    readonly attempts: number,
   ) {
-    super(`publishing ${msgId} to ${subject} failed: ${reason}`);
+    super(`publishing ${msgId} to ${subject} failed after ${attempts} attempt(s): ${reason}`);
   }
 }
 
 interface Pending {
   m: OutgoingMessage;
-  /** When to send again if no ack has come. */
+  /** When to send again if no ack has come; 0 while waiting in the outbox, never sent. */
   dueAt: number;
   attempts: number;
+  /** Why the last send did not store it, for the error if it never does. */
+  lastReason: string;
 }
-
-/** What JetStream answers a publish with: a PubAck, or an error (503: JetStream not ready). */
-interface PubAckReply {
-  stream?: string;
-  seq?: number;
-  error?: { code?: number; err_code?: number; description?: string };
-}
-
-const decoder = new TextDecoder();
-const RETRY_NOT_READY_MS = 500;
 
 /**
- * High-rate JetStream publishing without one promise per message: core publishes with a reply
- * subject under one inbox subscription, acks counted as they arrive. Several times faster than
- * `js.publish()` in a loop (most of whose cost is per-call error objects and promises), with the
- * same guarantees: every message is acked by the stream or retried with its msg id.
+ * High-rate JetStream publishing with acks, without a promise or a socket write per message:
+ * core publishes with a reply subject (`<inbox>.<id>`) under one wildcard inbox subscription,
+ * each ack matched to its message by the inbox token. Same guarantees as `js.publish()`: a
+ * message leaves the window only when the stream stored it; one not acked in time is sent again
+ * with the same msg id (JetStream stores it once); a refusal fails the publisher with the cause.
+ *
+ * Messages wait in an outbox and go out in one burst per event-loop turn. Sending each one as
+ * it is published made nats.js flush the socket once per message (its flush is a microtask
+ * queued by the first write, and the caller's `await publish()` lets it run in between): a
+ * write syscall per message was most of the publisher's time.
  */
 export class PipelinedPublisher {
   readonly #nc: NatsConnection;
@@ -61,49 +66,32 @@ export class PipelinedPublisher {
   readonly #maxInFlight: number;
   readonly #ackTimeoutMs: number;
   readonly #maxAttempts: number;
+  readonly #retryNotReadyMs: number;
+  #outbox: number[] = [];
+  #burst: NodeJS.Immediate | undefined;
   #next = 0;
   #acked = 0;
+  #resent = 0;
   #failure: Error | undefined;
   #closed = false;
   #waiters: (() => void)[] = [];
-  #timer: NodeJS.Timeout;
+  readonly #timer: NodeJS.Timeout;
 
   constructor(nc: NatsConnection, opts: PipelinedPublisherOptions = {}) {
     this.#nc = nc;
     this.#maxInFlight = opts.maxInFlight ?? 2000;
     this.#ackTimeoutMs = opts.ackTimeoutMs ?? 5000;
     this.#maxAttempts = opts.maxAttempts ?? 60;
+    this.#retryNotReadyMs = opts.retryNotReadyMs ?? 500;
     this.#inbox = createInbox();
+    const prefixLength = this.#inbox.length + 1;
     this.#sub = nc.subscribe(`${this.#inbox}.*`, {
       callback: (err, msg) => {
-        // A status reply (503 no responders) may come as an error with its message: retry it.
-        if (err && !msg?.subject) return this.#fail(err);
-        const id = Number(msg.subject.slice(this.#inbox.length + 1));
-        const p = this.#pending.get(id);
-        if (!p) return; // ack of a message already resent and acked
-        const body = err ? '' : decoder.decode(msg.data);
-        let reply: PubAckReply | undefined;
-        try {
-          reply = body ? (JSON.parse(body) as PubAckReply) : undefined;
-        } catch {
-          reply = undefined;
-        }
-        if (reply?.error && reply.error.code !== 503) {
-          // e.g. "maximum bytes exceeded": resending cannot help.
-          return this.#fail(new PublishFailedError(p.m.subject, p.m.msgId, body));
-        }
-        if (!reply || typeof reply.seq !== 'number') {
-          // No PubAck: an empty 503 status ("no responders" while JetStream starts after a
-          // server restart) or a JetStream 503. The message is NOT stored: send it again soon.
-          p.dueAt = Date.now() + RETRY_NOT_READY_MS;
-          return;
-        }
-        this.#pending.delete(id);
-        this.#acked++;
-        this.#wakeAll();
+        if (err) return this.#fail(err);
+        this.#onReply(Number(msg.subject.slice(prefixLength)), msg);
       },
     });
-    this.#timer = setInterval(() => this.#resendExpired(), 250);
+    this.#timer = setInterval(() => this.#resendExpired(), Math.min(250, this.#retryNotReadyMs));
     this.#timer.unref();
   }
 
@@ -112,14 +100,26 @@ export class PipelinedPublisher {
     return this.#acked;
   }
 
+  /** Sends after the first (no ack in time, or JetStream not ready): each with its msg id, stored once. */
+  get resent(): number {
+    return this.#resent;
+  }
+
+  /** Messages published and not yet acknowledged. */
+  get inFlight(): number {
+    return this.#pending.size;
+  }
+
   /** Publish one message; waits only while `maxInFlight` are unacknowledged. */
   async publish(m: OutgoingMessage): Promise<void> {
     if (this.#closed) throw new PublisherClosedError(this.#pending.size);
-    while (this.#pending.size >= this.#maxInFlight && !this.#failure) await new Promise<void>((r) => this.#waiters.push(r));
+    while (this.#pending.size >= this.#maxInFlight && !this.#failure && !this.#closed) await new Promise<void>((r) => this.#waiters.push(r));
     if (this.#failure) throw this.#failure;
+    if (this.#closed) throw new PublisherClosedError(this.#pending.size);
     const id = this.#next++;
-    this.#pending.set(id, { m, dueAt: Date.now() + this.#ackTimeoutMs, attempts: 1 });
-    this.#send(id, m);
+    this.#pending.set(id, { m, dueAt: 0, attempts: 0, lastReason: 'no ack in time' });
+    this.#outbox.push(id);
+    this.#burst ??= setImmediate(() => this.#sendOutbox());
   }
 
   /** Resolves when every published message is acknowledged. */
@@ -136,22 +136,58 @@ export class PipelinedPublisher {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#timer);
+    if (this.#burst) clearImmediate(this.#burst);
     if (this.#pending.size) this.#fail(new PublisherClosedError(this.#pending.size));
+    this.#wakeAll();
     if (!this.#nc.isClosed()) this.#sub.unsubscribe();
+  }
+
+  #onReply(id: number, msg: Msg): void {
+    const p = this.#pending.get(id);
+    if (!p) return; // the ack of a message resent and acked already
+    const verdict = readPubAckReply(msg.data, msg.headers?.code);
+    if (verdict.kind === 'refused') return this.#fail(new PublishFailedError(p.m.subject, p.m.msgId, verdict.reason, p.attempts));
+    if (verdict.kind === 'retry') {
+      // Not stored (JetStream starting after a restart, or no stream for the subject): soon again.
+      p.dueAt = Date.now() + this.#retryNotReadyMs;
+      p.lastReason = verdict.reason;
+      return;
+    }
+    this.#pending.delete(id);
+    this.#acked++;
+    if (this.#waiters.length) this.#wakeAll();
+  }
+
+  #sendOutbox(): void {
+    this.#burst = undefined;
+    const ids = this.#outbox;
+    this.#outbox = [];
+    if (this.#closed || this.#failure) return;
+    const dueAt = Date.now() + this.#ackTimeoutMs;
+    for (const id of ids) {
+      const p = this.#pending.get(id);
+      if (!p) continue;
+      p.attempts = 1;
+      p.dueAt = dueAt;
+      if (!this.#send(id, p.m)) return;
+    }
   }
 
   /**
    * Sends can throw (the connection closed under us, a payload over max_payload): that fails
    * the publisher with the real cause instead of escaping from a timer as an uncaught error.
    */
-  #send(id: number, m: OutgoingMessage): void {
+  #send(id: number, m: OutgoingMessage): boolean {
     try {
       const h = headers();
       h.set('Nats-Msg-Id', m.msgId);
       if (m.headers) for (const [k, v] of Object.entries(m.headers)) h.set(k, v);
       this.#nc.publish(m.subject, m.data, { reply: `${this.#inbox}.${id}`, headers: h });
+      return true;
     } catch (err) {
-      this.#fail(err instanceof Error ? err : new Error(String(err)));
+      const closed = err instanceof ClosedConnectionError || err instanceof DrainingConnectionError || this.#nc.isClosed();
+      this.#fail(closed ? new PublisherClosedError(this.#pending.size, { cause: err }) : err instanceof Error ? err : new Error(String(err)));
+      return false;
     }
   }
 
@@ -160,12 +196,12 @@ export class PipelinedPublisher {
     if (this.#nc.isClosed()) return this.#fail(new PublisherClosedError(this.#pending.size, { cause: new Error('the NATS connection is closed') }));
     const now = Date.now();
     for (const [id, p] of this.#pending) {
-      if (this.#failure) return;
-      if (now < p.dueAt) continue;
-      if (p.attempts >= this.#maxAttempts) return this.#fail(new PublishFailedError(p.m.subject, p.m.msgId, `no ack after ${p.attempts} attempts`));
+      if (p.dueAt === 0 || now < p.dueAt) continue; // in the outbox, or not due
+      if (p.attempts >= this.#maxAttempts) return this.#fail(new PublishFailedError(p.m.subject, p.m.msgId, p.lastReason, p.attempts));
       p.attempts++;
+      this.#resent++;
       p.dueAt = now + this.#ackTimeoutMs;
-      this.#send(id, p.m);
+      if (!this.#send(id, p.m)) return;
     }
   }
 
