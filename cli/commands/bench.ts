@@ -26,12 +26,13 @@ export function registerBench(program: Command): void {
   bench
     .command('publish')
     .description("The producers' JetStream publisher alone: acked msgs/s on a private nats-server, and each message stored once")
-    .option('--seconds <s>', 'length of each measured phase', '10')
+    .option('--seconds <s>', 'length of each measured phase', '5')
+    .option('--rounds <n>', 'anchor, publisher and producer phases, repeated (medians reported)', '3')
     .option('--in-flight <n>', 'publishes awaiting an ack at once', '2000')
     .option('--stations <k>', 'number of simulated stations', '50')
     .option('--json <file>', 'write the figures as JSON')
-    .action(async (opts: { seconds: string; inFlight: string; stations: string; json?: string }) => {
-      await runPublishBench({ seconds: numberFlag('seconds', opts.seconds)!, inFlight: numberFlag('in-flight', opts.inFlight)!, stations: numberFlag('stations', opts.stations)!, jsonFile: opts.json });
+    .action(async (opts: { seconds: string; rounds: string; inFlight: string; stations: string; json?: string }) => {
+      await runPublishBench({ seconds: numberFlag('seconds', opts.seconds)!, rounds: numberFlag('rounds', opts.rounds)!, inFlight: numberFlag('in-flight', opts.inFlight)!, stations: numberFlag('stations', opts.stations)!, jsonFile: opts.json });
     });
   bench
     .command('nab')

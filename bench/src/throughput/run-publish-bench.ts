@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname } from 'node:path';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { streams } from '../../../contracts/index.ts';
@@ -18,15 +18,25 @@ export interface PublishBenchOptions {
   /** Publishes awaiting a JetStream ack at once. */
   inFlight: number;
   stations: number;
+  /** Anchor, publisher and producer phases, repeated: a shared machine's load moves between phases. */
+  rounds: number;
   jsonFile?: string | undefined;
 }
 
 const START = Date.UTC(2026, 0, 1);
 
+interface Round {
+  anchor: PhaseResult;
+  publisher: PhaseResult;
+  sensorProducer: PhaseResult;
+}
+
 interface PhaseResult {
   published: number;
   perSecond: number;
-  /** Messages the stream holds after the phase: equal to `published` when each landed once. */
+  /** This process's CPU time (user + system) per acknowledged message, µs: what the publishing costs, whatever the load. */
+  clientCpuMicrosPerMessage: number;
+  /** Messages the stream gained during the phase: equal to `published` when each landed once. */
   stored: number;
 }
 
@@ -53,23 +63,29 @@ export async function runPublishBench(opts: PublishBenchOptions): Promise<void> 
     const sample = [...sensorMessages({ stations: opts.stations, seed: 1, faultRate: 1, startTs: START }, config.streams.partitions, 1)][0]!;
 
     const payload = new TextEncoder().encode(sample.data as string);
-    log(`phase 1/3: the anchor — hand-pipelined publishes with reply inboxes, no retries (${opts.seconds}s, ${opts.inFlight} in flight, ${payload.length}-byte messages)…`);
-    const anchor = await anchorPhase(nc, jsm, opts.inFlight, payload, opts.seconds);
-    log(`  ${anchor.perSecond} msg/s, ${anchor.stored}/${anchor.published} stored`);
-
-    log('phase 2/3: the publisher, ready-made messages, through the producers\' pacing loop…');
-    let i = 0;
-    const before = (await jsm.streams.info('BENCH_PUBLISH')).state.messages;
-    const raw = await phase(jsm, 'BENCH_PUBLISH', new PipelinedPublisher(nc, { maxInFlight: opts.inFlight }), function* rawMessages() {
-      for (;;) yield { subject: `bench.publish.${i % 4}`, data: payload, msgId: `raw-${i++}` };
-    }(), opts.seconds);
-    raw.stored -= before;
-    log(`  ${raw.perSecond} msg/s (${(raw.perSecond / anchor.perSecond).toFixed(2)} of the anchor), ${raw.stored}/${raw.published} stored`);
-
-    log(`phase 3/3: the sensor producer at --rate max (${opts.stations} stations: simulate, encode, publish)…`);
-    const sensor = await phase(jsm, streams.events('sensor'), new PipelinedPublisher(nc, { maxInFlight: opts.inFlight }), sensorMessages({ stations: opts.stations, seed: 1, faultRate: 2, startTs: START }, config.streams.partitions), opts.seconds);
-    log(`  ${sensor.perSecond} msg/s (${(sensor.perSecond / anchor.perSecond).toFixed(2)} of the anchor), ${sensor.stored}/${sensor.published} stored`);
-
+    const sensor = sensorMessages({ stations: opts.stations, seed: 1, faultRate: 2, startTs: START }, config.streams.partitions);
+    const rounds: Round[] = [];
+    log(`${opts.rounds} round(s) of three ${opts.seconds}s phases, ${opts.inFlight} in flight, ${payload.length}-byte messages; interleaved, as the machine's load moves under the bench`);
+    for (let r = 0; r < opts.rounds; r++) {
+      const anchor = await anchorPhase(nc, jsm, { inFlight: opts.inFlight, payload, seconds: opts.seconds, idPrefix: `anchor-${r}` });
+      let i = 0;
+      const rawMessages = (function* () {
+        for (;;) yield { subject: `bench.publish.${i % 4}`, data: payload, msgId: `raw-${r}-${i++}` };
+      })();
+      const publisher = await phase(jsm, 'BENCH_PUBLISH', new PipelinedPublisher(nc, { maxInFlight: opts.inFlight }), rawMessages, opts.seconds);
+      const producer = await phase(jsm, streams.events('sensor'), new PipelinedPublisher(nc, { maxInFlight: opts.inFlight }), sensor, opts.seconds);
+      rounds.push({ anchor, publisher, sensorProducer: producer });
+      const line = (name: string, p: PhaseResult) =>
+        `  ${name.padEnd(16)} ${String(p.perSecond).padStart(7)} msg/s  ${p.clientCpuMicrosPerMessage.toFixed(1).padStart(5)} µs client CPU/msg  ${(p.perSecond / anchor.perSecond).toFixed(2)} of the anchor  ${p.stored}/${p.published} stored`;
+      log(`round ${r + 1}/${opts.rounds} (load average ${loadavg()[0]!.toFixed(1)})`);
+      log(line('anchor', anchor));
+      log(line('publisher', publisher));
+      log(line('sensor producer', producer));
+    }
+    const median = (pick: (r: Round) => number) => {
+      const v = rounds.map(pick).sort((a, b) => a - b);
+      return v[Math.floor(v.length / 2)]!;
+    };
     const result = {
       benchmark: 'publish',
       at: new Date().toISOString(),
@@ -77,10 +93,14 @@ export async function runPublishBench(opts: PublishBenchOptions): Promise<void> 
       secondsPerPhase: opts.seconds,
       inFlight: opts.inFlight,
       messageBytes: payload.length,
-      anchor,
-      publisher: raw,
-      ratioToAnchor: { publisher: Number((raw.perSecond / anchor.perSecond).toFixed(3)), sensorProducer: Number((sensor.perSecond / anchor.perSecond).toFixed(3)) },
-      sensorProducer: sensor,
+      median: {
+        anchorPerSecond: median((r) => r.anchor.perSecond),
+        publisherPerSecond: median((r) => r.publisher.perSecond),
+        sensorProducerPerSecond: median((r) => r.sensorProducer.perSecond),
+        publisherToAnchor: Number(median((r) => r.publisher.perSecond / r.anchor.perSecond).toFixed(3)),
+      },
+      everyMessageStoredOnce: rounds.every((r) => [r.anchor, r.publisher, r.sensorProducer].every((p) => p.stored === p.published)),
+      rounds,
     };
     process.stdout.write(JSON.stringify(result, null, 2) + '\n');
     if (opts.jsonFile) {
@@ -101,12 +121,13 @@ export async function runPublishBench(opts: PublishBenchOptions): Promise<void> 
 async function phase(jsm: JetStreamManager, stream: string, publisher: PipelinedPublisher, messages: Iterator<OutgoingMessage>, seconds: number): Promise<PhaseResult> {
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(), seconds * 1000);
+  const before = (await jsm.streams.info(stream)).state.messages;
+  const cpu = process.cpuUsage();
   const started = performance.now();
   try {
-    const published = await publishPaced({ [Symbol.iterator]: () => messages }, publisher, { rate: Infinity, signal: deadline.signal });
-    const perSecond = Math.round(published / ((performance.now() - started) / 1000));
-    const stored = (await jsm.streams.info(stream)).state.messages;
-    return { published, perSecond, stored };
+    // Without return(): stopping at the deadline must not end the simulation the next round goes on with.
+    const published = await publishPaced({ [Symbol.iterator]: () => ({ next: () => messages.next() }) }, publisher, { rate: Infinity, signal: deadline.signal });
+    return measured(published, started, cpu, (await jsm.streams.info(stream)).state.messages - before);
   } finally {
     clearTimeout(timer);
     await publisher.close();
@@ -118,7 +139,10 @@ async function phase(jsm: JetStreamManager, stream: string, publisher: Pipelined
  * publishing (core publishes with a msg id and a reply inbox, acks counted by inbox token, a
  * window of `inFlight`, a refill per ack) — no retries, no error handling, nothing to pace.
  */
-async function anchorPhase(nc: NatsConnection, jsm: JetStreamManager, inFlight: number, payload: Uint8Array, seconds: number): Promise<PhaseResult> {
+async function anchorPhase(nc: NatsConnection, jsm: JetStreamManager, opts: { inFlight: number; payload: Uint8Array; seconds: number; idPrefix: string }): Promise<PhaseResult> {
+  const { inFlight, payload, seconds, idPrefix } = opts;
+  const before = (await jsm.streams.info('BENCH_PUBLISH')).state.messages;
+  const cpu = process.cpuUsage();
   const inbox = createInbox();
   let sent = 0;
   let acked = 0;
@@ -127,7 +151,7 @@ async function anchorPhase(nc: NatsConnection, jsm: JetStreamManager, inFlight: 
   const timer = setTimeout(() => (stop = true), seconds * 1000);
   const send = () => {
     const h = headers();
-    h.set('Nats-Msg-Id', `anchor-${sent}`);
+    h.set('Nats-Msg-Id', `${idPrefix}-${sent}`);
     nc.publish(`bench.publish.${sent % 4}`, payload, { reply: `${inbox}.${sent}`, headers: h });
     sent++;
   };
@@ -144,6 +168,11 @@ async function anchorPhase(nc: NatsConnection, jsm: JetStreamManager, inFlight: 
   });
   clearTimeout(timer);
   sub?.unsubscribe();
-  const perSecond = Math.round(acked / ((performance.now() - started) / 1000));
-  return { published: acked, perSecond, stored: (await jsm.streams.info('BENCH_PUBLISH')).state.messages };
+  return measured(acked, started, cpu, (await jsm.streams.info('BENCH_PUBLISH')).state.messages - before);
+}
+
+function measured(published: number, started: number, cpu: NodeJS.CpuUsage, stored: number): PhaseResult {
+  const perSecond = Math.round(published / ((performance.now() - started) / 1000));
+  const used = process.cpuUsage(cpu);
+  return { published, perSecond, clientCpuMicrosPerMessage: Number(((used.user + used.system) / Math.max(1, published)).toFixed(2)), stored };
 }
