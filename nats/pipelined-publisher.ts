@@ -64,6 +64,8 @@ export class PipelinedPublisher {
   readonly #sub: Subscription;
   readonly #pending = new Map<number, Pending>();
   readonly #maxInFlight: number;
+  /** Waiting publishers wake once the window has drained to this: a refill per burst of acks, not a promise per ack. */
+  readonly #refillAt: number;
   readonly #ackTimeoutMs: number;
   readonly #maxAttempts: number;
   readonly #retryNotReadyMs: number;
@@ -80,6 +82,7 @@ export class PipelinedPublisher {
   constructor(nc: NatsConnection, opts: PipelinedPublisherOptions = {}) {
     this.#nc = nc;
     this.#maxInFlight = opts.maxInFlight ?? 2000;
+    this.#refillAt = this.#maxInFlight - Math.max(1, Math.floor(this.#maxInFlight / 8));
     this.#ackTimeoutMs = opts.ackTimeoutMs ?? 5000;
     this.#maxAttempts = opts.maxAttempts ?? 60;
     this.#retryNotReadyMs = opts.retryNotReadyMs ?? 500;
@@ -155,7 +158,7 @@ export class PipelinedPublisher {
     }
     this.#pending.delete(id);
     this.#acked++;
-    if (this.#waiters.length) this.#wakeAll();
+    if (this.#waiters.length && this.#pending.size <= this.#refillAt) this.#wakeAll();
   }
 
   #sendOutbox(): void {
