@@ -3,7 +3,6 @@ import { headers, InvalidArgumentError, type NatsConnection } from '@nats-io/tra
 import type { OutgoingMessage } from '../../../../nats/index.ts';
 import { PermanentSinkError } from '../../ports/sink-errors.ts';
 
-
 /**
  * Publishes with acks and at most `maxInFlight` awaiting an ack. A failed publish is retried
  * (same msgId, so it cannot double); `publishAll` resolves when every message is stored. A
