@@ -4,7 +4,7 @@ import { createConnection } from 'node:net';
 import { delimiter, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { NatsServerMissingError, NatsServerStartError } from './stack-errors.ts';
-import { withNatsCredentials } from '../processor/src/adapters/nats/nats-url-credentials.ts';
+import { withNatsCredentials } from '../nats/index.ts';
 import { LOCAL_NATS_USER } from './access/nats-credentials.ts';
 
 export interface NatsServerOptions {

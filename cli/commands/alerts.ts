@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { cliConfig, numberFlag } from '../cli-config.ts';
-import { connectNats } from '../../processor/src/adapters/nats/connect-nats.ts';
+import { connectNats } from '../../nats/index.ts';
 import { Anomaly, subjects } from '../../contracts/index.ts';
 import { formatAlertLine } from '../format-alert-line.ts';
 import { natsUrlFor } from '../../stack/access/nats-credentials.ts';

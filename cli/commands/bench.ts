@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { cliConfig, numberFlag } from '../cli-config.ts';
 import { readHttpToken } from '../../stack/access/http-token.ts';
 import { runThroughputBench } from '../../bench/src/throughput/run-throughput-bench.ts';
+import { runPublishBench } from '../../bench/src/throughput/run-publish-bench.ts';
 import { runNabBench } from '../../bench/src/nab/run-nab-bench.ts';
 import { runSkabBench } from '../../bench/src/skab/run-skab-bench.ts';
 import type { RunningStack } from '../../bench/src/replay/pipeline-replay.ts';
@@ -21,6 +22,17 @@ export function registerBench(program: Command): void {
     .option('--stations <k>', 'number of simulated stations', '50')
     .action(async (opts: { seconds: string; json?: string; stations: string }) => {
       await runThroughputBench({ seconds: numberFlag('seconds', opts.seconds)!, jsonFile: opts.json, stations: numberFlag('stations', opts.stations)! });
+    });
+  bench
+    .command('publish')
+    .description("The producers' JetStream publisher alone: acked msgs/s on a private nats-server, and each message stored once")
+    .option('--seconds <s>', 'length of each measured phase', '5')
+    .option('--rounds <n>', 'anchor, publisher and producer phases, repeated (medians reported)', '3')
+    .option('--in-flight <n>', 'publishes awaiting an ack at once', '2000')
+    .option('--stations <k>', 'number of simulated stations', '50')
+    .option('--json <file>', 'write the figures as JSON')
+    .action(async (opts: { seconds: string; rounds: string; inFlight: string; stations: string; json?: string }) => {
+      await runPublishBench({ seconds: numberFlag('seconds', opts.seconds)!, rounds: numberFlag('rounds', opts.rounds)!, inFlight: numberFlag('in-flight', opts.inFlight)!, stations: numberFlag('stations', opts.stations)!, jsonFile: opts.json });
     });
   bench
     .command('nab')

@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
 import { tripSubject } from '../../contracts/index.ts';
-import { connectNats } from '../../processor/src/adapters/nats/connect-nats.ts';
-import { ensureStreams } from '../../processor/src/adapters/nats/ensure-streams.ts';
-import { PipelinedPublisher } from '../../processor/src/adapters/nats/pipelined-publisher.ts';
+import { connectNats, ensureStreams, PipelinedPublisher } from '../../nats/index.ts';
 import { createTripSimulation } from '../../producers/src/trip/index.ts';
 import { DemandSourceError, resolveDemandSource, type DemandSource } from '../../producers/src/trip-demand-source.ts';
 import { openTripFile, TripFileError, type TripFile } from '../../producers/src/trip-file-reader.ts';

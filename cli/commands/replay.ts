@@ -10,7 +10,7 @@ import { formatTable } from '../format-table.ts';
 import { queryStore } from '../store-access.ts';
 import { replayDiffQueries } from '../replay-diff-queries.ts';
 import { registeredDomains } from '../../processor/src/domains/registry.ts';
-import { connectNats } from '../../processor/src/adapters/nats/connect-nats.ts';
+import { connectNats } from '../../nats/index.ts';
 import { openStore } from '../../store/src/index.ts';
 import { createLogger } from '../../stack/logger.ts';
 import { runReplay } from '../../processor/src/replay/run-replay.ts';

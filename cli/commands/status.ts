@@ -3,7 +3,7 @@ import { jetstreamManager, JetStreamApiError } from '@nats-io/jetstream';
 import { cliConfig } from '../cli-config.ts';
 import { formatTable } from '../format-table.ts';
 import { queryStore } from '../store-access.ts';
-import { connectNats } from '../../processor/src/adapters/nats/connect-nats.ts';
+import { connectNats } from '../../nats/index.ts';
 import { streams } from '../../contracts/index.ts';
 import { DOMAIN_MODULES } from '../../processor/src/domains/registry.ts';
 import { natsUrlFor } from '../../stack/access/nats-credentials.ts';

@@ -11,7 +11,7 @@ import { startHealthWatchdog } from '../../stack/health-watchdog.ts';
 import { PROCESSOR_ENV } from '../../stack/processor-process.ts';
 import { httpTokenPath, loadOrCreateHttpToken } from '../../stack/access/http-token.ts';
 import { loadOrCreateLocalNatsPassword } from '../../stack/access/nats-credentials.ts';
-import { redactNatsUrl } from '../../processor/src/adapters/nats/nats-url-credentials.ts';
+import { redactNatsUrl } from '../../nats/index.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = join(ROOT, 'bin', 'vigia.js');

@@ -1,5 +1,4 @@
-import type { OutgoingMessage } from '../../processor/src/adapters/nats/jetstream-publisher.ts';
-import type { PipelinedPublisher } from '../../processor/src/adapters/nats/pipelined-publisher.ts';
+import type { OutgoingMessage, PipelinedPublisher } from '../../nats/index.ts';
 
 export interface PacedPublishOptions {
   /** Messages per second (wall clock); Infinity = as fast as acks allow. */

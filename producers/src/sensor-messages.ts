@@ -1,5 +1,5 @@
 import { partitionOf, subjects, type SensorReading } from '../../contracts/index.ts';
-import type { OutgoingMessage } from '../../processor/src/adapters/nats/jetstream-publisher.ts';
+import type { OutgoingMessage } from '../../nats/index.ts';
 import { createGasNetwork, type GasNetworkOptions } from './sensor/index.ts';
 
 /** The simulation's readings as log messages, up to `count` (unbounded when undefined). */

@@ -1,7 +1,7 @@
 // Trips as log messages: one subject for the city (tripSubject), the JSON record as data, the
 // trip id as JetStream msg id (a re-published trip is stored once).
 import { TripEvent, tripEventTime, tripSubject } from '../../contracts/index.ts';
-import type { OutgoingMessage } from '../../processor/src/adapters/nats/jetstream-publisher.ts';
+import type { OutgoingMessage } from '../../nats/index.ts';
 import type { TripSimulation } from './trip/index.ts';
 import type { TlcRowResult, TlcTripRecord } from './trip/tlc-record.ts';
 

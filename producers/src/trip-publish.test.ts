@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { OutgoingMessage } from '../../processor/src/adapters/nats/jetstream-publisher.ts';
+import type { OutgoingMessage } from '../../nats/index.ts';
 import type { TripMessage } from './trip-messages.ts';
 import { dueAt, publishTrips } from './trip-publish.ts';
 

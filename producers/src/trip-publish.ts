@@ -1,7 +1,7 @@
 // Publishes trip messages in event-time order, paced by event time: at `speed`× the wall clock,
 // or as fast as JetStream acks (`speed` = Infinity). Takes an async source (a chDB stream of a
 // TLC file) as well as a sync one (the simulation), which publishPaced cannot.
-import type { PipelinedPublisher } from '../../processor/src/adapters/nats/pipelined-publisher.ts';
+import type { PipelinedPublisher } from '../../nats/index.ts';
 import type { TripMessage } from './trip-messages.ts';
 
 export interface TripPublishOptions {

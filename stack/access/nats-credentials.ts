@@ -1,4 +1,4 @@
-import { withNatsCredentials } from '../../processor/src/adapters/nats/nats-url-credentials.ts';
+import { withNatsCredentials } from '../../nats/index.ts';
 import { loadOrCreateSecret, readSecret } from './secret-file.ts';
 
 /** The one user of the nats-server `vigia up` starts. */

@@ -8,7 +8,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { connect } from '@nats-io/transport-node';
 import { io as socketClient, type Socket } from 'socket.io-client';
 import type { RunningNatsServer } from '../../stack/nats-server.ts';
-import { connectNats } from '../../processor/src/adapters/nats/connect-nats.ts';
+import { connectNats } from '../../nats/index.ts';
 import { startTestNats } from '../harness/nats.ts';
 import { startProcessorProcess, type ProcessorProcess } from '../harness/processor-process.ts';
 import { tempDir } from '../harness/temp-dir.ts';

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { connectNats } from '../../processor/src/adapters/nats/connect-nats.ts';
+import { connectNats } from '../../nats/index.ts';
 import { partitionOf, subjects } from '../../contracts/index.ts';
 import { startTestNats } from '../harness/nats.ts';
 import { reapAtEnd } from '../harness/reaper.ts';

@@ -1,12 +1,11 @@
 // The MessageSource contract against the JetStream source on a real nats-server: durable pull
 // consumers per partition, a 1 s ack wait so "the ack wait runs out" is a short real wait.
+import { connectNats, ensureStreams } from '../../nats/index.ts';
 import { after, before } from 'node:test';
 import { jetstream, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { streams, subjects } from '../../contracts/index.ts';
 import { parseConfig } from '../../config/index.ts';
-import { connectNats } from '../../processor/src/adapters/nats/connect-nats.ts';
-import { ensureStreams } from '../../processor/src/adapters/nats/ensure-streams.ts';
 import { createJetStreamSource } from '../../processor/src/adapters/nats/jetstream-source.ts';
 import type { RunningNatsServer } from '../../stack/nats-server.ts';
 import { describeMessageSourceContract } from '../contracts/message-source-contract.ts';

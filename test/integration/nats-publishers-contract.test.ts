@@ -1,12 +1,11 @@
 // The AnomalyPublisher and DeadLetterPublisher contracts against the NATS adapters on a real
 // nats-server with JetStream: what they store is read back from the ANOMALIES and DLQ streams.
+import { connectNats, ensureStreams } from '../../nats/index.ts';
 import { after, before } from 'node:test';
 import type { JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { streams } from '../../contracts/index.ts';
 import { parseConfig } from '../../config/index.ts';
-import { connectNats } from '../../processor/src/adapters/nats/connect-nats.ts';
-import { ensureStreams } from '../../processor/src/adapters/nats/ensure-streams.ts';
 import { createNatsAnomalyPublisher } from '../../processor/src/adapters/nats/nats-anomaly-publisher.ts';
 import { createNatsDeadLetterPublisher } from '../../processor/src/adapters/nats/nats-dead-letter-publisher.ts';
 import type { RunningNatsServer } from '../../stack/nats-server.ts';

@@ -1,8 +1,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { jetstreamManager } from '@nats-io/jetstream';
-import { connectNats } from '../../processor/src/adapters/nats/connect-nats.ts';
-import { PipelinedPublisher, PublisherClosedError } from '../../processor/src/adapters/nats/pipelined-publisher.ts';
+import { DiscardPolicy, jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { connectNats, PipelinedPublisher, PublisherClosedError, PublishFailedError } from '../../nats/index.ts';
 import { startTestNats } from '../harness/nats.ts';
 import { tempDir } from '../harness/temp-dir.ts';
 
@@ -45,6 +45,101 @@ test('a connection closed under pending publishes fails them with PublisherClose
     assert.deepEqual(uncaught, []);
   } finally {
     process.off('uncaughtException', onUncaught);
+    await nats.stop();
+  }
+});
+
+/** The msg id of every message the stream holds, in order (an ordered consumer reads them all). */
+async function storedMsgIds(nc: NatsConnection, jsm: JetStreamManager, stream: string): Promise<string[]> {
+  const total = (await jsm.streams.info(stream)).state.messages;
+  const ids: string[] = [];
+  if (total === 0) return ids;
+  const messages = await (await jetstream(nc).consumers.get(stream)).consume({ max_messages: 1000 });
+  for await (const m of messages) {
+    ids.push(m.headers?.get('Nats-Msg-Id') ?? '');
+    if (m.info.pending === 0) break;
+  }
+  await messages.close();
+  return ids;
+}
+
+test('a saturated window and resends before the ack: every message stored exactly once, in order', async () => {
+  const nats = await startTestNats(dir.path);
+  const nc = await connectNats({ url: nats.url, name: 'publisher-test' });
+  try {
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.add({ name: 'ONCE', subjects: ['once.>'] });
+    // A window far smaller than the run, and no ack timeout at all: every resend tick (5 ms) sends
+    // whatever is pending again while its first ack is still on its way; only the msg id keeps
+    // those from doubling.
+    const publisher = new PipelinedPublisher(nc, { maxInFlight: 64, ackTimeoutMs: 0, retryNotReadyMs: 5, maxAttempts: 10_000 });
+    const n = 20_000;
+    let widest = 0;
+    for (let i = 0; i < n; i++) {
+      await publisher.publish({ subject: `once.${i % 3}`, data: `m${i}`, msgId: `once-${i}` });
+      widest = Math.max(widest, publisher.inFlight);
+    }
+    // The same ids again (a producer restarted mid-run): JetStream keeps the first copy.
+    for (let i = 0; i < 100; i++) await publisher.publish({ subject: 'once.0', data: 'again', msgId: `once-${i}` });
+    await publisher.flush();
+    await publisher.close();
+    assert.ok(widest <= 64, `at most 64 in flight, saw ${widest}`);
+    assert.ok(publisher.resent > 0, 'some messages were sent again before their ack came');
+    assert.equal(publisher.acked, n + 100);
+    const ids = await storedMsgIds(nc, jsm, 'ONCE');
+    assert.equal(ids.length, n);
+    assert.deepEqual(ids, Array.from({ length: n }, (_, i) => `once-${i}`));
+  } finally {
+    await nc.close();
+    await nats.stop();
+  }
+});
+
+test('a stream that refuses messages (max msgs, discard new) fails the publisher with the server\'s reason at once', async () => {
+  const nats = await startTestNats(dir.path);
+  const nc = await connectNats({ url: nats.url, name: 'publisher-test' });
+  try {
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.add({ name: 'FULL', subjects: ['full.>'], max_msgs: 10, discard: DiscardPolicy.New });
+    const publisher = new PipelinedPublisher(nc, { maxInFlight: 4 });
+    const started = Date.now();
+    const err = await (async () => {
+      for (let i = 0; i < 50; i++) await publisher.publish({ subject: 'full.a', data: `m${i}`, msgId: `full-${i}` });
+      await publisher.flush();
+    })().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof PublishFailedError, `expected PublishFailedError, got ${String(err)}`);
+    assert.match(err.message, /maximum messages/);
+    assert.equal(err.attempts, 1, 'not retried: the stream would refuse it again');
+    assert.ok(Date.now() - started < 5000, 'surfaced at once, not after the retries');
+    await assert.rejects(publisher.publish({ subject: 'full.a', data: 'late', msgId: 'late' }), PublishFailedError);
+    await publisher.close();
+    assert.equal((await jsm.streams.info('FULL')).state.messages, 10);
+  } finally {
+    await nc.close();
+    await nats.stop();
+  }
+});
+
+test('a subject no stream takes: retried while JetStream might come up, then a PublishFailedError naming the subject, never a hang', async () => {
+  const nats = await startTestNats(dir.path);
+  const nc = await connectNats({ url: nats.url, name: 'publisher-test' });
+  try {
+    const publisher = new PipelinedPublisher(nc, { maxAttempts: 3, retryNotReadyMs: 50 });
+    await publisher.publish({ subject: 'nostream.a', data: 'x', msgId: 'nostream-1' });
+    const err = await publisher.flush().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof PublishFailedError, `expected PublishFailedError, got ${String(err)}`);
+    assert.equal(err.subject, 'nostream.a');
+    assert.equal(err.attempts, 3);
+    assert.match(err.message, /no responders/);
+    await publisher.close();
+  } finally {
+    await nc.close();
     await nats.stop();
   }
 });

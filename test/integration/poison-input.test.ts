@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { DeadLetter, partitionOf, subjects, TRIP_REGION, tripSubject } from '../../contracts/index.ts';
 import { parseConfig } from '../../config/index.ts';
-import { connectNats } from '../../processor/src/adapters/nats/connect-nats.ts';
+import { connectNats } from '../../nats/index.ts';
 import { createTripSimulation } from '../../producers/src/trip/index.ts';
 import type { RunningNatsServer } from '../../stack/nats-server.ts';
 import { startTestNats } from '../harness/nats.ts';

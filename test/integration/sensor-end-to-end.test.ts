@@ -7,7 +7,7 @@ import { io as socketClient, type Socket } from 'socket.io-client';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Anomaly, DeadLetter, SOCKET_EVENTS, streams } from '../../contracts/index.ts';
-import { connectNats } from '../../processor/src/adapters/nats/connect-nats.ts';
+import { connectNats } from '../../nats/index.ts';
 import { DEAD_LETTER_REASON_HEADER } from '../../processor/src/adapters/nats/nats-dead-letter-publisher.ts';
 import type { RunningNatsServer } from '../../stack/nats-server.ts';
 import { startTestNats } from '../harness/nats.ts';

@@ -2,13 +2,13 @@
 // generic pipeline, with nothing in processor/ knowing its name: events on its own stream →
 // its core → its own table and the shared anomalies table, alerts on anomalies.meter.>, a bad
 // message on dlq.meter, a snapshot on stop that the next start resumes from, and a replay.
+import { connectNats } from '../../nats/index.ts';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { parseConfig } from '../../config/index.ts';
 import { Anomaly, DeadLetter, partitionOf, subjects } from '../../contracts/index.ts';
-import { connectNats } from '../../processor/src/adapters/nats/connect-nats.ts';
 import { startProcessor, type RunningProcessor } from '../../processor/src/start-processor.ts';
 import { DOMAIN_MODULES } from '../../processor/src/domains/registry.ts';
 import { createReplayCore } from '../../processor/src/replay/replay-cores.ts';

@@ -6,7 +6,7 @@ import { Session } from 'chdb';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Anomaly, DeadLetter, LiveCellBoundary, SOCKET_EVENTS, TRIP_SOCKET_EVENTS, tripSubject } from '../../contracts/index.ts';
 import { parseConfig } from '../../config/index.ts';
-import { connectNats } from '../../processor/src/adapters/nats/connect-nats.ts';
+import { connectNats } from '../../nats/index.ts';
 import type { RunningNatsServer } from '../../stack/nats-server.ts';
 import { startTestNats } from '../harness/nats.ts';
 import { startProcessorProcess, waitFor, type ProcessorProcess } from '../harness/processor-process.ts';

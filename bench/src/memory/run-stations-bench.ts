@@ -6,8 +6,7 @@
 // stored or dead-lettered, with its peak over the run and the key budget's own figures.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { connectNats } from '../../../processor/src/adapters/nats/connect-nats.ts';
-import { PipelinedPublisher } from '../../../processor/src/adapters/nats/pipelined-publisher.ts';
+import { connectNats, PipelinedPublisher } from '../../../nats/index.ts';
 import { parseConfig } from '../../../config/index.ts';
 import { sensorMessages } from '../../../producers/src/sensor-messages.ts';
 import { waitFor } from '../../../stack/wait-for.ts';

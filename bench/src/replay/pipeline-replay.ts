@@ -1,8 +1,6 @@
 import { SingleBar, Presets } from 'cli-progress';
 import type { SensorReading } from '../../../contracts/index.ts';
-import { connectNats } from '../../../processor/src/adapters/nats/connect-nats.ts';
-import { ensureStreams } from '../../../processor/src/adapters/nats/ensure-streams.ts';
-import { PipelinedPublisher } from '../../../processor/src/adapters/nats/pipelined-publisher.ts';
+import { connectNats, ensureStreams, PipelinedPublisher } from '../../../nats/index.ts';
 import { parseConfig } from '../../../config/index.ts';
 import { publishPaced } from '../../../producers/src/paced-publisher.ts';
 import { toMessage } from '../../../producers/src/sensor-messages.ts';

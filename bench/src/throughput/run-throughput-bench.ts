@@ -1,10 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { connectNats } from '../../../processor/src/adapters/nats/connect-nats.ts';
-import { ensureStreams } from '../../../processor/src/adapters/nats/ensure-streams.ts';
-import type { OutgoingMessage } from '../../../processor/src/adapters/nats/jetstream-publisher.ts';
-import { PipelinedPublisher } from '../../../processor/src/adapters/nats/pipelined-publisher.ts';
+import { connectNats, ensureStreams, type OutgoingMessage, PipelinedPublisher } from '../../../nats/index.ts';
 import { parseConfig } from '../../../config/index.ts';
 import { sensorMessages } from '../../../producers/src/sensor-messages.ts';
 import { startNatsServer } from '../../../stack/nats-server.ts';

@@ -1,14 +1,7 @@
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import { headers, InvalidArgumentError, type NatsConnection } from '@nats-io/transport-node';
+import type { OutgoingMessage } from '../../../../nats/index.ts';
 import { PermanentSinkError } from '../../ports/sink-errors.ts';
-
-export interface OutgoingMessage {
-  subject: string;
-  data: Uint8Array | string;
-  /** JetStream de-duplication id: the same id within the window is stored once. */
-  msgId: string;
-  headers?: Record<string, string>;
-}
 
 /**
  * Publishes with acks and at most `maxInFlight` awaiting an ack. A failed publish is retried

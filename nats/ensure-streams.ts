@@ -1,7 +1,7 @@
 import { jetstreamManager, type JetStreamManager, type StreamConfig, RetentionPolicy, StorageType, DiscardPolicy, JetStreamApiError } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { nanos } from '@nats-io/transport-node';
-import { DOMAINS, streams, subjects } from '../../../../contracts/index.ts';
+import { DOMAINS, streams, subjects } from '../contracts/index.ts';
 
 export interface StreamLimits {
   eventsMaxAgeHours: number;
