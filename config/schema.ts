@@ -124,11 +124,22 @@ export const ProcessorConfig = z.strictObject({
   batchMaxMs: positiveInt.default(100),
   /** Micro-batches whose writes may overlap (scoring stays in log order). @default 2 */
   commitConcurrency: z.number().int().min(1).max(8).default(2),
-  /** Unacked messages JetStream hands one consumer (bounds memory). @default 10000 */
-  maxAckPending: positiveInt.default(10_000),
+  /**
+   * Unacked messages JetStream hands one partition's consumer. Beyond the batches being scored
+   * and written, more only queue in memory, and a queued message redelivers if it waits past
+   * ackWaitSeconds: keep partitions × maxAckPending below (slowest rate under backlog) ×
+   * ackWaitSeconds. (10 000 redelivered a third of a trip backlog at ~300 trips/s.) @default 2000
+   */
+  maxAckPending: positiveInt.default(2_000),
   /** Redelivery timeout for an unacked message, seconds; also how long a crashed instance's
-   * in-flight messages wait before another delivery. Retrying sinks extend it. @default 30 */
-  ackWaitSeconds: positiveInt.default(30),
+   * in-flight messages wait before another delivery. Retrying sinks extend it. @default 60 */
+  ackWaitSeconds: positiveInt.default(60),
+  /**
+   * Write the feature vectors of the live run to `features` too. Off: feature vectors are
+   * training data, written by replays (`vigia replay … --run R`, then `vigia features export
+   * --run R`), and live ingestion skips their inserts. @default false
+   */
+  liveFeatureRows: z.boolean().default(false),
   /** Event-time tumbling window per station, ms. @default 300000 (5 min) */
   windowMs: positiveInt.default(300_000),
   /** Events up to this much older than the station's watermark still count, ms. @default 120000 */

@@ -79,6 +79,12 @@ export interface DomainRuntimeOptions {
 export interface TableWrite<R> {
   table: string;
   rows(records: R): readonly object[];
+  /**
+   * Training data only (feature vectors): written by replay runs, whose purpose is to export
+   * training sets, and by the live run only when `processor.liveFeatureRows` says so. Measured:
+   * they were ~53 % of a trip's insert cost and nothing live reads them (docs/perf/before.md).
+   */
+  trainingOnly?: true;
 }
 
 /** The feature sets a domain's runs write, for `vigia features export`. */

@@ -37,6 +37,11 @@ export interface RunningDomain {
   stop(): Promise<void>;
 }
 
+/** The tables a live run writes: training-only ones (feature vectors) only when asked for. */
+export function liveWrites<R>(module: DomainModule<unknown, unknown, R>, liveFeatureRows: boolean): DomainModule<unknown, unknown, R>['store']['writes'] {
+  return module.store.writes.filter((w) => !w.trainingOnly || liveFeatureRows);
+}
+
 /** Any domain, live: its consumers, core, models, committer and snapshots. */
 export async function startDomain(module: DomainModule, deps: DomainDeps): Promise<RunningDomain> {
   const { config, nc, jsm, store, live, metrics, partitions } = deps;
@@ -60,7 +65,7 @@ export async function startDomain(module: DomainModule, deps: DomainDeps): Promi
     domain,
     core,
     models,
-    store: maybeWithOutage(createClickHouseRecordWriter(store, module.store.writes), log),
+    store: maybeWithOutage(createClickHouseRecordWriter(store, liveWrites(module, pc.liveFeatureRows)), log),
     alerts: createNatsAnomalyPublisher(nc),
     deadLetters: createNatsDeadLetterPublisher(nc),
     live,

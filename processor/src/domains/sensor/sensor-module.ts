@@ -23,7 +23,7 @@ export const sensorModule: DomainModule<SensorBatchResult, SensorModelOutputs, S
       { table: TABLES.anomalies, rows: (r) => r.rows.anomalies },
       { table: TABLES.sensorWindows, rows: (r) => r.rows.windows },
       { table: TABLES.deadLetters, rows: (r) => r.rows.deadLetters },
-      { table: TABLES.features, rows: (r) => r.rows.features },
+      { table: TABLES.features, rows: (r) => r.rows.features, trainingOnly: true },
       { table: TABLES.sensorEvents, rows: (r) => r.rows.events },
     ],
     eventsTable: TABLES.sensorEvents,

@@ -22,7 +22,7 @@ export const tripModule: DomainModule<TripStage, TripModelOutputs, TripBatchResu
       { table: TABLES.tripCellWindows, rows: (r) => r.rows.cellWindows },
       { table: TABLES.anomalies, rows: (r) => r.rows.anomalies },
       { table: TABLES.deadLetters, rows: (r) => r.rows.deadLetters },
-      { table: TABLES.features, rows: (r) => r.rows.features },
+      { table: TABLES.features, rows: (r) => r.rows.features, trainingOnly: true },
       { table: TABLES.tripEvents, rows: (r) => r.rows.events },
     ],
     eventsTable: TABLES.tripEvents,
