@@ -1,0 +1,105 @@
+// Loaded into a `vigia processor` child with `node --import` (NODE_OPTIONS) by
+// `vigia bench throughput --profile DIR`; never part of the processor itself. Plain JavaScript
+// because it runs before the processor registers its TypeScript loader.
+//
+// While loaded it (1) samples the main thread's CPU with the inspector (as --cpu-prof does,
+// 1 ms interval) and (2) times every sink call by wrapping library prototypes the processor
+// uses: ClickHouse inserts per table (wall time of the awaited insert: JSON serialisation +
+// chDB), JetStream publishes per subject family (wall time during which any was in flight:
+// what a batch waits for its alerts), and the synchronous cost of each message ack.
+// On SIGUSR2 it writes what it gathered since the last signal to DIR/<n>.cpuprofile and
+// DIR/<n>.sinks.json, then DIR/<n>.done, and starts again: one profile per bench phase.
+import { Session } from 'node:inspector';
+import { createRequire } from 'node:module';
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+const dir = process.env.VIGIA_PROFILE_DIR;
+if (!dir) throw new Error('phase-profiler-preload: set VIGIA_PROFILE_DIR to the folder the profiles go to');
+const require = createRequire(import.meta.url);
+
+/** @type {Record<string, {calls: number, rows: number, ms: number, maxMs: number}>} */
+let inserts = {};
+/** @type {Record<string, {messages: number, busyMs: number, bursts: number, inFlight: number, since: number}>} */
+let publishes = {};
+let acks = { calls: 0, ms: 0 };
+let startedAt = performance.now();
+
+// createClient builds client-common's ClickHouseClient (not the Node subclass) when a chDB
+// connection is injected: patch the base class, which both share.
+const ch = require('@clickhouse/client-common');
+const insert = ch.ClickHouseClient.prototype.insert;
+ch.ClickHouseClient.prototype.insert = async function timedInsert(params) {
+  const t0 = performance.now();
+  try {
+    return await insert.call(this, params);
+  } finally {
+    const ms = performance.now() - t0;
+    const s = (inserts[params.table] ??= { calls: 0, rows: 0, ms: 0, maxMs: 0 });
+    s.calls++;
+    s.rows += Array.isArray(params.values) ? params.values.length : 0;
+    s.ms += ms;
+    s.maxMs = Math.max(s.maxMs, ms);
+  }
+};
+
+const jsInternal = require('@nats-io/jetstream/internal');
+const publish = jsInternal.JetStreamClientImpl.prototype.publish;
+jsInternal.JetStreamClientImpl.prototype.publish = async function timedPublish(subject, ...rest) {
+  const family = String(subject).split('.')[0];
+  const s = (publishes[family] ??= { messages: 0, busyMs: 0, bursts: 0, inFlight: 0, since: 0 });
+  if (s.inFlight++ === 0) {
+    s.since = performance.now();
+    s.bursts++;
+  }
+  s.messages++;
+  try {
+    return await publish.call(this, subject, ...rest);
+  } finally {
+    if (--s.inFlight === 0) s.busyMs += performance.now() - s.since;
+  }
+};
+
+// JsMsgImpl is not exported; its file is next to the package's main module.
+const jsmsg = require(join(dirname(require.resolve('@nats-io/jetstream')), 'jsmsg.js'));
+const ack = jsmsg.JsMsgImpl.prototype.ack;
+jsmsg.JsMsgImpl.prototype.ack = function timedAck() {
+  const t0 = performance.now();
+  ack.call(this);
+  acks.ms += performance.now() - t0;
+  acks.calls++;
+};
+
+const session = new Session();
+session.connect();
+const post = (method, params) => new Promise((res, rej) => session.post(method, params, (err, r) => (err ? rej(err) : res(r))));
+await post('Profiler.enable');
+await post('Profiler.setSamplingInterval', { interval: 1000 });
+await post('Profiler.start');
+
+let n = 0;
+let busy = false;
+process.on('SIGUSR2', () => {
+  if (busy) return;
+  busy = true;
+  const i = ++n;
+  const wallMs = performance.now() - startedAt;
+  const sinks = {
+    wallMs,
+    inserts,
+    publishes: Object.fromEntries(Object.entries(publishes).map(([k, v]) => [k, { messages: v.messages, busyMs: v.busyMs, bursts: v.bursts }])),
+    acks,
+  };
+  inserts = {};
+  publishes = Object.fromEntries(Object.entries(publishes).map(([k, v]) => [k, { ...v, messages: 0, busyMs: 0, bursts: 0, since: performance.now() }]));
+  acks = { calls: 0, ms: 0 };
+  startedAt = performance.now();
+  void (async () => {
+    const { profile } = await post('Profiler.stop');
+    await post('Profiler.start');
+    writeFileSync(join(dir, `${i}.cpuprofile`), JSON.stringify(profile));
+    writeFileSync(join(dir, `${i}.sinks.json`), JSON.stringify(sinks, null, 2));
+    writeFileSync(join(dir, `${i}.done`), '');
+    busy = false;
+  })();
+});
