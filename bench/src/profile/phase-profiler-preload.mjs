@@ -8,10 +8,11 @@
 // chDB), JetStream publishes per subject family (wall time during which any was in flight:
 // what a batch waits for its alerts), and the synchronous cost of each message ack.
 // On SIGUSR2 it writes what it gathered since the last signal to DIR/<n>.cpuprofile and
-// DIR/<n>.sinks.json, then DIR/<n>.done, and starts again: one profile per bench phase.
+// DIR/<n>.sinks.json, then DIR/<n>.done, and starts again: one profile per bench phase. It also
+// keeps one real batch per table in DIR/rows/<table>.json (sink-costs.ts replays them into chDB).
 import { Session } from 'node:inspector';
 import { createRequire } from 'node:module';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 const dir = process.env.VIGIA_PROFILE_DIR;
@@ -25,11 +26,11 @@ let publishes = {};
 let acks = { calls: 0, ms: 0 };
 let startedAt = performance.now();
 
-// createClient builds client-common's ClickHouseClient (not the Node subclass) when a chDB
-// connection is injected: patch the base class, which both share.
-const ch = require('@clickhouse/client-common');
-const insert = ch.ClickHouseClient.prototype.insert;
-ch.ClickHouseClient.prototype.insert = async function timedInsert(params) {
+// createClient builds the package's common ClickHouseClient (not the exported Node subclass):
+// patch the subclass's base prototype, which both share.
+const base = Object.getPrototypeOf(require('@clickhouse/client').ClickHouseClient.prototype);
+const insert = base.insert;
+base.insert = async function timedInsert(params) {
   const t0 = performance.now();
   try {
     return await insert.call(this, params);
@@ -40,8 +41,19 @@ ch.ClickHouseClient.prototype.insert = async function timedInsert(params) {
     s.rows += Array.isArray(params.values) ? params.values.length : 0;
     s.ms += ms;
     s.maxMs = Math.max(s.maxMs, ms);
+    keepSample(params.table, params.values);
   }
 };
+
+/** One real batch per table (the first of 1000+ rows, else the largest), for sink-costs.ts to replay. */
+const samples = {};
+function keepSample(table, values) {
+  if (!Array.isArray(values) || !values.length) return;
+  // Tables shared by the domains (scores, anomalies, features, dead_letters) are kept per domain.
+  const key = typeof values[0].domain === 'string' ? `${table}.${values[0].domain}` : table;
+  const kept = samples[key];
+  if (!kept || (kept.length < 1000 && values.length > kept.length)) samples[key] = values;
+}
 
 const jsInternal = require('@nats-io/jetstream/internal');
 const publish = jsInternal.JetStreamClientImpl.prototype.publish;
@@ -99,6 +111,8 @@ process.on('SIGUSR2', () => {
     await post('Profiler.start');
     writeFileSync(join(dir, `${i}.cpuprofile`), JSON.stringify(profile));
     writeFileSync(join(dir, `${i}.sinks.json`), JSON.stringify(sinks, null, 2));
+    mkdirSync(join(dir, 'rows'), { recursive: true });
+    for (const [table, rows] of Object.entries(samples)) writeFileSync(join(dir, 'rows', `${table}.json`), JSON.stringify(rows));
     writeFileSync(join(dir, `${i}.done`), '');
     busy = false;
   })();
