@@ -21,7 +21,7 @@ interface Rule {
   url?: RegExp;
 }
 
-const SENSOR_DETECTORS = ['onset-novelty', 'relation', 'ewma-residual', 'level-shift', 'flatline', 'period-residual', 'quadratic-fit', 'regime-offset', 'joint-deviation', 'tail', 'sensor-detector'];
+const SENSOR_DETECTORS = ['onset-novelty', 'relation', 'ewma-residual', 'level-shift', 'flatline', 'period-residual', 'quadratic-fit', 'regime-offset', 'joint-deviation', 'sensor-detector'];
 const TRIP_SCORERS = ['cell-demand-scorer', 'count-history', 'count-tails', 'demand-share-baseline', 'ew-histogram', 'seasonal-baseline', 'trip-scorer', 'material-fare-score', 'meter-fare-model', 'cell-alert-episodes'];
 
 const file = (names: string[]) => new RegExp(`/(?:${names.join('|')})\\.ts$`);
@@ -42,6 +42,7 @@ const RULES: Rule[] = [
   { category: 'ONNX', url: /\/apply-model-scores\.ts$/ },
   ...SENSOR_DETECTORS.map((d) => ({ category: `sensor detector: ${d}`, url: file([d]) })),
   ...TRIP_SCORERS.map((d) => ({ category: `trip scorer: ${d}`, url: file([d]) })),
+  { category: 'tail statistics (shared by both domains)', url: file(['tail']) },
   { category: 'score bands, reasons (component, score-scale/bands)', url: /\/(component|score-bands|score-scale)\.ts$/ },
   { category: 'key budget', url: /\/key-budget\.ts$/ },
   { category: 'H3 (h3-js)', url: /\/h3-js\// },

@@ -23,7 +23,7 @@ export interface ProfileSummary {
   idleMs: number;
   /** Self time by category: a weak frame's time goes to its nearest strong caller. */
   selfByCategory: Share[];
-  /** Time with the category anywhere on the stack (each sample counted once per category). */
+  /** Time with the category anywhere on the stack (each sample counted once per category); strong categories only. */
   inclusiveByCategory: Share[];
   topSelf: Share[];
   topInclusive: Share[];
@@ -62,7 +62,8 @@ export function summariseProfile(p: CpuProfile, top = 25): ProfileSummary {
       const n = byId.get(id)!;
       const c = categoryOf(n.callFrame);
       if (n.callFrame.functionName === '(root)') continue;
-      cats.add(c.name);
+      // Plumbing (RxJS, Node internals, natives, the profiler's own wrappers) is on nearly every stack: no signal.
+      if (!c.weak) cats.add(c.name);
       fns.add(label(n));
       if (self === undefined && !c.weak) self = c.name;
     }
