@@ -16,7 +16,7 @@ import { sensorFeed, tripFeed, type DomainFeed } from './domain-feeds.ts';
 import { runE2ePhase, type PhaseProbes, type PhaseResult } from './e2e-phase.ts';
 import { runLatencyPhase, type LatencyFigure } from './latency-phase.ts';
 import { phaseProfiler, type PhaseProfiler } from './phase-profiler.ts';
-import { processCpuSeconds } from './process-cpu.ts';
+import { cpuDelta, processCpuSeconds, threadCpuSeconds } from './process-cpu.ts';
 
 export const THROUGHPUT_PHASES = ['sensor', 'trip', 'mixed'] as const;
 export type ThroughputPhase = (typeof THROUGHPUT_PHASES)[number];
@@ -82,7 +82,7 @@ export async function runThroughputBench(opts: ThroughputBenchOptions): Promise<
     const probes: PhaseProbes = { backlog: backlogProbe(jsm, partitions), stored: storedCounter(running) };
     const phaseOpts = { publisher, seconds: opts.seconds, maxBacklog: opts.maxBacklog, probes, log };
     const feedsOf: Record<ThroughputPhase, DomainFeed[]> = { sensor: [sensors], trip: [trips], mixed: [sensors, trips] };
-    const results: (PhaseResult & { processorCpuSeconds: number; eventsPerProcessorCpuSecond: number })[] = [];
+    const results: (PhaseResult & { processorCpuSeconds: number; processorCpuSecondsByThread: Record<string, number>; eventsPerProcessorCpuSecond: number })[] = [];
     const profiles: Record<string, string> = {};
     if (profiler) await profiler.cut(running, 'startup');
     for (const name of opts.phases) {
@@ -93,10 +93,12 @@ export async function runThroughputBench(opts: ThroughputBenchOptions): Promise<
       }
       log(`phase ${name}: ${feeds.map((f) => f.domain).join(' + ')} → JetStream → processor (decode, windows, detectors, ONNX) → ClickHouse + alerts + ack…`);
       const cpu0 = processCpuSeconds(running.child.pid!);
+      const threads0 = threadCpuSeconds(running.child.pid!);
       const r = await runE2ePhase(name, feeds, phaseOpts);
       const cpu = (processCpuSeconds(running.child.pid!) ?? NaN) - (cpu0 ?? NaN);
+      const byThread = cpuDelta(threads0, threadCpuSeconds(running.child.pid!));
       const events = Object.values(r.perDomain).reduce((n, f) => n + f.published, 0);
-      results.push({ ...r, processorCpuSeconds: Number(cpu.toFixed(1)), eventsPerProcessorCpuSecond: Math.round(events / cpu) });
+      results.push({ ...r, processorCpuSeconds: Number(cpu.toFixed(1)), processorCpuSecondsByThread: byThread, eventsPerProcessorCpuSecond: Math.round(events / cpu) });
       log(`  ${Object.entries(r.perDomain).map(([d, f]) => `${d} ${f.perSecond}/s`).join(', ')} (all: ${r.eventsPerSecond}/s; ${Math.round(events / cpu)} events per processor CPU-second)`);
       if (profiler) profiles[name] = await profiler.cut(running, name);
     }
