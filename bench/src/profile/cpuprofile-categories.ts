@@ -47,7 +47,7 @@ const RULES: Rule[] = [
   { category: 'key budget', url: /\/key-budget\.ts$/ },
   { category: 'H3 (h3-js)', url: /\/h3-js\// },
   { category: 'JSON serialisation of inserts', url: /@clickhouse\/client[\w-]*\/dist\/(common\/data_formatter|utils\/encoder|data_formatter)/ },
-  { category: 'chDB insert (main-thread part)', url: /(\/chdb\/|@clickhouse\/client)/ },
+  { category: 'ClickHouse client + chDB call (main thread)', url: /(\/chdb\/|@clickhouse\/client)/ },
   { category: 'ClickHouse row mapping (stores)', url: /\/adapters\/clickhouse\// },
   { category: 'NATS publish (alerts, dead letters)', url: /\/(nats-anomaly-publisher|nats-dead-letter-publisher|jetstream-publisher)\.ts$/ },
   { category: 'NATS consume/ack', url: /(\/@nats-io\/|\/jetstream-source\.ts$)/ },

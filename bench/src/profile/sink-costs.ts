@@ -27,8 +27,14 @@ export interface SinkCost {
   /** Median over the repeats, ms per batch. */
   serialiseMs: number;
   insertMs: number;
-  /** insertMs per row, µs. */
+  /** Fastest of the repeats, ms per batch: on a shared machine the least disturbed figure. */
+  insertMinMs: number;
+  /** insertMinMs per row, µs. */
   usPerRow: number;
+  /** Median CPU of the whole process per insert (JS thread + chDB's threads), ms: what other load moves least. */
+  cpuMs: number;
+  /** cpuMs per row, µs. */
+  cpuUsPerRow: number;
 }
 
 const { values } = parseArgs({ options: { rows: { type: 'string' }, repeats: { type: 'string', default: '5' }, json: { type: 'string' } } });
@@ -68,7 +74,7 @@ try {
     merged.push({ domain, separate: [await measure(client, events, events, ev), await measure(client, scores, tableOf(scores), sc)], merged: await measure(client, `${table} (events + score columns)`, table, rows) });
   }
 
-  const out = { at: new Date().toISOString(), repeats, oneRowInsertMs: oneRow.median, costs, merged };
+  const out = { at: new Date().toISOString(), repeats, oneRowInsertMs: oneRow.median, oneRowInsertCpuMs: oneRow.cpu, costs, merged };
   process.stdout.write(format(out));
   if (values.json) writeFileSync(values.json, JSON.stringify(out, null, 2));
 } finally {
@@ -91,18 +97,33 @@ async function measure(client: ClickHouseClient, sample: string, table: string, 
     bytes = text.length;
   }
   const ins = await timeInsert(client, table, rows, repeats);
-  return { sample, table, rows: rows.length, jsonBytesPerRow: Math.round(bytes / rows.length), serialiseMs: round(median(ser)), insertMs: round(ins.median), usPerRow: round((ins.median * 1000) / rows.length) };
+  return {
+    sample,
+    table,
+    rows: rows.length,
+    jsonBytesPerRow: Math.round(bytes / rows.length),
+    serialiseMs: round(median(ser)),
+    insertMs: round(ins.median),
+    insertMinMs: round(ins.min),
+    usPerRow: round((ins.min * 1000) / rows.length),
+    cpuMs: round(ins.cpu),
+    cpuUsPerRow: round((ins.cpu * 1000) / rows.length),
+  };
 }
 
-async function timeInsert(client: ClickHouseClient, table: string, rows: Row[], n: number): Promise<{ median: number }> {
+async function timeInsert(client: ClickHouseClient, table: string, rows: Row[], n: number): Promise<{ median: number; min: number; cpu: number }> {
   await client.insert({ table, values: rows, format: 'JSONEachRow' }); // warm-up
   const t: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < n; i++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     await client.insert({ table, values: rows, format: 'JSONEachRow' });
     t.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
   }
-  return { median: median(t) };
+  return { median: median(t), min: Math.min(...t), cpu: median(cpu) };
 }
 
 /** A copy of the events table with the score table's own columns added, and the batch's rows joined by event id. */
@@ -130,10 +151,11 @@ function round(x: number): number {
   return Number(x.toFixed(2));
 }
 
-function format(o: { oneRowInsertMs: number; costs: SinkCost[]; merged: { domain: string; separate: SinkCost[]; merged: SinkCost }[] }): string {
-  const row = (c: SinkCost) => `| ${c.sample} | ${c.rows} | ${c.jsonBytesPerRow} | ${c.serialiseMs} | ${c.insertMs} | ${c.usPerRow} |`;
-  const head = '| batch | rows | JSON bytes/row | serialise ms | insert ms (median) | µs/row |\n|---|---:|---:|---:|---:|---:|';
-  const lines = [`One-row INSERT (fixed cost of a statement): ${round(o.oneRowInsertMs)} ms`, '', head, ...o.costs.map(row), ''];
+function format(o: { oneRowInsertMs: number; oneRowInsertCpuMs: number; costs: SinkCost[]; merged: { domain: string; separate: SinkCost[]; merged: SinkCost }[] }): string {
+  const row = (c: SinkCost) => `| ${c.sample} | ${c.rows} | ${c.jsonBytesPerRow} | ${c.serialiseMs} | ${c.insertMs} | ${c.insertMinMs} | ${c.usPerRow} | ${c.cpuMs} | ${c.cpuUsPerRow} |`;
+  const head =
+    '| batch | rows | JSON bytes/row | serialise ms | insert ms (median) | insert ms (min) | µs/row (min) | CPU ms/insert | CPU µs/row |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|';
+  const lines = [`One-row INSERT (fixed cost of a statement): ${round(o.oneRowInsertMs)} ms wall, ${round(o.oneRowInsertCpuMs)} ms CPU`, '', head, ...o.costs.map(row), ''];
   for (const m of o.merged) {
     lines.push(`${m.domain}: events and scores as two inserts vs one scored event row`, '', head, ...m.separate.map(row), row(m.merged), '');
   }
