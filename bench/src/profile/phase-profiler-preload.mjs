@@ -91,17 +91,35 @@ await post('Profiler.start');
 
 let n = 0;
 let busy = false;
-process.on('SIGUSR2', () => {
-  if (busy) return;
-  busy = true;
-  const i = ++n;
+
+function takeSinks() {
   const wallMs = performance.now() - startedAt;
-  const sinks = {
+  return {
     wallMs,
     inserts,
     publishes: Object.fromEntries(Object.entries(publishes).map(([k, v]) => [k, { messages: v.messages, busyMs: v.busyMs, bursts: v.bursts }])),
     acks,
   };
+}
+
+// Whatever the signals did, the rest goes to exit-<pid>.* when the process ends (a processor
+// ends with process.exit after its graceful stop): so a bench that sends no SIGUSR2, such as
+// `NODE_OPTIONS=--import …/phase-profiler-preload.mjs vigia bench trips`, still gets a profile.
+// An in-thread inspector session answers synchronously, as an 'exit' handler needs.
+process.on('exit', () => {
+  if (busy) return;
+  session.post('Profiler.stop', (err, r) => {
+    if (err) return;
+    writeFileSync(join(dir, `exit-${process.pid}.cpuprofile`), JSON.stringify(r.profile));
+    writeFileSync(join(dir, `exit-${process.pid}.sinks.json`), JSON.stringify(takeSinks(), null, 2));
+  });
+});
+
+process.on('SIGUSR2', () => {
+  if (busy) return;
+  busy = true;
+  const i = ++n;
+  const sinks = takeSinks();
   inserts = {};
   publishes = Object.fromEntries(Object.entries(publishes).map(([k, v]) => [k, { ...v, messages: 0, busyMs: 0, bursts: 0, since: performance.now() }]));
   acks = { calls: 0, ms: 0 };
