@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { cliConfig, numberFlag } from '../cli-config.ts';
 import { readHttpToken } from '../../stack/access/http-token.ts';
-import { runThroughputBench } from '../../bench/src/throughput/run-throughput-bench.ts';
+import { runThroughputBench, THROUGHPUT_PHASES, type ThroughputPhase } from '../../bench/src/throughput/run-throughput-bench.ts';
 import { runPublishBench } from '../../bench/src/throughput/run-publish-bench.ts';
 import { runNabBench } from '../../bench/src/nab/run-nab-bench.ts';
 import { runSkabBench } from '../../bench/src/skab/run-skab-bench.ts';
@@ -16,12 +16,27 @@ export function registerBench(program: Command): void {
   const bench = program.command('bench').description('Benchmarks: speed and accuracy, measured through the real pipeline');
   bench
     .command('throughput')
-    .description('Events/s published → stored end to end, against the raw JetStream ceiling measured in the same run')
+    .description('Sensor readings/s and trips/s published → stored end to end (alone and together), against the raw JetStream ceilings measured in the same run')
     .option('--seconds <s>', 'length of each measured phase', '20')
     .option('--json <file>', 'write the figures as JSON')
     .option('--stations <k>', 'number of simulated stations', '50')
-    .action(async (opts: { seconds: string; json?: string; stations: string }) => {
-      await runThroughputBench({ seconds: numberFlag('seconds', opts.seconds)!, jsonFile: opts.json, stations: numberFlag('stations', opts.stations)! });
+    .option('--phases <list>', `end-to-end phases, comma-separated, in order (${THROUGHPUT_PHASES.join(', ')})`, THROUGHPUT_PHASES.join(','))
+    .option('--max-backlog <n>', 'unacked events the publisher lets pile up before it waits for the processor', '20000')
+    .option('--latency-seconds <s>', 'paced phase at 30 % of the sustained rates for the latency figure (0 = none)', '5')
+    .option('--profile <dir>', 'write one CPU profile (.cpuprofile) and sink timings (.sinks.json) of the processor per phase into DIR')
+    .action(async (opts: { seconds: string; json?: string; stations: string; phases: string; maxBacklog: string; latencySeconds: string; profile?: string }) => {
+      const phases = opts.phases.split(',').map((p) => p.trim());
+      const unknown = phases.filter((p) => !(THROUGHPUT_PHASES as readonly string[]).includes(p));
+      if (unknown.length || !phases.length) throw new UsageError(`--phases takes ${THROUGHPUT_PHASES.join(', ')}; got '${opts.phases}'`);
+      await runThroughputBench({
+        seconds: numberFlag('seconds', opts.seconds)!,
+        jsonFile: opts.json,
+        stations: numberFlag('stations', opts.stations)!,
+        phases: phases as ThroughputPhase[],
+        maxBacklog: numberFlag('max-backlog', opts.maxBacklog)!,
+        latencySeconds: numberFlag('latency-seconds', opts.latencySeconds)!,
+        profileDir: opts.profile,
+      });
     });
   bench
     .command('publish')

@@ -1,103 +1,142 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { dirname } from 'node:path';
-import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { connectNats, ensureStreams, type OutgoingMessage, PipelinedPublisher } from '../../../nats/index.ts';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connectNats, ensureStreams, PipelinedPublisher } from '../../../nats/index.ts';
 import { parseConfig } from '../../../config/index.ts';
-import { sensorMessages } from '../../../producers/src/sensor-messages.ts';
 import { startNatsServer } from '../../../stack/nats-server.ts';
 import { startProcessorProcess, type ProcessorProcess } from '../../../stack/processor-process.ts';
 import { killOnExit, onProcessExit } from '../../../stack/kill-on-exit.ts';
-import { waitFor } from '../../../stack/wait-for.ts';
 import { tempDir } from '../../../test/harness/temp-dir.ts';
+import { backlogProbe, type BenchDomain } from './backlog.ts';
+import { measureCeilings } from './ceilings.ts';
+import { sensorFeed, tripFeed, type DomainFeed } from './domain-feeds.ts';
+import { runE2ePhase, type PhaseProbes, type PhaseResult } from './e2e-phase.ts';
+import { runLatencyPhase, type LatencyFigure } from './latency-phase.ts';
+import { phaseProfiler, type PhaseProfiler } from './phase-profiler.ts';
+import { cpuDelta, processCpuSeconds, threadCpuSeconds } from './process-cpu.ts';
+
+export const THROUGHPUT_PHASES = ['sensor', 'trip', 'mixed'] as const;
+export type ThroughputPhase = (typeof THROUGHPUT_PHASES)[number];
 
 export interface ThroughputBenchOptions {
+  /** Length of each measured phase (publishing time), seconds. */
   seconds: number;
   jsonFile?: string | undefined;
   stations: number;
+  /** End-to-end phases to run, in this order: sensor alone, trips alone, both at once. @default all */
+  phases: readonly ThroughputPhase[];
+  /** Unacked events the publisher lets pile up in the processor's consumers. @default 20000 */
+  maxBacklog: number;
+  /** Seconds of the paced latency phase (0 = none). @default 5 */
+  latencySeconds: number;
+  /** Folder for one CPU profile + sink timings per phase (the processor runs with phase-profiler-preload.mjs). */
+  profileDir?: string | undefined;
 }
 
 const IN_FLIGHT = 2000;
-const START = Date.UTC(2026, 0, 1);
+/** Trips made ahead per second of a phase: above what the trip pipeline sustains today (~2k/s). */
+const TRIPS_PER_PHASE_SECOND = 6000;
+/** The latency phase paces each domain at this share of the rate it sustained in the mixed phase. */
+const LATENCY_LOAD = 0.3;
 
 /**
- * Three phases on the same nats-server: (1) raw JetStream publish ceiling, (2) raw consume
- * ceiling (pull + explicit ack, nothing else), (3) end to end: publish sensor readings while
- * the real processor stores, scores and alerts; events/s = readings stored / time until the
- * last one is stored. Reports the end-to-end rate as a ratio of the ceilings.
+ * On one nats-server and one machine, the producers included: (1) the raw JetStream publish
+ * and consume-and-ack ceilings; (2) end to end through the real `vigia processor` (both
+ * domains on, as deployed) — sensor readings alone, trips alone, then both at once — each
+ * event counted when its rows are in ClickHouse (every sink committed); (3) latency at a
+ * paced 30 % load. Each rate is reported as a ratio of the consume ceiling.
  */
 export async function runThroughputBench(opts: ThroughputBenchOptions): Promise<void> {
   const dir = tempDir('bench');
   const log = (s: string) => process.stderr.write(s + '\n');
+  const loadBefore = loadavg();
   // Whatever ends the bench (an uncaught error, Ctrl-C), its private servers end with it.
   const forgetDir = onProcessExit(() => dir.remove());
   const nats = await startNatsServer({ port: 0, dir: `${dir.path}/nats`, allowInstall: true });
   const forgetNats = killOnExit(nats.pid);
   const config = parseConfig({});
+  const partitions = config.streams.partitions;
   const nc = await connectNats({ url: nats.url, name: 'vigia-bench' });
   let proc: ProcessorProcess | undefined;
   let publisher: PipelinedPublisher | undefined;
   try {
     await ensureStreams(nc, config.streams);
     const jsm = await jetstreamManager(nc);
-    await jsm.streams.add({ name: 'BENCH_RAW', subjects: ['bench.raw.>'], max_bytes: 2 * 1024 ** 3 });
     publisher = new PipelinedPublisher(nc, { maxInFlight: IN_FLIGHT });
-    const sample = [...sensorMessages({ stations: opts.stations, seed: 1, faultRate: 1, startTs: START }, config.streams.partitions, 1)][0]!;
+    const sensors = sensorFeed(opts.stations, partitions);
+    const trips = tripFeed(partitions);
+    const sample = sensors.next()!.data;
+    const ceilings = await measureCeilings(nc, jsm, publisher, sample, opts.seconds, log);
 
-    log(`phase 1/3: raw JetStream publish ceiling (${opts.seconds}s, pipelined, ${IN_FLIGHT} in flight, ${sample.data.length}-byte messages)…`);
-    let i = 0;
-    const raw = await timedPublish(publisher, () => ({ subject: `bench.raw.${i % 4}`, data: sample.data, msgId: `raw-${i++}` }), opts.seconds);
-    log(`  ${Math.round(raw.perSecond)} msg/s`);
-
-    log('phase 2/3: raw JetStream consume ceiling (pull, explicit ack, no processing)…');
-    await jsm.consumers.add('BENCH_RAW', { durable_name: 'raw', ack_policy: AckPolicy.Explicit, max_ack_pending: 10_000 });
-    const consumer = await jetstream(nc).consumers.get('BENCH_RAW', 'raw');
-    const consumeStarted = performance.now();
-    let consumed = 0;
-    await new Promise<void>((resolve) => {
-      void consumer.consume({
-        max_messages: 1000,
-        callback: (m) => {
-          m.ack();
-          if (++consumed === raw.count) resolve();
-        },
-      });
+    const profiler: PhaseProfiler | undefined = opts.profileDir ? phaseProfiler(opts.profileDir) : undefined;
+    proc = await startProcessorProcess({
+      natsUrl: nats.url,
+      dataDir: dir.path,
+      env: { VIGIA_LOG_LEVEL: 'warn', ...profiler?.env },
+      onSpawn: (child) => void killOnExit(child.pid!),
     });
-    const consumePerSecond = consumed / ((performance.now() - consumeStarted) / 1000);
-    log(`  ${Math.round(consumePerSecond)} msg/s`);
-
-    log('phase 3/3: end to end — producer → JetStream → processor (decode, window, score) → ClickHouse + alerts + ack…');
-    proc = await startProcessorProcess({ natsUrl: nats.url, dataDir: dir.path, env: { VIGIA_LOG_LEVEL: 'warn' }, onSpawn: (child) => void killOnExit(child.pid!) });
     const running = proc;
-    const readings = sensorMessages({ stations: opts.stations, seed: 1, faultRate: 2, startTs: START }, config.streams.partitions);
-    const e2eStarted = performance.now();
-    const pub = await timedPublish(publisher, () => readings.next().value as OutgoingMessage, opts.seconds);
-    log(`  published ${pub.count} readings at ${Math.round(pub.perSecond)}/s; waiting until all are stored…`);
-    await waitFor(() => running.sql<{ n: string }>('SELECT count() AS n FROM sensor_events'), (r) => Number(r[0]?.n) >= pub.count, 600_000, 'all readings stored');
-    const e2eSeconds = (performance.now() - e2eStarted) / 1000;
-    const endToEnd = pub.count / e2eSeconds;
+    const probes: PhaseProbes = { backlog: backlogProbe(jsm, partitions), stored: storedCounter(running) };
+    const phaseOpts = { publisher, seconds: opts.seconds, maxBacklog: opts.maxBacklog, probes, log };
+    const feedsOf: Record<ThroughputPhase, DomainFeed[]> = { sensor: [sensors], trip: [trips], mixed: [sensors, trips] };
+    const results: (PhaseResult & { processorCpuSeconds: number; processorCpuSecondsByThread: Record<string, number>; eventsPerProcessorCpuSecond: number })[] = [];
+    const profiles: Record<string, string> = {};
+    if (profiler) await profiler.cut(running, 'startup');
+    for (const name of opts.phases) {
+      const feeds = feedsOf[name];
+      if (feeds.includes(trips)) {
+        log(`  making ${opts.seconds * TRIPS_PER_PHASE_SECOND} trips ahead…`);
+        trips.refill(opts.seconds * TRIPS_PER_PHASE_SECOND);
+      }
+      log(`phase ${name}: ${feeds.map((f) => f.domain).join(' + ')} → JetStream → processor (decode, windows, detectors, ONNX) → ClickHouse + alerts + ack…`);
+      const cpu0 = processCpuSeconds(running.child.pid!);
+      const threads0 = threadCpuSeconds(running.child.pid!);
+      const r = await runE2ePhase(name, feeds, phaseOpts);
+      const cpu = (processCpuSeconds(running.child.pid!) ?? NaN) - (cpu0 ?? NaN);
+      const byThread = cpuDelta(threads0, threadCpuSeconds(running.child.pid!));
+      const events = Object.values(r.perDomain).reduce((n, f) => n + f.published, 0);
+      results.push({ ...r, processorCpuSeconds: Number(cpu.toFixed(1)), processorCpuSecondsByThread: byThread, eventsPerProcessorCpuSecond: Math.round(events / cpu) });
+      log(`  ${Object.entries(r.perDomain).map(([d, f]) => `${d} ${f.perSecond}/s`).join(', ')} (all: ${r.eventsPerSecond}/s; ${Math.round(events / cpu)} events per processor CPU-second)`);
+      if (profiler) profiles[name] = await profiler.cut(running, name);
+    }
+
+    let latency: { load: number; perDomain: Partial<Record<BenchDomain, LatencyFigure>>; batchCommitMeanMs: number } | undefined;
+    const mixed = results.find((r) => r.name === 'mixed') ?? results[results.length - 1];
+    if (opts.latencySeconds > 0 && mixed) {
+      const paced = Object.entries(mixed.perDomain).map(([d, f]) => ({ feed: d === 'trip' ? trips : sensors, rate: f.perSecond * LATENCY_LOAD }));
+      if (paced.some((p) => p.feed === trips)) trips.refill(Math.ceil(paced.find((p) => p.feed === trips)!.rate * opts.latencySeconds) + 1);
+      log(`latency: ${paced.map((p) => `${p.feed.domain} at ${Math.round(p.rate)}/s`).join(' + ')} for ${opts.latencySeconds}s…`);
+      const before = await batchCommitSeconds(running);
+      const perDomain = await runLatencyPhase(paced, { publisher, seconds: opts.latencySeconds, ingestedAt: ingestedAtReader(running), stored: probes.stored });
+      const after = await batchCommitSeconds(running);
+      latency = { load: LATENCY_LOAD, perDomain, batchCommitMeanMs: Math.round(((after.sum - before.sum) / Math.max(1, after.count - before.count)) * 1000) };
+      log(`  ${Object.entries(perDomain).map(([d, l]) => `${d} p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms`).join('; ')}; mean batch commit ${latency.batchCommitMeanMs} ms`);
+    }
+
     const metrics = await (await running.fetch('/metrics')).text();
     const rssMiB = Number(/vigia_process_process_resident_memory_bytes (\d+)/.exec(metrics)?.[1] ?? NaN) / 1024 ** 2;
-    const anomalies = await proc.sql<{ n: string }>('SELECT count() AS n FROM anomalies');
-
+    const anomalies = await running.sql<{ n: string }>('SELECT count() AS n FROM anomalies');
+    const consume = ceilings.consumeAckPerSecond;
+    const ratio = (x: number) => Number((x / consume).toFixed(3));
     const result = {
       benchmark: 'throughput',
       at: new Date().toISOString(),
-      machine: { cpus: (await import('node:os')).cpus().length, node: process.version, natsServer: nats.version },
+      machine: { cpus: cpus().length, node: process.version, natsServer: nats.version, loadavgBefore: loadBefore.map((x) => Number(x.toFixed(2))), loadavgAfter: loadavg().map((x) => Number(x.toFixed(2))) },
       secondsPerPhase: opts.seconds,
       stations: opts.stations,
-      ceiling: { jetstreamPublishPerSecond: Math.round(raw.perSecond), jetstreamConsumeAckPerSecond: Math.round(consumePerSecond) },
-      endToEnd: {
-        events: pub.count,
-        publishPerSecond: Math.round(pub.perSecond),
-        storedPerSecond: Math.round(endToEnd),
-        seconds: Number(e2eSeconds.toFixed(2)),
-        anomalies: Number(anomalies[0]?.n ?? 0),
-        processorRssMiB: Math.round(rssMiB),
-      },
-      ratio: {
-        toPublishCeiling: Number((endToEnd / raw.perSecond).toFixed(3)),
-        toConsumeCeiling: Number((endToEnd / consumePerSecond).toFixed(3)),
-      },
+      maxBacklog: opts.maxBacklog,
+      publisher: { msgsPerSecond: Math.round(ceilings.publishPerSecond), messageBytes: ceilings.messageBytes },
+      ceiling: { jetstreamPublishPerSecond: Math.round(ceilings.publishPerSecond), jetstreamConsumeAckPerSecond: Math.round(consume) },
+      phases: results.map((r) => ({
+        ...r,
+        perDomain: Object.fromEntries(Object.entries(r.perDomain).map(([d, f]) => [d, { ...f, toConsumeCeiling: ratio(f.perSecond) }])),
+        toConsumeCeiling: ratio(r.eventsPerSecond),
+      })),
+      latency,
+      anomalies: Number(anomalies[0]?.n ?? 0),
+      processorRssMiB: Math.round(rssMiB),
+      profiles: opts.profileDir ? profiles : undefined,
     };
     process.stdout.write(JSON.stringify(result, null, 2) + '\n');
     if (opts.jsonFile) {
@@ -116,15 +155,27 @@ export async function runThroughputBench(opts: ThroughputBenchOptions): Promise<
   }
 }
 
-/** Publish for `seconds`, then wait for the last acks: the rate counts acknowledged messages. */
-async function timedPublish(publisher: PipelinedPublisher, next: () => OutgoingMessage, seconds: number): Promise<{ count: number; perSecond: number }> {
-  const started = performance.now();
-  const deadline = started + seconds * 1000;
-  let count = 0;
-  while (performance.now() < deadline) {
-    await publisher.publish(next());
-    count++;
-  }
-  await publisher.flush();
-  return { count, perSecond: count / ((performance.now() - started) / 1000) };
+const EVENTS_TABLE: Record<BenchDomain, string> = { sensor: 'sensor_events', trip: 'trip_events' };
+
+/** Events whose every sink committed: the events table is written last in each batch; dead letters count as handled. */
+function storedCounter(proc: ProcessorProcess): PhaseProbes['stored'] {
+  return async (domain) => {
+    const [r] = await proc.sql<{ n: string }>(`SELECT (SELECT count() FROM ${EVENTS_TABLE[domain]}) + (SELECT count() FROM dead_letters WHERE domain = '${domain}') AS n`);
+    return Number(r?.n ?? 0);
+  };
+}
+
+function ingestedAtReader(proc: ProcessorProcess) {
+  return async (domain: BenchDomain, ids: string[]): Promise<Map<string, number>> => {
+    if (!ids.length) return new Map();
+    const list = ids.map((id) => `'${id.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`).join(',');
+    const rows = await proc.sql<{ id: string; t: string }>(`SELECT event_id AS id, toUnixTimestamp64Milli(min(ingested_at)) AS t FROM ${EVENTS_TABLE[domain]} WHERE event_id IN (${list}) GROUP BY event_id`);
+    return new Map(rows.map((r) => [r.id, Number(r.t)]));
+  };
+}
+
+async function batchCommitSeconds(proc: ProcessorProcess): Promise<{ sum: number; count: number }> {
+  const text = await (await proc.fetch('/metrics')).text();
+  const num = (name: string) => Number(new RegExp(`^vigia_batch_commit_seconds_${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'm').exec(text)?.[1] ?? 0);
+  return { sum: num('sum'), count: num('count') };
 }
