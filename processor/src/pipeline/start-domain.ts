@@ -16,6 +16,7 @@ import { createBatchCommitter } from './commit-batch.ts';
 import { domainPipeline } from './domain-pipeline.ts';
 import { maybeWithOutage, restoreOrRebuild } from './restore-or-rebuild.ts';
 import { saveSnapshot } from './snapshots.ts';
+import { liveWrites } from './live-writes.ts';
 
 /** What every domain's wiring gets from the processor: connections, store, screens, metrics. */
 export interface DomainDeps {
@@ -35,11 +36,6 @@ export interface RunningDomain {
   done: Promise<void>;
   /** Stop pulling, let the batch in flight finish, leave a snapshot at the exact end. */
   stop(): Promise<void>;
-}
-
-/** The tables a live run writes: training-only ones (feature vectors) only when asked for. */
-export function liveWrites<R>(module: DomainModule<unknown, unknown, R>, liveFeatureRows: boolean): DomainModule<unknown, unknown, R>['store']['writes'] {
-  return module.store.writes.filter((w) => !w.trainingOnly || liveFeatureRows);
 }
 
 /** Any domain, live: its consumers, core, models, committer and snapshots. */
