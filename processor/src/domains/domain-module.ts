@@ -7,7 +7,7 @@ import type { Logger } from '../../../stack/logger.ts';
 import type { KeyBudget } from '../core/key-budget.ts';
 import type { RawEvent } from '../core/raw-event.ts';
 import type { LiveFeed } from '../ports/sinks.ts';
-import type { SerializedSnapshot } from '../pipeline/snapshots.ts';
+import type { SerializedSnapshot } from '../core/serialized-snapshot.ts';
 
 /**
  * What one micro-batch of a domain produced. `records` is the domain's own result (rows,

@@ -2,16 +2,10 @@ import type { Logger } from 'pino';
 import type { ProcessorMetrics } from '../metrics.ts';
 import type { SnapshotKey, SnapshotStore } from '../ports/snapshot-store.ts';
 
-/** partition → last stream sequence whose effect is inside a state. */
-export type LogPosition = Record<string, number>;
+import type { SerializedSnapshot } from '../core/serialized-snapshot.ts';
 
-/** A domain's state already turned into the text the store keeps, whole or in consecutive pieces. */
-export interface SerializedSnapshot {
-  text: string | string[];
-  format: string;
-  version: number;
-  seqs: LogPosition;
-}
+export type { LogPosition, SerializedSnapshot } from '../core/serialized-snapshot.ts';
+export { stateAsText } from '../core/serialized-snapshot.ts';
 
 /** Periodic state snapshots of one domain instance. */
 export interface SnapshotSettings {
@@ -33,11 +27,6 @@ export function serializeSnapshot(capture: () => SerializedSnapshot, logger: Pic
     logger.warn({ err: (err as Error).message }, 'snapshot too large to serialize; skipped (lower processor.limits.stateBudgetBytes)');
     return undefined;
   }
-}
-
-/** A state object as snapshot text (for cores that capture a plain object). */
-export function stateAsText(state: { format: string; version: number; seqs: LogPosition }): SerializedSnapshot {
-  return { text: JSON.stringify(state), format: state.format, version: state.version, seqs: state.seqs };
 }
 
 export async function saveSnapshot(

@@ -6,7 +6,7 @@ import { severityOf, type Anomaly, type DeadLetter } from '../../../contracts/in
 import type { DomainCore, DomainModule } from '../../../processor/src/domains/domain-module.ts';
 import { deadLetterOf, toDeadLetterRow } from '../../../processor/src/core/dead-letter-of.ts';
 import type { RawEvent } from '../../../processor/src/core/raw-event.ts';
-import { stateAsText } from '../../../processor/src/pipeline/snapshots.ts';
+import { stateAsText } from '../../../processor/src/core/serialized-snapshot.ts';
 import { SnapshotUnreadableError } from '../../../processor/src/core/processor-state.ts';
 import type { AnomalyRow, DeadLetterRow } from '../../../store/src/rows.ts';
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { DomainBatchResult, DomainCore, DomainModels, DomainRuntime, DomainRuntimeOptions } from '../domain-module.ts';
 import { ModelVersionNotFoundError } from '../model-version-not-found.ts';
 import { keyLimitsOf } from '../../core/key-budget.ts';
-import { stateAsText } from '../../pipeline/snapshots.ts';
+import { stateAsText } from '../../core/serialized-snapshot.ts';
 import { createTripScoring } from './create-trip-scoring.ts';
 import { loadTripModelStage } from './onnx/trip-model-stage.ts';
 import { TripBatchProcessor, type TripBatchResult, type TripModelOutputs, type TripStage } from './trip-batch.ts';
