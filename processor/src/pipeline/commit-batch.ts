@@ -28,6 +28,14 @@ export interface CommitDeps<Stage, Outputs, R> {
   snapshots?: SnapshotSettings | undefined;
 }
 
+/** A batch committed, but one scored before it failed: it is not acked (its messages redeliver). */
+export class EarlierBatchFailedError extends Error {
+  override readonly name = 'EarlierBatchFailedError';
+  constructor(readonly messages: number) {
+    super(`an earlier micro-batch failed to commit; this batch's ${messages} messages are left unacked for redelivery`);
+  }
+}
+
 export interface BatchOutcome {
   events: number;
   anomalies: number;
@@ -42,10 +50,11 @@ export interface BatchOutcome {
  * after batch N's score step, so the state evolves exactly as the log says whatever the models'
  * latency. Commits overlap (up to the pipeline's commitConcurrency), each in the
  * effectively-once order: store (idempotent rows) → dead letters and alerts on NATS (idempotent
- * by msg id) → live screens (best effort) → ack. A crash anywhere before the ack redelivers the
+ * by msg id) → live screens (best effort) → ack, and acks go in log order (a batch acks once it
+ * and every batch scored before it committed). A crash anywhere before the ack redelivers the
  * batch, and every sink tolerates seeing it again. A snapshot captured after a batch's scoring
- * is saved only once that batch and every batch scored before it have committed, so its log
- * position never runs ahead of the stored rows.
+ * is saved at its ack, so its log position never runs ahead of the stored rows; after any failed
+ * commit, no snapshot is saved again by this committer.
  */
 export function createBatchCommitter<Stage, Outputs, R>(deps: CommitDeps<Stage, Outputs, R>) {
   const { core, models, store, alerts, deadLetters, live, metrics, logger, domain } = deps;
@@ -62,6 +71,8 @@ export function createBatchCommitter<Stage, Outputs, R>(deps: CommitDeps<Stage, 
   const inFlight = new Set<Promise<BatchOutcome>>();
   let lastSnapshotAt = deps.now();
   let keyLimitLogged = false;
+  // Sticky: once a commit failed, no later snapshot may claim a log position past its messages.
+  let aCommitFailed = false;
   const modelLabel = Object.values(models.modelIds).filter(Boolean).join('+') || domain;
 
   async function scoreInOrder(batch: SourceMessage[]): Promise<{ result: DomainBatchResult<R>; captured: SerializedSnapshot | undefined }> {
@@ -90,6 +101,7 @@ export function createBatchCommitter<Stage, Outputs, R>(deps: CommitDeps<Stage, 
     scoring = scored.catch(() => undefined);
     const earlier = [...inFlight];
     const p = scored.then(({ result, captured }) => commit(batch, result, captured, earlier, started));
+    p.catch(() => (aCommitFailed = true));
     inFlight.add(p);
     const forget = () => void inFlight.delete(p);
     p.then(forget, forget);
@@ -102,13 +114,15 @@ export function createBatchCommitter<Stage, Outputs, R>(deps: CommitDeps<Stage, 
     if (result.anomalies.length) await unlessPermanent(retryUntilDone(() => alerts.publish(result.anomalies), retry('alerts', batch)), 'alerts', deps);
     live.anomalies(result.anomalies);
     deps.publishLive?.(result, live);
+    // Acks go in log order: a batch acks only once every batch scored before it committed. A
+    // redelivered copy skipped by the core (its original still being written) must not be acked
+    // before the original's rows are stored: JetStream would never deliver it again.
+    const earlierOk = (await Promise.allSettled(earlier)).every((r) => r.status === 'fulfilled');
+    if (!earlierOk) throw new EarlierBatchFailedError(batch.length);
     for (const m of batch) m.ack();
     const snap = deps.snapshots;
-    if (captured && snap) {
-      const settled = await Promise.allSettled(earlier);
-      if (settled.every((r) => r.status === 'fulfilled')) {
-        await saveSnapshot(snap, captured, deps).catch((err: Error) => logger.warn({ err: err.message }, 'snapshot failed; will retry at the next interval'));
-      }
+    if (captured && snap && !aCommitFailed) {
+      await saveSnapshot(snap, captured, deps).catch((err: Error) => logger.warn({ err: err.message }, 'snapshot failed; will retry at the next interval'));
     }
     recordBatchMetrics(metrics, domain, { ...result, batchSize: batch.length, started });
     return { events: result.events, anomalies: result.anomalies.length, deadLetters: result.deadLetters.length, redelivered: result.redelivered };

@@ -13,10 +13,10 @@ export interface DomainPipelineOptions {
 
 /**
  * log messages → micro-batches → (decode, window, score, store, alert, ack).
- * `commitBatch` scores synchronously before its first await, and mergeMap projects batches in
- * arrival order, so detector state still evolves in exactly the order of the log; only the
- * I/O of up to `commitConcurrency` batches overlaps (batch N+1 is scored while N is written).
- * Each batch acks its own messages after its own sinks committed.
+ * mergeMap projects batches in arrival order and `commitBatch` chains their scoring, so state
+ * evolves in exactly the order of the log; the writes of up to `commitConcurrency` batches
+ * overlap (batch N+1 is scored while N is written). A batch acks its own messages once its
+ * sinks and every earlier batch's committed.
  */
 export function domainPipeline(messages$: Observable<SourceMessage>, opts: DomainPipelineOptions): Observable<BatchOutcome> {
   return messages$.pipe(
