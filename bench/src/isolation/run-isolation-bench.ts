@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { jetstreamManager } from '@nats-io/jetstream';
+import { streams } from '../../../contracts/index.ts';
 import { parseConfig, type VigiaConfigInput } from '../../../config/index.ts';
 import { connectNats, ensureStreams, PipelinedPublisher } from '../../../nats/index.ts';
 import { startPrivateStack } from '../private-stack.ts';
@@ -34,7 +35,7 @@ export const ISOLATION_TARGETS = { sensorStoredP99Ms: 2000, sensorRedeliveries: 
 
 const PROBE_EVERY_MS = 100;
 const PROBE_TIMEOUT_MS = 30_000;
-/** After phase 1, how long the bench lets the rest of the trip backlog drain before phase 2. */
+/** After phase 1, how long the bench lets the processor finish the trips it already holds before phase 2. */
 const TRIP_DRAIN_MS = 60_000;
 const SENSOR_DRAIN_MS = 60_000;
 const WATCHED_START = Date.UTC(2026, 0, 1);
@@ -46,8 +47,8 @@ const UI_DIST = join(resolve(dirname(fileURLToPath(import.meta.url)), '..', '..'
  * 1. a trip backlog, then sensor readings at a `vigia up` rate while the processor works
  *    through it: sensor published → stored, sensor redeliveries, and /health, `/` and a UI
  *    asset polled every 100 ms;
- * 2. a socket.io client on one station while other stations' readings run at a high rate:
- *    published → `reading` event.
+ * 2. with the undelivered trips purged, a socket.io client on one station while other
+ *    stations' readings run at a high rate: published → `reading` event.
  */
 export async function runIsolationBench(opts: IsolationBenchOptions): Promise<void> {
   const log = (s: string) => process.stderr.write(s + '\n');
@@ -101,8 +102,11 @@ export async function runIsolationBench(opts: IsolationBenchOptions): Promise<vo
     for (const h of http) log(`  GET ${h.path}  ${formatSummary(h)}${h.failures ? `, ${h.failures} failed (${h.timeouts} timed out at ${PROBE_TIMEOUT_MS / 1000} s)` : ''}  [target p99 ≤ ${ISOLATION_TARGETS.httpP99Ms} ms]`);
     log(`  trips not yet acked: ${tripsPendingAtStart} at the start, ${tripsPendingAtEnd} at the end of the phase`);
 
-    // Phase 2: a screen on one station under background load.
-    log(`letting the trip backlog drain (at most ${TRIP_DRAIN_MS / 1000} s)…`);
+    // Phase 2: a screen on one station under background load. The catch-up has shown what it
+    // had to; the trips not yet delivered are purged so that phase 2's load is the readings
+    // alone, and the ones the processor already holds are let through first.
+    const { purged: tripsPurged } = await jsm.streams.purge(streams.events('trip'));
+    log(`purged ${tripsPurged} undelivered trips; letting the processor finish the ones it holds (at most ${TRIP_DRAIN_MS / 1000} s)…`);
     const drainUntil = Date.now() + TRIP_DRAIN_MS;
     while ((await backlog('trip')) > 0 && Date.now() < drainUntil) await sleep(500);
     const tripsPendingAtPhase2 = await backlog('trip');
@@ -143,7 +147,7 @@ export async function runIsolationBench(opts: IsolationBenchOptions): Promise<vo
         sensorRedeliveries: { ...redelivery, processorCounterDelta: processorRedelivered },
         http,
       },
-      latencyUnderLoad: { tripsPendingAtStart: tripsPendingAtPhase2, sensorsPendingAtStart: sensorsPendingAtPhase2, sensorsPendingAtEnd: sensorsPendingAfter, ...socket },
+      latencyUnderLoad: { tripsPurged, tripsPendingAtStart: tripsPendingAtPhase2, sensorsPendingAtStart: sensorsPendingAtPhase2, sensorsPendingAtEnd: sensorsPendingAfter, ...socket },
     };
     process.stdout.write(JSON.stringify(result, null, 2) + '\n');
     if (opts.jsonFile) {
@@ -160,12 +164,11 @@ export async function runIsolationBench(opts: IsolationBenchOptions): Promise<vo
   }
 }
 
-/** One file the built UI loads (the page's first asset), or undefined when ui/dist is not built. */
+/** The script the built UI's page loads first, or undefined when ui/dist is not built. */
 function firstAsset(): string | undefined {
-  const dir = join(UI_DIST, 'assets');
-  if (!existsSync(join(UI_DIST, 'index.html')) || !existsSync(dir)) return undefined;
-  const files = readdirSync(dir).filter((f) => f.endsWith('.js')).sort();
-  return files.length ? `/assets/${files[0]}` : undefined;
+  const page = join(UI_DIST, 'index.html');
+  if (!existsSync(page)) return undefined;
+  return /src="\.?(\/assets\/[^"]+)"/.exec(readFileSync(page, 'utf8'))?.[1];
 }
 
 const fmtLoad = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
