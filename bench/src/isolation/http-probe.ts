@@ -2,9 +2,11 @@ import { summarize, type LatencySummary } from './latency-summary.ts';
 
 export interface HttpProbeFigure extends LatencySummary {
   path: string;
-  /** Answers that were not 2xx, or requests that failed or passed the timeout. */
-  failures: number;
-  /** Requests still unanswered after timeoutMs (counted as failures, their time as timeoutMs). */
+  /** Answers that were not 2xx (a /health 503 says the processor judged itself unhealthy), by status. */
+  non2xx: Record<string, number>;
+  /** Requests that failed without an answer (connection errors, timeouts). */
+  errors: number;
+  /** Requests still unanswered after timeoutMs (also in errors; their time counts as timeoutMs). */
   timeouts: number;
 }
 
@@ -20,7 +22,8 @@ export interface HttpProbe {
  */
 export function startHttpProbe(baseUrl: string, token: string, path: string, opts: { everyMs: number; timeoutMs: number }): HttpProbe {
   const times: number[] = [];
-  let failures = 0;
+  const non2xx: Record<string, number> = {};
+  let errors = 0;
   let timeouts = 0;
   let stopped = false;
   const loop = (async () => {
@@ -29,10 +32,10 @@ export function startHttpProbe(baseUrl: string, token: string, path: string, opt
       try {
         const res = await fetch(baseUrl + path, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(opts.timeoutMs) });
         await res.arrayBuffer();
-        if (!res.ok) failures++;
+        if (!res.ok) non2xx[res.status] = (non2xx[res.status] ?? 0) + 1;
         times.push(performance.now() - t0);
       } catch (err) {
-        failures++;
+        errors++;
         if ((err as Error).name === 'TimeoutError') {
           timeouts++;
           times.push(opts.timeoutMs);
@@ -46,7 +49,7 @@ export function startHttpProbe(baseUrl: string, token: string, path: string, opt
     async stop() {
       stopped = true;
       await loop;
-      return { path, ...summarize(times), failures, timeouts };
+      return { path, ...summarize(times), non2xx, errors, timeouts };
     },
   };
 }

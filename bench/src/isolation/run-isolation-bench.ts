@@ -38,6 +38,7 @@ const PROBE_TIMEOUT_MS = 30_000;
 /** After phase 1, how long the bench lets the processor finish the trips it already holds before phase 2. */
 const TRIP_DRAIN_MS = 60_000;
 const SENSOR_DRAIN_MS = 60_000;
+const SOCKET_DRAIN_MS = 30_000;
 const WATCHED_START = Date.UTC(2026, 0, 1);
 const UI_DIST = join(resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..'), 'ui', 'dist');
 
@@ -99,19 +100,21 @@ export async function runIsolationBench(opts: IsolationBenchOptions): Promise<vo
     log(`  sensor published → scored  ${formatSummary(sensor.scored)}`);
     log(`  sensor published → stored  ${formatSummary(sensor.stored)}  [target p99 ≤ ${ISOLATION_TARGETS.sensorStoredP99Ms} ms]${sensor.notStored ? `; ${sensor.notStored} sampled readings not stored after ${SENSOR_DRAIN_MS / 1000} s` : ''}`);
     log(`  sensor redeliveries: JetStream num_redelivered peak ${redelivery.maxNumRedelivered}, processor counter +${processorRedelivered}  [target 0]`);
-    for (const h of http) log(`  GET ${h.path}  ${formatSummary(h)}${h.failures ? `, ${h.failures} failed (${h.timeouts} timed out at ${PROBE_TIMEOUT_MS / 1000} s)` : ''}  [target p99 ≤ ${ISOLATION_TARGETS.httpP99Ms} ms]`);
+    for (const h of http) {
+      const odd = [...Object.entries(h.non2xx).map(([status, n]) => `${n}× ${status}`), ...(h.errors ? [`${h.errors} failed (${h.timeouts} timed out at ${PROBE_TIMEOUT_MS / 1000} s)`] : [])];
+      log(`  GET ${h.path}  ${formatSummary(h)}${odd.length ? `; ${odd.join(', ')}` : ''}  [target p99 ≤ ${ISOLATION_TARGETS.httpP99Ms} ms]`);
+    }
     log(`  trips not yet acked: ${tripsPendingAtStart} at the start, ${tripsPendingAtEnd} at the end of the phase`);
 
     // Phase 2: a screen on one station under background load. The catch-up has shown what it
     // had to; the trips not yet delivered are purged so that phase 2's load is the readings
     // alone, and the ones the processor already holds are let through first.
-    const { purged: tripsPurged } = await jsm.streams.purge(streams.events('trip'));
-    log(`purged ${tripsPurged} undelivered trips; letting the processor finish the ones it holds (at most ${TRIP_DRAIN_MS / 1000} s)…`);
-    const drainUntil = Date.now() + TRIP_DRAIN_MS;
-    while ((await backlog('trip')) > 0 && Date.now() < drainUntil) await sleep(500);
-    const tripsPendingAtPhase2 = await backlog('trip');
+    const tripsUndelivered = await backlog('trip');
+    await jsm.streams.purge(streams.events('trip'));
+    log(`purged the trip stream (${tripsUndelivered} trips not yet acked); letting the processor finish the ones it holds (at most ${TRIP_DRAIN_MS / 1000} s)…`);
+    const tripsSettled = await waitForTripsSettled(proc.fetch, TRIP_DRAIN_MS);
     const sensorsPendingAtPhase2 = await backlog('sensor');
-    log(`phase 2: a socket.io client on one station (5 readings/s) while ${opts.backgroundRate} other readings/s run for ${opts.seconds} s (trips still pending: ${tripsPendingAtPhase2})…`);
+    log(`phase 2: a socket.io client on one station (5 readings/s) while ${opts.backgroundRate} other readings/s run for ${opts.seconds} s (trips ${tripsSettled ? 'settled' : 'still being stored'})…`);
     const socket = await runSocketLatencyPhase({
       httpUrl: proc.httpUrl,
       token: proc.token,
@@ -122,11 +125,11 @@ export async function runIsolationBench(opts: IsolationBenchOptions): Promise<vo
       startTs: WATCHED_START,
       backgroundRate: opts.backgroundRate,
       seconds: opts.seconds,
-      drainMs: SENSOR_DRAIN_MS,
+      drainMs: SOCKET_DRAIN_MS,
       log,
     });
     log(`  background achieved ${socket.backgroundPerSecond}/s of ${socket.backgroundAskedPerSecond}/s asked`);
-    log(`  published → socket.io 'reading'  ${formatSummary(socket.verdict)}  [target p99 ≤ ${ISOLATION_TARGETS.socketVerdictP99Ms} ms]${socket.notReceived ? `; ${socket.notReceived} never received within ${SENSOR_DRAIN_MS / 1000} s` : ''}`);
+    log(`  published → socket.io 'reading'  ${formatSummary(socket.verdict)}  [target p99 ≤ ${ISOLATION_TARGETS.socketVerdictP99Ms} ms]${socket.notReceived ? `; ${socket.notReceived} more not received within ${SOCKET_DRAIN_MS / 1000} s (not in the figures)` : ''}`);
     const sensorsPendingAfter = await backlog('sensor');
 
     const loadAfter = loadavg();
@@ -147,7 +150,7 @@ export async function runIsolationBench(opts: IsolationBenchOptions): Promise<vo
         sensorRedeliveries: { ...redelivery, processorCounterDelta: processorRedelivered },
         http,
       },
-      latencyUnderLoad: { tripsPurged, tripsPendingAtStart: tripsPendingAtPhase2, sensorsPendingAtStart: sensorsPendingAtPhase2, sensorsPendingAtEnd: sensorsPendingAfter, ...socket },
+      latencyUnderLoad: { tripsPurgedUnacked: tripsUndelivered, tripsSettledAtStart: tripsSettled, sensorsPendingAtStart: sensorsPendingAtPhase2, sensorsPendingAtEnd: sensorsPendingAfter, ...socket },
     };
     process.stdout.write(JSON.stringify(result, null, 2) + '\n');
     if (opts.jsonFile) {
@@ -169,6 +172,26 @@ function firstAsset(): string | undefined {
   const page = join(UI_DIST, 'index.html');
   if (!existsSync(page)) return undefined;
   return /src="\.?(\/assets\/[^"]+)"/.exec(readFileSync(page, 'utf8'))?.[1];
+}
+
+/**
+ * Until the processor's stored-trips counter stops moving (three polls a second apart), or
+ * `maxMs`. After a purge JetStream no longer counts the trips the processor already holds, so
+ * the processor is asked; true when it settled.
+ */
+async function waitForTripsSettled(fetchPath: (path: string) => Promise<Response>, maxMs: number): Promise<boolean> {
+  const stored = async () => Number(/^vigia_events_total\{domain="trip"\} ([0-9.e+-]+)$/m.exec(await (await fetchPath('/metrics')).text())?.[1] ?? 0);
+  const until = Date.now() + maxMs;
+  let last = await stored();
+  let still = 0;
+  while (Date.now() < until) {
+    await sleep(1000);
+    const now = await stored();
+    still = now === last ? still + 1 : 0;
+    if (still >= 3) return true;
+    last = now;
+  }
+  return false;
 }
 
 const fmtLoad = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
