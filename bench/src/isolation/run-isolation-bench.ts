@@ -175,8 +175,8 @@ function firstAsset(): string | undefined {
 }
 
 /**
- * Until the processor's stored-trips counter stops moving (three polls a second apart), or
- * `maxMs`. After a purge JetStream no longer counts the trips the processor already holds, so
+ * Until the processor's stored-trips counter stops moving (five polls a second apart: a batch
+ * commit takes seconds on a loaded machine), or `maxMs`. After a purge JetStream no longer counts the trips the processor already holds, so
  * the processor is asked; true when it settled.
  */
 async function waitForTripsSettled(fetchPath: (path: string) => Promise<Response>, maxMs: number): Promise<boolean> {
@@ -188,7 +188,7 @@ async function waitForTripsSettled(fetchPath: (path: string) => Promise<Response
     await sleep(1000);
     const now = await stored();
     still = now === last ? still + 1 : 0;
-    if (still >= 3) return true;
+    if (still >= 5) return true;
     last = now;
   }
   return false;
