@@ -176,8 +176,8 @@ function firstAsset(): string | undefined {
 
 /**
  * Until the processor's stored-trips counter stops moving (five polls a second apart: a batch
- * commit takes seconds on a loaded machine), or `maxMs`. After a purge JetStream no longer counts the trips the processor already holds, so
- * the processor is asked; true when it settled.
+ * commit takes seconds on a loaded machine), or `maxMs`. After a purge JetStream no longer
+ * counts the trips the processor already holds, so the processor is asked; true when it settled.
  */
 async function waitForTripsSettled(fetchPath: (path: string) => Promise<Response>, maxMs: number): Promise<boolean> {
   const stored = async () => Number(/^vigia_events_total\{domain="trip"\} ([0-9.e+-]+)$/m.exec(await (await fetchPath('/metrics')).text())?.[1] ?? 0);
