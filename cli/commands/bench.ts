@@ -10,6 +10,7 @@ import { runTripsBench } from '../../bench/src/trips/run-trips-bench.ts';
 import { runNycTaxiNab } from '../../bench/src/trips/run-nyc-taxi-nab.ts';
 import { runStateSizeBench } from '../../bench/src/memory/state-per-key.ts';
 import { runStationsBench } from '../../bench/src/memory/run-stations-bench.ts';
+import { runIsolationBench } from '../../bench/src/isolation/run-isolation-bench.ts';
 import { UsageError } from '../usage-error.ts';
 
 export function registerBench(program: Command): void {
@@ -36,6 +37,27 @@ export function registerBench(program: Command): void {
         maxBacklog: numberFlag('max-backlog', opts.maxBacklog)!,
         latencySeconds: numberFlag('latency-seconds', opts.latencySeconds)!,
         profileDir: opts.profile,
+      });
+    });
+  bench
+    .command('isolation')
+    .description('During a trip catch-up: sensor published → stored, sensor redeliveries, /health and UI response times; then published → socket.io verdict for one station under background load')
+    .option('--trips <n>', 'trips published as a backlog before the first phase', '100000')
+    .option('--sensor-rate <r>', 'sensor readings per second during the trip catch-up', '200')
+    .option('--background-rate <b>', "other stations' readings per second behind the watched station", '10000')
+    .option('--seconds <s>', 'length of each phase', '30')
+    .option('--workers <w>', 'processor.workers (when this build has it)')
+    .option('--json <file>', 'write the figures as JSON')
+    .action(async (opts: { trips: string; sensorRate: string; backgroundRate: string; seconds: string; workers?: string; json?: string }) => {
+      const flags = { trips: opts.trips, 'sensor-rate': opts.sensorRate, 'background-rate': opts.backgroundRate, seconds: opts.seconds, workers: opts.workers };
+      for (const [name, value] of Object.entries(flags)) if (value !== undefined && !(numberFlag(name, value)! > 0)) throw new UsageError(`--${name} expects a number above 0, got '${value}'`);
+      await runIsolationBench({
+        trips: numberFlag('trips', opts.trips)!,
+        sensorRate: numberFlag('sensor-rate', opts.sensorRate)!,
+        backgroundRate: numberFlag('background-rate', opts.backgroundRate)!,
+        seconds: numberFlag('seconds', opts.seconds)!,
+        workers: numberFlag('workers', opts.workers),
+        jsonFile: opts.json,
       });
     });
   bench
