@@ -37,7 +37,11 @@ export interface RunningStack {
 export async function replayThroughPipeline(series: readonly ReplaySeries[], opts: { runId: string; label: string; stack?: RunningStack | undefined }): Promise<ReplayResult> {
   const total = series.reduce((n, s) => n + s.readings.length, 0);
   const config = parseConfig({});
-  const own = opts.stack ? undefined : await startPrivateStack('replay', { processor: { runId: opts.runId, domains: ['sensor'] } });
+  // Benchmark files come from different years through one processor: by event time, one file's
+  // station looks idle for years while another's newest reading is the domain's watermark, and
+  // processor.limits would evict and then forget its learned state (changing its scores with
+  // the interleaving of the files). Live stations share one clock; here no key is idle.
+  const own = opts.stack ? undefined : await startPrivateStack('replay', { processor: { runId: opts.runId, domains: ['sensor'], limits: { idleEvictMs: 0, forgetEvictedMs: 0 } } });
   const natsUrl = opts.stack?.natsUrl ?? own!.natsUrl;
   const httpUrl = opts.stack?.httpUrl ?? own!.proc.httpUrl;
   const api = { httpUrl, token: opts.stack ? opts.stack.token : own!.proc.token };
