@@ -32,6 +32,9 @@
 // (ratio ≥ `resurge` × the last one): an episode is announced once, early.
 
 import { checkOption, type ComponentOutput } from '../../../core/component.ts';
+import { decodeF64, encodeF64 } from './f64-base64.ts';
+
+const EMPTY_F64 = new Float64Array(0);
 
 export interface OnsetNoveltyOptions {
   /** Block lengths, in readings, of the shape scales; default [4, 16, 64]. */
@@ -118,6 +121,12 @@ class Record {
   }
 }
 
+/**
+ * Scratch for the newest normalised window, shared by every scale of every channel: the search
+ * that reads it runs to completion inside one `update`, so no two scales ever use it at once.
+ */
+let scratch = new Float64Array(8);
+
 /** Nearest-neighbour distance of the latest window of block means at one time scale. */
 class ShapeScale {
   acc = 0;
@@ -125,22 +134,35 @@ class ShapeScale {
   k = 0;
   centre = 0;
   spread = 0;
-  /** Last `width` block means, oldest first (ring). */
+  /** Last `width` block means, oldest first (shift register). */
   readonly recent: Float64Array;
   filled = 0;
   /**
-   * Past windows (`stored` of them, `width` values each), a ring of `memory` windows once full.
-   * Grown in steps of STORE_STEP windows as they arrive rather than allocated whole: at its full
-   * 1000 windows it is most of a station's memory (64 KB per scale and channel), and a station
-   * seen a few times, or a long-stride scale that fills over weeks, needs a fraction of it. While
-   * growing, `head` equals `stored`, so the filled part is a prefix and growth copies it
-   * unchanged; at most 16 copies per scale over its life, and at most 4 KB unused.
+   * Past windows, `memory` at most. A window is `width` consecutive block means normalised by the
+   * centre and scale of its time, (mean − centre) / scale. Consecutive windows share all but one
+   * block, so rather than `width` normalised values a window keeps its centre and scale (`cs`,
+   * two doubles, ring of `memory`) and the block means live once in `vals` (ring of
+   * memory + width − 1): 3 doubles a window instead of `width` (8). The search recomputes
+   * (mean − centre) / scale, the same IEEE operations on the same doubles, so every distance is
+   * bit for bit the one the stored normalised values gave.
+   * Both rings grow in steps of STORE_STEP windows as they arrive rather than allocated whole: a
+   * station seen a few times, or a long-stride scale that fills over weeks, needs a fraction of it.
+   * Until a ring wraps, slot = index, so growth copies the filled prefix unchanged.
    */
-  store: Float64Array;
-  head = 0;
-  stored = 0;
-  readonly f: Float64Array;
+  vals: Float64Array;
+  cs: Float64Array;
+  /** Block means written to `vals` so far (its next index). */
+  blocks = 0;
+  /** Windows written to `cs` so far; window n is the blocks n … n + width − 1. */
+  windows = 0;
+  /**
+   * Windows restored from a version-5 snapshot, which kept them normalised (`width` values each,
+   * oldest first), older than every window in `cs`; they leave as new windows take their place.
+   */
+  legacy: Float64Array | null = null;
+  legacyCount = 0;
   readonly record: Record;
+  readonly valsRing: number;
   constructor(
     readonly stride: number,
     readonly width: number,
@@ -148,9 +170,20 @@ class ShapeScale {
     keep: number,
   ) {
     this.recent = new Float64Array(width);
-    this.store = new Float64Array(0);
-    this.f = new Float64Array(width);
+    this.vals = EMPTY;
+    this.cs = EMPTY;
     this.record = new Record(keep);
+    this.valsRing = memory + width - 1;
+  }
+
+  /** Windows held (normalised legacy ones included), at most `memory`. */
+  get stored(): number {
+    return Math.min(this.memory, this.windows + this.legacyCount);
+  }
+
+  /** Bytes of the rings that grow with history. */
+  get bytes(): number {
+    return this.vals.byteLength + this.cs.byteLength + (this.legacy?.byteLength ?? 0);
   }
 
   /** Distance (RMS, in spreads) of the newest window to its nearest past window; −1 when none yet. */
@@ -170,47 +203,170 @@ class ShapeScale {
     this.recent.copyWithin(0, 1);
     this.recent[w - 1] = v;
     if (this.filled < w) this.filled++;
-    if (this.filled < w) return -1;
+    if (this.filled < w) {
+      this.pushBlock(v);
+      return -1;
+    }
     const sc = Math.max(1.25 * this.spread, 1e-12, 1e-9 * Math.abs(this.centre));
-    const f = this.f;
+    if (scratch.length < w) scratch = new Float64Array(w);
+    const f = scratch;
     for (let j = 0; j < w; j++) f[j] = (this.recent[j]! - this.centre) / sc;
-    // Windows overlapping the newest one are trivial matches: skip the w − 1 most recent.
+    // Windows overlapping the newest one are trivial matches: skip the w − 1 most recent. The
+    // nearest distance is a minimum, so the order windows are visited in does not change it.
     const M = this.memory;
-    const avail = this.stored - (w - 1);
+    const R = this.valsRing;
+    const stored = this.stored;
+    const avail = stored - (w - 1);
     let best = Infinity;
-    let idx = this.head - w;
-    if (idx < 0) idx += M;
-    const store = this.store;
-    for (let c = 0; c < avail; c++) {
-      const o = idx * w;
+    // Windows in `cs`, newest first: n = windows − w … down to the oldest held.
+    const oldest = this.windows - Math.min(this.windows, stored);
+    const vals = this.vals;
+    const cs = this.cs;
+    for (let n = this.windows - w; n >= oldest; n--) {
+      const ci = 2 * (n % M);
+      const c = cs[ci]!;
+      const s = cs[ci + 1]!;
+      let q = n % R;
       let d = 0;
       for (let j = 0; j < w && d < best; j++) {
-        const e = f[j]! - store[o + j]!;
+        const e = f[j]! - (vals[q]! - c) / s;
         d += e * e;
+        if (++q === R) q = 0;
       }
       if (d < best) best = d;
-      if (--idx < 0) idx = M - 1;
     }
-    if ((this.head + 1) * w > store.length) this.store = grownStore(store, this.head + 1, M, w);
-    this.store.set(f, this.head * w);
-    this.head = this.head + 1 === M ? 0 : this.head + 1;
-    if (this.stored < M) this.stored++;
+    // Then the legacy windows still held, newest first (skipping those among the w − 1 most recent).
+    if (this.legacy !== null) {
+      const live = stored - (this.windows - oldest);
+      const skip = Math.max(0, w - 1 - this.windows);
+      const store = this.legacy;
+      for (let i = this.legacyCount - 1 - skip; i >= this.legacyCount - live; i--) {
+        const o = i * w;
+        let d = 0;
+        for (let j = 0; j < w && d < best; j++) {
+          const e = f[j]! - store[o + j]!;
+          d += e * e;
+        }
+        if (d < best) best = d;
+      }
+    }
+    this.pushBlock(v);
+    this.pushWindow(this.centre, sc);
     return avail < 20 ? -1 : Math.sqrt(best / w);
   }
+
+  private pushBlock(v: number): void {
+    const i = this.blocks++;
+    if (i >= this.vals.length && this.vals.length < this.valsRing) this.vals = grown(this.vals, i + 1, this.valsRing, 1);
+    this.vals[i % this.valsRing] = v;
+  }
+
+  private pushWindow(centre: number, scale: number): void {
+    const n = this.windows++;
+    if (2 * n >= this.cs.length && this.cs.length < 2 * this.memory) this.cs = grown(this.cs, n + 1, this.memory, 2);
+    const i = 2 * (n % this.memory);
+    this.cs[i] = centre;
+    this.cs[i + 1] = scale;
+    // A legacy window leaves once the ring of `memory` windows is full.
+    if (this.legacy !== null && this.windows + this.legacyCount > this.memory) {
+      const live = this.memory - this.windows;
+      if (live <= 0) {
+        this.legacy = null;
+        this.legacyCount = 0;
+      }
+    }
+  }
+
+  /** Held block means, oldest first: those of the held windows (and of the next window's first blocks). */
+  liveVals(): Float64Array {
+    const w = this.width;
+    const count = Math.min(this.blocks, Math.min(this.windows, this.memory) + w - 1);
+    return ringSlice(this.vals, this.valsRing, this.blocks - count, count, 1);
+  }
+
+  /** Held windows' centre and scale pairs, oldest first. */
+  liveCs(): Float64Array {
+    const count = Math.min(this.windows, this.memory);
+    return ringSlice(this.cs, this.memory, this.windows - count, count, 2);
+  }
+
+  /** Held legacy windows, oldest first (normalised, `width` values each). */
+  liveLegacy(): Float64Array {
+    if (this.legacy === null) return EMPTY;
+    const live = this.stored - Math.min(this.windows, this.memory);
+    return this.legacy.subarray((this.legacyCount - live) * this.width, this.legacyCount * this.width);
+  }
+
+  /** Lays the held state out again from its oldest-first form (window and block numbers restart at 0). */
+  restoreRings(vals: Float64Array, cs: Float64Array, legacy: Float64Array): void {
+    this.vals = vals.length > 0 ? Float64Array.from(vals) : EMPTY;
+    this.blocks = vals.length;
+    this.cs = cs.length > 0 ? Float64Array.from(cs) : EMPTY;
+    this.windows = cs.length / 2;
+    this.legacyCount = legacy.length / this.width;
+    this.legacy = this.legacyCount > 0 ? Float64Array.from(legacy) : null;
+  }
 }
+
+const EMPTY = new Float64Array(0);
 
 /** Windows a shape store grows by. */
 const STORE_STEP = 64;
 
-/** `store` with room for at least `need` windows: the next multiple of STORE_STEP, at most `memory`. */
-function grownStore(store: Float64Array, need: number, memory: number, width: number): Float64Array {
-  const windows = Math.min(memory, Math.ceil(need / STORE_STEP) * STORE_STEP);
-  const next = new Float64Array(windows * width);
-  next.set(store);
+/** `a` with room for at least `need` items of `per` doubles: the next multiple of STORE_STEP items, at most `max`. */
+function grown(a: Float64Array, need: number, max: number, per: number): Float64Array {
+  const items = Math.min(max, Math.ceil(need / STORE_STEP) * STORE_STEP);
+  const next = new Float64Array(items * per);
+  next.set(a);
   return next;
 }
 
-/** Persisted state of one channel (JSON-safe). */
+/** `count` items of `per` doubles from ring `a` (of `ring` items), starting at item index `from`, oldest first. */
+function ringSlice(a: Float64Array, ring: number, from: number, count: number, per: number): Float64Array {
+  const out = new Float64Array(count * per);
+  for (let i = 0; i < count; i++) {
+    const src = ((from + i) % ring) * per;
+    for (let j = 0; j < per; j++) out[i * per + j] = a[src + j]!;
+  }
+  return out;
+}
+
+/** Persisted state of one shape scale, as snapshot version 6 writes it. */
+export interface ShapeScaleState {
+  acc: number;
+  cnt: number;
+  k: number;
+  centre: number;
+  spread: number;
+  recent: number[];
+  filled: number;
+  /** Block means of the held windows, oldest first (base64 of float64, see f64-base64.ts). */
+  vals: string;
+  /** Centre and scale of each held window, oldest first (base64 of float64 pairs). */
+  cs: string;
+  /** Held windows restored from a version-5 snapshot, normalised, oldest first (base64; '' when none). */
+  legacy: string;
+  peak: number;
+  recordN: number;
+}
+
+/** A shape scale as snapshot version 5 wrote it: every window normalised, in a ring. */
+export interface ShapeScaleStateV5 {
+  acc: number;
+  cnt: number;
+  k: number;
+  centre: number;
+  spread: number;
+  recent: number[];
+  filled: number;
+  store: number[];
+  head: number;
+  stored: number;
+  peak: number;
+  recordN: number;
+}
+
+/** Persisted state of one channel (JSON-safe); `scales` in either snapshot version. */
 export interface OnsetNoveltyState {
   n: number;
   sinceOnset: number;
@@ -221,20 +377,7 @@ export interface OnsetNoveltyState {
   sustained: number[];
   sustainPeak: number;
   sustainN: number;
-  scales: {
-    acc: number;
-    cnt: number;
-    k: number;
-    centre: number;
-    spread: number;
-    recent: number[];
-    filled: number;
-    store: number[];
-    head: number;
-    stored: number;
-    peak: number;
-    recordN: number;
-  }[];
+  scales: (ShapeScaleState | ShapeScaleStateV5)[];
 }
 
 export class OnsetNovelty implements ComponentOutput {
@@ -268,7 +411,7 @@ export class OnsetNovelty implements ComponentOutput {
   /** Bytes held by the shape stores, the part of the state that grows with history. */
   get storeBytes(): number {
     let b = 0;
-    for (const s of this.scales) b += s.store.byteLength;
+    for (const s of this.scales) b += s.bytes;
     return b;
   }
 
@@ -367,9 +510,9 @@ export class OnsetNovelty implements ComponentOutput {
         spread: s.spread,
         recent: Array.from(s.recent),
         filled: s.filled,
-        store: Array.from(s.store.subarray(0, s.stored * s.width)),
-        head: s.head,
-        stored: s.stored,
+        vals: encodeF64(s.liveVals()),
+        cs: encodeF64(s.liveCs()),
+        legacy: s.legacy === null ? '' : encodeF64(s.liveLegacy()),
         peak: s.record.peak,
         recordN: s.record.n,
       })),
@@ -401,10 +544,19 @@ export class OnsetNovelty implements ComponentOutput {
       s.recent.set(x.recent);
       s.filled = x.filled;
       // Room for what the snapshot holds (the rest grows as windows arrive, as in a live run).
-      s.store = new Float64Array(x.store.length);
-      s.store.set(x.store);
-      s.head = x.head;
-      s.stored = x.stored;
+      if ('store' in x) {
+        // Version 5: the held windows (a ring ending at `head`) become legacy windows, oldest
+        // first; the new windows start from the last width − 1 block means, the ones the next
+        // window shares.
+        const w = s.width;
+        const legacy = new Float64Array(x.stored * w);
+        const first = x.stored < s.memory ? 0 : x.head;
+        for (let c = 0; c < x.stored; c++) legacy.set(x.store.slice(((first + c) % s.memory) * w, ((first + c) % s.memory) * w + w), c * w);
+        const vals = Float64Array.from(x.recent.slice(w - Math.min(x.filled, w - 1)));
+        s.restoreRings(vals, EMPTY_F64, legacy);
+      } else {
+        s.restoreRings(decodeF64(x.vals, 'onset.vals'), decodeF64(x.cs, 'onset.cs'), x.legacy === '' ? EMPTY_F64 : decodeF64(x.legacy, 'onset.legacy'));
+      }
       s.record.peak = x.peak;
       s.record.n = x.recordN;
     });

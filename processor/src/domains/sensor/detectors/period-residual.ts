@@ -17,6 +17,7 @@
 // warm up and report nothing.
 
 import { checkOption } from '../../../core/component.ts';
+import { decodeF64, encodeF64 } from './f64-base64.ts';
 
 export interface PeriodResidualOptions {
   /** Blocks per day (integer ≥ 1); default 24 (hourly blocks). */
@@ -90,7 +91,8 @@ export interface PeriodResidualState {
   block: number;
   acc: number;
   cnt: number;
-  means: number[];
+  /** Ring of block means: base64 of float64 (f64-base64.ts; '' before the first block) since snapshot version 6, a number list before. */
+  means: string | number[];
   nBlocks: number;
   periods: { sum: number; res: number[]; spread: number; n: number; peak: number; phaseSpread: number[]; phaseN: number[] }[];
 }
@@ -244,7 +246,7 @@ export class PeriodResidual {
       block: this.block,
       acc: this.acc,
       cnt: this.cnt,
-      means: this.means ? Array.from(this.means) : new Array<number>(this.meansLength).fill(0),
+      means: this.means ? encodeF64(this.means) : '',
       nBlocks: this.nBlocks,
       periods: this.tracks.map((t) => ({
         sum: t.sum,
@@ -264,8 +266,10 @@ export class PeriodResidual {
     this.gaps.push(...s.gaps);
     this.acc = s.acc;
     this.cnt = s.cnt;
-    this.means = s.means.some((x) => x !== 0) ? new Float64Array(this.meansLength) : null;
-    this.means?.set(s.means);
+    // Version 5 wrote an unallocated ring as zeros; slots never written read as 0 either way.
+    const means = typeof s.means === 'string' ? (s.means === '' ? null : decodeF64(s.means, 'period.means')) : s.means.some((x) => x !== 0) ? s.means : null;
+    this.means = means === null ? null : new Float64Array(this.meansLength);
+    this.means?.set(means!.length > this.meansLength ? means!.slice(0, this.meansLength) : means!);
     this.nBlocks = s.nBlocks;
     s.periods.forEach((x, i) => {
       const t = this.tracks[i]!;
