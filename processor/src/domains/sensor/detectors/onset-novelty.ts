@@ -140,24 +140,28 @@ class ShapeScale {
   /**
    * Past windows, `memory` at most. A window is `width` consecutive block means normalised by the
    * centre and scale of its time, (mean − centre) / scale. Consecutive windows share all but one
-   * block, so rather than `width` normalised values a window keeps its centre and scale (`cs`,
-   * two doubles, ring of `memory`) and the block means live once in `vals` (ring of
-   * memory + width − 1): 3 doubles a window instead of `width` (8). The search recomputes
-   * (mean − centre) / scale, the same IEEE operations on the same doubles, so every distance is
-   * bit for bit the one the stored normalised values gave.
-   * Both rings grow in steps of STORE_STEP windows as they arrive rather than allocated whole: a
+   * block, and the centre and spread after each block follow from the one before and the block
+   * mean alone (the recurrence in `update`). So a window costs one double: the block means live
+   * once in `vals` (ring of memory + width − 1), and only the scale's state after the oldest held
+   * window (`oldK`, `oldCentre`, `oldSpread`) is kept; the search replays the recurrence from it
+   * window by window. The same IEEE operations on the same doubles give every centre, scale and
+   * normalised value bit for bit, hence every distance (8 doubles a window before).
+   * `vals` grows in steps of STORE_STEP blocks as they arrive rather than allocated whole: a
    * station seen a few times, or a long-stride scale that fills over weeks, needs a fraction of it.
-   * Until a ring wraps, slot = index, so growth copies the filled prefix unchanged.
+   * Until the ring wraps, slot = index, so growth copies the filled prefix unchanged.
    */
   vals: Float64Array;
-  cs: Float64Array;
   /** Block means written to `vals` so far (its next index). */
   blocks = 0;
-  /** Windows written to `cs` so far; window n is the blocks n … n + width − 1. */
+  /** Windows completed so far; window n is the blocks n … n + width − 1. */
   windows = 0;
+  /** `k`, `centre` and `spread` right after the last block of the oldest held window. */
+  oldK = 0;
+  oldCentre = 0;
+  oldSpread = 0;
   /**
    * Windows restored from a version-5 snapshot, which kept them normalised (`width` values each,
-   * oldest first), older than every window in `cs`; they leave as new windows take their place.
+   * oldest first), older than every window in `vals`; they leave as new windows take their place.
    */
   legacy: Float64Array | null = null;
   legacyCount = 0;
@@ -171,7 +175,6 @@ class ShapeScale {
   ) {
     this.recent = new Float64Array(width);
     this.vals = EMPTY;
-    this.cs = EMPTY;
     this.record = new Record(keep);
     this.valsRing = memory + width - 1;
   }
@@ -183,7 +186,7 @@ class ShapeScale {
 
   /** Bytes of the rings that grow with history. */
   get bytes(): number {
-    return this.vals.byteLength + this.cs.byteLength + (this.legacy?.byteLength ?? 0);
+    return this.vals.byteLength + (this.legacy?.byteLength ?? 0);
   }
 
   /** Distance (RMS, in spreads) of the newest window to its nearest past window; −1 when none yet. */
@@ -193,6 +196,7 @@ class ShapeScale {
     const v = this.acc / this.cnt;
     this.acc = 0;
     this.cnt = 0;
+    // This recurrence is replayed by the search below: the two must stay the same operations.
     const k = ++this.k;
     const b = Math.max(0.002, 1 / k);
     if (k === 1) this.centre = v;
@@ -213,31 +217,42 @@ class ShapeScale {
     for (let j = 0; j < w; j++) f[j] = (this.recent[j]! - this.centre) / sc;
     // Windows overlapping the newest one are trivial matches: skip the w − 1 most recent. The
     // nearest distance is a minimum, so the order windows are visited in does not change it.
-    const M = this.memory;
     const R = this.valsRing;
     const stored = this.stored;
     const avail = stored - (w - 1);
     let best = Infinity;
-    // Windows in `cs`, newest first: n = windows − w … down to the oldest held.
-    const oldest = this.windows - Math.min(this.windows, stored);
-    const vals = this.vals;
-    const cs = this.cs;
-    for (let n = this.windows - w; n >= oldest; n--) {
-      const ci = 2 * (n % M);
-      const c = cs[ci]!;
-      const s = cs[ci + 1]!;
-      let q = n % R;
-      let d = 0;
-      for (let j = 0; j < w && d < best; j++) {
-        const e = f[j]! - (vals[q]! - c) / s;
-        d += e * e;
-        if (++q === R) q = 0;
+    // Windows in `vals`, oldest first, replaying the centre and spread from the oldest's.
+    const held = Math.min(this.windows, stored);
+    const oldest = this.windows - held;
+    const last = this.windows - w;
+    if (oldest <= last) {
+      const vals = this.vals;
+      let kk = this.oldK;
+      let c = this.oldCentre;
+      let sp = this.oldSpread;
+      for (let n = oldest; ; n++) {
+        const s = Math.max(1.25 * sp, 1e-12, 1e-9 * Math.abs(c));
+        let q = n % R;
+        let d = 0;
+        for (let j = 0; j < w && d < best; j++) {
+          const e = f[j]! - (vals[q]! - c) / s;
+          d += e * e;
+          if (++q === R) q = 0;
+        }
+        if (d < best) best = d;
+        if (n === last) break;
+        // The state after the next window's last block, block n + w.
+        const vb = vals[(n + w) % R]!;
+        // From block 500 on, max(0.002, 1 / k) is 0.002 exactly: no division on the hot path.
+        const bb = ++kk >= 500 ? 0.002 : Math.max(0.002, 1 / kk);
+        const dv = vb - c;
+        c += bb * dv;
+        sp += bb * ((dv < 0 ? -dv : dv) - sp);
       }
-      if (d < best) best = d;
     }
     // Then the legacy windows still held, newest first (skipping those among the w − 1 most recent).
     if (this.legacy !== null) {
-      const live = stored - (this.windows - oldest);
+      const live = stored - held;
       const skip = Math.max(0, w - 1 - this.windows);
       const store = this.legacy;
       for (let i = this.legacyCount - 1 - skip; i >= this.legacyCount - live; i--) {
@@ -251,43 +266,45 @@ class ShapeScale {
       }
     }
     this.pushBlock(v);
-    this.pushWindow(this.centre, sc);
+    this.pushWindow();
     return avail < 20 ? -1 : Math.sqrt(best / w);
   }
 
   private pushBlock(v: number): void {
     const i = this.blocks++;
-    if (i >= this.vals.length && this.vals.length < this.valsRing) this.vals = grown(this.vals, i + 1, this.valsRing, 1);
+    if (i >= this.vals.length && this.vals.length < this.valsRing) this.vals = grown(this.vals, i + 1, this.valsRing);
     this.vals[i % this.valsRing] = v;
   }
 
-  private pushWindow(centre: number, scale: number): void {
+  /** Counts the window the latest block completed; the oldest leaves when more than `memory` are held. */
+  private pushWindow(): void {
     const n = this.windows++;
-    if (2 * n >= this.cs.length && this.cs.length < 2 * this.memory) this.cs = grown(this.cs, n + 1, this.memory, 2);
-    const i = 2 * (n % this.memory);
-    this.cs[i] = centre;
-    this.cs[i + 1] = scale;
-    // A legacy window leaves once the ring of `memory` windows is full.
-    if (this.legacy !== null && this.windows + this.legacyCount > this.memory) {
-      const live = this.memory - this.windows;
-      if (live <= 0) {
-        this.legacy = null;
-        this.legacyCount = 0;
-      }
+    if (n === 0) {
+      this.oldK = this.k;
+      this.oldCentre = this.centre;
+      this.oldSpread = this.spread;
+    } else if (n >= this.memory) {
+      // Window n − memory left: the oldest is now n − memory + 1, whose last block is n − memory + width.
+      const vb = this.vals[(n - this.memory + this.width) % this.valsRing]!;
+      const kk = ++this.oldK;
+      const bb = kk >= 500 ? 0.002 : Math.max(0.002, 1 / kk);
+      const dv = vb - this.oldCentre;
+      this.oldCentre += bb * dv;
+      this.oldSpread += bb * ((dv < 0 ? -dv : dv) - this.oldSpread);
+    }
+    // A legacy window leaves once the ring of `memory` windows is full of new ones.
+    if (this.legacy !== null && this.windows >= this.memory) {
+      this.legacy = null;
+      this.legacyCount = 0;
     }
   }
 
-  /** Held block means, oldest first: those of the held windows (and of the next window's first blocks). */
+  /** Held block means, oldest first: those of the held windows (and, before any, the blocks so far). */
   liveVals(): Float64Array {
-    const w = this.width;
-    const count = Math.min(this.blocks, Math.min(this.windows, this.memory) + w - 1);
-    return ringSlice(this.vals, this.valsRing, this.blocks - count, count, 1);
-  }
-
-  /** Held windows' centre and scale pairs, oldest first. */
-  liveCs(): Float64Array {
-    const count = Math.min(this.windows, this.memory);
-    return ringSlice(this.cs, this.memory, this.windows - count, count, 2);
+    const count = Math.min(this.blocks, Math.min(this.windows, this.memory) + this.width - 1);
+    const out = new Float64Array(count);
+    for (let i = 0, from = this.blocks - count; i < count; i++) out[i] = this.vals[(from + i) % this.valsRing]!;
+    return out;
   }
 
   /** Held legacy windows, oldest first (normalised, `width` values each). */
@@ -298,11 +315,11 @@ class ShapeScale {
   }
 
   /** Lays the held state out again from its oldest-first form (window and block numbers restart at 0). */
-  restoreRings(vals: Float64Array, cs: Float64Array, legacy: Float64Array): void {
+  restoreRings(vals: Float64Array, old: readonly [k: number, centre: number, spread: number], legacy: Float64Array): void {
     this.vals = vals.length > 0 ? Float64Array.from(vals) : EMPTY;
     this.blocks = vals.length;
-    this.cs = cs.length > 0 ? Float64Array.from(cs) : EMPTY;
-    this.windows = cs.length / 2;
+    this.windows = Math.max(0, vals.length - (this.width - 1));
+    [this.oldK, this.oldCentre, this.oldSpread] = old;
     this.legacyCount = legacy.length / this.width;
     this.legacy = this.legacyCount > 0 ? Float64Array.from(legacy) : null;
   }
@@ -310,25 +327,14 @@ class ShapeScale {
 
 const EMPTY = new Float64Array(0);
 
-/** Windows a shape store grows by. */
+/** Blocks a shape store grows by. */
 const STORE_STEP = 64;
 
-/** `a` with room for at least `need` items of `per` doubles: the next multiple of STORE_STEP items, at most `max`. */
-function grown(a: Float64Array, need: number, max: number, per: number): Float64Array {
-  const items = Math.min(max, Math.ceil(need / STORE_STEP) * STORE_STEP);
-  const next = new Float64Array(items * per);
+/** `a` with room for at least `need` values: the next multiple of STORE_STEP, at most `max`. */
+function grown(a: Float64Array, need: number, max: number): Float64Array {
+  const next = new Float64Array(Math.min(max, Math.ceil(need / STORE_STEP) * STORE_STEP));
   next.set(a);
   return next;
-}
-
-/** `count` items of `per` doubles from ring `a` (of `ring` items), starting at item index `from`, oldest first. */
-function ringSlice(a: Float64Array, ring: number, from: number, count: number, per: number): Float64Array {
-  const out = new Float64Array(count * per);
-  for (let i = 0; i < count; i++) {
-    const src = ((from + i) % ring) * per;
-    for (let j = 0; j < per; j++) out[i * per + j] = a[src + j]!;
-  }
-  return out;
 }
 
 /** Persisted state of one shape scale, as snapshot version 6 writes it. */
@@ -340,10 +346,10 @@ export interface ShapeScaleState {
   spread: number;
   recent: number[];
   filled: number;
-  /** Block means of the held windows, oldest first (base64 of float64, see f64-base64.ts). */
+  /** Block means of the held windows, oldest first (base64 of float64, see f64-base64.ts); held windows = its length − (width − 1). */
   vals: string;
-  /** Centre and scale of each held window, oldest first (base64 of float64 pairs). */
-  cs: string;
+  /** `k`, centre and spread after the last block of the oldest held window (zeros before any). */
+  old: [number, number, number];
   /** Held windows restored from a version-5 snapshot, normalised, oldest first (base64; '' when none). */
   legacy: string;
   peak: number;
@@ -511,7 +517,7 @@ export class OnsetNovelty implements ComponentOutput {
         recent: Array.from(s.recent),
         filled: s.filled,
         vals: encodeF64(s.liveVals()),
-        cs: encodeF64(s.liveCs()),
+        old: [s.oldK, s.oldCentre, s.oldSpread],
         legacy: s.legacy === null ? '' : encodeF64(s.liveLegacy()),
         peak: s.record.peak,
         recordN: s.record.n,
@@ -553,9 +559,9 @@ export class OnsetNovelty implements ComponentOutput {
         const first = x.stored < s.memory ? 0 : x.head;
         for (let c = 0; c < x.stored; c++) legacy.set(x.store.slice(((first + c) % s.memory) * w, ((first + c) % s.memory) * w + w), c * w);
         const vals = Float64Array.from(x.recent.slice(w - Math.min(x.filled, w - 1)));
-        s.restoreRings(vals, EMPTY_F64, legacy);
+        s.restoreRings(vals, [0, 0, 0], legacy);
       } else {
-        s.restoreRings(decodeF64(x.vals, 'onset.vals'), decodeF64(x.cs, 'onset.cs'), x.legacy === '' ? EMPTY_F64 : decodeF64(x.legacy, 'onset.legacy'));
+        s.restoreRings(decodeF64(x.vals, 'onset.vals'), x.old, x.legacy === '' ? EMPTY_F64 : decodeF64(x.legacy, 'onset.legacy'));
       }
       s.record.peak = x.peak;
       s.record.n = x.recordN;

@@ -5,7 +5,7 @@ import { z } from 'zod';
 
 export const SENSOR_SNAPSHOT_FORMAT = 'vigia.sensor-detector-state';
 export const SENSOR_SNAPSHOT_VERSION = 6;
-/** Versions this build restores: 5 kept every onset window normalised and the arrays as number lists; 6 keeps onset windows as block means plus a centre and scale each, and the large arrays as base64. */
+/** Versions this build restores: 5 kept every onset window normalised and the arrays as number lists; 6 keeps the onset windows' block means once (with the centre and spread of the oldest), and the large arrays as base64. */
 export const SENSOR_SNAPSHOT_READABLE = [5, 6] as const;
 
 const num = z.number().refine(Number.isFinite, 'state numbers must be finite');
@@ -94,7 +94,7 @@ const OnsetNoveltyState = z.object({
         recent: z.array(num),
         filled: count,
         vals: base64,
-        cs: base64,
+        old: z.tuple([count, num, num]),
         legacy: base64,
         peak: num,
         recordN: count,
@@ -228,14 +228,12 @@ export function parseSensorSnapshot(raw: unknown, layout: SensorSnapshotLayout):
         scales.some((x) => {
           if (x.recent.length !== w || ('store' in x) !== (s.version === 5)) return true;
           if ('store' in x) return x.stored > M || x.store.length !== x.stored * w || x.head >= M;
-          const bytes = [f64s(x.vals), f64s(x.cs), f64s(x.legacy)];
+          const bytes = [f64s(x.vals), f64s(x.legacy)];
           if (bytes.some((b) => b % 8 !== 0)) return true;
-          const [vals, cs, legacy] = bytes.map((b) => b / 8) as [number, number, number];
-          const windows = cs / 2;
-          const held = legacy / w;
+          const [vals, legacy] = bytes.map((b) => b / 8) as [number, number];
           // Block means: those of the held windows (or, before any, fewer than a window's).
-          const valsOk = windows > 0 ? vals === windows + w - 1 : vals <= w - 1;
-          return cs % 2 !== 0 || legacy % w !== 0 || windows + held > M || !valsOk || x.filled > w;
+          const windows = Math.max(0, vals - (w - 1));
+          return legacy % w !== 0 || windows + legacy / w > M || x.filled > w;
         });
       if (bad) {
         throw new SensorDetectorSnapshotError(`onset state of channel ${c.name} does not match the onset layout`, `stations.${i}.channels.${j}.onset`);

@@ -17,6 +17,28 @@ const STATION: Record<string, ChannelSpec> = {
 type Json = Record<string, unknown>;
 
 /**
+ * The held windows of a version-6 scale, normalised as version 5 stored them, oldest first: the
+ * centre and spread replayed from the oldest window's (the update's recurrence), block by block.
+ */
+function normalisedWindows(x: Json, w: number): number[] {
+  const vals = decodeF64(x.vals as string, 'vals');
+  let [k, c, sp] = x.old as [number, number, number];
+  const out: number[] = [];
+  const held = Math.max(0, vals.length - (w - 1));
+  for (let n = 0; n < held; n++) {
+    const s = Math.max(1.25 * sp, 1e-12, 1e-9 * Math.abs(c));
+    for (let j = 0; j < w; j++) out.push((vals[n + j]! - c) / s);
+    if (n + w >= vals.length) break;
+    k++;
+    const b = Math.max(0.002, 1 / k);
+    const dev = vals[n + w]! - c;
+    c += b * dev;
+    sp += b * ((dev < 0 ? -dev : dev) - sp);
+  }
+  return out;
+}
+
+/**
  * The version-5 form of a version-6 snapshot, as a version-5 detector would have written it for
  * the same state: each held window normalised, (block mean − centre) / scale (the very doubles
  * v5 stored), in a ring of `memory` windows; period means as a number list (zeros when none).
@@ -30,12 +52,9 @@ function toV5(snap: Json, M = DEFAULT_ONSET_NOVELTY.memory): Json {
       ch.period.means = ch.period.means === '' ? new Array(3 * 168 + 1).fill(0) : Array.from(decodeF64(ch.period.means as string, 'means'));
       ch.onset.scales = ch.onset.scales.map((x) => {
         assert.equal(x.legacy, '', 'a fresh run has no legacy windows');
-        const vals = decodeF64(x.vals as string, 'vals');
-        const cs = decodeF64(x.cs as string, 'cs');
-        const windows = cs.length / 2;
-        const store: number[] = [];
-        for (let n = 0; n < windows; n++) for (let j = 0; j < w; j++) store.push((vals[n + j]! - cs[2 * n]!) / cs[2 * n + 1]!);
-        const { vals: _v, cs: _c, legacy: _l, ...rest } = x;
+        const store = normalisedWindows(x, w);
+        const windows = store.length / w;
+        const { vals: _v, old: _o, legacy: _l, ...rest } = x;
         return { ...rest, store, head: windows % M, stored: windows };
       });
     }
@@ -74,9 +93,9 @@ for (const memory of [DEFAULT_ONSET_NOVELTY.memory, 100]) test(`a version-5 snap
   assert.deepEqual(canonical(again as unknown as Json), canonical(a.snapshot() as unknown as Json));
   assert.deepEqual(canonical(c.snapshot() as unknown as Json), canonical(a.snapshot() as unknown as Json));
   // The stride-4 scale has stored 180 windows since the cut: as many legacy ones have left its ring.
-  const s4 = again.stations[0]!.channels[0]!.onset.scales[0] as { cs: string; legacy: string };
-  const windows = decodeF64(s4.cs, 'cs').length / 2;
-  const legacy = s4.legacy === '' ? 0 : decodeF64(s4.legacy, 'legacy').length / DEFAULT_ONSET_NOVELTY.width;
+  const s4 = again.stations[0]!.channels[0]!.onset.scales[0] as unknown as Json;
+  const windows = normalisedWindows(s4, DEFAULT_ONSET_NOVELTY.width).length / DEFAULT_ONSET_NOVELTY.width;
+  const legacy = s4.legacy === '' ? 0 : decodeF64(s4.legacy as string, 'legacy').length / DEFAULT_ONSET_NOVELTY.width;
   assert.equal(windows, Math.min(memory, 180));
   assert.equal(legacy, Math.max(0, memory - 180));
 });
@@ -91,11 +110,9 @@ function canonical(snap: Json): Json {
   for (const st of out.stations) {
     for (const ch of st.channels) {
       ch.onset.scales = ch.onset.scales.map((x) => {
-        const vals = decodeF64(x.vals as string, 'vals');
-        const cs = decodeF64(x.cs as string, 'cs');
         const windows = x.legacy === '' ? [] : Array.from(decodeF64(x.legacy as string, 'legacy'));
-        for (let n = 0; n < cs.length / 2; n++) for (let j = 0; j < w; j++) windows.push((vals[n + j]! - cs[2 * n]!) / cs[2 * n + 1]!);
-        const { vals: _v, cs: _c, legacy: _l, ...rest } = x;
+        windows.push(...normalisedWindows(x, w));
+        const { vals: _v, old: _o, legacy: _l, ...rest } = x;
         return { ...rest, windows };
       });
     }
