@@ -91,7 +91,7 @@ export interface PeriodResidualState {
   block: number;
   acc: number;
   cnt: number;
-  /** Ring of block means: base64 of float64 (f64-base64.ts; '' before the first block) since snapshot version 6, a number list before. */
+  /** Ring of block means: base64 of float64 (f64-base64.ts), only the slots written (a prefix until it wraps; '' before the first block) since snapshot version 6; the whole ring as a number list before. */
   means: string | number[];
   nBlocks: number;
   periods: { sum: number; res: number[]; spread: number; n: number; peak: number; phaseSpread: number[]; phaseN: number[] }[];
@@ -259,7 +259,8 @@ export class PeriodResidual {
       block: this.block,
       acc: this.acc,
       cnt: this.cnt,
-      means: this.means ? encodeF64(this.means) : '',
+      // Only the slots written so far: until the ring wraps, the rest are zeros.
+      means: this.means ? encodeF64(this.means.subarray(0, Math.min(this.nBlocks, this.meansLength))) : '',
       nBlocks: this.nBlocks,
       periods: this.tracks.map((t) => ({
         sum: t.sum,
