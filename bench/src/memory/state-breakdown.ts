@@ -1,11 +1,14 @@
 // Where a key's state goes, component by component, offline (no servers):
-//   node --import tsx bench/src/memory/state-breakdown.ts [--stations N] [--readings 1,1440,10080] [--trip-days D] [--json F]
+//   node --import tsx bench/src/memory/state-breakdown.ts [--stations N] [--readings 1,1440,10080] [--trip-days D] [--no-component-heap] [--json F]
 // Sensor, per station after R readings (one a minute, simulated gas network):
 //   - heap: each detector component alone (ewma, flatline, level shift, regime, onset, period per
 //     channel; relations and joint per station) is fed the same readings for every station and
 //     kept alive, and the retained memory (V8 heap + ArrayBuffers, after full GCs) is divided by
 //     the stations; then it is dropped and the next component measured. The sum misses only the
-//     detector's own per-station bookkeeping (maps, lists), which `state-per-key.ts` includes;
+//     detector's own per-station bookkeeping (maps, lists), which `state-per-key.ts` includes.
+//     A component's figure is the difference of two heap readings, so a small one (a few KiB)
+//     can be off by a few KiB either way (the collector's timing; even negative): read the small
+//     ones as "small", and the whole detector's figure as the reference;
 //   - snapshot: the JSON text of each component in the whole detector's snapshot, and its gzip.
 // Trip, per r9 cell: the JSON text (and gzip) of each part of the trip core's captured state.
 import { writeFileSync } from 'node:fs';
@@ -137,11 +140,12 @@ export interface SensorBreakdown {
   snapshotPerStation: Record<string, TextBytes>;
 }
 
-export function sensorBreakdown(stations: number, readings: number): SensorBreakdown {
+/** `heapByComponent` false skips the per-component heap runs (one detector run: the whole and the snapshot). */
+export function sensorBreakdown(stations: number, readings: number, heapByComponent = true): SensorBreakdown {
   const first = readingsOf(stations, 1).next().value as Reading[];
   const channels = first.reduce((s, r) => s + Object.keys(r.channels).length, 0) / stations;
   const heapPerStation: Record<string, number> = {};
-  for (const [name, feed] of Object.entries(sensorFeeders())) {
+  for (const [name, feed] of heapByComponent ? Object.entries(sensorFeeders()) : []) {
     const before = retainedBytes();
     let held: unknown = feed(readingsOf(stations, readings));
     const after = retainedBytes();
@@ -228,7 +232,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     .map(Number)
     .filter((n) => n > 0)
     .map((n) => {
-      const b = sensorBreakdown(stations, n);
+      const b = sensorBreakdown(stations, n, !args.includes('--no-component-heap'));
       console.log(`sensor ${stations} stations × ${n} readings (${b.channelsPerStation.toFixed(2)} channels), bytes per station:`);
       console.log(`  heap: detector ${b.heapDetectorPerStation}; ` + Object.entries(b.heapPerStation).map(([k, v]) => `${k} ${v}`).join(', '));
       console.log(`  snapshot json/gzip: ` + Object.entries(b.snapshotPerStation).map(([k, v]) => `${k} ${v.json}/${v.gzip}`).join(', '));
