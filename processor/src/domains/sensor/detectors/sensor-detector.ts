@@ -122,10 +122,10 @@ export type SensorStationState = SensorDetectorSnapshot['stations'][number];
  * budget, not an allocation. See docs/perf/state.md.
  */
 const STATION_BASE_BYTES = 2_000;
-const CHANNEL_BYTES = 7_000;
+const CHANNEL_BYTES = 6_000;
 const RELATION_BYTES = 1_000;
-/** What the key budget assumes a new station takes until it is measured (3–4 channels, no history; measured 29 KiB, 39 KiB before docs/perf/state.md). */
-export const SENSOR_NEW_KEY_BYTES = 36 * 1024;
+/** What the key budget assumes a new station takes until it is measured (3–4 channels, no history; measured 25 KiB, 39 KiB before docs/perf/state.md). */
+export const SENSOR_NEW_KEY_BYTES = 32 * 1024;
 
 class ChannelState {
   stamp = 0;
