@@ -3,8 +3,10 @@
 // For each reading count, a fresh detector learns N simulated gas-network stations (one reading a
 // minute each) and the retained memory (V8 heap + ArrayBuffers, after full GCs) and the snapshot
 // size are divided by N. The trip figure feeds a simulated NYC day through the cell pipeline and
-// scorers and divides by the cells they hold.
+// scorers and divides by the cells they hold. Snapshot bytes are its JSON text, and gzipped.
+// Per component: state-breakdown.ts.
 import { writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { createGasNetwork } from '../../../producers/src/sensor/gas-network.ts';
 import { createSensorDetector } from '../../../processor/src/domains/sensor/detectors/sensor-detector.ts';
 import { DEFAULT_SEVERITY_BANDS } from '../../../contracts/index.ts';
@@ -19,6 +21,8 @@ export interface SensorStateSize {
   channelsPerStation: number;
   heapBytesPerStation: number;
   snapshotBytesPerStation: number;
+  /** The snapshot's JSON text gzipped, per station. */
+  snapshotGzipBytesPerStation: number;
 }
 
 const START_TS = Date.UTC(2024, 0, 8);
@@ -30,7 +34,9 @@ export function measureSensorStateSize(stations: number, readingsPerStation: num
   let detector: ReturnType<typeof createSensorDetector> | null = createSensorDetector();
   for (let t = 0; t < readingsPerStation; t++) for (const r of sim.nextTick()) detector.score(r.station, r.ts, r.channels);
   const after = retainedBytes();
-  const snapshotBytes = Buffer.byteLength(JSON.stringify(detector.snapshot()));
+  const text = JSON.stringify(detector.snapshot());
+  const snapshotBytes = Buffer.byteLength(text);
+  const gzipBytes = gzipSync(text).byteLength;
   detector = null;
   return {
     stations,
@@ -38,6 +44,7 @@ export function measureSensorStateSize(stations: number, readingsPerStation: num
     channelsPerStation: channels,
     heapBytesPerStation: Math.round((after - before) / stations),
     snapshotBytesPerStation: Math.round(snapshotBytes / stations),
+    snapshotGzipBytesPerStation: Math.round(gzipBytes / stations),
   };
 }
 
@@ -49,6 +56,7 @@ export interface TripStateSize {
   cells: number;
   heapBytesPerCell: number;
   snapshotBytesPerCell: number;
+  snapshotGzipBytesPerCell: number;
 }
 
 /** Simulated NYC trips through the trip core (windows, baselines, scorers; no models) for `days`. */
@@ -75,9 +83,19 @@ export function measureTripStateSize(days: number, scale: number): TripStateSize
   }
   const after = retainedBytes();
   const cells = core.cellKeys!.stats.live;
-  const snapshotBytes = Buffer.byteLength(JSON.stringify(core.captureState()));
+  const text = JSON.stringify(core.captureState());
+  const snapshotBytes = Buffer.byteLength(text);
+  const gzipBytes = gzipSync(text).byteLength;
   core = null;
-  return { days, scale, trips, cells, heapBytesPerCell: Math.round((after - before) / cells), snapshotBytesPerCell: Math.round(snapshotBytes / cells) };
+  return {
+    days,
+    scale,
+    trips,
+    cells,
+    heapBytesPerCell: Math.round((after - before) / cells),
+    snapshotBytesPerCell: Math.round(snapshotBytes / cells),
+    snapshotGzipBytesPerCell: Math.round(gzipBytes / cells),
+  };
 }
 
 export interface StateSizeOptions {
@@ -95,14 +113,14 @@ export function runStateSizeBench(o: StateSizeOptions): { sensor: SensorStateSiz
     out.push(r);
     console.log(
       `sensor  ${String(r.stations).padStart(6)} stations × ${String(n).padStart(6)} readings (${r.channelsPerStation.toFixed(2)} channels): ` +
-        `${(r.heapBytesPerStation / 1024).toFixed(1).padStart(8)} KiB/station in memory, ${(r.snapshotBytesPerStation / 1024).toFixed(1).padStart(8)} KiB/station in the snapshot`,
+        `${(r.heapBytesPerStation / 1024).toFixed(1).padStart(8)} KiB/station in memory, ${(r.snapshotBytesPerStation / 1024).toFixed(1).padStart(8)} KiB/station in the snapshot (${(r.snapshotGzipBytesPerStation / 1024).toFixed(1)} KiB gzipped)`,
     );
   }
   const trip = o.tripDays > 0 ? measureTripStateSize(o.tripDays, 0.1) : null;
   if (trip) {
     console.log(
       `trip    ${trip.days} simulated days, ${trip.trips} trips, ${trip.cells} r9 cells: ` +
-        `${(trip.heapBytesPerCell / 1024).toFixed(1).padStart(8)} KiB/cell in memory, ${(trip.snapshotBytesPerCell / 1024).toFixed(1).padStart(8)} KiB/cell in the snapshot`,
+        `${(trip.heapBytesPerCell / 1024).toFixed(1).padStart(8)} KiB/cell in memory, ${(trip.snapshotBytesPerCell / 1024).toFixed(1).padStart(8)} KiB/cell in the snapshot (${(trip.snapshotGzipBytesPerCell / 1024).toFixed(1)} KiB gzipped)`,
     );
   }
   if (o.jsonFile) writeFileSync(o.jsonFile, JSON.stringify({ sensor: out, trip }, null, 2) + '\n');

@@ -32,6 +32,9 @@
 // (ratio ≥ `resurge` × the last one): an episode is announced once, early.
 
 import { checkOption, type ComponentOutput } from '../../../core/component.ts';
+import { decodeF64, encodeF64 } from './f64-base64.ts';
+
+const EMPTY_F64 = new Float64Array(0);
 
 export interface OnsetNoveltyOptions {
   /** Block lengths, in readings, of the shape scales; default [4, 16, 64]. */
@@ -118,6 +121,12 @@ class Record {
   }
 }
 
+/**
+ * Scratch for the newest normalised window, shared by every scale of every channel: the search
+ * that reads it runs to completion inside one `update`, so no two scales ever use it at once.
+ */
+let scratch = new Float64Array(8);
+
 /** Nearest-neighbour distance of the latest window of block means at one time scale. */
 class ShapeScale {
   acc = 0;
@@ -125,22 +134,39 @@ class ShapeScale {
   k = 0;
   centre = 0;
   spread = 0;
-  /** Last `width` block means, oldest first (ring). */
+  /** Last `width` block means, oldest first (shift register). */
   readonly recent: Float64Array;
   filled = 0;
   /**
-   * Past windows (`stored` of them, `width` values each), a ring of `memory` windows once full.
-   * Grown in steps of STORE_STEP windows as they arrive rather than allocated whole: at its full
-   * 1000 windows it is most of a station's memory (64 KB per scale and channel), and a station
-   * seen a few times, or a long-stride scale that fills over weeks, needs a fraction of it. While
-   * growing, `head` equals `stored`, so the filled part is a prefix and growth copies it
-   * unchanged; at most 16 copies per scale over its life, and at most 4 KB unused.
+   * Past windows, `memory` at most. A window is `width` consecutive block means normalised by the
+   * centre and scale of its time, (mean − centre) / scale. Consecutive windows share all but one
+   * block, and the centre and spread after each block follow from the one before and the block
+   * mean alone (the recurrence in `update`). So a window costs one double: the block means live
+   * once in `vals` (ring of memory + width − 1), and only the scale's state after the oldest held
+   * window (`oldK`, `oldCentre`, `oldSpread`) is kept; the search replays the recurrence from it
+   * window by window. The same IEEE operations on the same doubles give every centre, scale and
+   * normalised value bit for bit, hence every distance (8 doubles a window before).
+   * `vals` grows in steps of STORE_STEP blocks as they arrive rather than allocated whole: a
+   * station seen a few times, or a long-stride scale that fills over weeks, needs a fraction of it.
+   * Until the ring wraps, slot = index, so growth copies the filled prefix unchanged.
    */
-  store: Float64Array;
-  head = 0;
-  stored = 0;
-  readonly f: Float64Array;
+  vals: Float64Array;
+  /** Block means written to `vals` so far (its next index). */
+  blocks = 0;
+  /** Windows completed so far; window n is the blocks n … n + width − 1. */
+  windows = 0;
+  /** `k`, `centre` and `spread` right after the last block of the oldest held window. */
+  oldK = 0;
+  oldCentre = 0;
+  oldSpread = 0;
+  /**
+   * Windows restored from a version-5 snapshot, which kept them normalised (`width` values each,
+   * oldest first), older than every window in `vals`; they leave as new windows take their place.
+   */
+  legacy: Float64Array | null = null;
+  legacyCount = 0;
   readonly record: Record;
+  readonly valsRing: number;
   constructor(
     readonly stride: number,
     readonly width: number,
@@ -148,9 +174,19 @@ class ShapeScale {
     keep: number,
   ) {
     this.recent = new Float64Array(width);
-    this.store = new Float64Array(0);
-    this.f = new Float64Array(width);
+    this.vals = EMPTY;
     this.record = new Record(keep);
+    this.valsRing = memory + width - 1;
+  }
+
+  /** Windows held (normalised legacy ones included), at most `memory`. */
+  get stored(): number {
+    return Math.min(this.memory, this.windows + this.legacyCount);
+  }
+
+  /** Bytes of the rings that grow with history. */
+  get bytes(): number {
+    return this.vals.byteLength + (this.legacy?.byteLength ?? 0);
   }
 
   /** Distance (RMS, in spreads) of the newest window to its nearest past window; −1 when none yet. */
@@ -160,6 +196,7 @@ class ShapeScale {
     const v = this.acc / this.cnt;
     this.acc = 0;
     this.cnt = 0;
+    // This recurrence is replayed by the search below: the two must stay the same operations.
     const k = ++this.k;
     const b = Math.max(0.002, 1 / k);
     if (k === 1) this.centre = v;
@@ -170,47 +207,172 @@ class ShapeScale {
     this.recent.copyWithin(0, 1);
     this.recent[w - 1] = v;
     if (this.filled < w) this.filled++;
-    if (this.filled < w) return -1;
-    const sc = Math.max(1.25 * this.spread, 1e-12, 1e-9 * Math.abs(this.centre));
-    const f = this.f;
-    for (let j = 0; j < w; j++) f[j] = (this.recent[j]! - this.centre) / sc;
-    // Windows overlapping the newest one are trivial matches: skip the w − 1 most recent.
-    const M = this.memory;
-    const avail = this.stored - (w - 1);
-    let best = Infinity;
-    let idx = this.head - w;
-    if (idx < 0) idx += M;
-    const store = this.store;
-    for (let c = 0; c < avail; c++) {
-      const o = idx * w;
-      let d = 0;
-      for (let j = 0; j < w && d < best; j++) {
-        const e = f[j]! - store[o + j]!;
-        d += e * e;
-      }
-      if (d < best) best = d;
-      if (--idx < 0) idx = M - 1;
+    if (this.filled < w) {
+      this.pushBlock(v);
+      return -1;
     }
-    if ((this.head + 1) * w > store.length) this.store = grownStore(store, this.head + 1, M, w);
-    this.store.set(f, this.head * w);
-    this.head = this.head + 1 === M ? 0 : this.head + 1;
-    if (this.stored < M) this.stored++;
+    const sc = Math.max(1.25 * this.spread, 1e-12, 1e-9 * Math.abs(this.centre));
+    if (scratch.length < w) scratch = new Float64Array(w);
+    const f = scratch;
+    for (let j = 0; j < w; j++) f[j] = (this.recent[j]! - this.centre) / sc;
+    // Windows overlapping the newest one are trivial matches: skip the w − 1 most recent. The
+    // nearest distance is a minimum, so the order windows are visited in does not change it.
+    const R = this.valsRing;
+    const stored = this.stored;
+    const avail = stored - (w - 1);
+    let best = Infinity;
+    // Windows in `vals`, oldest first, replaying the centre and spread from the oldest's.
+    const held = Math.min(this.windows, stored);
+    const oldest = this.windows - held;
+    const last = this.windows - w;
+    if (oldest <= last) {
+      const vals = this.vals;
+      let kk = this.oldK;
+      let c = this.oldCentre;
+      let sp = this.oldSpread;
+      for (let n = oldest; ; n++) {
+        const s = Math.max(1.25 * sp, 1e-12, 1e-9 * Math.abs(c));
+        let q = n % R;
+        let d = 0;
+        for (let j = 0; j < w && d < best; j++) {
+          const e = f[j]! - (vals[q]! - c) / s;
+          d += e * e;
+          if (++q === R) q = 0;
+        }
+        if (d < best) best = d;
+        if (n === last) break;
+        // The state after the next window's last block, block n + w.
+        const vb = vals[(n + w) % R]!;
+        // From block 500 on, max(0.002, 1 / k) is 0.002 exactly: no division on the hot path.
+        const bb = ++kk >= 500 ? 0.002 : Math.max(0.002, 1 / kk);
+        const dv = vb - c;
+        c += bb * dv;
+        sp += bb * ((dv < 0 ? -dv : dv) - sp);
+      }
+    }
+    // Then the legacy windows still held, newest first (skipping those among the w − 1 most recent).
+    if (this.legacy !== null) {
+      const live = stored - held;
+      const skip = Math.max(0, w - 1 - this.windows);
+      const store = this.legacy;
+      for (let i = this.legacyCount - 1 - skip; i >= this.legacyCount - live; i--) {
+        const o = i * w;
+        let d = 0;
+        for (let j = 0; j < w && d < best; j++) {
+          const e = f[j]! - store[o + j]!;
+          d += e * e;
+        }
+        if (d < best) best = d;
+      }
+    }
+    this.pushBlock(v);
+    this.pushWindow();
     return avail < 20 ? -1 : Math.sqrt(best / w);
+  }
+
+  private pushBlock(v: number): void {
+    const i = this.blocks++;
+    if (i >= this.vals.length && this.vals.length < this.valsRing) this.vals = grown(this.vals, i + 1, this.valsRing);
+    this.vals[i % this.valsRing] = v;
+  }
+
+  /** Counts the window the latest block completed; the oldest leaves when more than `memory` are held. */
+  private pushWindow(): void {
+    const n = this.windows++;
+    if (n === 0) {
+      this.oldK = this.k;
+      this.oldCentre = this.centre;
+      this.oldSpread = this.spread;
+    } else if (n >= this.memory) {
+      // Window n − memory left: the oldest is now n − memory + 1, whose last block is n − memory + width.
+      const vb = this.vals[(n - this.memory + this.width) % this.valsRing]!;
+      const kk = ++this.oldK;
+      const bb = kk >= 500 ? 0.002 : Math.max(0.002, 1 / kk);
+      const dv = vb - this.oldCentre;
+      this.oldCentre += bb * dv;
+      this.oldSpread += bb * ((dv < 0 ? -dv : dv) - this.oldSpread);
+    }
+    // A legacy window leaves once the ring of `memory` windows is full of new ones.
+    if (this.legacy !== null && this.windows >= this.memory) {
+      this.legacy = null;
+      this.legacyCount = 0;
+    }
+  }
+
+  /** Held block means, oldest first: those of the held windows (and, before any, the blocks so far). */
+  liveVals(): Float64Array {
+    const count = Math.min(this.blocks, Math.min(this.windows, this.memory) + this.width - 1);
+    const out = new Float64Array(count);
+    for (let i = 0, from = this.blocks - count; i < count; i++) out[i] = this.vals[(from + i) % this.valsRing]!;
+    return out;
+  }
+
+  /** Held legacy windows, oldest first (normalised, `width` values each). */
+  liveLegacy(): Float64Array {
+    if (this.legacy === null) return EMPTY;
+    const live = this.stored - Math.min(this.windows, this.memory);
+    return this.legacy.subarray((this.legacyCount - live) * this.width, this.legacyCount * this.width);
+  }
+
+  /** Lays the held state out again from its oldest-first form (window and block numbers restart at 0). */
+  restoreRings(vals: Float64Array, old: readonly [k: number, centre: number, spread: number], legacy: Float64Array): void {
+    this.vals = vals.length > 0 ? Float64Array.from(vals) : EMPTY;
+    this.blocks = vals.length;
+    this.windows = Math.max(0, vals.length - (this.width - 1));
+    [this.oldK, this.oldCentre, this.oldSpread] = old;
+    this.legacyCount = legacy.length / this.width;
+    this.legacy = this.legacyCount > 0 ? Float64Array.from(legacy) : null;
   }
 }
 
-/** Windows a shape store grows by. */
+const EMPTY = new Float64Array(0);
+
+/** Blocks a shape store grows by. */
 const STORE_STEP = 64;
 
-/** `store` with room for at least `need` windows: the next multiple of STORE_STEP, at most `memory`. */
-function grownStore(store: Float64Array, need: number, memory: number, width: number): Float64Array {
-  const windows = Math.min(memory, Math.ceil(need / STORE_STEP) * STORE_STEP);
-  const next = new Float64Array(windows * width);
-  next.set(store);
+/** `a` with room for at least `need` values: the next multiple of STORE_STEP, at most `max`. */
+function grown(a: Float64Array, need: number, max: number): Float64Array {
+  const next = new Float64Array(Math.min(max, Math.ceil(need / STORE_STEP) * STORE_STEP));
+  next.set(a);
   return next;
 }
 
-/** Persisted state of one channel (JSON-safe). */
+/** Persisted state of one shape scale, as snapshot version 6 writes it. */
+export interface ShapeScaleState {
+  acc: number;
+  cnt: number;
+  k: number;
+  centre: number;
+  spread: number;
+  recent: number[];
+  filled: number;
+  /** Block means of the held windows, oldest first (base64 of float64, see f64-base64.ts); held windows = its length − (width − 1). */
+  vals: string;
+  /** `k`, centre and spread after the last block of the oldest held window (zeros before any). */
+  old: [number, number, number];
+  /** Held windows restored from a version-5 snapshot, normalised, oldest first (base64; '' when none). */
+  legacy: string;
+  peak: number;
+  recordN: number;
+}
+
+/** A shape scale as snapshot version 5 wrote it: every window normalised, in a ring. */
+export interface ShapeScaleStateV5 {
+  acc: number;
+  cnt: number;
+  k: number;
+  centre: number;
+  spread: number;
+  recent: number[];
+  filled: number;
+  store: number[];
+  head: number;
+  stored: number;
+  peak: number;
+  recordN: number;
+}
+
+/** Persisted state of one channel (JSON-safe); `scales` in either snapshot version. */
 export interface OnsetNoveltyState {
   n: number;
   sinceOnset: number;
@@ -221,20 +383,7 @@ export interface OnsetNoveltyState {
   sustained: number[];
   sustainPeak: number;
   sustainN: number;
-  scales: {
-    acc: number;
-    cnt: number;
-    k: number;
-    centre: number;
-    spread: number;
-    recent: number[];
-    filled: number;
-    store: number[];
-    head: number;
-    stored: number;
-    peak: number;
-    recordN: number;
-  }[];
+  scales: (ShapeScaleState | ShapeScaleStateV5)[];
 }
 
 export class OnsetNovelty implements ComponentOutput {
@@ -268,7 +417,7 @@ export class OnsetNovelty implements ComponentOutput {
   /** Bytes held by the shape stores, the part of the state that grows with history. */
   get storeBytes(): number {
     let b = 0;
-    for (const s of this.scales) b += s.store.byteLength;
+    for (const s of this.scales) b += s.bytes;
     return b;
   }
 
@@ -367,9 +516,9 @@ export class OnsetNovelty implements ComponentOutput {
         spread: s.spread,
         recent: Array.from(s.recent),
         filled: s.filled,
-        store: Array.from(s.store.subarray(0, s.stored * s.width)),
-        head: s.head,
-        stored: s.stored,
+        vals: encodeF64(s.liveVals()),
+        old: [s.oldK, s.oldCentre, s.oldSpread],
+        legacy: s.legacy === null ? '' : encodeF64(s.liveLegacy()),
         peak: s.record.peak,
         recordN: s.record.n,
       })),
@@ -401,10 +550,19 @@ export class OnsetNovelty implements ComponentOutput {
       s.recent.set(x.recent);
       s.filled = x.filled;
       // Room for what the snapshot holds (the rest grows as windows arrive, as in a live run).
-      s.store = new Float64Array(x.store.length);
-      s.store.set(x.store);
-      s.head = x.head;
-      s.stored = x.stored;
+      if ('store' in x) {
+        // Version 5: the held windows (a ring ending at `head`) become legacy windows, oldest
+        // first; the new windows start from the last width − 1 block means, the ones the next
+        // window shares.
+        const w = s.width;
+        const legacy = new Float64Array(x.stored * w);
+        const first = x.stored < s.memory ? 0 : x.head;
+        for (let c = 0; c < x.stored; c++) legacy.set(x.store.slice(((first + c) % s.memory) * w, ((first + c) % s.memory) * w + w), c * w);
+        const vals = Float64Array.from(x.recent.slice(w - Math.min(x.filled, w - 1)));
+        s.restoreRings(vals, [0, 0, 0], legacy);
+      } else {
+        s.restoreRings(decodeF64(x.vals, 'onset.vals'), x.old, x.legacy === '' ? EMPTY_F64 : decodeF64(x.legacy, 'onset.legacy'));
+      }
       s.record.peak = x.peak;
       s.record.n = x.recordN;
     });

@@ -17,6 +17,7 @@
 // warm up and report nothing.
 
 import { checkOption } from '../../../core/component.ts';
+import { decodeF64, encodeF64 } from './f64-base64.ts';
 
 export interface PeriodResidualOptions {
   /** Blocks per day (integer ≥ 1); default 24 (hourly blocks). */
@@ -90,7 +91,8 @@ export interface PeriodResidualState {
   block: number;
   acc: number;
   cnt: number;
-  means: number[];
+  /** Ring of block means: base64 of float64 (f64-base64.ts), only the slots written (a prefix until it wraps; '' before the first block) since snapshot version 6; the whole ring as a number list before. */
+  means: string | number[];
   nBlocks: number;
   periods: { sum: number; res: number[]; spread: number; n: number; peak: number; phaseSpread: number[]; phaseN: number[] }[];
 }
@@ -98,23 +100,32 @@ export interface PeriodResidualState {
 class PeriodTrack {
   /** Period in blocks (0 until the sampling interval is known). */
   p = 0;
-  /** Last `span` residuals (ring, indexed by block count). */
-  readonly res: Float64Array;
+  /**
+   * The last `span` residuals (ring, indexed by block count), then the residual size per time of
+   * day (block of the day), then the blocks each of those has learnt from: one array, allocated
+   * at the track's first residual (after `history` periods; slots never written read as 0 either
+   * way), so a young station holds none of it and a warm one one array instead of three.
+   */
+  buf: Float64Array | null = null;
   sum = 0;
   spread = 0;
   n = 0;
   peak = 0;
   /** Statistic of the latest block, in normal sizes (diagnostics). */
   z = 0;
-  /** Residual size per time of day (block of the day), and the blocks each has learnt from. */
-  readonly phaseSpread: Float64Array;
-  readonly phaseN: Float64Array;
-  constructor(span: number, phases: number) {
-    this.res = new Float64Array(span);
-    this.phaseSpread = new Float64Array(phases);
-    this.phaseN = new Float64Array(phases);
+  constructor(
+    readonly span: number,
+    readonly phases: number,
+  ) {}
+
+  /** `buf`, allocated. */
+  get data(): Float64Array {
+    return (this.buf ??= new Float64Array(this.span + 2 * this.phases));
   }
 }
+
+/** Scratch for the same-phase medians, shared by every channel: used within one `update` only. */
+let medScratch = new Float64Array(3);
 
 export class PeriodResidual {
   /** Record ratio of the latest completed block's statistic (0 when no block completed or not warm). */
@@ -134,7 +145,6 @@ export class PeriodResidual {
   private nBlocks = 0;
   /** One per period in `periodsDays` (read-only use: diagnostics). */
   readonly tracks: PeriodTrack[];
-  private readonly med: Float64Array;
   private readonly keepPerReading: number;
   /** Blocks per day (0 until known, or when it exceeds the per-phase arrays). */
   private dayBlocks = 0;
@@ -143,13 +153,14 @@ export class PeriodResidual {
     const longest = Math.max(1, ...o.periodsDays.map((d) => Math.round(d * o.blocksPerDay)));
     this.meansLength = o.history * longest + 1;
     this.tracks = o.periodsDays.map(() => new PeriodTrack(o.span, 2 * o.blocksPerDay));
-    this.med = new Float64Array(o.history);
     this.keepPerReading = Math.pow(0.5, 1 / o.halfLife);
   }
 
-  /** Bytes of the block-mean ring, allocated at the first block (0 before). */
+  /** Bytes of the arrays allocated as history arrives: the block-mean ring (first block) and the tracks' (first residual). */
   get meansBytes(): number {
-    return this.means?.byteLength ?? 0;
+    let b = this.means?.byteLength ?? 0;
+    for (const t of this.tracks) b += t.buf?.byteLength ?? 0;
+    return b;
   }
 
   get surprise(): number {
@@ -177,12 +188,14 @@ export class PeriodResidual {
     for (const tr of this.tracks) {
       const p = tr.p;
       if (p === 0 || t < o.history * p) continue;
-      const m = this.med;
+      if (medScratch.length !== o.history) medScratch = new Float64Array(o.history);
+      const m = medScratch;
       for (let h = 1; h <= o.history; h++) m[h - 1] = means[(t - h * p) % L]!;
       const r = v - median(m);
       const slot = tr.n % o.span;
-      tr.sum += r - tr.res[slot]!;
-      tr.res[slot] = r;
+      const buf = tr.data;
+      tr.sum += r - buf[slot]!;
+      buf[slot] = r;
       tr.n++;
       if (tr.n < o.span) continue;
       const s = Math.abs(tr.sum / o.span);
@@ -192,16 +205,18 @@ export class PeriodResidual {
       // normal size blends the all-day size with this time of day's own, once it has a few days.
       let spread = tr.spread;
       const ph = this.dayBlocks > 0 ? t % this.dayBlocks : -1;
-      const pn = ph >= 0 ? tr.phaseN[ph]! : 0;
-      const ps = ph >= 0 ? tr.phaseSpread[ph]! : 0;
+      const S = o.span;
+      const P = tr.phases;
+      const pn = ph >= 0 ? buf[S + P + ph]! : 0;
+      const ps = ph >= 0 ? buf[S + ph]! : 0;
       if (o.phaseWeight > 0 && pn >= 3 && ps > 0 && spread > 0) spread = Math.max(o.phaseFloor * spread, Math.pow(spread, 1 - o.phaseWeight) * Math.pow(ps, o.phaseWeight));
       const clipped = spread > 0 ? Math.min(s, o.clip * spread) : s;
       const z = spread > 0 ? s / spread : 0;
       tr.z = z;
       tr.spread += b * ((tr.spread > 0 ? Math.min(s, o.clip * tr.spread) : s) - tr.spread);
       if (ph >= 0) {
-        tr.phaseN[ph] = pn + 1;
-        tr.phaseSpread[ph] = ps + Math.max(o.phaseBeta, 1 / (pn + 1)) * (clipped - ps);
+        buf[S + P + ph] = pn + 1;
+        buf[S + ph] = ps + Math.max(o.phaseBeta, 1 / (pn + 1)) * (clipped - ps);
       }
       // Capped in level mode: past 10× the level the episode is certain (score ≈ 99), and an
       // uncapped ratio growing block by block would keep breaking through the onset's suppression.
@@ -244,16 +259,17 @@ export class PeriodResidual {
       block: this.block,
       acc: this.acc,
       cnt: this.cnt,
-      means: this.means ? Array.from(this.means) : new Array<number>(this.meansLength).fill(0),
+      // Only the slots written so far: until the ring wraps, the rest are zeros.
+      means: this.means ? encodeF64(this.means.subarray(0, Math.min(this.nBlocks, this.meansLength))) : '',
       nBlocks: this.nBlocks,
       periods: this.tracks.map((t) => ({
         sum: t.sum,
-        res: Array.from(t.res),
+        res: t.buf ? Array.from(t.buf.subarray(0, t.span)) : [],
         spread: t.spread,
         n: t.n,
         peak: t.peak,
-        phaseSpread: Array.from(t.phaseSpread),
-        phaseN: Array.from(t.phaseN),
+        phaseSpread: t.buf ? Array.from(t.buf.subarray(t.span, t.span + t.phases)) : [],
+        phaseN: t.buf ? Array.from(t.buf.subarray(t.span + t.phases)) : [],
       })),
     };
   }
@@ -264,20 +280,26 @@ export class PeriodResidual {
     this.gaps.push(...s.gaps);
     this.acc = s.acc;
     this.cnt = s.cnt;
-    this.means = s.means.some((x) => x !== 0) ? new Float64Array(this.meansLength) : null;
-    this.means?.set(s.means);
+    // Version 5 wrote an unallocated ring as zeros; slots never written read as 0 either way.
+    const means = typeof s.means === 'string' ? (s.means === '' ? null : decodeF64(s.means, 'period.means')) : s.means.some((x) => x !== 0) ? s.means : null;
+    this.means = means === null ? null : new Float64Array(this.meansLength);
+    this.means?.set(means!.length > this.meansLength ? means!.slice(0, this.meansLength) : means!);
     this.nBlocks = s.nBlocks;
     s.periods.forEach((x, i) => {
       const t = this.tracks[i]!;
       t.sum = x.sum;
-      t.res.set(x.res);
+      // Version 5 wrote unallocated arrays as zeros: they stay unallocated.
+      const any = (a: number[]) => a.some((v) => v !== 0);
+      t.buf = null;
+      if (any(x.res) || any(x.phaseSpread) || any(x.phaseN)) {
+        const buf = t.data;
+        buf.set(x.res.slice(0, t.span));
+        buf.set(x.phaseSpread.slice(0, t.phases), t.span);
+        buf.set(x.phaseN.slice(0, t.phases), t.span + t.phases);
+      }
       t.spread = x.spread;
       t.n = x.n;
       t.peak = x.peak;
-      t.phaseSpread.fill(0);
-      t.phaseSpread.set(x.phaseSpread.slice(0, t.phaseSpread.length));
-      t.phaseN.fill(0);
-      t.phaseN.set(x.phaseN.slice(0, t.phaseN.length));
     });
     this.block = 0;
     this.dayBlocks = 0;

@@ -4,10 +4,14 @@
 import { z } from 'zod';
 
 export const SENSOR_SNAPSHOT_FORMAT = 'vigia.sensor-detector-state';
-export const SENSOR_SNAPSHOT_VERSION = 5;
+export const SENSOR_SNAPSHOT_VERSION = 6;
+/** Versions this build restores: 5 kept every onset window normalised and the arrays as number lists; 6 keeps the onset windows' block means once (with the centre and spread of the oldest), and the large arrays as base64. */
+export const SENSOR_SNAPSHOT_READABLE = [5, 6] as const;
 
 const num = z.number().refine(Number.isFinite, 'state numbers must be finite');
 const count = z.number().int().min(0);
+/** Float64 values as base64 (f64-base64.ts): whole doubles only. */
+const base64 = z.string().regex(/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/, 'base64 text expected');
 
 const EwmaResidualState = z.object({
   n: count,
@@ -80,20 +84,37 @@ const OnsetNoveltyState = z.object({
   sustainPeak: num,
   sustainN: count,
   scales: z.array(
-    z.object({
-      acc: num,
-      cnt: count,
-      k: count,
-      centre: num,
-      spread: num,
-      recent: z.array(num),
-      filled: count,
-      store: z.array(num),
-      head: count,
-      stored: count,
-      peak: num,
-      recordN: count,
-    }),
+    z.union([
+      z.object({
+        acc: num,
+        cnt: count,
+        k: count,
+        centre: num,
+        spread: num,
+        recent: z.array(num),
+        filled: count,
+        vals: base64,
+        old: z.tuple([count, num, num]),
+        legacy: base64,
+        peak: num,
+        recordN: count,
+      }),
+      // Version 5.
+      z.object({
+        acc: num,
+        cnt: count,
+        k: count,
+        centre: num,
+        spread: num,
+        recent: z.array(num),
+        filled: count,
+        store: z.array(num),
+        head: count,
+        stored: count,
+        peak: num,
+        recordN: count,
+      }),
+    ]),
   ),
 });
 
@@ -103,7 +124,7 @@ const PeriodResidualState = z.object({
   block: count,
   acc: num,
   cnt: count,
-  means: z.array(num),
+  means: z.union([base64, z.array(num)]),
   nBlocks: count,
   periods: z.array(z.object({ sum: num, res: z.array(num), spread: num, n: count, peak: num, phaseSpread: z.array(num), phaseN: z.array(num) })),
 });
@@ -112,7 +133,7 @@ const JointDeviationState = z.object({ dims: count, cov: z.array(num), pairN: z.
 
 export const SensorDetectorSnapshot = z.object({
   format: z.literal(SENSOR_SNAPSHOT_FORMAT),
-  version: z.literal(SENSOR_SNAPSHOT_VERSION),
+  version: z.union([z.literal(5), z.literal(6)]),
   /** Name and version of the detector that wrote it. */
   detector: z.string(),
   /** The options that shape the state arrays; a detector restores only a matching layout. */
@@ -165,9 +186,9 @@ export function parseSensorSnapshot(raw: unknown, layout: SensorSnapshotLayout):
   if (!head.success || head.data.format !== SENSOR_SNAPSHOT_FORMAT) {
     throw new SensorDetectorSnapshotError(`not a sensor detector snapshot (expected format "${SENSOR_SNAPSHOT_FORMAT}")`, 'format');
   }
-  if (head.data.version !== SENSOR_SNAPSHOT_VERSION) {
+  if (!(SENSOR_SNAPSHOT_READABLE as readonly number[]).includes(head.data.version)) {
     throw new SensorDetectorSnapshotError(
-      `sensor detector snapshot version ${head.data.version} is not supported (this build reads version ${SENSOR_SNAPSHOT_VERSION}); start with fresh state`,
+      `sensor detector snapshot version ${head.data.version} is not supported (this build reads versions ${SENSOR_SNAPSHOT_READABLE.join(', ')}); start with fresh state`,
       'version',
     );
   }
@@ -200,9 +221,20 @@ export function parseSensorSnapshot(raw: unknown, layout: SensorSnapshotLayout):
       }
       const scales = c.onset.scales;
       const w = layout.onset.width;
+      const M = layout.onset.memory;
+      const f64s = (b: string): number => (b.length / 4) * 3 - (b.endsWith('==') ? 2 : b.endsWith('=') ? 1 : 0);
       const bad =
         scales.length !== layout.onset.strides.length ||
-        scales.some((x) => x.recent.length !== w || x.stored > layout.onset.memory || x.store.length !== x.stored * w || x.head >= layout.onset.memory);
+        scales.some((x) => {
+          if (x.recent.length !== w || ('store' in x) !== (s.version === 5)) return true;
+          if ('store' in x) return x.stored > M || x.store.length !== x.stored * w || x.head >= M;
+          const bytes = [f64s(x.vals), f64s(x.legacy)];
+          if (bytes.some((b) => b % 8 !== 0)) return true;
+          const [vals, legacy] = bytes.map((b) => b / 8) as [number, number];
+          // Block means: those of the held windows (or, before any, fewer than a window's).
+          const windows = Math.max(0, vals - (w - 1));
+          return legacy % w !== 0 || windows + legacy / w > M || x.filled > w;
+        });
       if (bad) {
         throw new SensorDetectorSnapshotError(`onset state of channel ${c.name} does not match the onset layout`, `stations.${i}.channels.${j}.onset`);
       }

@@ -115,15 +115,17 @@ export interface SensorDetector {
 export type SensorStationState = SensorDetectorSnapshot['stations'][number];
 
 /**
- * Measured bytes (bench/src/memory/state-per-key.ts: V8 heap + ArrayBuffers) of a station's fixed
- * state, per station, per channel and per relation, apart from the onset shape stores and the
- * period residual's block means, which are allocated as history arrives and counted exactly. A few KiB either way: they size a memory budget, not an allocation.
+ * Measured bytes (bench/src/memory/state-per-key.ts and state-breakdown.ts: V8 heap +
+ * ArrayBuffers) of a station's fixed state, per station, per channel and per relation, apart from
+ * what is allocated as history arrives and counted exactly: the onset's block-mean rings and the
+ * period residual's block ring and per-track arrays. A few KiB either way: they size a memory
+ * budget, not an allocation. See docs/perf/state.md.
  */
 const STATION_BASE_BYTES = 2_000;
-const CHANNEL_BYTES = 9_500;
+const CHANNEL_BYTES = 6_000;
 const RELATION_BYTES = 1_000;
-/** What the key budget assumes a new station takes until it is measured (3–4 channels, no history; measured 39 KiB). */
-export const SENSOR_NEW_KEY_BYTES = 48 * 1024;
+/** What the key budget assumes a new station takes until it is measured (3–4 channels, no history; measured 25 KiB, 39 KiB before docs/perf/state.md). */
+export const SENSOR_NEW_KEY_BYTES = 32 * 1024;
 
 class ChannelState {
   stamp = 0;
