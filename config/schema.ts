@@ -164,6 +164,15 @@ export const ProcessorConfig = z.strictObject({
   stallAfterSeconds: positiveInt.default(30),
   /** Bounds on the keys holding state, per domain. */
   limits: LimitsConfig.prefault({}),
+  /**
+   * Worker threads that score (processor/src/workers/): 0 = every domain in the main thread, next
+   * to HTTP and socket.io; N = N threads, each with its own NATS connection, models and
+   * committer, writing through the main thread's chDB. With fewer workers than domains a
+   * worker runs several domains; with more, a domain's partitions are split across workers (each
+   * split has its own snapshot, and processor.limits is divided among them; changing the split
+   * rebuilds that domain's state from the log once). @default 'auto' (one per domain)
+   */
+  workers: z.union([z.literal('auto'), z.number().int().min(0).max(64)]).default('auto'),
 });
 
 export const SensorChainConfig = z.strictObject({
