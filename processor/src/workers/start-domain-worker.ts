@@ -44,6 +44,8 @@ export async function startDomainWorker(index: number, plan: WorkerPlan, deps: D
   const data: DomainWorkerData = { index, registryUrl: deps.registryUrl, natsUrl: deps.natsUrl, config: workerConfig(deps.config, plan), assignments: plan.assignments, projectRoot: deps.projectRoot };
   const worker = new Worker(ENTRY, { workerData: data });
   let stopAsked = false;
+  /** The worker answered its stop: batches acked, final snapshot saved; how it exits no longer matters. */
+  let stoppedCleanly = false;
   let settle!: { resolve(): void; reject(e: Error): void };
   const done = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
   let readyOrNot!: { resolve(): void; reject(e: Error): void };
@@ -72,7 +74,7 @@ export async function startDomainWorker(index: number, plan: WorkerPlan, deps: D
   worker.on('exit', (code) => {
     clearInterval(watchTimer);
     rpc.failAll(new DomainWorkerError(index, domains, `exited (code ${code})`));
-    if (stopAsked && code === 0) settle.resolve();
+    if (stoppedCleanly || (stopAsked && code === 0)) settle.resolve();
     else fail(new DomainWorkerError(index, domains, stopAsked ? `exited with code ${code} while stopping` : `exited unexpectedly (code ${code})`));
   });
 
@@ -96,7 +98,10 @@ export async function startDomainWorker(index: number, plan: WorkerPlan, deps: D
     async stop() {
       if (stopAsked) return done.catch(() => undefined);
       stopAsked = true;
-      await rpc.call('stop').catch((err: Error) => log.warn({ err: err.message }, 'worker did not stop cleanly'));
+      await rpc.call('stop').then(
+        () => void (stoppedCleanly = true),
+        (err: Error) => log.warn({ err: err.message }, 'worker did not stop cleanly'),
+      );
       const exited = await Promise.race([done.then(() => true, () => true), new Promise<boolean>((r) => setTimeout(() => r(false), EXIT_GRACE_MS).unref())]);
       if (!exited) {
         log.warn('worker still running after its stop; terminating it');
