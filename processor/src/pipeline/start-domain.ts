@@ -9,9 +9,9 @@ import { createClickHouseSnapshotStore } from '../adapters/clickhouse/clickhouse
 import { createClickHouseRecordWriter } from '../adapters/clickhouse/clickhouse-record-writer.ts';
 import { createNatsAnomalyPublisher } from '../adapters/nats/nats-anomaly-publisher.ts';
 import { createNatsDeadLetterPublisher } from '../adapters/nats/nats-dead-letter-publisher.ts';
-import type { DomainModule } from '../domains/domain-module.ts';
+import type { DomainModule, TableWrite } from '../domains/domain-module.ts';
 import type { ProcessorMetrics } from '../metrics.ts';
-import type { LiveFeed } from '../ports/sinks.ts';
+import type { LiveFeed, RecordWriter } from '../ports/sinks.ts';
 import { createBatchCommitter } from './commit-batch.ts';
 import { domainPipeline } from './domain-pipeline.ts';
 import { maybeWithOutage, restoreOrRebuild } from './restore-or-rebuild.ts';
@@ -29,6 +29,8 @@ export interface DomainDeps {
   partitions: number[];
   projectRoot: string;
   isStopping: () => boolean;
+  /** How a batch's records reach the store. @default createClickHouseRecordWriter on `store` (a worker passes one that sends the whole batch to the main thread at once) */
+  recordWriter?: <R>(writes: readonly TableWrite<R>[]) => RecordWriter<R>;
 }
 
 export interface RunningDomain {
@@ -60,7 +62,7 @@ export async function startDomain(module: DomainModule, deps: DomainDeps): Promi
     domain,
     core,
     models,
-    store: maybeWithOutage(createClickHouseRecordWriter(store, module.store.writes), log),
+    store: maybeWithOutage((deps.recordWriter ?? ((w) => createClickHouseRecordWriter(store, w)))(module.store.writes), log),
     alerts: createNatsAnomalyPublisher(nc),
     deadLetters: createNatsDeadLetterPublisher(nc),
     live,

@@ -18,12 +18,17 @@ const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/;
  * body: `insert` would want row objects), so the main thread does no per-row work.
  */
 export function clickHouseHandlers(client: ClickHouseClient) {
+  async function insert({ table, text }: RemoteInsert): Promise<void> {
+    if (!TABLE_NAME.test(table)) throw new BadTableNameError(table);
+    const res = await client.exec({ query: `INSERT INTO ${table} FORMAT JSONEachRow`, values: Readable.from([text]) });
+    // A server connection is only free again once the (empty) answer is read.
+    for await (const _ of res.stream) void _;
+  }
   return {
-    async insert({ table, text }: RemoteInsert): Promise<void> {
-      if (!TABLE_NAME.test(table)) throw new BadTableNameError(table);
-      const res = await client.exec({ query: `INSERT INTO ${table} FORMAT JSONEachRow`, values: Readable.from([text]) });
-      // A server connection is only free again once the (empty) answer is read.
-      for await (const _ of res.stream) void _;
+    insert,
+    /** A batch's tables, in order (sequential: chDB runs one statement at a time anyway). */
+    async insertTables(tables: readonly RemoteInsert[]): Promise<void> {
+      for (const t of tables) await insert(t);
     },
     async query({ query, params }: RemoteQuery): Promise<string> {
       const rs = await client.query({ query, query_params: params ?? {}, format: 'JSONEachRow' });

@@ -7,7 +7,7 @@ import { domainModule } from '../domains/registry.ts';
 import { ProcessorMetrics } from '../metrics.ts';
 import { startDomain, type RunningDomain } from '../pipeline/start-domain.ts';
 import { createRpc } from './message-rpc.ts';
-import { createRemoteClickHouse } from './remote-clickhouse.ts';
+import { createRemoteClickHouse, createRemoteRecordWriter } from './remote-clickhouse.ts';
 import { createRemoteLiveFeed } from './remote-live-feed.ts';
 import type { DomainWorkerData, WorkerProgress } from './worker-data.ts';
 
@@ -37,7 +37,7 @@ const jsm = await jetstreamManager(nc);
 const store = createRemoteClickHouse(rpc);
 for (const a of data.assignments) {
   const module = domainModule(a.domain, registry.DOMAIN_MODULES);
-  running.push(await startDomain(module, { config: data.config, nc, jsm, store, live, metrics, logger, partitions: a.partitions, projectRoot: data.projectRoot, isStopping: () => stopping }));
+  running.push(await startDomain(module, { config: data.config, nc, jsm, store, live, metrics, logger, partitions: a.partitions, projectRoot: data.projectRoot, isStopping: () => stopping, recordWriter: (writes) => createRemoteRecordWriter(rpc, writes) }));
 }
 
 async function pushProgress(): Promise<void> {

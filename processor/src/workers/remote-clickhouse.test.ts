@@ -8,7 +8,7 @@ import { createClickHouseRecordWriter } from '../adapters/clickhouse/clickhouse-
 import { createClickHouseSnapshotStore } from '../adapters/clickhouse/clickhouse-snapshot-store.ts';
 import { clickHouseHandlers } from './clickhouse-host.ts';
 import { createRpc } from './message-rpc.ts';
-import { createRemoteClickHouse } from './remote-clickhouse.ts';
+import { createRemoteClickHouse, createRemoteRecordWriter } from './remote-clickhouse.ts';
 
 const dir = tempDir('remote-clickhouse');
 let store: Store;
@@ -49,6 +49,22 @@ test('rows written through the worker stand-in are stored exactly as the direct 
   const viaRemote = await read('remote');
   assert.equal(viaRemote.length, 50);
   assert.deepEqual(strip(viaRemote), strip(await read('direct')));
+});
+
+test("a batch's tables go in one message and are stored as the direct writer stores them", async () => {
+  let calls = 0;
+  const rpc = createRpc(port1, {});
+  const counting = { call: <T>(op: string, args?: unknown) => (calls++, rpc.call<T>(op, args)) };
+  const writes = [
+    { table: TABLES.sensorEvents, rows: (r: SensorEventRow[]) => r },
+    { table: TABLES.anomalies, rows: () => [] },
+  ];
+  await createRemoteRecordWriter(counting, writes).write(Array.from({ length: 30 }, (_, i) => row(i, 'batch')));
+  assert.equal(calls, 1);
+  const strip = (rows: object[]) => rows.map((r) => ({ ...r, run_id: undefined }));
+  assert.deepEqual(strip(await read('batch')), strip((await read('direct')).slice(0, 30)));
+  await createRemoteRecordWriter(counting, writes).write([]);
+  assert.equal(calls, 1, 'an empty batch sends nothing');
 });
 
 test('a snapshot saved and loaded through the stand-in round-trips (gzip happens in the worker)', async () => {

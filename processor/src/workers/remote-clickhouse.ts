@@ -1,4 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import type { TableWrite } from '../domains/domain-module.ts';
+import type { RecordWriter } from '../ports/sinks.ts';
 import type { Rpc } from './message-rpc.ts';
 
 /** A call the worker's stand-in client does not forward (only insert and query are). */
@@ -19,8 +21,32 @@ export interface RemoteQuery {
   params: Record<string, unknown> | undefined;
 }
 
+function jsonEachRow(values: readonly unknown[]): string {
+  let text = '';
+  for (const v of values) text += JSON.stringify(v) + '\n';
+  return text;
+}
+
 /**
- * The ClickHouse client a worker's record writer and snapshot store use: the subset they call
+ * A worker's RecordWriter: a batch's rows for every table as JSONEachRow text, in one message;
+ * the main thread inserts them in the table list's order (the events table last) and answers
+ * once all are committed. One round trip per batch, not one per table.
+ */
+export function createRemoteRecordWriter<R>(rpc: Pick<Rpc, 'call'>, writes: readonly TableWrite<R>[]): RecordWriter<R> {
+  return {
+    async write(records: R) {
+      const tables: RemoteInsert[] = [];
+      for (const w of writes) {
+        const rows = w.rows(records);
+        if (rows.length) tables.push({ table: w.table, text: jsonEachRow(rows) });
+      }
+      if (tables.length) await rpc.call('insertTables', tables);
+    },
+  };
+}
+
+/**
+ * The ClickHouse client a worker's snapshot store uses: the subset it calls
  * (`insert` of JSONEachRow arrays, `query` in JSONEachRow) forwarded to the main thread, which
  * alone owns chDB. The rows become JSONEachRow text here, in the worker, so the main thread
  * only hands text to chDB: no per-row work on the thread that serves HTTP and socket.io.
@@ -30,9 +56,7 @@ export function createRemoteClickHouse(rpc: Pick<Rpc, 'call'>): ClickHouseClient
     async insert(params: { table: string; values: readonly unknown[]; format?: string }) {
       if ((params.format ?? 'JSONEachRow') !== 'JSONEachRow' || !Array.isArray(params.values)) throw new RemoteClickHouseUnsupportedError(`insert in ${params.format} or from a stream`);
       if (params.values.length === 0) return;
-      let text = '';
-      for (const v of params.values) text += JSON.stringify(v) + '\n';
-      await rpc.call('insert', { table: params.table, text } satisfies RemoteInsert);
+      await rpc.call('insert', { table: params.table, text: jsonEachRow(params.values) } satisfies RemoteInsert);
     },
     async query(params: { query: string; query_params?: Record<string, unknown>; format?: string }) {
       if ((params.format ?? 'JSON') !== 'JSONEachRow') throw new RemoteClickHouseUnsupportedError(`query in ${params.format ?? 'JSON'}`);
@@ -47,6 +71,6 @@ export function createRemoteClickHouse(rpc: Pick<Rpc, 'call'>): ClickHouseClient
   for (const name of ['command', 'exec', 'ping']) {
     Object.assign(client, { [name]: () => Promise.reject(new RemoteClickHouseUnsupportedError(name)) });
   }
-  // Only the methods above exist; the adapters that get it (record writer, snapshot store) call no others.
+  // Only the methods above exist; the adapter that gets it (the snapshot store) calls no others.
   return client as unknown as ClickHouseClient;
 }
