@@ -32,12 +32,13 @@ const rpc = createRpc(port, { stop }, (type, payload: { domain: string; entities
 
 const registry = (await import(data.registryUrl)) as { DOMAIN_MODULES?: readonly DomainModule[] };
 if (!registry.DOMAIN_MODULES) throw new Error(`${data.registryUrl} exports no DOMAIN_MODULES: a worker's registry module must`);
+// Unknown domains fail before anything connects.
+const modules = data.assignments.map((a) => domainModule(a.domain, registry.DOMAIN_MODULES!));
 const nc = await connectNats({ url: data.natsUrl, name: `vigia-processor-${process.pid}-w${data.index}` });
 const jsm = await jetstreamManager(nc);
 const store = createRemoteClickHouse(rpc);
-for (const a of data.assignments) {
-  const module = domainModule(a.domain, registry.DOMAIN_MODULES);
-  running.push(await startDomain(module, { config: data.config, nc, jsm, store, live, metrics, logger, partitions: a.partitions, projectRoot: data.projectRoot, isStopping: () => stopping, recordWriter: (writes) => createRemoteRecordWriter(rpc, writes) }));
+for (const [i, a] of data.assignments.entries()) {
+  running.push(await startDomain(modules[i]!, { config: data.config, nc, jsm, store, live, metrics, logger, partitions: a.partitions, projectRoot: data.projectRoot, isStopping: () => stopping, recordWriter: (writes) => createRemoteRecordWriter(rpc, writes) }));
 }
 
 async function pushProgress(): Promise<void> {

@@ -48,6 +48,8 @@ export async function startDomainWorker(index: number, plan: WorkerPlan, deps: D
   let stoppedCleanly = false;
   let settle!: { resolve(): void; reject(e: Error): void };
   const done = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+  // Whoever runs the worker handles `done`; if it never starts, only `ready`'s rejection matters.
+  done.catch(() => undefined);
   let readyOrNot!: { resolve(): void; reject(e: Error): void };
   const ready = new Promise<void>((resolve, reject) => (readyOrNot = { resolve, reject }));
   const fail = (err: DomainWorkerError) => {
@@ -92,7 +94,6 @@ export async function startDomainWorker(index: number, plan: WorkerPlan, deps: D
 
   await ready;
   log.info({ assignments: plan.assignments.map((a) => `${a.domain}:${a.partitions.join(',')}`) }, 'domain worker running');
-  done.catch(() => undefined);
   return {
     done,
     async stop() {
