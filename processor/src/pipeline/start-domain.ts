@@ -1,4 +1,4 @@
-import { lastValueFrom, defaultIfEmpty } from 'rxjs';
+import { lastValueFrom, defaultIfEmpty, tap } from 'rxjs';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -31,6 +31,8 @@ export interface DomainDeps {
   isStopping: () => boolean;
   /** How a batch's records reach the store. @default createClickHouseRecordWriter on `store` (a worker passes one that sends the whole batch to the main thread at once) */
   recordWriter?: <R>(writes: readonly TableWrite<R>[]) => RecordWriter<R>;
+  /** After each batch is acked and counted in `metrics` (a worker then pushes its metrics). */
+  onCommitted?: () => void;
 }
 
 export interface RunningDomain {
@@ -74,7 +76,10 @@ export async function startDomain(module: DomainModule, deps: DomainDeps): Promi
     snapshots,
   });
   const done = lastValueFrom(
-    domainPipeline(source.messages$, { batchMaxMs: pc.batchMaxMs, batchMaxEvents: pc.batchMaxEvents, commitConcurrency: pc.commitConcurrency, commitBatch }).pipe(defaultIfEmpty(null)),
+    domainPipeline(source.messages$, { batchMaxMs: pc.batchMaxMs, batchMaxEvents: pc.batchMaxEvents, commitConcurrency: pc.commitConcurrency, commitBatch }).pipe(
+      tap(() => deps.onCommitted?.()),
+      defaultIfEmpty(null),
+    ),
   ).then(
     () => undefined,
     (err: Error) => {

@@ -30,6 +30,28 @@ const rpc = createRpc(port, { stop }, (type, payload: { domain: string; entities
   if (type === 'watched') live.setWatched(payload.domain, payload.entities);
 });
 
+async function pushProgress(): Promise<void> {
+  const progress: WorkerProgress = { metrics: await metrics.registry.getMetricsAsJSON(), lastCommitMs: Object.fromEntries(metrics.lastCommitMs) };
+  rpc.emit('progress', progress);
+}
+// Pushed after every committed batch (so /metrics and /health follow the stored rows closely),
+// one push at a time, and every PUSH_MS for what changes between batches (key gauges).
+let pushing = false;
+let pushAgain = false;
+function pushSoon(): void {
+  if (pushing) {
+    pushAgain = true;
+    return;
+  }
+  pushing = true;
+  void pushProgress().finally(() => {
+    pushing = false;
+    if (pushAgain) {
+      pushAgain = false;
+      pushSoon();
+    }
+  });
+}
 const registry = (await import(data.registryUrl)) as { DOMAIN_MODULES?: readonly DomainModule[] };
 if (!registry.DOMAIN_MODULES) throw new Error(`${data.registryUrl} exports no DOMAIN_MODULES: a worker's registry module must`);
 // Unknown domains fail before anything connects.
@@ -38,14 +60,10 @@ const nc = await connectNats({ url: data.natsUrl, name: `vigia-processor-${proce
 const jsm = await jetstreamManager(nc);
 const store = createRemoteClickHouse(rpc);
 for (const [i, a] of data.assignments.entries()) {
-  running.push(await startDomain(modules[i]!, { config: data.config, nc, jsm, store, live, metrics, logger, partitions: a.partitions, projectRoot: data.projectRoot, isStopping: () => stopping, recordWriter: (writes) => createRemoteRecordWriter(rpc, writes) }));
+  running.push(await startDomain(modules[i]!, { config: data.config, nc, jsm, store, live, metrics, logger, partitions: a.partitions, projectRoot: data.projectRoot, isStopping: () => stopping, recordWriter: (writes) => createRemoteRecordWriter(rpc, writes), onCommitted: pushSoon }));
 }
 
-async function pushProgress(): Promise<void> {
-  const progress: WorkerProgress = { metrics: await metrics.registry.getMetricsAsJSON(), lastCommitMs: Object.fromEntries(metrics.lastCommitMs) };
-  rpc.emit('progress', progress);
-}
-const pusher = setInterval(() => void pushProgress(), PUSH_MS);
+const pusher = setInterval(pushSoon, PUSH_MS);
 
 // A domain whose pipeline fails fails the worker, hence the processor (its supervisor restarts it).
 Promise.all(running.map((r) => r.done)).catch((err: Error) => rpc.emit('failed', { name: err.name, message: err.message, stack: err.stack }));

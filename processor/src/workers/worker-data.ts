@@ -12,7 +12,7 @@ export interface DomainWorkerData {
   projectRoot: string;
 }
 
-/** What a worker pushes every ~500 ms and when it stops. */
+/** What a worker pushes after each committed batch, every ~500 ms and when it stops. */
 export interface WorkerProgress {
   metrics: import('../metrics.ts').MetricsJson;
   /** Wall-clock ms of each domain's last committed batch (what /health judges). */
