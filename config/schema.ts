@@ -170,9 +170,11 @@ export const ProcessorConfig = z.strictObject({
    * committer, writing through the main thread's chDB. With fewer workers than domains a
    * worker runs several domains; with more, a domain's partitions are split across workers (each
    * split has its own snapshot, and processor.limits is divided among them; changing the split
-   * rebuilds that domain's state from the log once). @default 'auto' (one per domain)
+   * rebuilds that domain's state from the log once). 'auto' = one per configured domain.
+   * @default 0 (not yet 'auto': under heavy CPU contention the store-outage catch-up and the
+   * snapshot-restore tests were slower with workers and timed out; see README, Isolation)
    */
-  workers: z.union([z.literal('auto'), z.number().int().min(0).max(64)]).default('auto'),
+  workers: z.union([z.literal('auto'), z.number().int().min(0).max(64)]).default(0),
 });
 
 export const SensorChainConfig = z.strictObject({

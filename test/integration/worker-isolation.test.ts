@@ -1,5 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { streams } from '../../contracts/index.ts';
@@ -13,8 +15,8 @@ import { startProcessorProcess, waitFor, type ProcessorProcess } from '../harnes
 import { runVigia } from '../harness/run-cli.ts';
 import { tempDir } from '../harness/temp-dir.ts';
 
-// Isolation (issue #14, item 4): with the default processor.workers (one worker thread per
-// domain), a trip backlog cannot delay the sensor domain's acks, nor /health. No timing
+// Isolation (issue #14, item 4): with processor.workers 'auto' (one worker thread per domain),
+// a trip backlog cannot delay the sensor domain's acks, nor /health. No timing
 // thresholds: the test asserts order and progress, and prints the latencies it saw.
 
 const TRIPS = 120_000;
@@ -28,7 +30,8 @@ let proc: ProcessorProcess;
 before(async () => {
   dir = tempDir('isolation');
   nats = await startTestNats(dir.path);
-  proc = await startProcessorProcess({ natsUrl: nats.url, dataDir: dir.path });
+  writeFileSync(join(dir.path, 'vigia.json'), JSON.stringify({ processor: { workers: 'auto' } }));
+  proc = await startProcessorProcess({ natsUrl: nats.url, dataDir: dir.path, env: { VIGIA_CONFIG: join(dir.path, 'vigia.json') } });
   nc = await connectNats({ url: nats.url, name: 'isolation-test' });
 });
 
