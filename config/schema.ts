@@ -176,6 +176,17 @@ export const ProcessorConfig = z.strictObject({
   stallAfterSeconds: positiveInt.default(30),
   /** Bounds on the keys holding state, per domain. */
   limits: LimitsConfig.prefault({}),
+  /**
+   * Worker threads that score (processor/src/workers/): 0 = every domain in the main thread, next
+   * to HTTP and socket.io; N = N threads, each with its own NATS connection, models and
+   * committer, writing through the main thread's chDB. With fewer workers than domains a
+   * worker runs several domains; with more, a domain's partitions are split across workers (each
+   * split has its own snapshot, and processor.limits is divided among them; changing the split
+   * rebuilds that domain's state from the log once). 'auto' = one per configured domain.
+   * @default 0 (not yet 'auto': under heavy CPU contention the store-outage catch-up and the
+   * snapshot-restore tests were slower with workers and timed out; see README, Isolation)
+   */
+  workers: z.union([z.literal('auto'), z.number().int().min(0).max(64)]).default(0),
 });
 
 export const SensorChainConfig = z.strictObject({

@@ -1,9 +1,42 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { AggregatorRegistry, Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type MetricObjectWithValues, type MetricValue } from 'prom-client';
 import type { KeyBudgetStats } from './core/key-budget.ts';
+
+/** A registry's metrics as getMetricsAsJSON gives them (what a worker thread sends). */
+export type MetricsJson = MetricObjectWithValues<MetricValue<string>>[];
+
+/**
+ * A registry that also reports the latest metrics of other registries (the worker threads'),
+ * merged: counters and histograms summed across them, gauges as each declares (`aggregator`).
+ * Workers push their metrics (they are not asked), so a scrape never waits for a busy worker.
+ */
+export class MergingRegistry extends Registry {
+  readonly #remotes = new Map<string, MetricsJson>();
+
+  /** The latest metrics of one remote registry (replaces its previous ones). */
+  setRemote(id: string, metrics: MetricsJson): void {
+    this.#remotes.set(id, metrics);
+  }
+
+  override async getMetricsAsJSON(): Promise<MetricsJson> {
+    const local = await super.getMetricsAsJSON();
+    if (this.#remotes.size === 0) return local;
+    return AggregatorRegistry.aggregate([local, ...this.#remotes.values()]).getMetricsAsJSON();
+  }
+
+  override async metrics(): Promise<string> {
+    if (this.#remotes.size === 0) return super.metrics();
+    return AggregatorRegistry.aggregate([await super.getMetricsAsJSON(), ...this.#remotes.values()]).metrics();
+  }
+}
+
+export interface ProcessorMetricsOptions {
+  /** Process metrics (CPU, RSS, event loop): the main thread's only, as they are the whole process's. @default true */
+  processMetrics?: boolean;
+}
 
 /** The processor's Prometheus metrics, on their own registry (tests create several). */
 export class ProcessorMetrics {
-  readonly registry = new Registry();
+  readonly registry = new MergingRegistry();
   readonly events = new Counter({ name: 'vigia_events_total', help: 'Events stored, by domain', labelNames: ['domain'], registers: [this.registry] });
   readonly deadLetters = new Counter({ name: 'vigia_dead_letters_total', help: 'Messages dead-lettered, by domain and kind', labelNames: ['domain', 'kind'], registers: [this.registry] });
   readonly anomalies = new Counter({ name: 'vigia_anomalies_total', help: 'Anomalies emitted, by domain and severity', labelNames: ['domain', 'severity'], registers: [this.registry] });
@@ -25,11 +58,11 @@ export class ProcessorMetrics {
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
     registers: [this.registry],
   });
-  readonly lastSnapshot = new Gauge({ name: 'vigia_last_snapshot_time_seconds', help: 'Wall-clock time of the last saved state snapshot', registers: [this.registry] });
-  readonly lastCommitTime = new Gauge({ name: 'vigia_last_commit_time_seconds', help: 'Wall-clock time of the last committed micro-batch, by domain', labelNames: ['domain'], registers: [this.registry] });
+  readonly lastSnapshot = new Gauge({ name: 'vigia_last_snapshot_time_seconds', help: 'Wall-clock time of the last saved state snapshot', aggregator: 'max', registers: [this.registry] });
+  readonly lastCommitTime = new Gauge({ name: 'vigia_last_commit_time_seconds', help: 'Wall-clock time of the last committed micro-batch, by domain', labelNames: ['domain'], aggregator: 'max', registers: [this.registry] });
   /** Wall-clock ms of each domain's last committed batch (what /health judges progress by). */
   readonly lastCommitMs = new Map<string, number>();
-  readonly lastEventTime = new Gauge({ name: 'vigia_last_event_time_seconds', help: 'Event time of the newest processed event', labelNames: ['domain'], registers: [this.registry] });
+  readonly lastEventTime = new Gauge({ name: 'vigia_last_event_time_seconds', help: 'Event time of the newest processed event', labelNames: ['domain'], aggregator: 'max', registers: [this.registry] });
 
   /** Messages whose new key would pass a limit of processor.limits (see key-budget.ts): sensor readings dead-lettered, trips kept without cell windows. */
   readonly keyLimited = new Counter({
@@ -88,7 +121,7 @@ export class ProcessorMetrics {
     }
   }
 
-  constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'vigia_process_' });
+  constructor(opts: ProcessorMetricsOptions = {}) {
+    if (opts.processMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'vigia_process_' });
   }
 }

@@ -21,9 +21,13 @@ import { startReplayService } from './replay/replay-service.ts';
 import { DOMAINS, streams } from '../../contracts/index.ts';
 import { judgeProgress } from './pipeline/progress-health.ts';
 import { createLagProbe } from './adapters/nats/consumer-lag.ts';
+import { planWorkers, workerCount } from './workers/plan-workers.ts';
+import { startDomainWorker, type DomainWorkerDeps } from './workers/start-domain-worker.ts';
+import { watchedEntities } from './workers/watched-entities.ts';
 
 const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const UI_DIST = join(PROJECT_ROOT, 'ui', 'dist');
+const REGISTRY_URL = new URL('./domains/registry.ts', import.meta.url).href;
 
 export interface StartProcessorOptions {
   natsUrl: string;
@@ -32,6 +36,12 @@ export interface StartProcessorOptions {
   uiDir?: string;
   /** The registered domains (tests add their own). @default DOMAIN_MODULES */
   modules?: readonly DomainModule[];
+  /**
+   * URL of the module exporting DOMAIN_MODULES that worker threads load (they cannot be handed
+   * `modules`: functions do not cross threads). With `modules` and no registryUrl, the domains
+   * run in the main thread. @default processor/src/domains/registry.ts
+   */
+  registryUrl?: string;
 }
 
 export interface RunningProcessor {
@@ -102,8 +112,15 @@ export async function startProcessor(config: VigiaConfig, opts: StartProcessorOp
   const stopTicker = startLiveStatsTicker(metrics, live, pc.domains);
 
   let stopping = false;
-  const running: RunningDomain[] = [];
-  for (const m of modules) running.push(await startDomain(m, { config, nc, jsm, store: store.client, live, metrics, logger: log, partitions, projectRoot: PROJECT_ROOT, isStopping: () => stopping }));
+  const registryUrl = opts.registryUrl ?? (opts.modules ? undefined : REGISTRY_URL);
+  const plans = registryUrl ? planWorkers(pc.domains, partitions, workerCount(pc.workers, pc.domains)) : [];
+  if (!registryUrl && workerCount(pc.workers, pc.domains) > 0) log.warn('domain modules given without a registryUrl: scoring runs in the main thread (processor.workers ignored)');
+  const running: RunningDomain[] = plans.length
+    ? await startWorkers(plans, { config, natsUrl: opts.natsUrl, registryUrl: registryUrl!, projectRoot: PROJECT_ROOT, store: store.client, live, metrics, logger: log, watched: (d) => watchedEntities(http.io.sockets.adapter.rooms, d) })
+    : [];
+  if (!plans.length) {
+    for (const m of modules) running.push(await startDomain(m, { config, nc, jsm, store: store.client, live, metrics, logger: log, partitions, projectRoot: PROJECT_ROOT, isStopping: () => stopping }));
+  }
   const done = Promise.all(running.map((r) => r.done)).then(() => undefined);
   const replays = startReplayService({
     nc,
@@ -136,6 +153,15 @@ export async function startProcessor(config: VigiaConfig, opts: StartProcessorOp
       await nc.drain().catch(() => nc.close());
     },
   };
+}
+
+/** Every worker of the plans, started at once; if one cannot start, the others are stopped and its error thrown. */
+async function startWorkers(plans: ReturnType<typeof planWorkers>, deps: DomainWorkerDeps): Promise<RunningDomain[]> {
+  const started = await Promise.allSettled(plans.map((plan, i) => startDomainWorker(i, plan, deps)));
+  const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (!failed) return started.map((s) => (s as PromiseFulfilledResult<RunningDomain>).value);
+  await Promise.all(started.map((s) => (s.status === 'fulfilled' ? s.value.stop() : undefined)));
+  throw failed.reason;
 }
 
 async function recordRun(client: import('@clickhouse/client').ClickHouseClient, runId: string, config: VigiaConfig): Promise<void> {

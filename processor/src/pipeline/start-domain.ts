@@ -1,4 +1,4 @@
-import { lastValueFrom, defaultIfEmpty } from 'rxjs';
+import { lastValueFrom, defaultIfEmpty, tap } from 'rxjs';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -9,9 +9,9 @@ import { createClickHouseSnapshotStore } from '../adapters/clickhouse/clickhouse
 import { createClickHouseRecordWriter } from '../adapters/clickhouse/clickhouse-record-writer.ts';
 import { createNatsAnomalyPublisher } from '../adapters/nats/nats-anomaly-publisher.ts';
 import { createNatsDeadLetterPublisher } from '../adapters/nats/nats-dead-letter-publisher.ts';
-import type { DomainModule } from '../domains/domain-module.ts';
+import type { DomainModule, TableWrite } from '../domains/domain-module.ts';
 import type { ProcessorMetrics } from '../metrics.ts';
-import type { LiveFeed } from '../ports/sinks.ts';
+import type { LiveFeed, RecordWriter } from '../ports/sinks.ts';
 import { createBatchCommitter } from './commit-batch.ts';
 import { domainPipeline } from './domain-pipeline.ts';
 import { maybeWithOutage, restoreOrRebuild } from './restore-or-rebuild.ts';
@@ -30,6 +30,10 @@ export interface DomainDeps {
   partitions: number[];
   projectRoot: string;
   isStopping: () => boolean;
+  /** How a batch's records reach the store. @default createClickHouseRecordWriter on `store` (a worker passes one that sends the whole batch to the main thread at once) */
+  recordWriter?: <R>(writes: readonly TableWrite<R>[]) => RecordWriter<R>;
+  /** After each batch is acked and counted in `metrics` (a worker then pushes its metrics). */
+  onCommitted?: () => void;
 }
 
 export interface RunningDomain {
@@ -61,7 +65,7 @@ export async function startDomain(module: DomainModule, deps: DomainDeps): Promi
     domain,
     core,
     models,
-    store: maybeWithOutage(createClickHouseRecordWriter(store, liveWrites(module, pc.liveFeatureRows)), log),
+    store: maybeWithOutage((deps.recordWriter ?? ((w) => createClickHouseRecordWriter(store, w)))(liveWrites(module, pc.liveFeatureRows)), log),
     alerts: createNatsAnomalyPublisher(nc),
     deadLetters: createNatsDeadLetterPublisher(nc),
     live,
@@ -73,7 +77,10 @@ export async function startDomain(module: DomainModule, deps: DomainDeps): Promi
     snapshots,
   });
   const done = lastValueFrom(
-    domainPipeline(source.messages$, { batchMaxMs: pc.batchMaxMs, batchMaxEvents: pc.batchMaxEvents, commitConcurrency: pc.commitConcurrency, commitBatch }).pipe(defaultIfEmpty(null)),
+    domainPipeline(source.messages$, { batchMaxMs: pc.batchMaxMs, batchMaxEvents: pc.batchMaxEvents, commitConcurrency: pc.commitConcurrency, commitBatch }).pipe(
+      tap(() => deps.onCommitted?.()),
+      defaultIfEmpty(null),
+    ),
   ).then(
     () => undefined,
     (err: Error) => {
