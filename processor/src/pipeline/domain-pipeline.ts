@@ -1,7 +1,7 @@
-import { from, mergeMap, type Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
 import type { SourceMessage } from '../ports/source-message.ts';
-import { microBatch } from './micro-batch.ts';
 import type { BatchOutcome } from './commit-batch.ts';
+import { commitWhenFree } from './commit-when-free.ts';
 
 export interface DomainPipelineOptions {
   batchMaxMs: number;
@@ -13,14 +13,11 @@ export interface DomainPipelineOptions {
 
 /**
  * log messages → micro-batches → (decode, window, score, store, alert, ack).
- * mergeMap projects batches in arrival order and `commitBatch` chains their scoring, so state
- * evolves in exactly the order of the log; the writes of up to `commitConcurrency` batches
- * overlap (batch N+1 is scored while N is written). A batch acks its own messages once its
- * sinks and every earlier batch's committed.
+ * Batches are cut when a commit slot is free (commit-when-free.ts) and handed over in arrival
+ * order, and `commitBatch` chains their scoring, so state evolves in exactly the order of the
+ * log; the writes of up to `commitConcurrency` batches overlap (batch N+1 is scored while N is
+ * written). A batch acks its own messages once its sinks and every earlier batch's committed.
  */
 export function domainPipeline(messages$: Observable<SourceMessage>, opts: DomainPipelineOptions): Observable<BatchOutcome> {
-  return messages$.pipe(
-    microBatch<SourceMessage>(opts.batchMaxMs, opts.batchMaxEvents),
-    mergeMap((batch) => from(opts.commitBatch(batch)), opts.commitConcurrency ?? 2),
-  );
+  return messages$.pipe(commitWhenFree({ maxItems: opts.batchMaxEvents, maxMs: opts.batchMaxMs, concurrency: opts.commitConcurrency ?? 2, commit: opts.commitBatch }));
 }
