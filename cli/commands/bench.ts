@@ -46,17 +46,18 @@ export function registerBench(program: Command): void {
     .option('--sensor-rate <r>', 'sensor readings per second during the trip catch-up', '200')
     .option('--background-rate <b>', "other stations' readings per second behind the watched station", '10000')
     .option('--seconds <s>', 'length of each phase', '30')
-    .option('--workers <w>', 'processor.workers (when this build has it)')
+    .option('--workers <w>', "processor.workers: 'auto' (one per domain) or a number (0 = score on the main thread)")
     .option('--json <file>', 'write the figures as JSON')
     .action(async (opts: { trips: string; sensorRate: string; backgroundRate: string; seconds: string; workers?: string; json?: string }) => {
-      const flags = { trips: opts.trips, 'sensor-rate': opts.sensorRate, 'background-rate': opts.backgroundRate, seconds: opts.seconds, workers: opts.workers };
+      const flags = { trips: opts.trips, 'sensor-rate': opts.sensorRate, 'background-rate': opts.backgroundRate, seconds: opts.seconds };
       for (const [name, value] of Object.entries(flags)) if (value !== undefined && !(numberFlag(name, value)! > 0)) throw new UsageError(`--${name} expects a number above 0, got '${value}'`);
+      if (opts.workers !== undefined && opts.workers !== 'auto' && !/^\d+$/.test(opts.workers)) throw new UsageError(`--workers expects 'auto' or a number of worker threads (0 = none), got '${opts.workers}'`);
       await runIsolationBench({
         trips: numberFlag('trips', opts.trips)!,
         sensorRate: numberFlag('sensor-rate', opts.sensorRate)!,
         backgroundRate: numberFlag('background-rate', opts.backgroundRate)!,
         seconds: numberFlag('seconds', opts.seconds)!,
-        workers: numberFlag('workers', opts.workers),
+        workers: opts.workers === undefined || opts.workers === 'auto' ? opts.workers : Number(opts.workers),
         jsonFile: opts.json,
       });
     });

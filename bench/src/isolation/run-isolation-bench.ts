@@ -14,7 +14,6 @@ import { formatSummary } from './latency-summary.ts';
 import { processorRedeliveredTotal, watchSensorRedeliveries } from './sensor-redeliveries.ts';
 import { runSensorStoredPhase } from './sensor-stored-latency.ts';
 import { runSocketLatencyPhase } from './socket-reading-latency.ts';
-import { workersConfigAvailable } from './workers-option.ts';
 
 export interface IsolationBenchOptions {
   /** Trips published as a backlog before phase 1. @default 100000 */
@@ -25,8 +24,8 @@ export interface IsolationBenchOptions {
   backgroundRate: number;
   /** Length of each phase's publishing, seconds. @default 30 */
   seconds: number;
-  /** processor.workers, when this build's config has it. */
-  workers?: number | undefined;
+  /** processor.workers ('auto' or a count; absent = the config default). */
+  workers?: number | 'auto' | undefined;
   jsonFile?: string | undefined;
 }
 
@@ -54,12 +53,7 @@ const UI_DIST = join(resolve(dirname(fileURLToPath(import.meta.url)), '..', '..'
 export async function runIsolationBench(opts: IsolationBenchOptions): Promise<void> {
   const log = (s: string) => process.stderr.write(s + '\n');
   const loadBefore = loadavg();
-  const workersAvailable = workersConfigAvailable();
-  const config: VigiaConfigInput = {};
-  if (opts.workers !== undefined) {
-    if (workersAvailable) config.processor = { workers: opts.workers } as VigiaConfigInput['processor'];
-    else log(`--workers ${opts.workers}: this build's config has no processor.workers; running without it`);
-  }
+  const config: VigiaConfigInput = opts.workers === undefined ? {} : { processor: { workers: opts.workers } };
   const partitions = parseConfig(config).streams.partitions;
   const stack = await startPrivateStack('bench-isolation', config);
   const nc = await connectNats({ url: stack.natsUrl, name: 'vigia-bench-isolation' });
@@ -139,7 +133,7 @@ export async function runIsolationBench(opts: IsolationBenchOptions): Promise<vo
       at: new Date().toISOString(),
       machine: { cpus: cpus().length, node: process.version, loadavgBefore: loadBefore.map(round2), loadavgAfter: loadAfter.map(round2) },
       options: { trips: opts.trips, sensorRate: opts.sensorRate, backgroundRate: opts.backgroundRate, seconds: opts.seconds, workers: opts.workers ?? null },
-      workers: workersAvailable ? (opts.workers ?? 'config default') : 'not available in this build',
+      workers: opts.workers ?? 'config default',
       targets: ISOLATION_TARGETS,
       tripCatchUp: {
         tripsPublished: opts.trips,
