@@ -8,7 +8,7 @@ import { createFakeLiveFeed } from '../ports/fakes/fake-live-feed.ts';
 import { createFakeMessageLog, type FakeMessageLog } from '../ports/fakes/fake-message-log.ts';
 import { createFakeRecordWriter, type FakeRecordWriter } from '../ports/fakes/fake-record-writer.ts';
 import { createFakeSnapshotStore, type FakeSnapshotStore } from '../ports/fakes/fake-snapshot-store.ts';
-import { createScriptedDomain, type ScriptedDomain, type ScriptedRecords, type ScriptedRow } from '../ports/fakes/scripted-domain.ts';
+import { createScriptedDomain, ScriptedDetectorError, type ScriptedDomain, type ScriptedRecords, type ScriptedRow } from '../ports/fakes/scripted-domain.ts';
 import { PermanentSinkError } from '../ports/sink-errors.ts';
 import type { SourceMessage } from '../ports/source-message.ts';
 import { createBatchCommitter, type BatchOutcome } from './commit-batch.ts';
@@ -434,9 +434,8 @@ test('sink failure: a transient alert failure is retried, not skipped', async ()
 test('a failure in core.score fails the batch: nothing of it is written, published or acked', async () => {
   const world = createWorld();
   const p = await startProcess(world);
-  append(world, 0, 'ok', 'hot', 'bad');
-  p.scripted.failNextScore(new Error('detector bug'));
-  await assert.rejects(p.commitBatch(await p.take(3)), /detector bug/);
+  append(world, 0, 'ok', 'hot', 'bad', 'boom');
+  await assert.rejects(p.commitBatch(await p.take(4)), ScriptedDetectorError);
   assert.equal(world.store.calls, 0);
   assert.equal(world.alerts.calls + world.deadLetters.calls, 0);
   assert.deepEqual(world.log.acks, []);

@@ -20,6 +20,8 @@ export interface ScriptedStage {
   anomalies: Anomaly[];
   deadLetters: DeadLetter[];
   redelivered: number;
+  /** A `boom` message was ingested: score throws. */
+  boom: boolean;
 }
 
 export interface ScriptedOutputs {
@@ -40,15 +42,22 @@ export interface ScriptedDomain {
   readonly steps: readonly string[];
   /** Hold the next models.score call; resolves once it has been called. */
   holdNextModels(): Promise<HeldModels>;
-  /** The next core.score throws `err` (a bug in a detector). */
-  failNextScore(err: Error): void;
 }
 
 const FORMAT = 'scripted-state';
 
+/** What core.score throws for a batch holding a `boom` message. */
+export class ScriptedDetectorError extends Error {
+  override name = 'ScriptedDetectorError';
+  constructor(readonly seqs: number[]) {
+    super(`scripted detector bug in the batch of seqs ${seqs.join(',')} (a boom message)`);
+  }
+}
+
 /**
  * A domain core for pipeline tests, scripted by message text: `bad…` is dead-lettered, `hot…`
- * is stored and alerted (critical), anything else is stored. Like the real cores it remembers
+ * is stored and alerted (critical), `boom…` makes core.score of its batch throw (a bug in a
+ * detector), anything else is stored. Like the real cores it remembers
  * the last sequence per partition at ingest and skips anything at or below it as a redelivery,
  * and its snapshot is exactly that log position. It records the order of its steps.
  */
@@ -57,13 +66,12 @@ export function createScriptedDomain(opts: { domain: string; runId: string }): S
   const steps: string[] = [];
   const lastSeq = new Map<number, number>();
   const modelHolds: ((h: HeldModels) => void)[] = [];
-  let scoreFailure: Error | undefined;
   const seqsOf = (s: { seqs: number[] }) => s.seqs.join(',');
 
   const core: DomainCore<ScriptedStage, ScriptedOutputs, ScriptedRecords> = {
     keys: null,
     ingest(batch: readonly RawEvent[], nowMs: number): ScriptedStage {
-      const stage: ScriptedStage = { seqs: batch.map((m) => m.seq), rows: [], anomalies: [], deadLetters: [], redelivered: 0 };
+      const stage: ScriptedStage = { seqs: batch.map((m) => m.seq), rows: [], anomalies: [], deadLetters: [], redelivered: 0, boom: false };
       steps.push(`ingest ${seqsOf(stage)}`);
       for (const m of batch) {
         if (m.seq <= (lastSeq.get(m.partition) ?? 0)) {
@@ -72,6 +80,10 @@ export function createScriptedDomain(opts: { domain: string; runId: string }): S
         }
         lastSeq.set(m.partition, m.seq);
         const text = new TextDecoder().decode(m.data);
+        if (text.startsWith('boom')) {
+          stage.boom = true;
+          continue;
+        }
         if (text.startsWith('bad')) {
           stage.deadLetters.push({ domain, subject: m.subject, streamSeq: m.seq, kind: 'invalid_json', reason: 'scripted bad message', payload: text, rejectedAt: nowMs });
           continue;
@@ -86,11 +98,7 @@ export function createScriptedDomain(opts: { domain: string; runId: string }): S
     },
     score(stage, outputs): DomainBatchResult<ScriptedRecords> {
       steps.push(`score ${seqsOf(outputs)}`);
-      if (scoreFailure) {
-        const err = scoreFailure;
-        scoreFailure = undefined;
-        throw err;
-      }
+      if (stage.boom) throw new ScriptedDetectorError(stage.seqs);
       return {
         records: { rows: stage.rows },
         anomalies: stage.anomalies,
@@ -131,8 +139,5 @@ export function createScriptedDomain(opts: { domain: string; runId: string }): S
     models,
     steps,
     holdNextModels: () => new Promise<HeldModels>((resolve) => modelHolds.push(resolve)),
-    failNextScore(err) {
-      scoreFailure = err;
-    },
   };
 }
