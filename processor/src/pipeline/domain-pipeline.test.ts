@@ -21,6 +21,10 @@ import { domainPipeline } from './domain-pipeline.ts';
 
 const settle = () => new Promise((r) => setImmediate(r));
 
+// A generous bound for tests that wait for a pipeline to end, so a pipeline that never ends
+// fails the test instead of hanging the run (not a performance assertion).
+const PIPELINE_END_MS = 10_000;
+
 function message(seq: number): SourceMessage {
   return { subject: `events.fake.0.k`, seq, partition: 0, data: new Uint8Array(), redelivered: false, ack() {}, nak() {}, working() {} };
 }
@@ -82,7 +86,7 @@ test('commitConcurrency 1: batches commit one at a time', async () => {
   sub.unsubscribe();
 });
 
-test('the pipeline completes only after the batches in flight committed', async () => {
+test('the pipeline completes only after the batches in flight committed', { timeout: PIPELINE_END_MS }, async () => {
   const messages = new Subject<SourceMessage>();
   const held = heldCommits();
   let completed = false;
@@ -127,7 +131,7 @@ function livePipeline(opts: { batchMaxEvents: number; commitConcurrency?: number
   return { log, scripted, store, source, outcomes, done };
 }
 
-test('end to end over the fake log: every message scored in log order, stored once and acked', async () => {
+test('end to end over the fake log: every message scored in log order, stored once and acked', { timeout: PIPELINE_END_MS }, async () => {
   const p = livePipeline({ batchMaxEvents: 3 });
   for (let i = 0; i < 10; i++) p.log.append(0, 'k', `m${i}`);
   while (p.log.acks.length < 10) await new Promise((r) => setTimeout(r, 5));
@@ -140,7 +144,7 @@ test('end to end over the fake log: every message scored in log order, stored on
   assert.equal(p.outcomes.reduce((n, o) => n + o.events, 0), 10);
 });
 
-test('with commitConcurrency 2, a third batch is not even ingested while two commits are held', async () => {
+test('with commitConcurrency 2, a third batch is not even ingested while two commits are held', { timeout: PIPELINE_END_MS }, async () => {
   const p = livePipeline({ batchMaxEvents: 1, commitConcurrency: 2 });
   const first = p.store.holdNext();
   const second = p.store.holdNext();
@@ -159,7 +163,7 @@ test('with commitConcurrency 2, a third batch is not even ingested while two com
   await p.done;
 });
 
-test('a failure in core.score fails the pipeline: the Observable errors, that batch is not acked, no later batch is scored', async () => {
+test('a failure in core.score fails the pipeline: the Observable errors, that batch is not acked, no later batch is scored', { timeout: PIPELINE_END_MS }, async () => {
   const p = livePipeline({ batchMaxEvents: 1, commitConcurrency: 2 });
   const held = p.store.holdNext();
   p.log.append(0, 'k', 'a');
