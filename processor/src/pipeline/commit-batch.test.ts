@@ -11,7 +11,7 @@ import { createFakeSnapshotStore, type FakeSnapshotStore } from '../ports/fakes/
 import { createScriptedDomain, ScriptedDetectorError, type ScriptedDomain, type ScriptedRecords, type ScriptedRow } from '../ports/fakes/scripted-domain.ts';
 import { PermanentSinkError } from '../ports/sink-errors.ts';
 import type { SourceMessage } from '../ports/source-message.ts';
-import { createBatchCommitter, type BatchOutcome } from './commit-batch.ts';
+import { createBatchCommitter, EarlierBatchFailedError, type BatchOutcome } from './commit-batch.ts';
 
 // Pure unit tests of the generic committer: every port is an in-memory fake, the core is
 // scripted (see ports/fakes/scripted-domain.ts). One shared journal records, in order, each
@@ -180,7 +180,7 @@ test('ack after commit: while the store write is held nothing of the batch is ac
   assert.deepEqual(world.log.acks, [1, 2]);
 });
 
-test('a held batch stays unacked while a later batch commits; the later batch acks its own messages first', async () => {
+test('acks go in log order: a later batch is written while an earlier write is held, but acks only after it', async () => {
   const world = createWorld();
   const p = await startProcess(world);
   append(world, 0, 'a1', 'a2', 'b1', 'b2');
@@ -189,12 +189,14 @@ test('a held batch stays unacked while a later batch commits; the later batch ac
   const write1 = await held;
   const second = p.commitBatch(await p.take(2));
   await settle();
-  // Allowed: each batch acks only its own messages, after its own sinks committed.
-  assert.deepEqual(world.log.acks, [3, 4]);
-  assert.deepEqual(world.log.unacked(), [1, 2]);
+  // Batch 2's rows are stored (writes overlap), but nothing is acked while batch 1 is unwritten:
+  // an ack out of order could acknowledge a redelivered copy of batch 1's messages.
+  assert.deepEqual(world.store.written.flatMap((r) => r.rows).map((r) => r.seq), [3, 4]);
+  assert.deepEqual(world.log.acks, []);
+  assert.deepEqual(world.log.unacked(), [1, 2, 3, 4]);
   write1.release();
   await Promise.all([first, second]);
-  assert.deepEqual(world.log.acks, [3, 4, 1, 2]);
+  assert.deepEqual(world.log.acks, [1, 2, 3, 4]);
   assert.deepEqual(world.log.unacked(), []);
 });
 
@@ -224,9 +226,11 @@ test('ordering: a batch whose models fail does not let the next batch jump ahead
   const second = p.commitBatch(await p.take(1));
   (await heldModels).fail(new Error('onnx session died'));
   await assert.rejects(first, /onnx session died/);
-  await second;
+  // Batch 2 is scored after batch 1 failed, never before it; it is not acked (batch 1's messages
+  // come back, and so do its own).
+  await assert.rejects(second, EarlierBatchFailedError);
   assert.deepEqual(p.scripted.steps, ['ingest 1', 'models 1', 'ingest 2', 'models 2', 'score 2']);
-  assert.deepEqual(world.log.acks, [2]);
+  assert.deepEqual(world.log.acks, []);
 });
 
 test('snapshot after settled: a later batch\'s snapshot waits until every earlier batch committed', async () => {
@@ -242,8 +246,8 @@ test('snapshot after settled: a later batch\'s snapshot waits until every earlie
   const third = p.commitBatch(await p.take(1));
   await settle();
   await settle();
-  // Batches 2 and 3 are written and acked, but their snapshots cover batch 1's messages.
-  assert.deepEqual(world.log.acks, [3, 4]);
+  // Batches 2 and 3 are written, not acked (acks go in log order), and their snapshots cover batch 1's messages.
+  assert.deepEqual(world.log.acks, []);
   assert.equal(world.snapshotSaves.length, 0, 'no snapshot may be saved while batch 1 is uncommitted');
   write1.release();
   await Promise.all([first, second, third]);
@@ -284,26 +288,22 @@ test('snapshot after settled: when an earlier batch\'s commit fails, a later bat
   await settle();
   write1.fail(new PermanentSinkError('clickhouse', 'row refused'));
   await assert.rejects(first, PermanentSinkError);
-  await second;
-  assert.deepEqual(world.log.acks, [2]);
+  await assert.rejects(second, EarlierBatchFailedError);
+  assert.deepEqual(world.log.acks, []);
   assert.deepEqual(world.snapshotSaves, [], 'the snapshot after batch 2 covers batch 1, whose rows are not stored');
 });
 
-// KNOWN BUG (latent; the pipeline masks it): a failed commit leaves the in-flight set at once,
-// so a batch committed after it settled no longer waits for it, and saves a snapshot whose log
-// position covers the failed batch's unwritten messages. A restart from that snapshot skips
-// them as redeliveries: rows lost. domainPipeline stops at the first failed batch, so today no
-// batch is committed after one failed; a committer used without it (or a pipeline that
-// continued) would lose rows. Fix (tried locally: this test then passes, no other changes):
-// once a commit fails, save no snapshot again — a sticky flag set by `p.catch`, checked next
-// to the settled-earlier test.
-test('snapshot after settled: a batch committed after an earlier one failed saves no snapshot either', { todo: 'commit-batch.ts forgets failed commits (see comment)' }, async () => {
+// Found by this suite (fixed): a failed commit left the in-flight set at once, so a batch
+// committed after it no longer waited for it and saved a snapshot covering the failed batch's
+// unwritten messages. Now no snapshot is saved after any failed commit.
+test('a batch committed after an earlier one failed (and left the in-flight set) neither acks nor saves a snapshot', async () => {
   const world = createWorld();
   const p = await startProcess(world, { snapshots: true });
   append(world, 0, 'a', 'b');
   world.store.failNext(new PermanentSinkError('clickhouse', 'row refused'));
   await assert.rejects(p.commitBatch(await p.take(1)), PermanentSinkError);
-  await p.commitBatch(await p.take(1));
+  await assert.rejects(p.commitBatch(await p.take(1)), EarlierBatchFailedError);
+  assert.deepEqual(world.log.acks, []);
   assert.deepEqual(world.snapshotSaves, [], 'the snapshot after batch 2 covers batch 1, whose rows are not stored');
 });
 
@@ -341,17 +341,10 @@ test('redelivery: after a crash before the ack, the messages reach a restored co
   assertSnapshotsBehindStore(world);
 });
 
-// KNOWN BUG: a redelivered copy of a message whose batch is still committing is skipped by the
-// core (it has seen the seq) and acked by its own, empty, batch at once — before the original
-// batch's rows are written. A crash in that window loses the rows: JetStream will not deliver
-// the acked seq again, and the last snapshot is from before it. It happens when a store write
-// outlasts processor.ackWaitSeconds without failing (working() is only sent on a retry).
-// Fix (tried locally: this test then passes and no other test changes): a batch that skipped
-// redeliveries acks only after every earlier in-flight batch committed, and acks nothing if one
-// failed — before its acks in commit():
-//   if (result.redelivered > 0 && (await Promise.allSettled(earlier)).some((r) => r.status === 'rejected')) throw …
-// (Acking every batch in log order fixes it too, but also holds every later batch's acks.)
-test('redelivery in process: a copy redelivered while its batch is still being written is not acked before those rows are stored', { todo: 'commit-batch.ts acks a skipped redelivery before the original batch commits (see comment)' }, async () => {
+// Found by this suite (fixed): a redelivered copy of a message whose batch was still being
+// written was skipped by the core and acked by its own, empty, batch at once, before the
+// original's rows were stored; a crash then lost them. Acks now go in log order.
+test('redelivery in process: a copy redelivered while its batch is still being written is not acked before those rows are stored', async () => {
   const world = createWorld();
   const p = await startProcess(world);
   append(world, 0, 'a', 'b');

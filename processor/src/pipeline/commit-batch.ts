@@ -54,7 +54,7 @@ export interface BatchOutcome {
  * and every batch scored before it committed). A crash anywhere before the ack redelivers the
  * batch, and every sink tolerates seeing it again. A snapshot captured after a batch's scoring
  * is saved at its ack, so its log position never runs ahead of the stored rows; after any failed
- * commit, no snapshot is saved again by this committer.
+ * commit, this committer acks and saves nothing more.
  */
 export function createBatchCommitter<Stage, Outputs, R>(deps: CommitDeps<Stage, Outputs, R>) {
   const { core, models, store, alerts, deadLetters, live, metrics, logger, domain } = deps;
@@ -71,8 +71,10 @@ export function createBatchCommitter<Stage, Outputs, R>(deps: CommitDeps<Stage, 
   const inFlight = new Set<Promise<BatchOutcome>>();
   let lastSnapshotAt = deps.now();
   let keyLimitLogged = false;
-  // Sticky: once a commit failed, no later snapshot may claim a log position past its messages.
-  let aCommitFailed = false;
+  // Sticky: once a batch failed, no batch scored after it acks or saves a snapshot past its
+  // messages (they all come back, in order, when the pipeline restarts). Earlier ones still may.
+  let batches = 0;
+  let firstFailed = Infinity;
   const modelLabel = Object.values(models.modelIds).filter(Boolean).join('+') || domain;
 
   async function scoreInOrder(batch: SourceMessage[]): Promise<{ result: DomainBatchResult<R>; captured: SerializedSnapshot | undefined }> {
@@ -100,15 +102,16 @@ export function createBatchCommitter<Stage, Outputs, R>(deps: CommitDeps<Stage, 
     // The next batch waits for this one's scoring, failed or not (a failure fails the pipeline).
     scoring = scored.catch(() => undefined);
     const earlier = [...inFlight];
-    const p = scored.then(({ result, captured }) => commit(batch, result, captured, earlier, started));
-    p.catch(() => (aCommitFailed = true));
+    const index = batches++;
+    const p = scored.then(({ result, captured }) => commit(batch, result, captured, earlier, started, index));
+    p.catch(() => (firstFailed = Math.min(firstFailed, index)));
     inFlight.add(p);
     const forget = () => void inFlight.delete(p);
     p.then(forget, forget);
     return p;
   };
 
-  async function commit(batch: SourceMessage[], result: DomainBatchResult<R>, captured: SerializedSnapshot | undefined, earlier: Promise<BatchOutcome>[], started: number): Promise<BatchOutcome> {
+  async function commit(batch: SourceMessage[], result: DomainBatchResult<R>, captured: SerializedSnapshot | undefined, earlier: Promise<BatchOutcome>[], started: number, index: number): Promise<BatchOutcome> {
     await retryUntilDone(() => store.write(result.records), retry('clickhouse', batch));
     if (result.deadLetters.length) await unlessPermanent(retryUntilDone(() => deadLetters.publish(result.deadLetters), retry('dlq', batch)), 'dlq', deps);
     if (result.anomalies.length) await unlessPermanent(retryUntilDone(() => alerts.publish(result.anomalies), retry('alerts', batch)), 'alerts', deps);
@@ -118,10 +121,10 @@ export function createBatchCommitter<Stage, Outputs, R>(deps: CommitDeps<Stage, 
     // redelivered copy skipped by the core (its original still being written) must not be acked
     // before the original's rows are stored: JetStream would never deliver it again.
     const earlierOk = (await Promise.allSettled(earlier)).every((r) => r.status === 'fulfilled');
-    if (!earlierOk) throw new EarlierBatchFailedError(batch.length);
+    if (!earlierOk || firstFailed < index) throw new EarlierBatchFailedError(batch.length);
     for (const m of batch) m.ack();
     const snap = deps.snapshots;
-    if (captured && snap && !aCommitFailed) {
+    if (captured && snap) {
       await saveSnapshot(snap, captured, deps).catch((err: Error) => logger.warn({ err: err.message }, 'snapshot failed; will retry at the next interval'));
     }
     recordBatchMetrics(metrics, domain, { ...result, batchSize: batch.length, started });

@@ -36,6 +36,8 @@ export function commitWhenFree<T, O>(opts: CommitWhenFreeOptions<T, O>): Operato
         if (sourceDone && running === 0 && buffer.length === 0) subscriber.complete();
       };
       const cut = () => {
+        // After an error (or an unsubscribe) nothing more is cut: the stream is over.
+        if (subscriber.closed) return;
         while (running < opts.concurrency && buffer.length > 0 && (buffer.length >= opts.maxItems || due || sourceDone)) {
           const batch = buffer.splice(0, opts.maxItems);
           timer?.unsubscribe();
