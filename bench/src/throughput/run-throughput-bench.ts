@@ -104,7 +104,8 @@ export async function runThroughputBench(opts: ThroughputBenchOptions): Promise<
     let latency: { load: number; perDomain: Partial<Record<BenchDomain, LatencyFigure>>; batchCommitMeanMs: number } | undefined;
     const mixed = results.find((r) => r.name === 'mixed') ?? results[results.length - 1];
     if (opts.latencySeconds > 0 && mixed) {
-      const paced = Object.entries(mixed.perDomain).map(([d, f]) => ({ feed: d === 'trip' ? trips : sensors, rate: f.perSecond * LATENCY_LOAD }));
+      const feeds = [sensors, trips];
+      const paced = Object.entries(mixed.perDomain).map(([d, f]) => ({ feed: feeds.find((x) => x.domain === d)!, rate: f.perSecond * LATENCY_LOAD }));
       if (paced.some((p) => p.feed === trips)) trips.refill(Math.ceil(paced.find((p) => p.feed === trips)!.rate * opts.latencySeconds) + 1);
       log(`latency: ${paced.map((p) => `${p.feed.domain} at ${Math.round(p.rate)}/s`).join(' + ')} for ${opts.latencySeconds}s…`);
       const before = await batchCommitSeconds(running);
