@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { cliConfig, numberFlag } from '../cli-config.ts';
 import { readHttpToken } from '../../stack/access/http-token.ts';
@@ -11,6 +12,7 @@ import { runNycTaxiNab } from '../../bench/src/trips/run-nyc-taxi-nab.ts';
 import { runStateSizeBench } from '../../bench/src/memory/state-per-key.ts';
 import { runStationsBench } from '../../bench/src/memory/run-stations-bench.ts';
 import { runIsolationBench } from '../../bench/src/isolation/run-isolation-bench.ts';
+import { runCvBench } from '../../bench/src/cv/run-cv.ts';
 import { UsageError } from '../usage-error.ts';
 
 export function registerBench(program: Command): void {
@@ -131,6 +133,21 @@ export function registerBench(program: Command): void {
     .option('--processor <url>', '…and the HTTP URL of the processor consuming it (its token: VIGIA_TOKEN, else <dataDir>/access/http-token)')
     .action(async (opts: { data: string; out: string; json?: string; nats?: string; processor?: string }, cmd: Command) => {
       await runSkabBench({ dataDir: opts.data, outDir: opts.out, json: opts.json, stack: runningStack(opts, cmd) });
+    });
+  bench
+    .command('cv')
+    .description('Accuracy as it would be on unseen data, offline: nested cross-validation over NAB dev (fold = category), SKAB valve1 (fold = experiment group) and the gas-network simulator; parameters and thresholds chosen on training folds only; held-out figures first, in-sample beside, per-file rows')
+    .option('--data <dir>', 'benchmark data folder with nab/, skab/valve1/ and nab-reference/', '../shared/data')
+    .option('--sim-days <n>', 'simulated days per seed (0 = skip the simulator)', '14')
+    .option('--json <file>', 'write the figures as JSON')
+    .action(async (opts: { data: string; simDays: string; json?: string }) => {
+      await runCvBench({
+        nabDir: join(opts.data, 'nab'),
+        skabDir: join(opts.data, 'skab', 'valve1'),
+        referenceDirs: [join(opts.data, 'nab-reference', 'ARTime')],
+        simDays: numberFlag('sim-days', opts.simDays)!,
+        json: opts.json,
+      });
     });
   bench
     .command('state-size')

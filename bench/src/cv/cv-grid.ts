@@ -1,0 +1,40 @@
+// The declared grid of the cross-validation: the few detector parameters that decide how readily
+// it fires, each at the shipped default (candidate 0, which wins ties) and one stricter alternative. The
+// grid is small on purpose: with 3 outer folds, a large grid would overfit the training folds and
+// the held-out figure would say so. Everything else stays at its default.
+import type { SensorDetectorOptions } from '../../../processor/src/domains/sensor/detectors/sensor-detector.ts';
+import { DEFAULT_ONSET_NOVELTY } from '../../../processor/src/domains/sensor/detectors/onset-novelty.ts';
+import { DEFAULT_SCORE_SCALE } from '../../../processor/src/core/score-scale.ts';
+
+const onset = DEFAULT_ONSET_NOVELTY;
+
+export interface GridAxis {
+  /** Human-readable path, e.g. `onset.shapeAlone`. */
+  path: string;
+  values: readonly number[];
+  set(o: SensorDetectorOptions, v: number): SensorDetectorOptions;
+}
+
+export const CV_AXES: readonly GridAxis[] = [
+  // Shape-record ratio that is an onset without a point alarm (onset-novelty.ts).
+  { path: 'onset.shapeAlone', values: [onset.shapeAlone, onset.shapeAlone * 4 / 3], set: (o, v) => ({ ...o, onset: { ...o.onset, shapeAlone: v } }) },
+  // Period-residual ratio that is an onset without a point alarm (onset-novelty.ts).
+  { path: 'onset.periodAlone', values: [onset.periodAlone, onset.periodAlone * 4 / 3], set: (o, v) => ({ ...o, onset: { ...o.onset, periodAlone: v } }) },
+  // Surprise that scores 50 (score-scale.ts): how far in the tail an alarm sits.
+  { path: 'scale.z0', values: [DEFAULT_SCORE_SCALE.z0, DEFAULT_SCORE_SCALE.z0 * 1.1], set: (o, v) => ({ ...o, scale: { ...o.scale, z0: v } }) },
+];
+
+export interface GridCandidate {
+  /** `path=value` pairs, for the report. */
+  label: string;
+  options: SensorDetectorOptions;
+}
+
+/** Every combination of the axes; candidate 0 is every axis at its first value. */
+export function expandGrid(axes: readonly GridAxis[], base: SensorDetectorOptions = {}): GridCandidate[] {
+  let out: GridCandidate[] = [{ label: '', options: base }];
+  for (const a of axes) {
+    out = out.flatMap((c) => a.values.map((v) => ({ label: `${c.label}${c.label ? ' ' : ''}${a.path}=${v}`, options: a.set(c.options, v) })));
+  }
+  return out;
+}
