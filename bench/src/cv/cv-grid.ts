@@ -4,7 +4,6 @@
 // the held-out figure would say so. Everything else stays at its default.
 import type { SensorDetectorOptions } from '../../../processor/src/domains/sensor/detectors/sensor-detector.ts';
 import { DEFAULT_ONSET_NOVELTY } from '../../../processor/src/domains/sensor/detectors/onset-novelty.ts';
-import { DEFAULT_SCORE_SCALE } from '../../../processor/src/core/score-scale.ts';
 
 const onset = DEFAULT_ONSET_NOVELTY;
 
@@ -20,8 +19,10 @@ export const CV_AXES: readonly GridAxis[] = [
   { path: 'onset.shapeAlone', values: [onset.shapeAlone, onset.shapeAlone * 4 / 3], set: (o, v) => ({ ...o, onset: { ...o.onset, shapeAlone: v } }) },
   // Period-residual ratio that is an onset without a point alarm (onset-novelty.ts).
   { path: 'onset.periodAlone', values: [onset.periodAlone, onset.periodAlone * 4 / 3], set: (o, v) => ({ ...o, onset: { ...o.onset, periodAlone: v } }) },
-  // Surprise that scores 50 (score-scale.ts): how far in the tail an alarm sits.
-  { path: 'scale.z0', values: [DEFAULT_SCORE_SCALE.z0, DEFAULT_SCORE_SCALE.z0 * 1.1], set: (o, v) => ({ ...o, scale: { ...o.scale, z0: v } }) },
+  // Half-life of the onset records (onset-novelty.ts): how long an extreme is remembered. The
+  // score scale (z0) is left out on purpose: it is the alarm calibration the simulator's recall
+  // and every consumer's threshold 70 rest on, and the simulator takes no part in the choice.
+  { path: 'onset.halfLife', values: [onset.halfLife, onset.halfLife * 2], set: (o, v) => ({ ...o, onset: { ...o.onset, halfLife: v } }) },
 ];
 
 export interface GridCandidate {

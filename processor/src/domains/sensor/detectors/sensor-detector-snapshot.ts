@@ -4,9 +4,14 @@
 import { z } from 'zod';
 
 export const SENSOR_SNAPSHOT_FORMAT = 'vigia.sensor-detector-state';
-export const SENSOR_SNAPSHOT_VERSION = 6;
-/** Versions this build restores: 5 kept every onset window normalised and the arrays as number lists; 6 keeps the onset windows' block means once (with the centre and spread of the oldest), and the large arrays as base64. */
-export const SENSOR_SNAPSHOT_READABLE = [5, 6] as const;
+export const SENSOR_SNAPSHOT_VERSION = 7;
+/**
+ * Versions this build restores: 5 kept every onset window normalised and the arrays as number
+ * lists; 6 keeps the onset windows' block means once (with the centre and spread of the oldest),
+ * and the large arrays as base64; 7 adds the point component's last reading time and learnt
+ * interval (`ewma.lastTs`, `ewma.step`: gaps), which an older snapshot lacks and relearns.
+ */
+export const SENSOR_SNAPSHOT_READABLE = [5, 6, 7] as const;
 
 const num = z.number().refine(Number.isFinite, 'state numbers must be finite');
 const count = z.number().int().min(0);
@@ -24,6 +29,9 @@ const EwmaResidualState = z.object({
   diff1: num,
   diff2: num,
   outRun: z.number().int(),
+  /** Version 7 on. */
+  lastTs: num.optional(),
+  step: num.optional(),
 });
 
 const FlatlineState = z.object({
@@ -133,7 +141,7 @@ const JointDeviationState = z.object({ dims: count, cov: z.array(num), pairN: z.
 
 export const SensorDetectorSnapshot = z.object({
   format: z.literal(SENSOR_SNAPSHOT_FORMAT),
-  version: z.union([z.literal(5), z.literal(6)]),
+  version: z.union([z.literal(5), z.literal(6), z.literal(7)]),
   /** Name and version of the detector that wrote it. */
   detector: z.string(),
   /** The options that shape the state arrays; a detector restores only a matching layout. */

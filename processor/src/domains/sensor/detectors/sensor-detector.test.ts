@@ -153,7 +153,7 @@ test('snapshot → JSON → restore gives identical subsequent scores', () => {
   }
   const snap = a.snapshot();
   assert.equal(snap.format, 'vigia.sensor-detector-state');
-  assert.equal(snap.version, 6);
+  assert.equal(snap.version, 7);
 });
 
 test('restore refuses foreign, newer or mismatched snapshots', () => {
@@ -162,7 +162,7 @@ test('restore refuses foreign, newer or mismatched snapshots', () => {
   const snap = a.snapshot();
   const det = createSensorDetector();
   assert.throws(() => det.restore({ hello: 1 }), SensorDetectorSnapshotError);
-  assert.throws(() => det.restore({ ...snap, version: 7 }), /version 7 is not supported/);
+  assert.throws(() => det.restore({ ...snap, version: 8 }), /version 8 is not supported/);
   assert.throws(() => createSensorDetector({ levelShift: { bins: 24 } }).restore(snap), /bins=48.*bins=24/);
   const broken = JSON.parse(JSON.stringify(snap));
   broken.stations[0].channels[0].ewma.level = 'x';

@@ -1,9 +1,11 @@
 // Snapshot version 6 (onset windows as block means + centre/scale, large arrays as base64) must
-// keep reading version 5 (every onset window normalised, number lists): a processor upgraded
-// over a stored snapshot continues with the scores it would have had.
+// keep reading version 5 (every onset window normalised, number lists), and version 7 (the point
+// component's last reading time and interval) both: a processor upgraded over a stored snapshot
+// continues with the scores it would have had.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSensorDetector } from './sensor-detector.ts';
+import { SENSOR_SNAPSHOT_VERSION } from './sensor-detector-snapshot.ts';
 import { decodeF64 } from './f64-base64.ts';
 import { DEFAULT_ONSET_NOVELTY, OnsetNovelty, resolveOnsetNoveltyOptions, type OnsetNoveltyState } from './onset-novelty.ts';
 import { cloneRows, dailySeries, type ChannelSpec } from './test-series.ts';
@@ -48,7 +50,10 @@ function toV5(snap: Json, M = DEFAULT_ONSET_NOVELTY.memory): Json {
   const v5 = structuredClone(snap) as { version: number; stations: { channels: { onset: { scales: Json[] }; period: Json }[] }[] };
   v5.version = 5;
   for (const st of v5.stations) {
-    for (const ch of st.channels) {
+    for (const ch of st.channels as never as { onset: { scales: Json[] }; period: Json; ewma?: Json }[]) {
+      // Version 5 had no point-component interval (version 7).
+      delete ch.ewma?.lastTs;
+      delete ch.ewma?.step;
       ch.period.means = ch.period.means === '' ? new Array(3 * 168 + 1).fill(0) : Array.from(decodeF64(ch.period.means as string, 'means'));
       ch.onset.scales = ch.onset.scales.map((x) => {
         assert.equal(x.legacy, '', 'a fresh run has no legacy windows');
@@ -74,7 +79,7 @@ for (const memory of [DEFAULT_ONSET_NOVELTY.memory, 100]) test(`a version-5 snap
   for (let i = 0; i < cut; i++) a.score('st-1', rows[i]!.ts, rows[i]!.channels);
   a.score('st-2', rows[0]!.ts, { level: 1 });
   const v6 = JSON.parse(JSON.stringify(a.snapshot())) as Json;
-  assert.equal(v6.version, 6);
+  assert.equal(v6.version, SENSOR_SNAPSHOT_VERSION);
   const v5 = toV5(v6, memory);
   const b = createSensorDetector(opts);
   b.restore(JSON.parse(JSON.stringify(v5)));
@@ -88,7 +93,7 @@ for (const memory of [DEFAULT_ONSET_NOVELTY.memory, 100]) test(`a version-5 snap
     if (i >= mid) assert.deepEqual(c.score('st-1', rows[i]!.ts, rows[i]!.channels), want, `reading ${i} after v5 → v6 → restore`);
   }
   const again = b.snapshot();
-  assert.equal(again.version, 6);
+  assert.equal(again.version, SENSOR_SNAPSHOT_VERSION);
   // Every number of the state, shape records and held windows included, is the uninterrupted run's.
   assert.deepEqual(canonical(again as unknown as Json), canonical(a.snapshot() as unknown as Json));
   assert.deepEqual(canonical(c.snapshot() as unknown as Json), canonical(a.snapshot() as unknown as Json));
@@ -106,9 +111,13 @@ for (const memory of [DEFAULT_ONSET_NOVELTY.memory, 100]) test(`a version-5 snap
  */
 function canonical(snap: Json): Json {
   const w = DEFAULT_ONSET_NOVELTY.width;
-  const out = structuredClone(snap) as { stations: { channels: { onset: { scales: Json[] } }[] }[] };
+  const out = structuredClone(snap) as { stations: { channels: { onset: { scales: Json[] }; ewma?: Json }[] }[] };
   for (const st of out.stations) {
     for (const ch of st.channels) {
+      // An older snapshot cannot carry the interval (version 7): a channel relearns it from its next
+      // reading, so one without readings since (st-2) lacks it; scores are compared reading by reading.
+      delete ch.ewma?.lastTs;
+      delete ch.ewma?.step;
       ch.onset.scales = ch.onset.scales.map((x) => {
         const windows = x.legacy === '' ? [] : Array.from(decodeF64(x.legacy as string, 'legacy'));
         windows.push(...normalisedWindows(x, w));
@@ -150,4 +159,27 @@ test('an onset restored from version 5 measures every shape distance as the unin
     if (a.rawRatio > 0) shapes++;
   }
   assert.ok(shapes > 100, 'shape ratios were compared');
+});
+
+test('a version-6 snapshot (no point-component interval) is read: scores after it are those of the uninterrupted run', () => {
+  const rows = cloneRows(dailySeries({ seed: 22, steps: 3 * 1440, channels: STATION }));
+  rows[Math.floor(2.7 * 1440)]!.channels.pressure! += 8;
+  const cut = 2 * 1440;
+  const a = createSensorDetector();
+  for (let i = 0; i < cut; i++) a.score('st-1', rows[i]!.ts, rows[i]!.channels);
+  const v6 = JSON.parse(JSON.stringify(a.snapshot())) as { version: number; stations: { channels: { ewma: Json }[] }[] };
+  v6.version = 6;
+  for (const st of v6.stations) for (const ch of st.channels) {
+    delete ch.ewma.lastTs;
+    delete ch.ewma.step;
+  }
+  const b = createSensorDetector();
+  b.restore(v6);
+  let alarms = 0;
+  for (let i = cut; i < rows.length; i++) {
+    const want = a.score('st-1', rows[i]!.ts, rows[i]!.channels);
+    assert.deepEqual(b.score('st-1', rows[i]!.ts, rows[i]!.channels), want, `reading ${i} after a v6 restore`);
+    if (want.score >= 70) alarms++;
+  }
+  assert.ok(alarms > 0, 'the injected spike alarms, so the comparison covers an alarm');
 });
