@@ -23,6 +23,7 @@ import { probationLength } from '../scoring/nab-rows.ts';
 import { crossValidate, selectCandidate } from './nested-cv.ts';
 import { assessBench, fitBench, pooledHeldOut, type BenchCvItem, type BenchCvOptions, type BenchFold, type NabCvItem, type ScoresOf } from './benchmark-cv.ts';
 import { CV_AXES, expandGrid, type GridCandidate } from './cv-grid.ts';
+import { anomalyLikelihood } from './anomaly-likelihood.ts';
 
 export interface CvBenchOptions {
   nabDir: string;
@@ -36,6 +37,8 @@ export interface CvBenchOptions {
   grid?: GridCandidate[];
   /** Options under the declared grid (a variant under study); default the shipped defaults. */
   base?: SensorDetectorOptions;
+  /** Post-process every score series causally (experiment): Numenta's anomaly likelihood. */
+  calibrate?: 'likelihood';
 }
 
 /** NAB category → outer fold; a category not listed here trains every fold (no windows to score). */
@@ -86,7 +89,10 @@ export async function runCvBench(o: CvBenchOptions): Promise<unknown> {
   const cache: Map<string, Float64Array>[] = [];
   grid.forEach((g, c) => {
     const m = new Map<string, Float64Array>();
-    for (const it of items) m.set(it.name, scoreSeries(byName.get(it.name)!, () => createSensorDetector(g.options)));
+    for (const it of items) {
+      const raw = scoreSeries(byName.get(it.name)!, () => createSensorDetector(g.options));
+      m.set(it.name, o.calibrate === 'likelihood' ? anomalyLikelihood(raw) : raw);
+    }
     cache.push(m);
     console.error(`scored candidate ${c}/${grid.length - 1} ${g.label || '(defaults)'}  (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
   });
@@ -208,6 +214,7 @@ if (process.argv[1]?.endsWith('run-cv.ts')) {
     simDays: Number(arg('--sim-days', '14')),
     json: args.includes('--json') ? arg('--json', '') : undefined,
     grid,
+    calibrate: args.includes('--calibrate') ? (arg('--calibrate', '') as 'likelihood') : undefined,
     base: args.includes('--base') ? (JSON.parse(arg('--base', '{}')) as SensorDetectorOptions) : undefined,
   });
 }
