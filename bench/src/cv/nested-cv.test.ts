@@ -84,3 +84,13 @@ test('the SKAB threshold is chosen on the training folds under the false-alarm c
   for (const f of folds) assert.equal(f.fit.skabThreshold, 70);
   assert.equal(pooledHeldOut(folds, [], profiles).skab.f1, 1);
 });
+
+test('the declared folds: NAB by category (artificialNoAnomaly trains every fold), SKAB valve1 in three runs of experiments', async () => {
+  const { NAB_FOLDS, skabFold } = await import('./run-cv.ts');
+  assert.deepEqual(NAB_FOLDS, { realKnownCause: 'A', realAdExchange: 'B', artificialWithAnomaly: 'C' });
+  assert.equal(NAB_FOLDS['artificialNoAnomaly'], undefined);
+  assert.deepEqual(
+    Array.from({ length: 16 }, (_, i) => skabFold(`${i}.csv`)),
+    ['A', 'A', 'A', 'A', 'A', 'A', 'B', 'B', 'B', 'B', 'B', 'C', 'C', 'C', 'C', 'C'],
+  );
+});
