@@ -88,7 +88,7 @@ test('the SKAB threshold is chosen on the training folds under the false-alarm c
 test('the declared folds: NAB by category (artificialNoAnomaly trains every fold), SKAB valve1 in three runs of experiments', async () => {
   const { NAB_FOLDS, skabFold } = await import('./run-cv.ts');
   assert.deepEqual(NAB_FOLDS, { realKnownCause: 'A', realAdExchange: 'B', artificialWithAnomaly: 'C' });
-  assert.equal(NAB_FOLDS['artificialNoAnomaly'], undefined);
+  assert.equal((NAB_FOLDS as Record<string, string>)['artificialNoAnomaly'], undefined);
   assert.deepEqual(
     Array.from({ length: 16 }, (_, i) => skabFold(`${i}.csv`)),
     ['A', 'A', 'A', 'A', 'A', 'A', 'B', 'B', 'B', 'B', 'B', 'C', 'C', 'C', 'C', 'C'],
