@@ -10,6 +10,7 @@ import { runTripsBench } from '../../bench/src/trips/run-trips-bench.ts';
 import { runNycTaxiNab } from '../../bench/src/trips/run-nyc-taxi-nab.ts';
 import { runStateSizeBench } from '../../bench/src/memory/state-per-key.ts';
 import { runStationsBench } from '../../bench/src/memory/run-stations-bench.ts';
+import { runUpMemoryBench } from '../../bench/src/memory/run-up-memory.ts';
 import { runIsolationBench } from '../../bench/src/isolation/run-isolation-bench.ts';
 import { UsageError } from '../usage-error.ts';
 
@@ -151,6 +152,16 @@ export function registerBench(program: Command): void {
     .option('--json <file>', 'write the figures as JSON')
     .action(async (opts: { stations: string; readings: string; json?: string }) => {
       await runStationsBench({ stations: numberFlag('stations', opts.stations)!, readings: numberFlag('readings', opts.readings)!, jsonFile: opts.json });
+    });
+  bench
+    .command('up-memory')
+    .description('`vigia up` (processor, both demo producers) in a temp folder on free ports: the processor\'s RSS sampled every interval, with live stations and cells and their state bytes')
+    .option('--minutes <m>', 'how long to run the stack', '30')
+    .option('--interval <s>', 'seconds between samples', '60')
+    .option('--rate <r>', 'demo sensor readings per second', '200')
+    .option('--json <file>', 'write the samples as JSON')
+    .action(async (opts: { minutes: string; interval: string; rate: string; json?: string }) => {
+      await runUpMemoryBench({ minutes: numberFlag('minutes', opts.minutes)!, intervalSeconds: numberFlag('interval', opts.interval)!, rate: numberFlag('rate', opts.rate)!, jsonFile: opts.json });
     });
 }
 
