@@ -11,17 +11,6 @@ export function procMemory(pid: number): { rss: number; peak: number } {
   }
 }
 
-/** CPU seconds (user + system, all threads) a process has used so far; NaN once it is gone. */
-export function procCpuSeconds(pid: number): number {
-  try {
-    // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return NaN;
-  }
-}
-
 /** Sum of a Prometheus metric's samples whose labels contain every one of `labels` (e.g. `domain="sensor"`); NaN when none. */
 export function metricSum(text: string, name: string, labels: readonly string[] = []): number {
   let sum = 0;

@@ -13,7 +13,8 @@ import { createInterface } from 'node:readline';
 import { freePort } from '../../../stack/nats-server.ts';
 import { killOnExit, onProcessExit } from '../../../stack/kill-on-exit.ts';
 import { tempDir } from '../../../test/harness/temp-dir.ts';
-import { metricSum, procCpuSeconds, procMemory } from './proc-memory.ts';
+import { processCpuSeconds } from '../throughput/process-cpu.ts';
+import { metricSum, procMemory } from './proc-memory.ts';
 
 export interface UpMemoryOptions {
   minutes: number;
@@ -97,7 +98,7 @@ export async function runUpMemoryBench(o: UpMemoryOptions): Promise<void> {
         loadAverage1m: Number(loadavg()[0]!.toFixed(2)),
         processorRssMiB: Math.round(mem.rss / MIB),
         processorPeakRssMiB: Math.round(mem.peak / MIB),
-        processorCpuSeconds: proc ? Number(procCpuSeconds(proc.pid).toFixed(1)) : NaN,
+        processorCpuSeconds: proc ? Number((processCpuSeconds(proc.pid) ?? NaN).toFixed(1)) : NaN,
         natsServerRssMiB: nats ? Math.round(procMemory(nats.pid).rss / MIB) : NaN,
         heapUsedMiB: Math.round(metricSum(text, 'vigia_process_nodejs_heap_size_used_bytes') / MIB),
         externalMiB: Math.round(metricSum(text, 'vigia_process_nodejs_external_memory_bytes') / MIB),
