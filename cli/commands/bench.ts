@@ -11,6 +11,7 @@ import { runNycTaxiNab } from '../../bench/src/trips/run-nyc-taxi-nab.ts';
 import { runStateSizeBench } from '../../bench/src/memory/state-per-key.ts';
 import { runStationsBench } from '../../bench/src/memory/run-stations-bench.ts';
 import { runUpMemoryBench } from '../../bench/src/memory/run-up-memory.ts';
+import { runReplayBench } from '../../bench/src/replay/run-replay-bench.ts';
 import { runIsolationBench } from '../../bench/src/isolation/run-isolation-bench.ts';
 import { UsageError } from '../usage-error.ts';
 
@@ -152,6 +153,18 @@ export function registerBench(program: Command): void {
     .option('--json <file>', 'write the figures as JSON')
     .action(async (opts: { stations: string; readings: string; json?: string }) => {
       await runStationsBench({ stations: numberFlag('stations', opts.stations)!, readings: numberFlag('readings', opts.readings)!, jsonFile: opts.json });
+    });
+  bench
+    .command('replay')
+    .description('`vigia replay` of a simulated sensor log on a private nats-server and chDB: readings/s and readings per process CPU-second')
+    .option('--readings <n>', 'readings in the log', '200000')
+    .option('--stations <k>', 'simulated stations', '50')
+    .option('--range <all|none>', 'all: every reading in the range (all rows written); none: read and scored, nothing written', 'all')
+    .option('--profile <dir>', 'write a CPU profile of the replay into this folder')
+    .option('--json <file>', 'write the figures as JSON')
+    .action(async (opts: { readings: string; stations: string; range: string; profile?: string; json?: string }) => {
+      if (opts.range !== 'all' && opts.range !== 'none') throw new UsageError('--range is all or none');
+      await runReplayBench({ readings: numberFlag('readings', opts.readings)!, stations: numberFlag('stations', opts.stations)!, range: opts.range, profileDir: opts.profile, jsonFile: opts.json });
     });
   bench
     .command('up-memory')
