@@ -1,4 +1,5 @@
-import { ClosedConnectionError, createInbox, DrainingConnectionError, headers, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { ClosedConnectionError, createInbox, DrainingConnectionError, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { MsgIdHeaders } from './msg-id-headers.ts';
 import type { OutgoingMessage } from './outgoing-message.ts';
 import { readPubAckReply } from './pub-ack-reply.ts';
 
@@ -37,14 +38,30 @@ export class PublishFailedError extends Error {
   }
 }
 
+/** The messages of one publishAll() call: it settles when the last is stored, or at the first failure. */
+interface Batch {
+  remaining: number;
+  failed: boolean;
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
 interface Pending {
-  m: OutgoingMessage;
+  subject: string;
+  msgId: string;
+  /** Encoded once: a resend sends the same bytes. */
+  data: Uint8Array;
+  headers: MsgIdHeaders;
   /** When to send again if no ack has come; 0 while waiting in the outbox, never sent. */
   dueAt: number;
   attempts: number;
   /** Why the last send did not store it, for the error if it never does. */
   lastReason: string;
+  /** Set for publishAll()'s messages: their failure fails that call only, not the publisher. */
+  batch: Batch | undefined;
 }
+
+const RESOLVED = Promise.resolve();
 
 /**
  * High-rate JetStream publishing with acks, without a promise or a socket write per message:
@@ -57,6 +74,13 @@ interface Pending {
  * it is published made nats.js flush the socket once per message (its flush is a microtask
  * queued by the first write, and the caller's `await publish()` lets it run in between): a
  * write syscall per message was most of the publisher's time.
+ *
+ * Two ways to publish, two ways to fail. `publish()` + `flush()` is the producers' stream: a
+ * message JetStream refuses or never acks fails the publisher, and every later call rejects
+ * with that error (a producer must stop, not skip). `publishAll()` is the processor's batch
+ * of alerts or dead letters: it resolves once every one of its messages is stored and rejects
+ * with the first failure among them, leaving the publisher and other batches going (the
+ * caller retries or gives up on that batch).
  */
 export class PipelinedPublisher {
   readonly #nc: NatsConnection;
@@ -113,14 +137,57 @@ export class PipelinedPublisher {
     return this.#pending.size;
   }
 
-  /** Publish one message; waits only while `maxInFlight` are unacknowledged. */
-  async publish(m: OutgoingMessage): Promise<void> {
-    if (this.#closed) throw new PublisherClosedError(this.#pending.size);
+  /**
+   * Publish one message; waits only while `maxInFlight` are unacknowledged. Not an async
+   * function: with room in the window it costs no promise of its own.
+   */
+  publish(m: OutgoingMessage): Promise<void> {
+    if (this.#pending.size < this.#maxInFlight && !this.#failure && !this.#closed) {
+      this.#enqueue(m, undefined);
+      return RESOLVED;
+    }
+    return this.#publishWhenRoom(m, undefined);
+  }
+
+  /**
+   * Publish these messages (`maxInFlight` at most unacknowledged, theirs and others'); resolves
+   * once JetStream stored every one. Rejects with the first failure among them: a
+   * PublishFailedError (refused, or never acknowledged), the client's own refusal to send one
+   * (an InvalidArgumentError for a message over the server's max_payload), or a
+   * PublisherClosedError. Their other messages may still be stored: each is sent with its msg
+   * id, so a retry of the whole batch stores nothing twice.
+   */
+  async publishAll(messages: readonly OutgoingMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    let batch!: Batch;
+    const settled = new Promise<void>((resolve, reject) => (batch = { remaining: messages.length, failed: false, resolve, reject }));
+    for (const m of messages) {
+      if (batch.failed) break;
+      if (this.#pending.size < this.#maxInFlight && !this.#failure && !this.#closed) this.#enqueue(m, batch);
+      else await this.#publishWhenRoom(m, batch).catch((err: Error) => this.#failBatch(batch, err));
+    }
+    return settled;
+  }
+
+  async #publishWhenRoom(m: OutgoingMessage, batch: Batch | undefined): Promise<void> {
     while (this.#pending.size >= this.#maxInFlight && !this.#failure && !this.#closed) await new Promise<void>((r) => this.#waiters.push(r));
     if (this.#failure) throw this.#failure;
     if (this.#closed) throw new PublisherClosedError(this.#pending.size);
+    this.#enqueue(m, batch);
+  }
+
+  #enqueue(m: OutgoingMessage, batch: Batch | undefined): void {
     const id = this.#next++;
-    this.#pending.set(id, { m, dueAt: 0, attempts: 0, lastReason: 'no ack in time' });
+    this.#pending.set(id, {
+      subject: m.subject,
+      msgId: m.msgId,
+      data: typeof m.data === 'string' ? Buffer.from(m.data, 'utf8') : m.data,
+      headers: new MsgIdHeaders(m.msgId, m.headers),
+      dueAt: 0,
+      attempts: 0,
+      lastReason: 'no ack in time',
+      batch,
+    });
     this.#outbox.push(id);
     this.#burst ??= setImmediate(() => this.#sendOutbox());
   }
@@ -149,7 +216,7 @@ export class PipelinedPublisher {
     const p = this.#pending.get(id);
     if (!p) return; // the ack of a message resent and acked already
     const verdict = readPubAckReply(msg.data, msg.headers?.code);
-    if (verdict.kind === 'refused') return this.#fail(new PublishFailedError(p.m.subject, p.m.msgId, verdict.reason, p.attempts));
+    if (verdict.kind === 'refused') return this.#giveUp(id, p, new PublishFailedError(p.subject, p.msgId, verdict.reason, p.attempts));
     if (verdict.kind === 'retry') {
       // Not stored (JetStream starting after a restart, or no stream for the subject): soon again.
       p.dueAt = Date.now() + this.#retryNotReadyMs;
@@ -158,6 +225,7 @@ export class PipelinedPublisher {
     }
     this.#pending.delete(id);
     this.#acked++;
+    if (p.batch && --p.batch.remaining === 0 && !p.batch.failed) p.batch.resolve();
     if (this.#waiters.length && this.#pending.size <= this.#refillAt) this.#wakeAll();
   }
 
@@ -172,25 +240,28 @@ export class PipelinedPublisher {
       if (!p) continue;
       p.attempts = 1;
       p.dueAt = dueAt;
-      if (!this.#send(id, p.m)) return;
+      if (!this.#send(id, p)) return;
     }
   }
 
   /**
-   * Sends can throw (the connection closed under us, a payload over max_payload): that fails
-   * the publisher with the real cause instead of escaping from a timer as an uncaught error.
+   * Sends can throw (the connection closed under us, a payload over max_payload): a closed
+   * connection fails the publisher; a message the client refuses fails its batch, or the
+   * publisher for publish()'s messages, with the real cause instead of an uncaught error from
+   * a timer. False when nothing more can be sent.
    */
-  #send(id: number, m: OutgoingMessage): boolean {
+  #send(id: number, p: Pending): boolean {
     try {
-      const h = headers();
-      h.set('Nats-Msg-Id', m.msgId);
-      if (m.headers) for (const [k, v] of Object.entries(m.headers)) h.set(k, v);
-      this.#nc.publish(m.subject, m.data, { reply: `${this.#inbox}.${id}`, headers: h });
+      this.#nc.publish(p.subject, p.data, { reply: `${this.#inbox}.${id}`, headers: p.headers });
       return true;
     } catch (err) {
       const closed = err instanceof ClosedConnectionError || err instanceof DrainingConnectionError || this.#nc.isClosed();
-      this.#fail(closed ? new PublisherClosedError(this.#pending.size, { cause: err }) : err instanceof Error ? err : new Error(String(err)));
-      return false;
+      if (closed) {
+        this.#fail(new PublisherClosedError(this.#pending.size, { cause: err }));
+        return false;
+      }
+      this.#giveUp(id, p, err instanceof Error ? err : new Error(String(err)));
+      return !this.#failure;
     }
   }
 
@@ -200,11 +271,15 @@ export class PipelinedPublisher {
     const now = Date.now();
     for (const [id, p] of this.#pending) {
       if (p.dueAt === 0 || now < p.dueAt) continue; // in the outbox, or not due
-      if (p.attempts >= this.#maxAttempts) return this.#fail(new PublishFailedError(p.m.subject, p.m.msgId, p.lastReason, p.attempts));
+      if (p.attempts >= this.#maxAttempts) {
+        this.#giveUp(id, p, new PublishFailedError(p.subject, p.msgId, p.lastReason, p.attempts));
+        if (this.#failure) return;
+        continue;
+      }
       p.attempts++;
       this.#resent++;
       p.dueAt = now + this.#ackTimeoutMs;
-      if (!this.#send(id, p.m)) return;
+      if (!this.#send(id, p)) return;
     }
   }
 
@@ -214,8 +289,24 @@ export class PipelinedPublisher {
     for (const w of waiters) w();
   }
 
+  /** A message that will not be stored: its batch fails (the publisher goes on), or, outside a batch, the publisher. */
+  #giveUp(id: number, p: Pending, err: Error): void {
+    if (!p.batch) return this.#fail(err);
+    this.#pending.delete(id);
+    this.#failBatch(p.batch, err);
+    if (this.#waiters.length && this.#pending.size <= this.#refillAt) this.#wakeAll();
+  }
+
+  #failBatch(batch: Batch, err: Error): void {
+    if (batch.failed) return;
+    batch.failed = true;
+    batch.reject(err);
+  }
+
+  /** Fails publish()'s stream for good, and every batch still waiting. */
   #fail(err: Error): void {
     this.#failure ??= err;
+    for (const p of this.#pending.values()) if (p.batch) this.#failBatch(p.batch, err);
     this.#wakeAll();
   }
 }

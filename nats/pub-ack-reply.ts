@@ -21,6 +21,8 @@ interface ApiErrorBody {
 /** JetStream's "storing the message failed" (max msgs, max bytes, max msg size with discard new): a property of the stream, not a passing state. */
 const STREAM_STORE_FAILED = 10077;
 
+/** One object for every stored ack: at 100 000 acks a second an allocation each is garbage for nothing. */
+const STORED: PubAckVerdict = Object.freeze({ kind: 'stored' });
 const STORED_PREFIX = new TextEncoder().encode('{"stream"');
 const decoder = new TextDecoder();
 
@@ -29,7 +31,7 @@ const decoder = new TextDecoder();
  * responders, i.e. no stream takes the subject, or JetStream is not up yet).
  */
 export function readPubAckReply(data: Uint8Array, status?: number): PubAckVerdict {
-  if (startsWith(data, STORED_PREFIX)) return { kind: 'stored' };
+  if (startsWith(data, STORED_PREFIX)) return STORED;
   if (data.length === 0) {
     return { kind: 'retry', reason: status === 503 ? 'no responders: no stream takes this subject, or JetStream is not ready' : `empty reply${status ? ` (status ${status})` : ''}` };
   }
@@ -40,7 +42,7 @@ export function readPubAckReply(data: Uint8Array, status?: number): PubAckVerdic
   } catch {
     return { kind: 'retry', reason: `unreadable reply: ${body.slice(0, 200)}` };
   }
-  if (!reply.error) return typeof reply.seq === 'number' ? { kind: 'stored' } : { kind: 'retry', reason: `reply without a sequence: ${body.slice(0, 200)}` };
+  if (!reply.error) return typeof reply.seq === 'number' ? STORED : { kind: 'retry', reason: `reply without a sequence: ${body.slice(0, 200)}` };
   const { code, err_code: errCode, description } = reply.error;
   const reason = `${description ?? 'error'} (code ${code ?? '?'}${errCode ? `, err_code ${errCode}` : ''})`;
   // 503 is also what a store failure comes with; only the err_code tells them apart.

@@ -11,6 +11,8 @@ import { runTripsBench } from '../../bench/src/trips/run-trips-bench.ts';
 import { runNycTaxiNab } from '../../bench/src/trips/run-nyc-taxi-nab.ts';
 import { runStateSizeBench } from '../../bench/src/memory/state-per-key.ts';
 import { runStationsBench } from '../../bench/src/memory/run-stations-bench.ts';
+import { runUpMemoryBench } from '../../bench/src/memory/run-up-memory.ts';
+import { runReplayBench } from '../../bench/src/replay/run-replay-bench.ts';
 import { runIsolationBench } from '../../bench/src/isolation/run-isolation-bench.ts';
 import { runCvBench } from '../../bench/src/cv/run-cv.ts';
 import { UsageError } from '../usage-error.ts';
@@ -168,6 +170,28 @@ export function registerBench(program: Command): void {
     .option('--json <file>', 'write the figures as JSON')
     .action(async (opts: { stations: string; readings: string; json?: string }) => {
       await runStationsBench({ stations: numberFlag('stations', opts.stations)!, readings: numberFlag('readings', opts.readings)!, jsonFile: opts.json });
+    });
+  bench
+    .command('replay')
+    .description('`vigia replay` of a simulated sensor log on a private nats-server and chDB: readings/s and readings per process CPU-second')
+    .option('--readings <n>', 'readings in the log', '200000')
+    .option('--stations <k>', 'simulated stations', '50')
+    .option('--range <all|none>', 'all: every reading in the range (all rows written); none: read and scored, nothing written', 'all')
+    .option('--profile <dir>', 'write a CPU profile of the replay into this folder')
+    .option('--json <file>', 'write the figures as JSON')
+    .action(async (opts: { readings: string; stations: string; range: string; profile?: string; json?: string }) => {
+      if (opts.range !== 'all' && opts.range !== 'none') throw new UsageError('--range is all or none');
+      await runReplayBench({ readings: numberFlag('readings', opts.readings)!, stations: numberFlag('stations', opts.stations)!, range: opts.range, profileDir: opts.profile, jsonFile: opts.json });
+    });
+  bench
+    .command('up-memory')
+    .description('`vigia up` (processor, both demo producers) in a temp folder on free ports: the processor\'s RSS sampled every interval, with live stations and cells and their state bytes')
+    .option('--minutes <m>', 'how long to run the stack', '30')
+    .option('--interval <s>', 'seconds between samples', '60')
+    .option('--rate <r>', 'demo sensor readings per second', '200')
+    .option('--json <file>', 'write the samples as JSON')
+    .action(async (opts: { minutes: string; interval: string; rate: string; json?: string }) => {
+      await runUpMemoryBench({ minutes: numberFlag('minutes', opts.minutes)!, intervalSeconds: numberFlag('interval', opts.interval)!, rate: numberFlag('rate', opts.rate)!, jsonFile: opts.json });
     });
 }
 

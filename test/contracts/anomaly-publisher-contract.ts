@@ -76,6 +76,29 @@ export function describeAnomalyPublisherContract(name: string, make: () => Promi
       assert.deepEqual((await published()).map((m) => m.body), [sent]);
     });
 
+    test('more anomalies in one call than any publishing window holds: each stored once', async () => {
+      const { publisher, published } = await make();
+      const many = Array.from({ length: 1200 }, (_, i) => anomaly({ entity: `station-${i % 40}` }));
+      await publisher.publish(many);
+      assert.deepEqual((await published()).map((m) => (m.body as Anomaly).id).sort(), many.map((a) => a.id).sort());
+    });
+
+    test('a publish the store refuses rejects, never resolves as if stored; once it takes them again, a retry stores each once', async () => {
+      const { publisher, published, refuseStores } = await make();
+      const stored = anomaly();
+      await publisher.publish([stored]);
+      const batch = [anomaly(), anomaly({ severity: 'major' }), stored];
+      const takeAgain = await refuseStores();
+      try {
+        await assert.rejects(publisher.publish(batch));
+      } finally {
+        await takeAgain();
+      }
+      await publisher.publish(batch);
+      const byAnomalyId = (a: Anomaly, b: Anomaly) => (a.id < b.id ? -1 : 1);
+      assert.deepEqual((await published()).map((m) => m.body as Anomaly).sort(byAnomalyId), [stored, batch[0]!, batch[1]!].sort(byAnomalyId));
+    });
+
     test('an empty list resolves and stores nothing', async () => {
       const { publisher, published } = await make();
       await publisher.publish([]);

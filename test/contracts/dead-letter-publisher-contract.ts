@@ -60,6 +60,28 @@ export function describeDeadLetterPublisherContract(name: string, make: () => Pr
       assert.deepEqual((await published()).map((m) => m.body), [sent]);
     });
 
+    test('more letters in one call than any publishing window holds: each stored once', async () => {
+      const { publisher, published } = await make();
+      const many = Array.from({ length: 600 }, () => letter());
+      await publisher.publish(many);
+      assert.deepEqual((await published()).map((m) => (m.body as DeadLetter).streamSeq).sort((a, b) => a - b), many.map((l) => l.streamSeq));
+    });
+
+    test('a publish the store refuses rejects, never resolves as if stored; once it takes them again, a retry stores each once', async () => {
+      const { publisher, published, refuseStores } = await make();
+      const stored = letter();
+      await publisher.publish([stored]);
+      const batch = [letter(), letter({ domain: 'trip' }), stored];
+      const takeAgain = await refuseStores();
+      try {
+        await assert.rejects(publisher.publish(batch));
+      } finally {
+        await takeAgain();
+      }
+      await publisher.publish(batch);
+      assert.deepEqual((await published()).sort(bySeq).map((m) => m.body), [stored, batch[0]!, batch[1]!]);
+    });
+
     test('an empty list resolves and stores nothing', async () => {
       const { publisher, published } = await make();
       await publisher.publish([]);

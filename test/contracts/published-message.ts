@@ -9,4 +9,6 @@ export interface PublisherUnderTest<P> {
   publisher: P;
   /** Messages stored since this publisher was made, in store order. */
   published(): Promise<PublishedMessage[]>;
+  /** Make the store refuse what comes next (a broker refusing writes); resolves with how to make it take them again. */
+  refuseStores(): Promise<() => Promise<void>>;
 }

@@ -2,7 +2,7 @@
 // nats-server with JetStream: what they store is read back from the ANOMALIES and DLQ streams.
 import { connectNats, ensureStreams } from '../../nats/index.ts';
 import { after, before } from 'node:test';
-import type { JetStreamManager } from '@nats-io/jetstream';
+import { DiscardPolicy, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { streams } from '../../contracts/index.ts';
 import { parseConfig } from '../../config/index.ts';
@@ -45,5 +45,23 @@ async function storedSince(stream: string): Promise<() => Promise<PublishedMessa
   };
 }
 
-describeAnomalyPublisherContract('NATS JetStream', async () => ({ publisher: createNatsAnomalyPublisher(nc), published: await storedSince(streams.anomalies) }));
-describeDeadLetterPublisherContract('NATS JetStream', async () => ({ publisher: createNatsDeadLetterPublisher(nc), published: await storedSince(streams.deadLetters) }));
+/**
+ * The stream refuses every new message (its message limit set to what it holds, discard new),
+ * as a full stream does: JetStream answers each publish with an error, not an ack.
+ */
+async function refuseStores(stream: string): Promise<() => Promise<void>> {
+  const info = await jsm.streams.info(stream);
+  await jsm.streams.update(stream, { ...info.config, max_msgs: info.state.messages, discard: DiscardPolicy.New });
+  return async () => void (await jsm.streams.update(stream, info.config));
+}
+
+describeAnomalyPublisherContract('NATS JetStream', async () => ({
+  publisher: createNatsAnomalyPublisher(nc),
+  published: await storedSince(streams.anomalies),
+  refuseStores: () => refuseStores(streams.anomalies),
+}));
+describeDeadLetterPublisherContract('NATS JetStream', async () => ({
+  publisher: createNatsDeadLetterPublisher(nc),
+  published: await storedSince(streams.deadLetters),
+  refuseStores: () => refuseStores(streams.deadLetters),
+}));

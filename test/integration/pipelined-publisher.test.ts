@@ -143,3 +143,64 @@ test('a subject no stream takes: retried while JetStream might come up, then a P
     await nats.stop();
   }
 });
+
+test('publishAll: batches larger than the window resolve once every message is stored; a refused batch rejects alone and the publisher goes on', async () => {
+  const nats = await startTestNats(dir.path);
+  const nc = await connectNats({ url: nats.url, name: 'publisher-test' });
+  try {
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.add({ name: 'BATCH', subjects: ['batch.>'] });
+    await jsm.streams.add({ name: 'SMALL', subjects: ['small.>'], max_msgs: 3, discard: DiscardPolicy.New });
+    const publisher = new PipelinedPublisher(nc, { maxInFlight: 50, maxAttempts: 3, retryNotReadyMs: 20 });
+    let widest = 0;
+    const watch = setInterval(() => (widest = Math.max(widest, publisher.inFlight)), 1);
+    const batch = (name: string, n: number) => Array.from({ length: n }, (_, i) => ({ subject: `batch.${name}`, data: `${name}${i}`, msgId: `${name}-${i}` }));
+    // Two batches at once, each four times the window: they share it.
+    await Promise.all([publisher.publishAll(batch('a', 200)), publisher.publishAll(batch('b', 200))]);
+    assert.equal((await jsm.streams.info('BATCH')).state.messages, 400);
+
+    // The stream takes 3, refuses the 4th and 5th: that call rejects with the server's reason…
+    const refused = await publisher.publishAll(Array.from({ length: 5 }, (_, i) => ({ subject: 'small.x', data: `s${i}`, msgId: `small-${i}` }))).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    assert.ok(refused instanceof PublishFailedError, `expected PublishFailedError, got ${String(refused)}`);
+    assert.match(refused.message, /maximum messages/);
+    // …and a message nothing acks (no stream takes its subject) fails its call after its attempts…
+    const lost = await publisher.publishAll([{ subject: 'nowhere.x', data: 'x', msgId: 'nowhere-1' }]).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    assert.ok(lost instanceof PublishFailedError && lost.subject === 'nowhere.x' && lost.attempts === 3, `expected a PublishFailedError after 3 attempts, got ${String(lost)}`);
+    // …while the publisher, other batches and publish() go on.
+    await publisher.publishAll(batch('c', 120));
+    await publisher.publish({ subject: 'batch.d', data: 'd', msgId: 'd-0' });
+    await publisher.flush();
+    clearInterval(watch);
+    assert.equal((await jsm.streams.info('BATCH')).state.messages, 521);
+    assert.equal((await jsm.streams.info('SMALL')).state.messages, 3);
+    assert.ok(widest <= 50, `at most 50 in flight, saw ${widest}`);
+    await publisher.close();
+  } finally {
+    await nc.close();
+    await nats.stop();
+  }
+});
+
+test('publishAll: an empty batch resolves at once; a closed publisher rejects with PublisherClosedError', async () => {
+  const nats = await startTestNats(dir.path);
+  const nc = await connectNats({ url: nats.url, name: 'publisher-test' });
+  try {
+    const publisher = new PipelinedPublisher(nc);
+    await publisher.publishAll([]);
+    // Nothing takes the subject, so the batch is still waiting for an ack when the publisher closes.
+    const waiting = publisher.publishAll([{ subject: 'nowhere.y', data: 'y', msgId: 'y-1' }]);
+    await new Promise((r) => setTimeout(r, 50));
+    await publisher.close();
+    await assert.rejects(waiting, PublisherClosedError);
+    await assert.rejects(publisher.publishAll([{ subject: 'nowhere.y', data: 'y', msgId: 'y-2' }]), PublisherClosedError);
+  } finally {
+    await nc.close();
+    await nats.stop();
+  }
+});

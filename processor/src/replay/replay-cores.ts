@@ -30,9 +30,17 @@ export async function createReplayCore(req: ReplayRequest, deps: ReplayCoreDeps)
   const logger = deps.logger.child({ domain: module.name, replay: req.runId });
   const { core, models } = await module.createRuntime({ config: deps.config, runId: req.runId, projectRoot: deps.projectRoot, logger, modelVersion: req.model, purpose: 'replay' });
   const sink = createClickHouseRecordWriter(deps.store, module.store.writes);
+  // One write in flight while the next batch is scored: the store works on the libuv pool while
+  // the JS thread scores, where awaiting each write left the thread idle for a third of a
+  // replay. Scores do not depend on it (the core never reads the store); a failed write fails
+  // the next batch or finish(), so the replay still ends "failed", never silently short.
+  let writing: Promise<void> = Promise.resolve();
   const writeInRange = async (records: unknown) => {
     const rows = module.replay.filterToRange(records, req.from, req.to);
-    await sink.write(rows);
+    await writing;
+    writing = sink.write(rows);
+    // Seen as handled until the next batch or finish() awaits it.
+    writing.catch(() => undefined);
     return rows;
   };
   return {
@@ -46,6 +54,7 @@ export async function createReplayCore(req: ReplayRequest, deps: ReplayCoreDeps)
     async finish(now) {
       const last = core.finish?.(now);
       if (last !== undefined) await writeInRange(last);
+      await writing;
     },
     release: () => models.release(),
   };

@@ -7,5 +7,9 @@ export function fakePublisherUnderTest<P extends FakeAnomalyPublisher | FakeDead
   return {
     publisher,
     published: async () => publisher.published.map((m) => ({ subject: m.subject, body: JSON.parse(JSON.stringify('anomaly' in m ? m.anomaly : m.letter)) })),
+    refuseStores: async () => {
+      publisher.failNext(new Error('the store refused the message'), Number.MAX_SAFE_INTEGER);
+      return async () => publisher.failNext(new Error('unused'), 0);
+    },
   };
 }
