@@ -3,6 +3,7 @@ import { AckPolicy, DeliverPolicy, JetStreamApiError, jetstream, type ConsumerMe
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
 import { streams, subjects, type Domain } from '../../../../contracts/index.ts';
 import type { MessageSource, SourceMessage } from '../../ports/source-message.ts';
+import { jetStreamDelivery } from '../../../../nats/index.ts';
 
 export interface JetStreamSourceOptions {
   domain: Domain;
@@ -92,7 +93,11 @@ export async function createJetStreamSource(nc: NatsConnection, jsm: JetStreamMa
           max_messages: opts.pullBatch ?? 1000,
           callback: function onMessage(m: JsMsg) {
             if (gen !== generation) return; // from a consumer we already replaced
-            const delivery = m.info.deliverySequence;
+            // nats.js's message has its reply subject (decoded once, the ack reuses it) but does
+            // not declare it; without it, its own parse.
+            const reply = (m as JsMsg & { reply?: unknown }).reply;
+            const d = typeof reply === 'string' ? jetStreamDelivery(reply) : m.info;
+            const delivery = d.deliverySequence;
             if (expectedDelivery !== undefined && delivery > expectedDelivery) {
               opts.onReposition?.(partition, lastSeq === undefined ? 'start' : lastSeq + 1, delivery - expectedDelivery);
               generation++;
@@ -100,8 +105,9 @@ export async function createJetStreamSource(nc: NatsConnection, jsm: JetStreamMa
               return;
             }
             expectedDelivery = delivery + 1;
-            if (!m.redelivered && (lastSeq === undefined || m.seq > lastSeq)) lastSeq = m.seq;
-            subscriber.next(toSourceMessage(m, partition));
+            const redelivered = d.deliveryCount > 1;
+            if (!redelivered && (lastSeq === undefined || d.streamSequence > lastSeq)) lastSeq = d.streamSequence;
+            subscriber.next(new JetStreamSourceMessage(m, partition, d.streamSequence, redelivered));
           },
         });
         const current = iter;
@@ -129,15 +135,30 @@ export async function createJetStreamSource(nc: NatsConnection, jsm: JetStreamMa
   };
 }
 
-function toSourceMessage(m: JsMsg, partition: number): SourceMessage {
-  return {
-    subject: m.subject,
-    seq: m.seq,
-    partition,
-    data: m.data,
-    redelivered: m.redelivered,
-    ack: () => m.ack(),
-    nak: (delayMs) => m.nak(delayMs),
-    working: () => m.working(),
-  };
+/**
+ * One consumed message. A class, not an object of closures: this is built for every message,
+ * and the subject (only a dead letter reads it) is decoded only when asked for.
+ */
+class JetStreamSourceMessage implements SourceMessage {
+  constructor(
+    private readonly m: JsMsg,
+    readonly partition: number,
+    readonly seq: number,
+    readonly redelivered: boolean,
+  ) {}
+  get subject(): string {
+    return this.m.subject;
+  }
+  get data(): Uint8Array {
+    return this.m.data;
+  }
+  ack(): void {
+    this.m.ack();
+  }
+  nak(delayMs?: number): void {
+    this.m.nak(delayMs);
+  }
+  working(): void {
+    this.m.working();
+  }
 }
