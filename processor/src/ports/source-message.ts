@@ -10,6 +10,8 @@ export interface SourceMessage {
   data: Uint8Array;
   /** Delivered before and not acknowledged then. */
   redelivered: boolean;
+  /** Messages of its partition still queued in the log behind this one when it was delivered (unknown: absent). */
+  backlog?: number;
   /** Done: never deliver again. Call only after every sink committed. */
   ack(): void;
   /** Not done: deliver again later. */

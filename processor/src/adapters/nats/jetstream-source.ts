@@ -107,7 +107,7 @@ export async function createJetStreamSource(nc: NatsConnection, jsm: JetStreamMa
             expectedDelivery = delivery + 1;
             const redelivered = d.deliveryCount > 1;
             if (!redelivered && (lastSeq === undefined || d.streamSequence > lastSeq)) lastSeq = d.streamSequence;
-            subscriber.next(new JetStreamSourceMessage(m, partition, d.streamSequence, redelivered));
+            subscriber.next(new JetStreamSourceMessage(m, partition, d.streamSequence, redelivered, d.pending));
           },
         });
         const current = iter;
@@ -145,6 +145,7 @@ class JetStreamSourceMessage implements SourceMessage {
     readonly partition: number,
     readonly seq: number,
     readonly redelivered: boolean,
+    readonly backlog: number,
   ) {}
   get subject(): string {
     return this.m.subject;
