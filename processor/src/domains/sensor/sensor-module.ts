@@ -5,7 +5,7 @@ import type { LiveFeed } from '../../ports/sinks.ts';
 import type { SensorBatchResult } from './sensor-batch.ts';
 import { SENSOR_CHAIN_FEATURE_SET } from './sensor-chain-features.ts';
 import { filterRowsToRange } from './filter-rows-to-range.ts';
-import { sensorBatchIn, sensorBatchInRows } from './sensor-batch-in.ts';
+import { scoredReadingRows, scoredReadings } from './scored-readings.ts';
 import { createSensorRoutes } from './sensor-routes.ts';
 import type { SensorModelOutputs } from './sensor-runtime.ts';
 
@@ -20,10 +20,12 @@ export const sensorModule: DomainModule<SensorBatchResult, SensorModelOutputs, S
   createRuntime: async (opts) => (await import('./sensor-runtime.ts')).createSensorRuntime(opts),
   store: {
     writes: [
+      { table: TABLES.anomalies, rows: (r) => r.rows.anomalies },
+      { table: TABLES.sensorWindows, rows: (r) => r.rows.windows },
       { table: TABLES.deadLetters, rows: (r) => r.rows.deadLetters },
       { table: TABLES.features, rows: (r) => r.rows.features, trainingOnly: true },
-      // Last, one statement: its views fill scores, anomalies, windows, then sensor_events (what counts as processed).
-      { table: TABLES.sensorBatchIn, rows: sensorBatchInRows, compact: sensorBatchIn, fills: [TABLES.scores, TABLES.anomalies, TABLES.sensorWindows, TABLES.sensorEvents] },
+      // Last: its views fill scores, then sensor_events (what counts as processed).
+      { table: TABLES.sensorScoredIn, rows: scoredReadingRows, compact: scoredReadings, fills: [TABLES.scores, TABLES.sensorEvents] },
     ],
     eventsTable: TABLES.sensorEvents,
     eventRows: (r) => r.rows.events,
