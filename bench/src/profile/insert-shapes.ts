@@ -4,8 +4,9 @@
 // the profiler kept (DIR = <profile dir>/rows, from `vigia bench throughput --profile`): the
 // events and scores as two JSONEachRow inserts (the shape before issue #14's sensor work),
 // the same in JSONCompactEachRow, and one insert into a Null-engine table whose materialised
-// views fan the rows out to both tables. CPU of the whole process (JS thread + chDB threads)
-// per batch, median of the repeats, after the merges of the previous repeat settled.
+// views fan the rows out to both tables; then a whole batch (readings, scores, windows,
+// anomalies) as four JSONEachRow inserts against the sensor module's writes today. CPU of the whole process (JS thread + chDB
+// threads) per batch, median of the repeats, after the merges of the previous repeat settled.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -13,6 +14,10 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { parseConfig } from '../../../config/index.ts';
 import { openStore } from '../../../store/src/index.ts';
 import { tempDir } from '../../../test/harness/temp-dir.ts';
+import { createClickHouseRecordWriter } from '../../../processor/src/adapters/clickhouse/clickhouse-record-writer.ts';
+import { sensorModule } from '../../../processor/src/domains/sensor/sensor-module.ts';
+import type { SensorBatchResult } from '../../../processor/src/domains/sensor/sensor-batch.ts';
+import type { AnomalyRow, ScoreRow, SensorEventRow, SensorWindowRow } from '../../../store/src/rows.ts';
 
 type Row = Record<string, unknown>;
 
@@ -26,6 +31,10 @@ const batch = Number(values.batch);
 const load = (name: string) => JSON.parse(readFileSync(join(values.rows!, `${name}.json`), 'utf8')) as Row[];
 const events = resize(load('sensor_events'), batch);
 const scores = resize(load('scores.sensor'), batch);
+// Windows and anomalies in the proportion the real batch had them.
+const realBatch = load('sensor_events').length;
+const windows = resize(load('sensor_windows'), Math.round((load('sensor_windows').length * batch) / realBatch), 'window_start');
+const anomalies = resize(load('anomalies.sensor'), Math.round((load('anomalies.sensor').length * batch) / realBatch));
 
 const dir = tempDir('insert-shapes');
 const store = await openStore({ ...parseConfig({}).clickhouse, dataDir: dir.path });
@@ -73,6 +82,19 @@ try {
     await client.insert({ table: 'sensor_events', values: compact(events, evCols), columns: evCols as [string, ...string[]], format: 'JSONCompactEachRow' });
   }));
 
+  const whole: SensorBatchResult = {
+    rows: { events: events as unknown as SensorEventRow[], scores: scores as unknown as ScoreRow[], anomalies: anomalies as unknown as AnomalyRow[], windows: windows as unknown as SensorWindowRow[], deadLetters: [], features: [] },
+    anomalies: [],
+    deadLetters: [],
+    redelivered: 0,
+    late: 0,
+  };
+  out.push(await shape(`whole batch (+${windows.length} windows, ${anomalies.length} anomalies): four JSONEachRow inserts (before)`, async () => {
+    for (const [table, rows] of [['scores', scores], ['anomalies', anomalies], ['sensor_windows', windows], ['sensor_events', events]] as const) await client.insert({ table, values: rows, format: 'JSONEachRow' });
+  }));
+  const writer = createClickHouseRecordWriter(client, sensorModule.store.writes);
+  out.push(await shape('whole batch: the sensor module\'s writes today', () => writer.write(whole)));
+
   process.stdout.write(`batch of ${batch} readings, ${repeats} repeats\n\n| shape | CPU ms per batch | wall ms | CPU µs per reading |\n|---|---:|---:|---:|\n`);
   for (const o of out) process.stdout.write(`| ${o.shape} | ${o.cpuMs} | ${o.wallMs} | ${o.cpuUsPerEvent} |\n`);
   if (values.json) writeFileSync(values.json, JSON.stringify({ at: new Date().toISOString(), batch, repeats, shapes: out }, null, 2));
@@ -100,15 +122,17 @@ async function shape(name: string, write: () => Promise<void>): Promise<{ shape:
 
 /** Settle merges between repeats, so one shape does not pay for the last one's parts. */
 async function optimize(c: ClickHouseClient): Promise<void> {
-  for (const t of ['sensor_events', 'scores']) await c.command({ query: `OPTIMIZE TABLE ${t} FINAL` });
+  for (const t of ['sensor_events', 'scores', 'sensor_windows', 'anomalies']) await c.command({ query: `OPTIMIZE TABLE ${t} FINAL` });
 }
 
-/** The rows repeated (with fresh event ids) or cut to n. */
-function resize(rows: Row[], n: number): Row[] {
+/** The rows repeated (with fresh keys: `key` a string id, or a time moved on by a day) or cut to n. */
+function resize(rows: Row[], n: number, key = 'event_id'): Row[] {
   const out: Row[] = [];
   for (let i = 0; i < n; i++) {
     const r = rows[i % rows.length]!;
-    out.push(i < rows.length ? r : { ...r, event_id: `${String(r.event_id)}#${Math.floor(i / rows.length)}` });
+    const round = Math.floor(i / rows.length);
+    if (round === 0) out.push(r);
+    else out.push({ ...r, [key]: typeof r[key] === 'number' ? (r[key] as number) + round * 86_400_000 : `${String(r[key])}#${round}` });
   }
   return out;
 }
