@@ -46,7 +46,17 @@ export async function createJetStreamSource(nc: NatsConnection, jsm: JetStreamMa
   const prefix = opts.durablePrefix ?? 'proc';
   const stops: (() => Promise<void>)[] = [];
 
-  const perPartition = opts.partitions.map((partition) => {
+  // Per partition: what its consumer last said is queued, and its deliveries not yet acked or
+  // nak'd (beyond maxAckPending of them the server sends nothing more). A message's backlog is
+  // what all partitions can still deliver before anything is acked: what a batch may wait for.
+  const flows: Flow[] = opts.partitions.map(() => ({ pending: 0, unacked: 0 }));
+  const deliverable = () => {
+    let n = 0;
+    for (const f of flows) n += Math.max(0, Math.min(f.pending, opts.maxAckPending - f.unacked));
+    return n;
+  };
+
+  const perPartition = opts.partitions.map((partition, index) => {
     const name = durableName(prefix, opts.domain, partition);
     const config = {
       durable_name: name,
@@ -79,6 +89,7 @@ export async function createJetStreamSource(nc: NatsConnection, jsm: JetStreamMa
       let generation = 0;
       let expectedDelivery: number | undefined;
       let lastSeq: number | undefined;
+      const flow = flows[index]!;
       let closing = false;
 
       const consumeFrom = async (position: number | 'all' | undefined) => {
@@ -107,7 +118,9 @@ export async function createJetStreamSource(nc: NatsConnection, jsm: JetStreamMa
             expectedDelivery = delivery + 1;
             const redelivered = d.deliveryCount > 1;
             if (!redelivered && (lastSeq === undefined || d.streamSequence > lastSeq)) lastSeq = d.streamSequence;
-            subscriber.next(new JetStreamSourceMessage(m, partition, d.streamSequence, redelivered, d.pending));
+            flow.unacked++;
+            flow.pending = d.pending;
+            subscriber.next(new JetStreamSourceMessage(m, partition, d.streamSequence, redelivered, deliverable(), flow));
           },
         });
         const current = iter;
@@ -135,6 +148,11 @@ export async function createJetStreamSource(nc: NatsConnection, jsm: JetStreamMa
   };
 }
 
+interface Flow {
+  pending: number;
+  unacked: number;
+}
+
 /**
  * One consumed message. A class, not an object of closures: this is built for every message,
  * and the subject (only a dead letter reads it) is decoded only when asked for.
@@ -145,8 +163,16 @@ class JetStreamSourceMessage implements SourceMessage {
     readonly partition: number,
     readonly seq: number,
     readonly redelivered: boolean,
+    /** Queued in the log and deliverable before anything is acked (see SourceMessage). */
     readonly backlog: number,
+    private readonly flow: Flow,
   ) {}
+  #settled = false;
+  #settle(): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.flow.unacked = Math.max(0, this.flow.unacked - 1);
+  }
   get subject(): string {
     return this.m.subject;
   }
@@ -154,9 +180,11 @@ class JetStreamSourceMessage implements SourceMessage {
     return this.m.data;
   }
   ack(): void {
+    this.#settle();
     this.m.ack();
   }
   nak(delayMs?: number): void {
+    this.#settle();
     this.m.nak(delayMs);
   }
   working(): void {
