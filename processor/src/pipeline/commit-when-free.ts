@@ -10,8 +10,9 @@ export interface CommitWhenFreeOptions<T, O> {
   /** Commit one batch; its one value is the batch's outcome (a Promise, or an Observable in tests). */
   commit: (batch: T[]) => ObservableInput<O>;
   /**
-   * How many more items the source already holds queued behind this one (JetStream's pending
-   * count). While the last item says enough are queued to fill the batch, the time bound waits
+   * How many more items the source can deliver without waiting for anything (JetStream: queued
+   * in the log, within each consumer's unacked limit), as the latest item says. While that is
+   * enough to fill the batch, the time bound waits
    * for them, up to `maxHoldMs` after the first item: a reader behind the log then writes full
    * batches, not a crumb per free slot. Unset: never held.
    */
