@@ -122,6 +122,12 @@ export const ProcessorConfig = z.strictObject({
   batchMaxEvents: positiveInt.default(2000),
   /** …or after this many milliseconds, whichever comes first. @default 100 */
   batchMaxMs: positiveInt.default(100),
+  /**
+   * …except while the log already holds enough behind the last message to fill the batch
+   * (a consumer behind the log): then the batch waits for them up to this many milliseconds
+   * after its first event, so a backlog is written in full batches. @default 1000
+   */
+  batchMaxHoldMs: positiveInt.default(1000),
   /** Micro-batches whose writes may overlap (scoring stays in log order). @default 2 */
   commitConcurrency: z.number().int().min(1).max(8).default(2),
   /**

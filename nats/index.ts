@@ -8,3 +8,4 @@ export { NatsUrlCredentialsError, redactNatsUrl, splitNatsCredentials, withNatsC
 export { ensureStreams, streamConfigs, type StreamLimits } from './ensure-streams.ts';
 export type { OutgoingMessage } from './outgoing-message.ts';
 export { PipelinedPublisher, PublishFailedError, PublisherClosedError, type PipelinedPublisherOptions } from './pipelined-publisher.ts';
+export { jetStreamDelivery, NotAJetStreamReplyError, type JetStreamDelivery } from './jetstream-delivery.ts';

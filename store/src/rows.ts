@@ -164,6 +164,8 @@ export const TABLES = {
   runs: 'runs',
   sensorEvents: 'sensor_events',
   scores: 'scores',
+  /** Null table: a reading with its score's columns, fanned out to sensor_events and scores by materialised views (migration 0006). */
+  sensorScoredIn: 'sensor_scored_in',
   anomalies: 'anomalies',
   sensorWindows: 'sensor_windows',
   deadLetters: 'dead_letters',

@@ -20,9 +20,10 @@ if (positionals.length !== 1) {
   process.exit(2);
 }
 const s = JSON.parse(readFileSync(positionals[0]!, 'utf8')) as SinkTimings;
-// Events of the phase: given, else the rows written to the events tables (a redelivered
-// message is acked again, so acks can outnumber events).
-const events = values.events ? Number(values.events) : Object.entries(s.inserts).reduce((n, [t, v]) => n + (t.endsWith('_events') ? v.rows : 0), 0);
+// Events of the phase: given, else the rows written to the events tables, directly or through
+// sensor_scored_in (a Null table whose views fill scores and sensor_events); a redelivered
+// message is acked again, so acks can outnumber events.
+const events = values.events ? Number(values.events) : Object.entries(s.inserts).reduce((n, [t, v]) => n + (t.endsWith('_events') || t.endsWith('_scored_in') ? v.rows : 0), 0);
 const f1 = (x: number) => x.toFixed(1);
 const lines = [
   `${f1(s.wallMs / 1000)} s of wall time, ${events} events`,

@@ -11,7 +11,8 @@ test('every registered module has a valid, unique name', () => {
 
 test("each module writes its events table last (its rows are what 'processed' means) and nothing twice", () => {
   for (const m of DOMAIN_MODULES) {
-    const tables = m.store.writes.map((w) => w.table);
+    // A write into a Null table reaches the tables its materialised views fill, in that order.
+    const tables = m.store.writes.flatMap((w) => w.fills ?? [w.table]);
     assert.equal(tables.at(-1), m.store.eventsTable, m.name);
     assert.equal(new Set(tables).size, tables.length, m.name);
   }

@@ -76,3 +76,23 @@ test('time is virtual: a 10-minute bound is honoured inside one synchronous flus
   });
   assert.deepEqual(out, ['a']);
 });
+
+test('while the source says a full batch is queued behind the last item, the time bound waits for it, up to maxHoldMs', () => {
+  scheduler().run(({ cold, expectObservable }) => {
+    // Items name how many are queued behind them. a (3 behind) at 0: not cut at 10 but held;
+    // b, c arrive by 25 and fill the batch (maxItems 3): cut at once.
+    const behind = (x: string) => Number(x.slice(1));
+    const source = cold('a 9ms b 14ms c 30ms |', { a: 'a3', b: 'b2', c: 'c1' });
+    expectObservable(source.pipe(commitWhenFree({ maxItems: 3, maxMs: 10, maxHoldMs: 100, behind, concurrency: 1, commit: commitTaking(1) }))).toBe('26ms x 29ms |', { x: 'a3b2c1' });
+  });
+});
+
+test('a held batch is cut when the hold runs out, and one with too little queued behind it is not held', () => {
+  scheduler().run(({ cold, expectObservable }) => {
+    const behind = (x: string) => Number(x.slice(1));
+    // a says 5 behind, but nothing more comes before the hold (50 ms) runs out.
+    expectObservable(cold('a 99ms |', { a: 'a5' }).pipe(commitWhenFree({ maxItems: 3, maxMs: 10, maxHoldMs: 50, behind, concurrency: 1, commit: commitTaking(1) }))).toBe('51ms x 48ms |', { x: 'a5' });
+    // b says 1 behind: 2 items cannot fill a batch of 3, so the usual 10 ms bound cuts it.
+    expectObservable(cold('b 99ms |', { b: 'b1' }).pipe(commitWhenFree({ maxItems: 3, maxMs: 10, maxHoldMs: 50, behind, concurrency: 1, commit: commitTaking(1) }))).toBe('11ms x 88ms |', { x: 'b1' });
+  });
+});

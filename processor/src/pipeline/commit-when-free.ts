@@ -9,6 +9,16 @@ export interface CommitWhenFreeOptions<T, O> {
   concurrency: number;
   /** Commit one batch; its one value is the batch's outcome (a Promise, or an Observable in tests). */
   commit: (batch: T[]) => ObservableInput<O>;
+  /**
+   * How many more items the source can deliver without waiting for anything (JetStream: queued
+   * in the log, within each consumer's unacked limit), as the latest item says. While that is
+   * enough to fill the batch, the time bound waits
+   * for them, up to `maxHoldMs` after the first item: a reader behind the log then writes full
+   * batches, not a crumb per free slot. Unset: never held.
+   */
+  behind?: (item: T) => number;
+  /** The longest a batch is held for items already queued. @default maxMs */
+  maxHoldMs?: number;
   /** For tests (TestScheduler); run mode virtualises asyncScheduler anyway. @default asyncScheduler */
   scheduler?: SchedulerLike;
 }
@@ -21,6 +31,12 @@ export interface CommitWhenFreeOptions<T, O> {
  * that it can never catch up with (measured: sensor batches of ~10 readings queued behind trip
  * inserts of several seconds). Batches go to `commit` in arrival order; outcomes come out as
  * commits finish. A failed commit errors the stream; completion waits for every commit.
+ *
+ * A slot that frees while the log still holds a full batch's worth behind the last item waits
+ * for them (`behind`, `maxHoldMs`): under a backlog, batches of ~500 readings cost ~3× the
+ * insert CPU per reading of 2 000-reading ones, and make more parts for chDB to merge
+ * (bench/src/profile/insert-shapes.ts, docs/perf/after.md). Near the head of the log nothing
+ * is queued and batches are cut as before, so latency at low load is unchanged.
  */
 export function commitWhenFree<T, O>(opts: CommitWhenFreeOptions<T, O>): OperatorFunction<T, O> {
   const scheduler = opts.scheduler ?? asyncScheduler;
@@ -29,6 +45,14 @@ export function commitWhenFree<T, O>(opts: CommitWhenFreeOptions<T, O>): Operato
       const buffer: T[] = [];
       let timer: Subscription | undefined;
       let due = false;
+      // When the oldest item waiting arrived (scheduler time).
+      let firstAt = 0;
+      const maxHoldMs = opts.maxHoldMs ?? opts.maxMs;
+      const holdLeft = (): number => {
+        if (!opts.behind || buffer.length === 0 || buffer.length >= opts.maxItems) return 0;
+        if (buffer.length + opts.behind(buffer[buffer.length - 1]!) < opts.maxItems) return 0;
+        return Math.max(0, firstAt + maxHoldMs - scheduler.now());
+      };
       let running = 0;
       let sourceDone = false;
 
@@ -38,8 +62,9 @@ export function commitWhenFree<T, O>(opts: CommitWhenFreeOptions<T, O>): Operato
       const cut = () => {
         // After an error (or an unsubscribe) nothing more is cut: the stream is over.
         if (subscriber.closed) return;
-        while (running < opts.concurrency && buffer.length > 0 && (buffer.length >= opts.maxItems || due || sourceDone)) {
+        while (running < opts.concurrency && buffer.length > 0 && (buffer.length >= opts.maxItems || sourceDone || (due && holdLeft() === 0))) {
           const batch = buffer.splice(0, opts.maxItems);
+          if (buffer.length > 0) firstAt = scheduler.now();
           timer?.unsubscribe();
           timer = undefined;
           due = false;
@@ -61,11 +86,21 @@ export function commitWhenFree<T, O>(opts: CommitWhenFreeOptions<T, O>): Operato
             due = true;
             cut();
           }, opts.maxMs);
+        } else if (due && !timer && running < opts.concurrency) {
+          // Held for queued items: look again when the hold runs out.
+          const left = holdLeft();
+          if (left > 0) {
+            timer = scheduler.schedule(() => {
+              timer = undefined;
+              cut();
+            }, left);
+          }
         }
       };
 
       const upstream = source.subscribe({
         next: (item) => {
+          if (buffer.length === 0) firstAt = scheduler.now();
           buffer.push(item);
           cut();
         },

@@ -6,6 +6,8 @@ import { commitWhenFree } from './commit-when-free.ts';
 export interface DomainPipelineOptions {
   batchMaxMs: number;
   batchMaxEvents: number;
+  /** How long a batch may wait for messages already queued in the log behind it (commit-when-free.ts). @default batchMaxMs */
+  batchMaxHoldMs?: number;
   commitBatch: (batch: SourceMessage[]) => Promise<BatchOutcome>;
   /** Batches committing at once. @default 2 */
   commitConcurrency?: number;
@@ -19,5 +21,14 @@ export interface DomainPipelineOptions {
  * written). A batch acks its own messages once its sinks and every earlier batch's committed.
  */
 export function domainPipeline(messages$: Observable<SourceMessage>, opts: DomainPipelineOptions): Observable<BatchOutcome> {
-  return messages$.pipe(commitWhenFree({ maxItems: opts.batchMaxEvents, maxMs: opts.batchMaxMs, concurrency: opts.commitConcurrency ?? 2, commit: opts.commitBatch }));
+  return messages$.pipe(
+    commitWhenFree({
+      maxItems: opts.batchMaxEvents,
+      maxMs: opts.batchMaxMs,
+      maxHoldMs: opts.batchMaxHoldMs,
+      behind: (m) => m.backlog ?? 0,
+      concurrency: opts.commitConcurrency ?? 2,
+      commit: opts.commitBatch,
+    }),
+  );
 }

@@ -77,7 +77,7 @@ export async function startDomain(module: DomainModule, deps: DomainDeps): Promi
     snapshots,
   });
   const done = lastValueFrom(
-    domainPipeline(source.messages$, { batchMaxMs: pc.batchMaxMs, batchMaxEvents: pc.batchMaxEvents, commitConcurrency: pc.commitConcurrency, commitBatch }).pipe(
+    domainPipeline(source.messages$, { batchMaxMs: pc.batchMaxMs, batchMaxHoldMs: pc.batchMaxHoldMs, batchMaxEvents: pc.batchMaxEvents, commitConcurrency: pc.commitConcurrency, commitBatch }).pipe(
       tap(() => deps.onCommitted?.()),
       defaultIfEmpty(null),
     ),

@@ -10,6 +10,12 @@ export interface SourceMessage {
   data: Uint8Array;
   /** Delivered before and not acknowledged then. */
   redelivered: boolean;
+  /**
+   * Messages queued in the log (this source's partitions) when it was delivered that can still
+   * be delivered before anything more is acked (each consumer's unacked limit caps its share);
+   * unknown: absent.
+   */
+  backlog?: number;
   /** Done: never deliver again. Call only after every sink committed. */
   ack(): void;
   /** Not done: deliver again later. */

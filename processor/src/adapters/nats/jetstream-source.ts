@@ -3,6 +3,7 @@ import { AckPolicy, DeliverPolicy, JetStreamApiError, jetstream, type ConsumerMe
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
 import { streams, subjects, type Domain } from '../../../../contracts/index.ts';
 import type { MessageSource, SourceMessage } from '../../ports/source-message.ts';
+import { jetStreamDelivery } from '../../../../nats/index.ts';
 
 export interface JetStreamSourceOptions {
   domain: Domain;
@@ -45,7 +46,17 @@ export async function createJetStreamSource(nc: NatsConnection, jsm: JetStreamMa
   const prefix = opts.durablePrefix ?? 'proc';
   const stops: (() => Promise<void>)[] = [];
 
-  const perPartition = opts.partitions.map((partition) => {
+  // Per partition: what its consumer last said is queued, and its deliveries not yet acked or
+  // nak'd (beyond maxAckPending of them the server sends nothing more). A message's backlog is
+  // what all partitions can still deliver before anything is acked: what a batch may wait for.
+  const flows: Flow[] = opts.partitions.map(() => ({ pending: 0, unacked: 0 }));
+  const deliverable = () => {
+    let n = 0;
+    for (const f of flows) n += Math.max(0, Math.min(f.pending, opts.maxAckPending - f.unacked));
+    return n;
+  };
+
+  const perPartition = opts.partitions.map((partition, index) => {
     const name = durableName(prefix, opts.domain, partition);
     const config = {
       durable_name: name,
@@ -78,6 +89,7 @@ export async function createJetStreamSource(nc: NatsConnection, jsm: JetStreamMa
       let generation = 0;
       let expectedDelivery: number | undefined;
       let lastSeq: number | undefined;
+      const flow = flows[index]!;
       let closing = false;
 
       const consumeFrom = async (position: number | 'all' | undefined) => {
@@ -92,7 +104,11 @@ export async function createJetStreamSource(nc: NatsConnection, jsm: JetStreamMa
           max_messages: opts.pullBatch ?? 1000,
           callback: function onMessage(m: JsMsg) {
             if (gen !== generation) return; // from a consumer we already replaced
-            const delivery = m.info.deliverySequence;
+            // nats.js's message has its reply subject (decoded once, the ack reuses it) but does
+            // not declare it; without it, its own parse.
+            const reply = (m as JsMsg & { reply?: unknown }).reply;
+            const d = typeof reply === 'string' ? jetStreamDelivery(reply) : m.info;
+            const delivery = d.deliverySequence;
             if (expectedDelivery !== undefined && delivery > expectedDelivery) {
               opts.onReposition?.(partition, lastSeq === undefined ? 'start' : lastSeq + 1, delivery - expectedDelivery);
               generation++;
@@ -100,8 +116,11 @@ export async function createJetStreamSource(nc: NatsConnection, jsm: JetStreamMa
               return;
             }
             expectedDelivery = delivery + 1;
-            if (!m.redelivered && (lastSeq === undefined || m.seq > lastSeq)) lastSeq = m.seq;
-            subscriber.next(toSourceMessage(m, partition));
+            const redelivered = d.deliveryCount > 1;
+            if (!redelivered && (lastSeq === undefined || d.streamSequence > lastSeq)) lastSeq = d.streamSequence;
+            flow.unacked++;
+            flow.pending = d.pending;
+            subscriber.next(new JetStreamSourceMessage(m, partition, d.streamSequence, redelivered, deliverable(), flow));
           },
         });
         const current = iter;
@@ -129,15 +148,46 @@ export async function createJetStreamSource(nc: NatsConnection, jsm: JetStreamMa
   };
 }
 
-function toSourceMessage(m: JsMsg, partition: number): SourceMessage {
-  return {
-    subject: m.subject,
-    seq: m.seq,
-    partition,
-    data: m.data,
-    redelivered: m.redelivered,
-    ack: () => m.ack(),
-    nak: (delayMs) => m.nak(delayMs),
-    working: () => m.working(),
-  };
+interface Flow {
+  pending: number;
+  unacked: number;
+}
+
+/**
+ * One consumed message. A class, not an object of closures: this is built for every message,
+ * and the subject (only a dead letter reads it) is decoded only when asked for.
+ */
+class JetStreamSourceMessage implements SourceMessage {
+  constructor(
+    private readonly m: JsMsg,
+    readonly partition: number,
+    readonly seq: number,
+    readonly redelivered: boolean,
+    /** Queued in the log and deliverable before anything is acked (see SourceMessage). */
+    readonly backlog: number,
+    private readonly flow: Flow,
+  ) {}
+  #settled = false;
+  #settle(): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.flow.unacked = Math.max(0, this.flow.unacked - 1);
+  }
+  get subject(): string {
+    return this.m.subject;
+  }
+  get data(): Uint8Array {
+    return this.m.data;
+  }
+  ack(): void {
+    this.#settle();
+    this.m.ack();
+  }
+  nak(delayMs?: number): void {
+    this.#settle();
+    this.m.nak(delayMs);
+  }
+  working(): void {
+    this.m.working();
+  }
 }

@@ -5,6 +5,7 @@ import type { LiveFeed } from '../../ports/sinks.ts';
 import type { SensorBatchResult } from './sensor-batch.ts';
 import { SENSOR_CHAIN_FEATURE_SET } from './sensor-chain-features.ts';
 import { filterRowsToRange } from './filter-rows-to-range.ts';
+import { scoredReadingRows, scoredReadings } from './scored-readings.ts';
 import { createSensorRoutes } from './sensor-routes.ts';
 import type { SensorModelOutputs } from './sensor-runtime.ts';
 
@@ -19,12 +20,12 @@ export const sensorModule: DomainModule<SensorBatchResult, SensorModelOutputs, S
   createRuntime: async (opts) => (await import('./sensor-runtime.ts')).createSensorRuntime(opts),
   store: {
     writes: [
-      { table: TABLES.scores, rows: (r) => r.rows.scores },
       { table: TABLES.anomalies, rows: (r) => r.rows.anomalies },
       { table: TABLES.sensorWindows, rows: (r) => r.rows.windows },
       { table: TABLES.deadLetters, rows: (r) => r.rows.deadLetters },
       { table: TABLES.features, rows: (r) => r.rows.features, trainingOnly: true },
-      { table: TABLES.sensorEvents, rows: (r) => r.rows.events },
+      // Last: its views fill scores, then sensor_events (what counts as processed).
+      { table: TABLES.sensorScoredIn, rows: scoredReadingRows, compact: scoredReadings, fills: [TABLES.scores, TABLES.sensorEvents] },
     ],
     eventsTable: TABLES.sensorEvents,
     eventRows: (r) => r.rows.events,
