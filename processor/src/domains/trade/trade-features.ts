@@ -12,8 +12,8 @@ export const TRADE_FEATURE_SET = 'trade-ae@1';
 export const TRADE_FEATURE_GROUPS = {
   price: ['uv_z', 'uv_dest_z', 'log_unit_value'],
   weight: ['kg_per_unit_z', 'mass_mismatch', 'tare_ratio'],
-  volume: ['log_fob', 'log_net_kg'],
-  company: ['company_n', 'company_age_days', 'velocity_24h', 'burst_ratio', 'value_24h', 'near_threshold_24h', 'since_last_h', 'cs_n', 'cs_since_last_h'],
+  volume: ['log_fob', 'log_net_kg', 'fob_z'],
+  company: ['company_n', 'company_age_days', 'velocity_24h', 'count_1h', 'burst_ratio', 'value_24h', 'near_threshold_24h', 'since_last_h', 'cs_n', 'cs_since_last_h'],
   route: ['cs_new', 'cp_new', 'sp_new', 'cd_new', 'cs_rarity', 'cp_rarity', 'cd_rarity', 'sp_rarity', 'triple_typicality', 'company_degree', 'subheading_degree', 'port_degree', 'peer_similarity'],
   quota: ['controlled', 'quota_used', 'controlled_route_new'],
 } as const;
@@ -26,6 +26,12 @@ const DAY = 86_400_000;
 const HOUR = 3_600_000;
 export const SHORT_HALF_LIFE = DAY;
 export const LONG_HALF_LIFE = 30 * DAY;
+export const HOUR_HALF_LIFE = HOUR;
+/**
+ * Share of a day's declarations an hour-long decayed count holds at the busiest office hour
+ * (about 16 % of a day's filings in that hour, over ln 2): what `count_1h` is compared with.
+ */
+export const PEAK_HOUR_SHARE = 0.25;
 /** Cap of the "hours since" features: a company back after a month is as fresh as one back after a year. */
 export const MAX_SINCE_H = 720;
 /** Robust z: values needed before a distribution judges, and the floor of its MAD (log10 units). */
@@ -78,6 +84,8 @@ export function observeDeclaration(g: TradeGraphState, d: TradeDeclaration, opts
   set('tare_ratio', Math.log10(d.gross_kg / d.net_kg));
   set('log_fob', log10p(d.fob_usd));
   set('log_net_kg', log10p(d.net_kg));
+  // Size of the declaration against the subheading's usual lot (a newcomer filing huge lots).
+  set('fob_z', s.fobSize.z(log10p(d.fob_usd), MIN_COUNT, MIN_SCALE));
 
   // Company behaviour.
   const known = c.n > 0;
@@ -86,7 +94,12 @@ export function observeDeclaration(g: TradeGraphState, d: TradeDeclaration, opts
   set('company_n', log10p(c.n));
   set('company_age_days', known ? Math.min(365, (d.ts - c.firstTs) / DAY) : 0);
   set('velocity_24h', perDay(shortNow, SHORT_HALF_LIFE));
-  set('burst_ratio', Math.log((perDay(shortNow, SHORT_HALF_LIFE) + 1) / (perDay(longNow, LONG_HALF_LIFE) + 1)));
+  // A burst: the last hour's declarations against what the company's usual day puts in its busiest
+  // hour. The usual day: the thirty-day rate, or the lifetime mean while the thirty days fill up.
+  const usual = Math.max(perDay(longNow, LONG_HALF_LIFE), known ? c.n / Math.max(1, (d.ts - c.firstTs) / DAY) : 0);
+  const hourNow = decayedAt(c.hourly, d.ts, HOUR_HALF_LIFE) + 1;
+  set('count_1h', hourNow);
+  set('burst_ratio', Math.log((hourNow + 1) / (usual * PEAK_HOUR_SHARE + 1)));
   set('value_24h', log10p(decayedAt(c.value, d.ts, SHORT_HALF_LIFE) + d.fob_usd));
   const near = d.fob_usd >= 0.9 * opts.reportingThresholdUsd && d.fob_usd < opts.reportingThresholdUsd ? 1 : 0;
   set('near_threshold_24h', decayedAt(c.nearThreshold, d.ts, SHORT_HALF_LIFE) + near);
@@ -164,6 +177,7 @@ function learn(
   if (d.ts > c.lastTs) c.lastTs = d.ts;
   addDecayed(c.short, d.ts, 1, SHORT_HALF_LIFE);
   addDecayed(c.long, d.ts, 1, LONG_HALF_LIFE);
+  addDecayed(c.hourly, d.ts, 1, HOUR_HALF_LIFE);
   addDecayed(c.value, d.ts, d.fob_usd, SHORT_HALF_LIFE);
   if (x.near) addDecayed(c.nearThreshold, d.ts, 1, SHORT_HALF_LIFE);
   const cs = c.subheadings.get(x.sub);
@@ -186,6 +200,7 @@ function learn(
   s.n++;
   p.n++;
   s.unitValue.add(x.luv);
+  s.fobSize.add(log10p(d.fob_usd));
   ringOf(s.unitValueByDestination, d.destination)?.add(x.luv);
   if (x.unitKg === undefined && Number.isFinite(x.lkpu)) ringOf(s.kgPerUnit, d.unit)?.add(x.lkpu);
 }

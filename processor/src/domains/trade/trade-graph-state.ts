@@ -31,6 +31,8 @@ export interface CompanyState {
   /** Declarations, half-life one day / thirty days (velocity and its baseline). */
   short: Decayed;
   long: Decayed;
+  /** Declarations, half-life one hour (bursts). */
+  hourly: Decayed;
   /** FOB USD, half-life one day. */
   value: Decayed;
   /** Declarations just under the structuring threshold, half-life one day. */
@@ -48,6 +50,8 @@ export interface SubheadingState {
   n: number;
   /** log10(FOB / net kg). */
   unitValue: RobustRing;
+  /** log10(1 + FOB USD): the usual size of a declaration. */
+  fobSize: RobustRing;
   /** destination → log10(FOB / net kg). */
   unitValueByDestination: Map<string, RobustRing>;
   /** unit → log10(net kg / quantity), for the units that are not masses. */
@@ -69,6 +73,7 @@ export const newCompany = (ts: number): CompanyState => ({
   lastTs: ts,
   short: emptyDecayed(),
   long: emptyDecayed(),
+  hourly: emptyDecayed(),
   value: emptyDecayed(),
   nearThreshold: emptyDecayed(),
   subheadings: new Map(),
@@ -78,7 +83,7 @@ export const newCompany = (ts: number): CompanyState => ({
   quota: new Map(),
 });
 
-export const newSubheading = (): SubheadingState => ({ n: 0, unitValue: new RobustRing(UV_RING), unitValueByDestination: new Map(), kgPerUnit: new Map(), companies: 0, ports: new Map() });
+export const newSubheading = (): SubheadingState => ({ n: 0, unitValue: new RobustRing(UV_RING), fobSize: new RobustRing(UV_RING), unitValueByDestination: new Map(), kgPerUnit: new Map(), companies: 0, ports: new Map() });
 
 export const newPort = (): PortState => ({ n: 0, companies: 0, subheadings: 0 });
 
@@ -141,7 +146,7 @@ export class TradeGraphState {
     }
     if (key.startsWith('s:')) {
       const h = s as SubheadingState;
-      let rings = h.unitValue.bytes;
+      let rings = h.unitValue.bytes + h.fobSize.bytes;
       for (const r of h.unitValueByDestination.values()) rings += r.bytes + 40;
       for (const r of h.kgPerUnit.values()) rings += r.bytes + 40;
       return 200 + rings + 60 * h.ports.size;
@@ -184,6 +189,7 @@ function toPlain(key: string, s: unknown): unknown {
       ...c,
       short: { ...c.short },
       long: { ...c.long },
+      hourly: { ...c.hourly },
       value: { ...c.value },
       nearThreshold: { ...c.nearThreshold },
       subheadings: [...c.subheadings].map(([k, v]) => [k, { ...v }]),
@@ -199,6 +205,7 @@ function toPlain(key: string, s: unknown): unknown {
       n: h.n,
       companies: h.companies,
       unitValue: h.unitValue.snapshot(),
+      fobSize: h.fobSize.snapshot(),
       unitValueByDestination: [...h.unitValueByDestination].map(([k, r]) => [k, r.snapshot()]),
       kgPerUnit: [...h.kgPerUnit].map(([k, r]) => [k, r.snapshot()]),
       ports: [...h.ports],
@@ -220,11 +227,12 @@ function fromPlain(key: string, p: unknown): unknown {
     } satisfies CompanyState;
   }
   if (key.startsWith('s:')) {
-    const h = p as { n: number; companies: number; unitValue: PlainRing; unitValueByDestination: [string, PlainRing][]; kgPerUnit: [string, PlainRing][]; ports: [string, number][] };
+    const h = p as { n: number; companies: number; unitValue: PlainRing; fobSize: PlainRing; unitValueByDestination: [string, PlainRing][]; kgPerUnit: [string, PlainRing][]; ports: [string, number][] };
     return {
       n: h.n,
       companies: h.companies,
       unitValue: RobustRing.restore(UV_RING, h.unitValue),
+      fobSize: RobustRing.restore(UV_RING, h.fobSize),
       unitValueByDestination: new Map(h.unitValueByDestination.map(([k, r]) => [k, RobustRing.restore(SUB_RING, r)])),
       kgPerUnit: new Map(h.kgPerUnit.map(([k, r]) => [k, RobustRing.restore(SUB_RING, r)])),
       ports: new Map(h.ports),

@@ -57,11 +57,17 @@ export function scoreTradeFeatures(v: readonly number[]): TradeVerdict {
     if (val('cs_new')) add('route', 'cs_new', 75, 'first declaration of this subheading by the company');
     if (val('cp_new')) add('route', 'cp_new', 72, 'first declaration through this port by the company');
     if (val('cd_new')) add('route', 'cd_new', 72, 'first declaration to this destination by the company');
-    add('company', 'burst_ratio', ramp(val('burst_ratio'), 1.2, 0.5), `declaring at ×${Math.exp(val('burst_ratio')).toFixed(1)} its usual rate`);
+    if (val('company_age_days') >= 3) add('company', 'burst_ratio', ramp(val('burst_ratio'), 0.9, 0.35), `${val('count_1h').toFixed(1)} declarations in the last hour, ×${Math.exp(val('burst_ratio')).toFixed(1)} its busiest usual hour`);
   }
   if (val('controlled') && val('controlled_route_new') && companyN(v) >= 5) add('quota', 'controlled_route_new', 88, 'controlled substance on a route the company never used');
-  add('company', 'near_threshold_24h', ramp(val('near_threshold_24h'), 2.5, 1.5), `${val('near_threshold_24h').toFixed(1)} declarations just under the reporting threshold in a day`);
-  if (val('company_age_days') < 3) add('company', 'value_24h', ramp(val('value_24h'), 6, 0.4), `new company declaring ${Math.pow(10, val('value_24h')).toExponential(1)} USD in a day`);
+  // Structuring: many declarations just under the threshold, and most of the day's declarations.
+  const near = val('near_threshold_24h');
+  const share = (near * Math.LN2) / Math.max(val('velocity_24h'), 1e-9);
+  if (share >= 0.6) add('company', 'near_threshold_24h', ramp(near, 2.5, 1.2), `${near.toFixed(1)} declarations just under the reporting threshold in a day (${(share * 100).toFixed(0)} % of its declarations)`);
+  // A newcomer: a young company filing many lots far larger than the goods' usual ones.
+  if (companyN(v) < ESTABLISHED_AFTER && val('company_age_days') < 3 && val('velocity_24h') >= 6) {
+    add('company', 'fob_z', ramp(val('fob_z'), 1.5, 1), `new company filing ${val('velocity_24h').toFixed(0)} declarations a day, ${val('fob_z').toFixed(1)} robust σ above the goods' usual size`, false, 0);
+  }
 
   signals.sort((a, b) => b.score - a.score || Number(b.rule) - Number(a.rule));
   const top = signals[0];
