@@ -18,8 +18,11 @@ export const STRUCTURING_THRESHOLD_USD = 10_000;
 const round = (x: number, digits: number) => Number(x.toFixed(digits));
 const specOf = (d: DeclarationDraft) => SUBHEADINGS.find((s) => d.hs_code.startsWith(s.code))!;
 
+/** Whether the company ever filed a declaration with this subheading, port or destination (an earlier anomaly included). */
+export type FiledBefore = (what: 'subheading' | 'port' | 'destination', value: string) => boolean;
+
 /** Rewrites `d` (a normal declaration of `c`) into a `kind` anomaly; null when it cannot be (then it stays normal). */
-export function injectPoint(kind: PointKind, d: DeclarationDraft, c: Company, rng: TradeRng): DeclarationDraft | null {
+export function injectPoint(kind: PointKind, d: DeclarationDraft, c: Company, rng: TradeRng, filed: FiledBefore): DeclarationDraft | null {
   const sub = specOf(d);
   switch (kind) {
     case 'under_invoicing':
@@ -33,7 +36,7 @@ export function injectPoint(kind: PointKind, d: DeclarationDraft, c: Company, rn
     }
     case 'new_subheading': {
       const own = new Set(c.subheadings.map((s) => s.code));
-      const others = SUBHEADINGS.filter((s) => !own.has(s.code) && !s.controlled && s.modes.some((m) => PORTS.find((p) => p.code === d.port)!.modes.includes(m)));
+      const others = SUBHEADINGS.filter((s) => !own.has(s.code) && !filed('subheading', s.code) && !s.controlled && s.modes.some((m) => PORTS.find((p) => p.code === d.port)!.modes.includes(m)));
       if (!others.length) return null;
       const s = rng.pick(others);
       const port = PORTS.find((p) => p.code === d.port)!;
@@ -44,14 +47,14 @@ export function injectPoint(kind: PointKind, d: DeclarationDraft, c: Company, rn
     }
     case 'new_port': {
       const own = new Set(c.ports.map((p) => p.code));
-      const others = PORTS.filter((p) => !own.has(p.code) && p.modes.some((m) => sub.modes.includes(m)) && !p.modes.includes('road'));
+      const others = PORTS.filter((p) => !own.has(p.code) && !filed('port', p.code) && p.modes.some((m) => sub.modes.includes(m)) && !p.modes.includes('road'));
       if (!others.length) return null;
       const port = rng.pick(others);
       return { ...d, port: port.code, transport_mode: modeOf(port, sub) };
     }
     case 'new_destination': {
-      const others = DESTINATIONS.map(([code]) => code).filter((x) => !c.destinations.includes(x));
-      return { ...d, destination: rng.pick(others) };
+      const others = DESTINATIONS.map(([code]) => code).filter((x) => !c.destinations.includes(x) && !filed('destination', x));
+      return others.length ? { ...d, destination: rng.pick(others) } : null;
     }
     case 'misclassification': {
       // The declared code stays; the value per kg is that of goods from another chapter.
@@ -102,16 +105,16 @@ export function overQuota(d: DeclarationDraft, usedKg: number, rng: TradeRng): D
 }
 
 /** A controlled substance leaving by a border crossing or a country the company never used. */
-export function unusualRoute(d: DeclarationDraft, c: Company, rng: TradeRng): DeclarationDraft {
+export function unusualRoute(d: DeclarationDraft, c: Company, rng: TradeRng, filed: FiledBefore): DeclarationDraft | null {
   const sub = specOf(d);
   const border = [
     { port: 'COCUC', destination: 'VE' },
     { port: 'COIPI', destination: 'EC' },
-  ].filter((r) => !c.ports.some((p) => p.code === r.port) && !c.destinations.includes(r.destination));
+  ].filter((r) => !filed('port', r.port) && !filed('destination', r.destination));
   if (border.length && sub.modes.includes('road')) {
     const r = rng.pick(border);
     return { ...d, port: r.port, destination: r.destination, transport_mode: 'road' };
   }
-  const dests = DESTINATIONS.map(([x]) => x).filter((x) => !c.destinations.includes(x));
-  return { ...d, destination: rng.pick(dests) };
+  const dests = DESTINATIONS.map(([x]) => x).filter((x) => !c.destinations.includes(x) && !filed('destination', x));
+  return dests.length ? { ...d, destination: rng.pick(dests) } : null;
 }

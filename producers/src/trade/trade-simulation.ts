@@ -10,8 +10,13 @@ import { tradeRng, TradeRngStream, type TradeRng } from './trade-rng.ts';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
-/** Declarations a company has filed before it counts as established (anomalies target those). */
+/** Declarations a company has filed before it counts as established: a route can be new to it, its rate can burst. */
 export const ESTABLISHED_AFTER = 30;
+/** Declarations a company has filed before its declarations may be rewritten into price or weight anomalies. */
+const KNOWN_AFTER = 3;
+/** Declarations a licence holder has filed before its controlled substance may go over quota or off route. */
+const CONTROLLED_KNOWN_AFTER = 8;
+const NOVELTY_KINDS: readonly string[] = ['new_subheading', 'new_port', 'new_destination'];
 /** Working-day share of a weekday's traffic, Sunday first. */
 const WEEKDAY = [0.1, 1, 1, 1, 1, 1, 0.4];
 
@@ -21,7 +26,7 @@ export interface TradeSimulationOptions {
   startTs: number;
   /** Companies at the start. */
   companies: number;
-  /** Probability that a declaration of an established company becomes a point anomaly. */
+  /** Probability that a declaration of a company with a few filings becomes a point anomaly (price, weight, route, misclassification). */
   anomalyRate: number;
   /** Expected episodes (burst, structuring, new company, over quota, unusual route) per simulated day. */
   episodesPerDay: number;
@@ -40,6 +45,9 @@ export function createTradeSimulation(opts: TradeSimulationOptions): TradeSimula
   /** licence → kg declared this year (what the register would show). */
   const used = new Map<string, { year: number; kg: number }>();
   let episodes = 0;
+  /** `company|what|value` of every subheading, port and destination a company filed (novelty anomalies pick others). */
+  const routes = new Set<string>();
+  const filedBefore = (id: string) => (what: string, value: string) => routes.has(`${id}|${what}|${value}`);
   /** `licence:year` → the over-quota episode that exhausted it (later declarations stay over quota). */
   const exhausted = new Map<string, string>();
 
@@ -54,14 +62,15 @@ export function createTradeSimulation(opts: TradeSimulationOptions): TradeSimula
       if (c.rate === 0) continue;
       const season = c.subheadings.reduce((s, sub) => s + (1 + sub.season * Math.cos((2 * Math.PI * (month - sub.peakMonth)) / 12)), 0) / c.subheadings.length;
       const n = traffic.poisson(c.rate * weekday * season);
-      const established = (filed.get(c.id) ?? 0) >= ESTABLISHED_AFTER;
+      const history = filed.get(c.id) ?? 0;
+      const kinds = history >= ESTABLISHED_AFTER ? POINT_KINDS : POINT_KINDS.filter((k) => !NOVELTY_KINDS.includes(k));
       for (let i = 0; i < n; i++) {
         const ts = Math.floor(dayStart + officeHour(traffic));
         const d = draftDeclaration(c, ts, traffic, chooseRoute(c, traffic));
         // The overlay draws from its own stream, so the normal traffic is the same with or without it.
-        if (established && anomalies.next() < opts.anomalyRate) {
-          const kind = anomalies.pick(POINT_KINDS);
-          const bad = injectPoint(kind, d, c, anomalies);
+        if (history >= KNOWN_AFTER && anomalies.next() < opts.anomalyRate) {
+          const kind = anomalies.pick(kinds);
+          const bad = injectPoint(kind, d, c, anomalies, filedBefore(c.id));
           if (bad) {
             drafts.push(labelled(bad, kind, `${kind}-${++episodes}`));
             continue;
@@ -75,6 +84,7 @@ export function createTradeSimulation(opts: TradeSimulationOptions): TradeSimula
     const out: TradeDeclaration[] = [];
     for (let d of drafts) {
       filed.set(d.exporter_id, (filed.get(d.exporter_id) ?? 0) + 1);
+      routes.add(`${d.exporter_id}|subheading|${d.hs_code.slice(0, 6)}`).add(`${d.exporter_id}|port|${d.port}`).add(`${d.exporter_id}|destination|${d.destination}`);
       if (d.licence !== undefined) {
         const year = new Date(d.ts).getUTCFullYear();
         const u = used.get(d.licence);
@@ -97,7 +107,8 @@ export function createTradeSimulation(opts: TradeSimulationOptions): TradeSimula
     const id = `${kind}-${++episodes}`;
     const start = dayStart + 8 * HOUR + rng.uniform(0, 6 * HOUR);
     const established = companies.filter((c) => c.rate > 0 && (filed.get(c.id) ?? 0) >= ESTABLISHED_AFTER);
-    const controlled = established.filter((c) => c.licences.size > 0);
+    // Few precursor traders file 30 declarations soon: a licence holder with some history will do.
+    const controlled = companies.filter((c) => c.licences.size > 0 && (filed.get(c.id) ?? 0) >= CONTROLLED_KNOWN_AFTER);
     let drafts: DeclarationDraft[] = [];
     if (kind === 'new_company') {
       const c = createCompany(rng, ids, 'newcomer');
@@ -116,7 +127,11 @@ export function createTradeSimulation(opts: TradeSimulationOptions): TradeSimula
         const u = used.get(normal.licence!);
         const year = new Date(normal.ts).getUTCFullYear();
         drafts = [overQuota(normal, u && u.year === year ? u.kg : 0, rng)];
-      } else drafts = [unusualRoute(normal, c, rng)];
+      } else {
+        const off = unusualRoute(normal, c, rng, filedBefore(c.id));
+        if (!off) return [];
+        drafts = [off];
+      }
     }
     return drafts.map((d) => labelled(d, kind, id));
   }

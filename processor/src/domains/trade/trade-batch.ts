@@ -103,7 +103,7 @@ export class TradeBatchProcessor {
       }
       const d = decoded.value;
       const sub = subheadingOf(d.hs_code);
-      const admitted = this.keys?.admitAll([TradeGraphState.companyKey(d.exporter_id), TradeGraphState.subheadingKey(sub), TradeGraphState.portKey(d.port)], d.ts);
+      const admitted = this.keys?.admitAll([TradeGraphState.companyKey(d.exporter_id), TradeGraphState.subheadingKey(m.partition, sub), TradeGraphState.portKey(m.partition, d.port)], d.ts);
       if (admitted && !admitted.ok) {
         stage.keyLimited++;
         stage.keyLimitReason = admitted.reason;
@@ -111,7 +111,7 @@ export class TradeBatchProcessor {
         continue;
       }
       try {
-        const observed = observeDeclaration(this.#graph, d, this.opts.features);
+        const observed = observeDeclaration(this.#graph, d, this.opts.features, m.partition);
         stage.items.push({ declaration: d, subheading: observed.subheading, values: observed.values });
         stage.records.declarations.push(toDeclarationRow(runId, d, observed.subheading, m, nowMs));
         stage.records.features.push({ run_id: runId, domain: TRADE, feature_set: TRADE_FEATURE_SET, entity: d.exporter_id, event_id: d.id, ts: d.ts, names: TRADE_FEATURES, values: observed.values, computed_at: nowMs });

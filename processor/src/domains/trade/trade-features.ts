@@ -4,7 +4,7 @@
 // a company's first use of a port is "new" on that declaration and known on the next.
 import { MASS_UNIT_KG, subheadingOf, type TradeDeclaration } from '../../../../contracts/index.ts';
 import { addDecayed, decayedAt, perDay } from './decayed-count.ts';
-import { bump, newCompany, newPort, newSubheading, ringOf, type CompanyState, type SubheadingState, type TradeGraphState } from './trade-graph-state.ts';
+import { bump, newCompany, newPort, newSubheading, ringOf, TradeGraphState, type CompanyState, type SubheadingState } from './trade-graph-state.ts';
 
 export const TRADE_FEATURE_SET = 'trade-ae@1';
 
@@ -55,15 +55,18 @@ const rarity = (count: number, total: number) => -Math.log((count + 0.5) / (tota
 /**
  * The features of `d` against `g` (the state before it), then `d` learned into `g`. The state's
  * nodes for d's company, subheading and port must already be admitted by the key budget.
+ * Subheading and port nodes are kept per `partition` (see TradeGraphState).
  */
-export function observeDeclaration(g: TradeGraphState, d: TradeDeclaration, opts: TradeFeatureOptions): ObservedDeclaration {
+export function observeDeclaration(g: TradeGraphState, d: TradeDeclaration, opts: TradeFeatureOptions, partition = 0): ObservedDeclaration {
   const sub = subheadingOf(d.hs_code);
   let c = g.companies.get(d.exporter_id);
   if (c === undefined) g.companies.set(d.exporter_id, (c = newCompany(d.ts)));
-  let s = g.subheadings.get(sub);
-  if (s === undefined) g.subheadings.set(sub, (s = newSubheading()));
-  let p = g.ports.get(d.port);
-  if (p === undefined) g.ports.set(d.port, (p = newPort()));
+  const subId = TradeGraphState.sharedId(partition, sub);
+  let s = g.subheadings.get(subId);
+  if (s === undefined) g.subheadings.set(subId, (s = newSubheading()));
+  const portId = TradeGraphState.sharedId(partition, d.port);
+  let p = g.ports.get(portId);
+  if (p === undefined) g.ports.set(portId, (p = newPort()));
 
   const v = new Array<number>(TRADE_FEATURES.length).fill(0);
   const set = (name: TradeFeatureName, x: number) => (v[TRADE_FEATURE_INDEX[name]] = Number.isFinite(x) ? x : 0);

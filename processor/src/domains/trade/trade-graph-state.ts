@@ -4,6 +4,12 @@
 // processor.limits however many companies, HS codes or ports the input invents, and a node
 // not seen for a while is evicted losslessly and revived on its next declaration.
 //
+// Subheading and port nodes are kept per partition (`<partition>:<id>`): a company's declarations
+// all arrive on its partition, in order, but the interleaving of partitions differs between a
+// live run, a replay and processors that split the partitions — state shared across partitions
+// would make scores depend on it. Each partition thus learns its own norm of every subheading
+// from its share of the companies (a sample of the whole: partitions hash companies evenly).
+//
 // Edges are stored once, on the node that owns them: company–subheading, company–port,
 // company–destination and the (company, subheading, port) triple on the company;
 // subheading–port on the subheading. A node keeps at most MAX_EDGES of each kind: beyond that
@@ -107,9 +113,11 @@ export class TradeGraphState {
   readonly subheadings = new Map<string, SubheadingState>();
   readonly ports = new Map<string, PortState>();
 
+  /** The map id of a per-partition node. */
+  static sharedId = (partition: number, id: string) => `${partition}:${id}`;
   static companyKey = (id: string) => `c:${id}`;
-  static subheadingKey = (s: string) => `s:${s}`;
-  static portKey = (p: string) => `p:${p}`;
+  static subheadingKey = (partition: number, s: string) => `s:${partition}:${s}`;
+  static portKey = (partition: number, p: string) => `p:${partition}:${p}`;
 
   /** The key budget's view of the nodes (KeyedState): sizes, eviction and revival. */
   keyed(): KeyedState {
