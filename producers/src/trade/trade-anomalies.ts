@@ -57,8 +57,10 @@ export function injectPoint(kind: PointKind, d: DeclarationDraft, c: Company, rn
       return others.length ? { ...d, destination: rng.pick(others) } : null;
     }
     case 'misclassification': {
-      // The declared code stays; the value per kg is that of goods from another chapter.
-      const far = SUBHEADINGS.filter((s) => s.code.slice(0, 2) !== sub.code.slice(0, 2) && Math.abs(Math.log10(s.uvUsdPerKg / sub.uvUsdPerKg)) >= 1);
+      // The declared code stays; the value per kg is that of goods from another chapter, 10 to
+      // 1 000 times apart (a bulk cargo of coal at the price of gold is a typo, not a scheme).
+      if (d.net_kg > 100_000) return null;
+      const far = SUBHEADINGS.filter((s) => s.code.slice(0, 2) !== sub.code.slice(0, 2) && Math.abs(Math.log10(s.uvUsdPerKg / sub.uvUsdPerKg)) >= 1 && Math.abs(Math.log10(s.uvUsdPerKg / sub.uvUsdPerKg)) <= 3);
       if (!far.length) return null;
       const other = rng.pick(far);
       return { ...d, fob_usd: round(d.net_kg * other.uvUsdPerKg * rng.lognormal(other.sigma), 2) };

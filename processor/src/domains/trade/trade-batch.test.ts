@@ -143,3 +143,17 @@ test('a restored snapshot of another format is refused', () => {
   const p = new TradeBatchProcessor(options());
   assert.throws(() => p.restoreState({ format: 'vigia.sensor-processor-state', version: 3, seqs: {} }), /SnapshotUnreadableError|not a vigia.trade-state/);
 });
+
+test('a licence keeps its yearly consumption after its company was forgotten (processor.limits.forgetEvictedMs)', () => {
+  seqs.clear();
+  const limits = keyLimitsOf({ maxKeysPerDomain: 1_000, stateBudgetBytes: 50_000_000, idleEvictMs: H, forgetEvictedMs: 2 * H }, 1_200);
+  const p = new TradeBatchProcessor(options({ limits }));
+  const ctl = { hs_code: '291411', controlled: true, licence: 'L9', quota_kg: 1_000, exporter_id: 'Q' } as const;
+  run(p, [raw(base(1, { ...ctl, net_kg: 700, gross_kg: 750, quantity: 700 }))]);
+  // Ten hours of other companies' declarations: Q is evicted, then forgotten.
+  for (let i = 2; i < 12; i++) run(p, [raw(base(i, { exporter_id: `O${i}` }))]);
+  const r = run(p, [raw(base(12, { ...ctl, net_kg: 400, gross_kg: 420, quantity: 400 }))]);
+  assert.equal(r.records.scores[0]!.quota_used, 1.1);
+  assert.equal(r.anomalies[0]!.severity, 'critical');
+  assert.ok(p.keys!.stats.forgottenRetention > 0, 'the company was forgotten');
+});

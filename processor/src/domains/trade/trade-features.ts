@@ -4,7 +4,7 @@
 // a company's first use of a port is "new" on that declaration and known on the next.
 import { MASS_UNIT_KG, subheadingOf, type TradeDeclaration } from '../../../../contracts/index.ts';
 import { addDecayed, decayedAt, perDay } from './decayed-count.ts';
-import { bump, newCompany, newPort, newSubheading, ringOf, TradeGraphState, type CompanyState, type SubheadingState } from './trade-graph-state.ts';
+import { bump, MAX_LICENCES, newCompany, newPort, newSubheading, ringOf, TradeGraphState, type CompanyState, type SubheadingState } from './trade-graph-state.ts';
 
 export const TRADE_FEATURE_SET = 'trade-ae@1';
 
@@ -135,15 +135,16 @@ export function observeDeclaration(g: TradeGraphState, d: TradeDeclaration, opts
   // Quota: the share of the licence's yearly quota used, this declaration included.
   const year = new Date(d.ts).getUTCFullYear();
   let used = 0;
+  const licenceId = d.licence !== undefined ? TradeGraphState.sharedId(partition, d.licence) : '';
   if (d.controlled && d.licence !== undefined && d.quota_kg !== undefined) {
-    const q = c.quota.get(d.licence);
+    const q = g.licences.get(licenceId);
     used = (q && q.year === year ? q.kg : 0) + d.net_kg;
     set('controlled', 1);
     set('quota_used', used / d.quota_kg);
     set('controlled_route_new', known && (cp === 0 || cd === 0) ? 1 : 0);
   }
 
-  learn(g, c, s, p, d, { sub, triple, cs: cs !== undefined, cp: cp > 0, sp: sp > 0, luv, lkpu, unitKg, near, year, used });
+  learn(g, c, s, p, d, { sub, triple, cs: cs !== undefined, cp: cp > 0, sp: sp > 0, luv, lkpu, unitKg, near, year, used, licenceId });
   return { subheading: sub, values: v };
 }
 
@@ -173,9 +174,8 @@ function learn(
   s: SubheadingState,
   p: ReturnType<typeof newPort>,
   d: TradeDeclaration,
-  x: { sub: string; triple: string; cs: boolean; cp: boolean; sp: boolean; luv: number; lkpu: number; unitKg: number | undefined; near: number; year: number; used: number },
+  x: { sub: string; triple: string; cs: boolean; cp: boolean; sp: boolean; luv: number; lkpu: number; unitKg: number | undefined; near: number; year: number; used: number; licenceId: string },
 ): void {
-  void g;
   c.n++;
   if (d.ts > c.lastTs) c.lastTs = d.ts;
   addDecayed(c.short, d.ts, 1, SHORT_HALF_LIFE);
@@ -196,9 +196,12 @@ function learn(
   bump(c.triples, x.triple);
   bump(s.ports, d.port);
   if (d.controlled && d.licence !== undefined) {
-    const q = c.quota.get(d.licence);
-    if (q && q.year === x.year) q.kg = x.used;
-    else if (q || c.quota.size < 64) c.quota.set(d.licence, { year: x.year, kg: x.used });
+    const q = g.licences.get(x.licenceId);
+    if (q) {
+      q.year = x.year;
+      q.kg = x.used;
+    } else if (g.licences.size < MAX_LICENCES) g.licences.set(x.licenceId, { year: x.year, kg: x.used });
+    else g.ledgerFull++;
   }
   s.n++;
   p.n++;

@@ -48,8 +48,6 @@ export interface CompanyState {
   destinations: Map<string, number>;
   /** `subheading|port` → declarations. */
   triples: Map<string, number>;
-  /** licence → kg declared under it in `year`. */
-  quota: Map<string, { year: number; kg: number }>;
 }
 
 export interface SubheadingState {
@@ -86,7 +84,6 @@ export const newCompany = (ts: number): CompanyState => ({
   ports: new Map(),
   destinations: new Map(),
   triples: new Map(),
-  quota: new Map(),
 });
 
 export const newSubheading = (): SubheadingState => ({ n: 0, unitValue: new RobustRing(UV_RING), fobSize: new RobustRing(UV_RING), unitValueByDestination: new Map(), kgPerUnit: new Map(), companies: 0, ports: new Map() });
@@ -107,11 +104,29 @@ export function ringOf(m: Map<string, RobustRing>, k: string): RobustRing | unde
   return r;
 }
 
-/** Every node's state, keyed as the key budget sees it. */
+/**
+ * Licences the quota ledger remembers. The ledger is outside the key budget on purpose: a
+ * licence's yearly consumption must survive however long its company stays idle (an evicted
+ * company is forgotten after processor.limits.forgetEvictedMs), and the register is small
+ * (thousands of licences, ~100 bytes each). Past this, a new licence's consumption is counted
+ * from its current declaration only, and `ledgerFull` says so.
+ */
+export const MAX_LICENCES = 200_000;
+
+export interface LicenceUse {
+  year: number;
+  kg: number;
+}
+
+/** Every node's state, keyed as the key budget sees it, and the quota ledger. */
 export class TradeGraphState {
   readonly companies = new Map<string, CompanyState>();
   readonly subheadings = new Map<string, SubheadingState>();
   readonly ports = new Map<string, PortState>();
+  /** `<partition>:<licence>` → kg declared under it in `year`. */
+  readonly licences = new Map<string, LicenceUse>();
+  /** Declarations whose licence the full ledger could not remember. */
+  ledgerFull = 0;
 
   /** The map id of a per-partition node. */
   static sharedId = (partition: number, id: string) => `${partition}:${id}`;
@@ -150,7 +165,7 @@ export class TradeGraphState {
     if (s === undefined) return 0;
     if (key.startsWith('c:')) {
       const c = s as CompanyState;
-      return 400 + 80 * (c.subheadings.size + c.ports.size + c.destinations.size + c.triples.size + c.quota.size);
+      return 400 + 80 * (c.subheadings.size + c.ports.size + c.destinations.size + c.triples.size);
     }
     if (key.startsWith('s:')) {
       const h = s as SubheadingState;
@@ -168,6 +183,7 @@ export class TradeGraphState {
       companies: [...this.companies].map(([k, v]) => [k, toPlain('c:', v)]),
       subheadings: [...this.subheadings].map(([k, v]) => [k, toPlain('s:', v)]),
       ports: [...this.ports].map(([k, v]) => [k, v]),
+      licences: [...this.licences].map(([k, v]) => [k, { ...v }]),
     };
   }
 
@@ -178,6 +194,8 @@ export class TradeGraphState {
     for (const [k, v] of s.companies) this.companies.set(k, fromPlain('c:', v) as CompanyState);
     for (const [k, v] of s.subheadings) this.subheadings.set(k, fromPlain('s:', v) as SubheadingState);
     for (const [k, v] of s.ports) this.ports.set(k, { ...(v as PortState) });
+    this.licences.clear();
+    for (const [k, v] of s.licences) this.licences.set(k, { ...v });
   }
 }
 
@@ -185,6 +203,7 @@ export interface TradeGraphSnapshot {
   companies: [string, unknown][];
   subheadings: [string, unknown][];
   ports: [string, unknown][];
+  licences: [string, LicenceUse][];
 }
 
 type PlainRing = RobustRingSnapshot;
@@ -204,7 +223,6 @@ function toPlain(key: string, s: unknown): unknown {
       ports: [...c.ports],
       destinations: [...c.destinations],
       triples: [...c.triples],
-      quota: [...c.quota].map(([k, v]) => [k, { ...v }]),
     };
   }
   if (key.startsWith('s:')) {
@@ -231,7 +249,6 @@ function fromPlain(key: string, p: unknown): unknown {
       ports: new Map(c.ports as unknown as [string, number][]),
       destinations: new Map(c.destinations as unknown as [string, number][]),
       triples: new Map(c.triples as unknown as [string, number][]),
-      quota: new Map(c.quota as unknown as [string, { year: number; kg: number }][]),
     } satisfies CompanyState;
   }
   if (key.startsWith('s:')) {
