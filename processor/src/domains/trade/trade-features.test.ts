@@ -102,6 +102,8 @@ test('unit value robust z against the subheading norm, with the MAD floor, golde
   const { values } = observeDeclaration(g, decl({ ts: (t += H), exporter_id: 'X', fob_usd: 400_000 }), OPTS);
   // median log10(4); MAD 0 floored at 0.03: (log10 40 − log10 4) / (1.4826 · 0.03)
   check(values, { uv_z: 1 / (1.4826 * 0.03), uv_dest_z: 1 / (1.4826 * 0.03), subheading_degree: Math.log2(10) });
+  // Declaration size: log10(1 + FOB) against the same nine (median log10 40 001; five of nine alike, so MAD 0 → floor).
+  check(values, { fob_z: (Math.log10(400_001) - Math.log10(40_001)) / (1.4826 * 0.03) });
 });
 
 test('weights: a mass quantity that disagrees with the net weight, a heavy tare, kg per article', () => {
@@ -129,8 +131,9 @@ test('structuring: declarations just under the threshold accumulate, decayed ove
   const v1 = observeDeclaration(g, decl({ fob_usd: 9_500 }), OPTS).values;
   const v2 = observeDeclaration(g, decl({ ts: T0 + 24 * H, fob_usd: 9_900 }), OPTS).values;
   const v3 = observeDeclaration(g, decl({ ts: T0 + 24 * H, fob_usd: 10_000 }), OPTS).values;
-  check(v1, { near_threshold_24h: 1 });
-  check(v2, { near_threshold_24h: 1.5 });
+  check(v1, { near_threshold_24h: 1, near_threshold_ratio: Math.log(1 + Math.LN2) });
+  // The habit after one near-threshold declarations a day ago: max(30-day rate, lifetime mean) = 2^(−1/30) per day.
+  check(v2, { near_threshold_24h: 1.5, near_threshold_ratio: Math.log((1.5 * Math.LN2 + 1) / (Math.pow(2, -1 / 30) + 1)) });
   check(v3, { near_threshold_24h: 1.5 });
 });
 

@@ -13,7 +13,7 @@ export const TRADE_FEATURE_GROUPS = {
   price: ['uv_z', 'uv_dest_z', 'log_unit_value'],
   weight: ['kg_per_unit_z', 'mass_mismatch', 'tare_ratio'],
   volume: ['log_fob', 'log_net_kg', 'fob_z'],
-  company: ['company_n', 'company_age_days', 'velocity_24h', 'count_1h', 'burst_ratio', 'value_24h', 'near_threshold_24h', 'since_last_h', 'cs_n', 'cs_since_last_h'],
+  company: ['company_n', 'company_age_days', 'velocity_24h', 'count_1h', 'burst_ratio', 'value_24h', 'near_threshold_24h', 'near_threshold_ratio', 'since_last_h', 'cs_n', 'cs_since_last_h'],
   route: ['cs_new', 'cp_new', 'sp_new', 'cd_new', 'cs_rarity', 'cp_rarity', 'cd_rarity', 'sp_rarity', 'triple_typicality', 'company_degree', 'subheading_degree', 'port_degree', 'peer_similarity'],
   quota: ['controlled', 'quota_used', 'controlled_route_new'],
 } as const;
@@ -105,7 +105,12 @@ export function observeDeclaration(g: TradeGraphState, d: TradeDeclaration, opts
   set('burst_ratio', Math.log((hourNow + 1) / (usual * PEAK_HOUR_SHARE + 1)));
   set('value_24h', log10p(decayedAt(c.value, d.ts, SHORT_HALF_LIFE) + d.fob_usd));
   const near = d.fob_usd >= 0.9 * opts.reportingThresholdUsd && d.fob_usd < opts.reportingThresholdUsd ? 1 : 0;
-  set('near_threshold_24h', decayedAt(c.nearThreshold, d.ts, SHORT_HALF_LIFE) + near);
+  const nearNow = decayedAt(c.nearThreshold, d.ts, SHORT_HALF_LIFE) + near;
+  set('near_threshold_24h', nearNow);
+  // Against the company's own habit: some goods are often worth just under the threshold.
+  const nearLong = decayedAt(c.nearThresholdLong, d.ts, LONG_HALF_LIFE);
+  const usualNear = Math.max(perDay(nearLong, LONG_HALF_LIFE), known ? nearLong / Math.max(1, (d.ts - c.firstTs) / DAY) : 0);
+  set('near_threshold_ratio', Math.log((perDay(nearNow, SHORT_HALF_LIFE) + 1) / (usualNear + 1)));
   set('since_last_h', known ? Math.min(MAX_SINCE_H, Math.max(0, d.ts - c.lastTs) / HOUR) : MAX_SINCE_H);
   const cs = c.subheadings.get(sub);
   set('cs_n', log10p(cs?.n ?? 0));
@@ -182,7 +187,10 @@ function learn(
   addDecayed(c.long, d.ts, 1, LONG_HALF_LIFE);
   addDecayed(c.hourly, d.ts, 1, HOUR_HALF_LIFE);
   addDecayed(c.value, d.ts, d.fob_usd, SHORT_HALF_LIFE);
-  if (x.near) addDecayed(c.nearThreshold, d.ts, 1, SHORT_HALF_LIFE);
+  if (x.near) {
+    addDecayed(c.nearThreshold, d.ts, 1, SHORT_HALF_LIFE);
+    addDecayed(c.nearThresholdLong, d.ts, 1, LONG_HALF_LIFE);
+  }
   const cs = c.subheadings.get(x.sub);
   if (cs) {
     cs.n++;

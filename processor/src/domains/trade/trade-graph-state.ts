@@ -43,6 +43,8 @@ export interface CompanyState {
   value: Decayed;
   /** Declarations just under the structuring threshold, half-life one day. */
   nearThreshold: Decayed;
+  /** The same, half-life thirty days (the company's habit). */
+  nearThresholdLong: Decayed;
   subheadings: Map<string, EdgeStat>;
   ports: Map<string, number>;
   destinations: Map<string, number>;
@@ -80,6 +82,7 @@ export const newCompany = (ts: number): CompanyState => ({
   hourly: emptyDecayed(),
   value: emptyDecayed(),
   nearThreshold: emptyDecayed(),
+  nearThresholdLong: emptyDecayed(),
   subheadings: new Map(),
   ports: new Map(),
   destinations: new Map(),
@@ -219,6 +222,7 @@ function toPlain(key: string, s: unknown): unknown {
       hourly: { ...c.hourly },
       value: { ...c.value },
       nearThreshold: { ...c.nearThreshold },
+      nearThresholdLong: { ...c.nearThresholdLong },
       subheadings: [...c.subheadings].map(([k, v]) => [k, { ...v }]),
       ports: [...c.ports],
       destinations: [...c.destinations],

@@ -63,7 +63,10 @@ export function scoreTradeFeatures(v: readonly number[]): TradeVerdict {
   // Structuring: many declarations just under the threshold, and most of the day's declarations.
   const near = val('near_threshold_24h');
   const share = (near * Math.LN2) / Math.max(val('velocity_24h'), 1e-9);
-  if (share >= 0.6) add('company', 'near_threshold_24h', ramp(near, 2.5, 1.2), `${near.toFixed(1)} declarations just under the reporting threshold in a day (${(share * 100).toFixed(0)} % of its declarations)`);
+  // Or many more than the company's habit.
+  const habit = near >= 3 ? ramp(val('near_threshold_ratio'), 1.2, 0.5) : 0;
+  const structuring = Math.max(share >= 0.6 ? ramp(near, 2.5, 1.2) : 0, habit);
+  add('company', 'near_threshold_24h', structuring, `${near.toFixed(1)} declarations just under the reporting threshold in a day (${(share * 100).toFixed(0)} % of its declarations, ×${Math.exp(val('near_threshold_ratio')).toFixed(1)} its habit)`);
   // A newcomer: a young company filing many lots far larger than the goods' usual ones.
   if (companyN(v) < ESTABLISHED_AFTER && val('company_age_days') < 3 && val('velocity_24h') >= 6) {
     add('company', 'fob_z', ramp(val('fob_z'), 1.5, 1), `new company filing ${val('velocity_24h').toFixed(0)} declarations a day, ${val('fob_z').toFixed(1)} robust σ above the goods' usual size`, false, 0);
