@@ -272,6 +272,21 @@ export const TripProducerConfig = z.strictObject({
   maxInFlight: positiveInt.default(1000),
 });
 
+export const TradeProducerConfig = z.strictObject({
+  /** PRNG seed; the same seed and start give the same declarations. @default 1 */
+  seed: z.number().int().refine(Number.isSafeInteger, 'must be a safe integer').default(1),
+  /** Exporters at the start (heavy-tailed sizes: most file a declaration a week, a few dozens a day). @default 500 */
+  companies: positiveInt.max(1_000_000).default(500),
+  /** Probability that a declaration of a company with some history becomes a price, weight, route or misclassification anomaly. @default 0.003 */
+  anomalyRate: z.number().min(0).max(1).default(0.003),
+  /** Expected episodes (burst, structuring, new company, over quota, unusual route) per simulated UTC day. @default 2 */
+  episodesPerDay: z.number().min(0).max(1000).default(2),
+  /** Event time runs this many times faster than the wall clock, or 'max'; a simulation never runs ahead of the clock. @default 'max' */
+  speed: z.union([z.number().positive().max(1e9), z.literal('max')]).default('max'),
+  /** Publishes awaiting a JetStream ack at once. @default 1000 */
+  maxInFlight: positiveInt.default(1000),
+});
+
 export const VigiaConfig = z.strictObject({
   /** Where nats-server's JetStream files and chDB live. Env VIGIA_DATA_DIR. @default '.vigia' */
   dataDir: z.string().min(1).default('.vigia'),
@@ -283,7 +298,7 @@ export const VigiaConfig = z.strictObject({
   streams: StreamsConfig.prefault({}),
   processor: ProcessorConfig.prefault({}),
   scoring: ScoringConfig.prefault({}),
-  producers: z.strictObject({ sensor: SensorProducerConfig.prefault({}), trip: TripProducerConfig.prefault({}) }).prefault({}),
+  producers: z.strictObject({ sensor: SensorProducerConfig.prefault({}), trip: TripProducerConfig.prefault({}), trade: TradeProducerConfig.prefault({}) }).prefault({}),
 });
 
 export type VigiaConfig = z.infer<typeof VigiaConfig>;

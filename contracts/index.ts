@@ -12,5 +12,7 @@ export * from './live-reading.ts';
 export * from './model-card.ts';
 export * from './replay.ts';
 export * from './trip-live.ts';
+export * from './trade-declaration.ts';
+export * from './trade-live.ts';
 export * from './trip-subject.ts';
 export * from './bound-dead-letter.ts';

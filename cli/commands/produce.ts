@@ -9,6 +9,7 @@ import { fileReadings } from '../../producers/src/file-readings.ts';
 import { SensorReading } from '../../contracts/index.ts';
 import { existsSync } from 'node:fs';
 import { registerProduceTrip } from './produce-trip.ts';
+import { registerProduceTrade } from './produce-trade.ts';
 import { natsUrlFor } from '../../stack/access/nats-credentials.ts';
 
 interface ProduceSensorFlags {
@@ -122,4 +123,5 @@ export function registerProduce(program: Command): void {
       await nc.drain();
     });
   registerProduceTrip(produce);
+  registerProduceTrade(produce);
 }

@@ -2,13 +2,14 @@ import type { Domain } from '../../../contracts/index.ts';
 import type { DomainModule } from './domain-module.ts';
 import { sensorModule } from './sensor/sensor-module.ts';
 import { tripModule } from './trip/trip-module.ts';
+import { tradeModule } from './trade/trade-module.ts';
 
 /**
  * Every domain Vigía processes, one module each. Adding a domain = one folder under
  * `domains/` and one line here; the processor, replay, status, replay diff, feature export and
  * the CLI iterate this list.
  */
-export const DOMAIN_MODULES: readonly DomainModule[] = [sensorModule, tripModule];
+export const DOMAIN_MODULES: readonly DomainModule[] = [sensorModule, tripModule, tradeModule];
 
 export const registeredDomains = (): Domain[] => DOMAIN_MODULES.map((m) => m.name);
 

@@ -1,0 +1,99 @@
+// A subheading's running robust distribution: the last `capacity` values in a ring, with their
+// median and MAD. A bounded window (not an all-time estimate) so a price level that moves — a
+// harvest, a tariff — moves the norm, and so the state is a fixed size whatever the volume.
+// Exact and deterministic: a snapshot keeps the ring itself, so restore changes nothing.
+
+/** MAD → standard deviation of a normal distribution. */
+const MAD_TO_SD = 1.4826;
+
+let scratch = new Float64Array(256);
+
+export interface RobustRingSnapshot {
+  /** Values ever added (the ring holds the last min(n, capacity)). */
+  n: number;
+  /** Oldest first. */
+  values: number[];
+}
+
+export class RobustRing {
+  readonly #buf: Float64Array;
+  #n = 0;
+
+  constructor(readonly capacity: number) {
+    if (!(Number.isInteger(capacity) && capacity >= 1)) throw new RangeError('capacity must be an integer ≥ 1');
+    this.#buf = new Float64Array(capacity);
+  }
+
+  get n(): number {
+    return this.#n;
+  }
+
+  /** Values held now. */
+  get size(): number {
+    return Math.min(this.#n, this.capacity);
+  }
+
+  add(v: number): void {
+    this.#buf[this.#n % this.capacity] = v;
+    this.#n++;
+  }
+
+  /** Median and MAD of the values held (NaN when empty). */
+  stats(): { median: number; mad: number } {
+    const k = this.size;
+    if (k === 0) return { median: NaN, mad: NaN };
+    if (scratch.length < k) scratch = new Float64Array(k);
+    const s = scratch.subarray(0, k);
+    s.set(this.#buf.subarray(0, k));
+    s.sort();
+    const median = medianOfSorted(s);
+    for (let i = 0; i < k; i++) s[i] = Math.abs(s[i]! - median);
+    s.sort();
+    return { median, mad: medianOfSorted(s) };
+  }
+
+  /**
+   * Robust z of `v`: (v − median) / (1.4826 · MAD), the MAD floored at `minScale` (values that
+   * are all alike must not make every new value infinitely unusual); 0 before `minCount` values.
+   */
+  z(v: number, minCount: number, minScale: number): number {
+    if (this.size < minCount) return 0;
+    const { median, mad } = this.stats();
+    return (v - median) / (MAD_TO_SD * Math.max(mad, minScale));
+  }
+
+  snapshot(): RobustRingSnapshot {
+    const k = this.size;
+    const values: number[] = [];
+    const start = this.#n > this.capacity ? this.#n % this.capacity : 0;
+    for (let i = 0; i < k; i++) values.push(this.#buf[(start + i) % this.capacity]!);
+    return { n: this.#n, values };
+  }
+
+  static restore(capacity: number, s: RobustRingSnapshot): RobustRing {
+    const r = new RobustRing(capacity);
+    // Re-adding oldest first lands every value where it was, modulo the new origin: the
+    // median and MAD depend on the held values only, and later adds evict the same oldest one.
+    const keep = s.values.slice(-capacity);
+    for (const v of keep) r.add(v);
+    r.#n = Math.max(s.n, keep.length);
+    // Positions: after restore the next write must evict the oldest held value.
+    if (r.#n > capacity) {
+      const ordered = Float64Array.from(keep);
+      const start = r.#n % capacity;
+      for (let i = 0; i < keep.length; i++) r.#buf[(start + i) % capacity] = ordered[i]!;
+    }
+    return r;
+  }
+
+  /** Bytes this ring takes (for the key budget). */
+  get bytes(): number {
+    return 64 + this.capacity * 8;
+  }
+}
+
+function medianOfSorted(s: Float64Array): number {
+  const k = s.length;
+  const mid = k >> 1;
+  return k % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}

@@ -1,0 +1,239 @@
+// The pure heart of the trade processor. `ingest` decodes a micro-batch, admits each
+// declaration's graph nodes to the key budget and computes its features against the state
+// before it (then learns it); `score` turns each feature vector into a verdict — today the
+// rules and the interim online score, next the autoencoder's reconstruction error, which the
+// models step computes between the two from the same vectors.
+import { severityOf, subheadingOf, type Anomaly, type DeadLetter, type SeverityBands, type TradeDeclaration } from '../../../../contracts/index.ts';
+import type { AnomalyRow, DeadLetterRow, FeatureRow } from '../../../../store/src/rows.ts';
+import { deadLetterOf, processingErrorReason, toDeadLetterRow } from '../../core/dead-letter-of.ts';
+import { KeyBudget, type KeyBudgetSnapshot, type KeyLimits } from '../../core/key-budget.ts';
+import { SnapshotUnreadableError } from '../../core/processor-state.ts';
+import type { RawEvent } from '../../core/raw-event.ts';
+import type { SerializedSnapshot } from '../../core/serialized-snapshot.ts';
+import type { DomainBatchResult } from '../domain-module.ts';
+import { decodeTradeDeclaration } from './decode-trade-declaration.ts';
+import { observeDeclaration, TRADE_FEATURE_INDEX, TRADE_FEATURE_SET, TRADE_FEATURES, type TradeFeatureOptions } from './trade-features.ts';
+import { TradeGraphState, type TradeGraphSnapshot } from './trade-graph-state.ts';
+import { scoreTradeFeatures, type TradeVerdict } from './trade-interim-score.ts';
+import type { TradeDeclarationRow, TradeScoreRow } from './trade-tables.ts';
+
+export const TRADE = 'trade';
+export const TRADE_STATE_FORMAT = 'vigia.trade-state';
+export const TRADE_STATE_VERSION = 1;
+/** A node's state before its size is measured: a company with a few edges. */
+export const TRADE_NEW_KEY_BYTES = 1_200;
+
+export interface TradeBatchOptions {
+  runId: string;
+  bands: SeverityBands;
+  maxFutureMs: number;
+  /** Partitions of the domain: a declaration whose exporter hashes elsewhere is dead-lettered. Unset = not checked. */
+  partitionCount?: number;
+  /** Bounds on the graph nodes holding state; none = unbounded (tests). */
+  limits?: KeyLimits;
+  features: TradeFeatureOptions;
+}
+
+/** One declaration between ingest and score. */
+export interface TradeItem {
+  declaration: TradeDeclaration;
+  subheading: string;
+  /** In TRADE_FEATURES order. */
+  values: number[];
+}
+
+export interface TradeRecords {
+  declarations: TradeDeclarationRow[];
+  scores: TradeScoreRow[];
+  anomalies: AnomalyRow[];
+  deadLetters: DeadLetterRow[];
+  features: FeatureRow[];
+}
+
+export interface TradeStage {
+  items: TradeItem[];
+  records: TradeRecords;
+  deadLetters: DeadLetter[];
+  redelivered: number;
+  keyLimited: number;
+  keyLimitReason: string | undefined;
+  nowMs: number;
+}
+
+/** What the models step adds per item (index-aligned); null = no model loaded. */
+export type TradeModelOutputs = null;
+
+interface TradeState {
+  format: string;
+  version: number;
+  seqs: Record<string, number>;
+  graph: TradeGraphSnapshot;
+  keys: KeyBudgetSnapshot | null;
+}
+
+export class TradeBatchProcessor {
+  readonly #lastSeq = new Map<number, number>();
+  readonly #graph = new TradeGraphState();
+  readonly keys: KeyBudget | null;
+
+  constructor(private readonly opts: TradeBatchOptions) {
+    this.keys = opts.limits ? new KeyBudget(opts.limits, this.#graph.keyed()) : null;
+  }
+
+  ingest(batch: readonly RawEvent[], nowMs: number): TradeStage {
+    const { runId, maxFutureMs, partitionCount } = this.opts;
+    const stage: TradeStage = { items: [], records: { declarations: [], scores: [], anomalies: [], deadLetters: [], features: [] }, deadLetters: [], redelivered: 0, keyLimited: 0, keyLimitReason: undefined, nowMs };
+    const reject = (m: RawEvent, kind: string, reason: string) => {
+      const dl = deadLetterOf(TRADE, m, kind, reason, nowMs);
+      stage.deadLetters.push(dl);
+      stage.records.deadLetters.push(toDeadLetterRow(runId, dl));
+    };
+    for (const m of batch) {
+      // Within one process a partition arrives in sequence order: at or below the last
+      // sequence seen is a redelivery of a declaration already learned.
+      if ((this.#lastSeq.get(m.partition) ?? 0) >= m.seq) {
+        stage.redelivered++;
+        continue;
+      }
+      this.#lastSeq.set(m.partition, m.seq);
+      const decoded = decodeTradeDeclaration(m.data, { nowMs, maxFutureMs, partition: m.partition, partitionCount });
+      if (!decoded.ok) {
+        reject(m, decoded.kind, decoded.reason);
+        continue;
+      }
+      const d = decoded.value;
+      const sub = subheadingOf(d.hs_code);
+      const admitted = this.keys?.admitAll([TradeGraphState.companyKey(d.exporter_id), TradeGraphState.subheadingKey(m.partition, sub), TradeGraphState.portKey(m.partition, d.port)], d.ts);
+      if (admitted && !admitted.ok) {
+        stage.keyLimited++;
+        stage.keyLimitReason = admitted.reason;
+        reject(m, 'key_limit', admitted.reason);
+        continue;
+      }
+      try {
+        const observed = observeDeclaration(this.#graph, d, this.opts.features, m.partition);
+        stage.items.push({ declaration: d, subheading: observed.subheading, values: observed.values });
+        stage.records.declarations.push(toDeclarationRow(runId, d, observed.subheading, m, nowMs));
+        stage.records.features.push({ run_id: runId, domain: TRADE, feature_set: TRADE_FEATURE_SET, entity: d.exporter_id, event_id: d.id, ts: d.ts, names: TRADE_FEATURES, values: observed.values, computed_at: nowMs });
+      } catch (err) {
+        if (admitted?.ok) this.keys!.release(admitted.fresh);
+        reject(m, 'processing_error', processingErrorReason('trade features', err));
+      }
+    }
+    this.keys?.settle();
+    return stage;
+  }
+
+  score(stage: TradeStage, _outputs: TradeModelOutputs): DomainBatchResult<TradeRecords> {
+    const { runId, bands } = this.opts;
+    const now = stage.nowMs;
+    const anomalies: Anomaly[] = [];
+    for (const item of stage.items) {
+      const d = item.declaration;
+      const v = scoreTradeFeatures(item.values);
+      const severity = severityOf(v.score, bands);
+      const row = toScoreRow(runId, item, v, severity ?? '', now);
+      stage.records.scores.push(row);
+      if (!severity) continue;
+      const a: Anomaly = {
+        id: `${runId}:${d.id}`,
+        runId,
+        domain: TRADE,
+        entity: d.exporter_id,
+        eventId: d.id,
+        ts: d.ts,
+        score: v.score,
+        severity,
+        detector: v.detector,
+        drivers: v.drivers,
+        values: { fob_usd: d.fob_usd, net_kg: d.net_kg, quantity: d.quantity, uv_z: item.values[TRADE_FEATURE_INDEX.uv_z]!, quota_used: row.quota_used },
+        emittedAt: now,
+      };
+      anomalies.push(a);
+      stage.records.anomalies.push({ run_id: runId, domain: TRADE, entity: a.entity, event_id: a.eventId, ts: a.ts, detector: a.detector, score: a.score, severity, top_feature: row.top_feature, drivers: row.drivers, values: a.values, emitted_at: now });
+    }
+    const events = stage.records.declarations;
+    return {
+      records: stage.records,
+      anomalies,
+      deadLetters: stage.deadLetters,
+      events: events.length,
+      lastTs: events[events.length - 1]?.ts,
+      redelivered: stage.redelivered,
+      late: 0,
+      keyLimited: stage.keyLimited,
+      keyLimitReason: stage.keyLimitReason,
+    };
+  }
+
+  captureState(): SerializedSnapshot {
+    const seqs = Object.fromEntries([...this.#lastSeq].map(([p, s]) => [String(p), s]));
+    const state: TradeState = { format: TRADE_STATE_FORMAT, version: TRADE_STATE_VERSION, seqs, graph: this.#graph.snapshot(), keys: this.keys?.snapshot() ?? null };
+    return { text: JSON.stringify(state), format: TRADE_STATE_FORMAT, version: TRADE_STATE_VERSION, seqs };
+  }
+
+  restoreState(raw: unknown): { seqs: Record<string, number> } {
+    const s = raw as Partial<TradeState> | null;
+    if (s?.format !== TRADE_STATE_FORMAT || s.version !== TRADE_STATE_VERSION || !s.graph || typeof s.seqs !== 'object') {
+      throw new SnapshotUnreadableError(`not a ${TRADE_STATE_FORMAT} v${TRADE_STATE_VERSION} snapshot (format ${String(s?.format)}, version ${String(s?.version)})`);
+    }
+    try {
+      this.#graph.restore(s.graph);
+      this.keys?.restore(s.keys ?? { watermark: null, live: [], evicted: [] });
+    } catch (err) {
+      throw new SnapshotUnreadableError(`trade snapshot does not fit this processor: ${(err as Error).message}`, { cause: err });
+    }
+    this.#lastSeq.clear();
+    for (const [p, seq] of Object.entries(s.seqs!)) this.#lastSeq.set(Number(p), seq);
+    return { seqs: s.seqs! };
+  }
+}
+
+function toDeclarationRow(runId: string, d: TradeDeclaration, subheading: string, m: RawEvent, nowMs: number): TradeDeclarationRow {
+  return {
+    run_id: runId,
+    event_id: d.id,
+    partition: m.partition,
+    ts: d.ts,
+    exporter_id: d.exporter_id,
+    exporter_name: d.exporter_name,
+    hs_code: d.hs_code,
+    subheading,
+    port: d.port,
+    destination: d.destination,
+    transport_mode: d.transport_mode,
+    fob_usd: d.fob_usd,
+    net_kg: d.net_kg,
+    gross_kg: d.gross_kg,
+    quantity: d.quantity,
+    unit: d.unit,
+    controlled: d.controlled ? 1 : 0,
+    licence: d.licence ?? '',
+    quota_kg: d.quota_kg ?? 0,
+    truth_kind: d.truth?.kind ?? '',
+    truth_fault_id: d.truth?.faultId ?? '',
+    stream_seq: m.seq,
+    ingested_at: nowMs,
+  };
+}
+
+function toScoreRow(runId: string, item: TradeItem, v: TradeVerdict, severity: string, nowMs: number): TradeScoreRow {
+  const d = item.declaration;
+  return {
+    run_id: runId,
+    event_id: d.id,
+    ts: d.ts,
+    exporter_id: d.exporter_id,
+    subheading: item.subheading,
+    port: d.port,
+    destination: d.destination,
+    score: v.score,
+    severity,
+    top_group: v.group,
+    top_feature: v.drivers[0]?.feature ?? '',
+    detector: v.detector,
+    drivers: JSON.stringify(v.drivers),
+    quota_used: item.values[TRADE_FEATURE_INDEX.quota_used]!,
+    scored_at: nowMs,
+  };
+}

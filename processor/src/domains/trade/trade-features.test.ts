@@ -1,0 +1,156 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { TradeDeclaration } from '../../../../contracts/index.ts';
+import { observeDeclaration, TRADE_FEATURE_INDEX as F, TRADE_FEATURES, type TradeFeatureName } from './trade-features.ts';
+import { TradeGraphState } from './trade-graph-state.ts';
+
+const T0 = Date.UTC(2026, 2, 2, 8);
+const H = 3_600_000;
+const OPTS = { reportingThresholdUsd: 10_000 };
+let seq = 0;
+const decl = (over: Partial<TradeDeclaration> = {}): TradeDeclaration => ({
+  id: `d${++seq}`,
+  ts: T0,
+  exporter_id: 'A',
+  exporter_name: 'A SAS',
+  hs_code: '0901119000',
+  port: 'COCTG',
+  destination: 'US',
+  transport_mode: 'sea',
+  fob_usd: 40_000,
+  net_kg: 10_000,
+  gross_kg: 10_200,
+  quantity: 10_000,
+  unit: 'KGM',
+  controlled: false,
+  ...over,
+});
+const close = (actual: number, expected: number, name: string) => assert.ok(Math.abs(actual - expected) < 1e-9, `${name}: ${actual} ≠ ${expected}`);
+const check = (v: number[], golden: Partial<Record<TradeFeatureName, number>>) => {
+  for (const [k, x] of Object.entries(golden)) close(v[F[k as TradeFeatureName]]!, x, k);
+};
+
+test('the first declaration of a company: golden values, nothing is novel yet', () => {
+  const g = new TradeGraphState();
+  const { subheading, values } = observeDeclaration(g, decl(), OPTS);
+  assert.equal(subheading, '090111');
+  assert.equal(values.length, TRADE_FEATURES.length);
+  check(values, {
+    uv_z: 0,
+    uv_dest_z: 0,
+    log_unit_value: Math.log10(4),
+    mass_mismatch: 0,
+    tare_ratio: Math.log10(1.02),
+    log_fob: Math.log10(40_001),
+    company_n: 0,
+    company_age_days: 0,
+    velocity_24h: Math.LN2,
+    count_1h: 1,
+    burst_ratio: Math.log(2 / ((Math.LN2 / 30) * 0.25 + 1)),
+    since_last_h: 720,
+    cs_new: 0,
+    cp_new: 0,
+    sp_new: 0,
+    cd_new: 0,
+    triple_typicality: 0,
+    company_degree: 0,
+    subheading_degree: 0,
+    port_degree: 0,
+    peer_similarity: 0,
+    controlled: 0,
+    quota_used: 0,
+  });
+});
+
+test('a known company through a new port an hour later: novelty, rarity, typicality, degrees, golden', () => {
+  const g = new TradeGraphState();
+  observeDeclaration(g, decl(), OPTS);
+  const { values } = observeDeclaration(g, decl({ ts: T0 + H, port: 'COBUN' }), OPTS);
+  check(values, {
+    company_n: Math.log10(2),
+    company_age_days: 1 / 24,
+    since_last_h: 1,
+    cs_n: Math.log10(2),
+    cs_since_last_h: 1,
+    velocity_24h: Math.LN2 * (1 + Math.pow(2, -1 / 24)),
+    count_1h: 1.5,
+    // The usual day is the lifetime mean (1 declaration over ≤ 1 day): ln((1.5 + 1) / (0.25 · 1 + 1))
+    burst_ratio: Math.log(2),
+    cs_new: 0,
+    cp_new: 1,
+    sp_new: 1,
+    cd_new: 0,
+    cs_rarity: Math.log(4 / 3),
+    cp_rarity: Math.log(4),
+    cd_rarity: Math.log(4 / 3),
+    sp_rarity: Math.log(4),
+    triple_typicality: 0.25,
+    company_degree: 2,
+    subheading_degree: 1,
+    port_degree: 0,
+    peer_similarity: 1,
+  });
+  // And the port is known on the next declaration.
+  const third = observeDeclaration(g, decl({ ts: T0 + 2 * H, port: 'COBUN' }), OPTS).values;
+  check(third, { cp_new: 0, sp_new: 0, port_degree: 1, triple_typicality: (1 + 0.5) / (2 + 1) });
+});
+
+test('unit value robust z against the subheading norm, with the MAD floor, golden', () => {
+  const g = new TradeGraphState();
+  let t = T0;
+  for (const uv of [4, 4, 4, 4, 4, 5, 5, 5, 5]) observeDeclaration(g, decl({ ts: (t += H), exporter_id: `C${t}`, fob_usd: uv * 10_000 }), OPTS);
+  const { values } = observeDeclaration(g, decl({ ts: (t += H), exporter_id: 'X', fob_usd: 400_000 }), OPTS);
+  // median log10(4); MAD 0 floored at 0.03: (log10 40 − log10 4) / (1.4826 · 0.03)
+  check(values, { uv_z: 1 / (1.4826 * 0.03), uv_dest_z: 1 / (1.4826 * 0.03), subheading_degree: Math.log2(10) });
+  // Declaration size: log10(1 + FOB) against the same nine (median log10 40 001; five of nine alike, so MAD 0 → floor).
+  check(values, { fob_z: (Math.log10(400_001) - Math.log10(40_001)) / (1.4826 * 0.03) });
+});
+
+test('weights: a mass quantity that disagrees with the net weight, a heavy tare, kg per article', () => {
+  const g = new TradeGraphState();
+  check(observeDeclaration(g, decl({ quantity: 5_000 }), OPTS).values, { mass_mismatch: Math.log10(2) });
+  check(observeDeclaration(g, decl({ quantity: 10, unit: 'TNE' }), OPTS).values, { mass_mismatch: 0 });
+  check(observeDeclaration(g, decl({ gross_kg: 40_000 }), OPTS).values, { tare_ratio: Math.log10(4) });
+  let t = T0;
+  for (let i = 0; i < 8; i++) observeDeclaration(g, decl({ ts: (t += H), hs_code: '610910', unit: 'NAR', quantity: 5_000, net_kg: 1_000, gross_kg: 1_100 }), OPTS);
+  // 0.2 kg per T-shirt eight times; now 2 kg per T-shirt: log10(10) / (1.4826 · 0.03)
+  check(observeDeclaration(g, decl({ ts: (t += H), hs_code: '610910', unit: 'NAR', quantity: 500, net_kg: 1_000, gross_kg: 1_100 }), OPTS).values, { kg_per_unit_z: 1 / (1.4826 * 0.03), mass_mismatch: 0 });
+});
+
+test('quota consumption per licence and year, and a controlled substance on a new route', () => {
+  const g = new TradeGraphState();
+  const c = { hs_code: '291411', controlled: true, licence: 'L1', quota_kg: 1_000 } as const;
+  check(observeDeclaration(g, decl({ ...c, net_kg: 600, gross_kg: 650, quantity: 600 }), OPTS).values, { controlled: 1, quota_used: 0.6, controlled_route_new: 0 });
+  check(observeDeclaration(g, decl({ ...c, ts: T0 + H, net_kg: 500, gross_kg: 550, quantity: 500, destination: 'VE' }), OPTS).values, { quota_used: 1.1, controlled_route_new: 1, cd_new: 1 });
+  // A new year starts the licence again.
+  check(observeDeclaration(g, decl({ ...c, ts: Date.UTC(2027, 0, 2), net_kg: 100, gross_kg: 110, quantity: 100 }), OPTS).values, { quota_used: 0.1 });
+});
+
+test('structuring: declarations just under the threshold accumulate, decayed over a day', () => {
+  const g = new TradeGraphState();
+  const v1 = observeDeclaration(g, decl({ fob_usd: 9_500 }), OPTS).values;
+  const v2 = observeDeclaration(g, decl({ ts: T0 + 24 * H, fob_usd: 9_900 }), OPTS).values;
+  const v3 = observeDeclaration(g, decl({ ts: T0 + 24 * H, fob_usd: 10_000 }), OPTS).values;
+  check(v1, { near_threshold_24h: 1, near_threshold_ratio: Math.log(1 + Math.LN2) });
+  // The habit after one near-threshold declarations a day ago: max(30-day rate, lifetime mean) = 2^(−1/30) per day.
+  check(v2, { near_threshold_24h: 1.5, near_threshold_ratio: Math.log((1.5 * Math.LN2 + 1) / (Math.pow(2, -1 / 30) + 1)) });
+  check(v3, { near_threshold_24h: 1.5 });
+});
+
+test('snapshot and restore give the same features afterwards', () => {
+  const run = (split: boolean) => {
+    let g = new TradeGraphState();
+    const out: number[][] = [];
+    for (let i = 0; i < 40; i++) {
+      if (split && i === 20) {
+        const snap = JSON.parse(JSON.stringify(g.snapshot()));
+        g = new TradeGraphState();
+        g.restore(snap);
+      }
+      const d = decl({ ts: T0 + i * H, exporter_id: `E${i % 3}`, port: ['COCTG', 'COBUN', 'COBAQ'][i % 4 === 0 ? 1 : 0]!, destination: ['US', 'NL', 'ES'][i % 5 === 0 ? 2 : 0]!, fob_usd: 30_000 + ((i * 7919) % 13) * 1_000 });
+      out.push(observeDeclaration(g, d, OPTS).values);
+    }
+    return out;
+  };
+  assert.deepEqual(run(true), run(false));
+});

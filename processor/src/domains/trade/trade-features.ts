@@ -1,0 +1,220 @@
+// The trade feature vector, computed once here for live scoring, replays and training exports
+// (the autoencoder of the next step trains on exactly these numbers). Every feature of a
+// declaration is measured against the state *before* it, then the declaration is learned:
+// a company's first use of a port is "new" on that declaration and known on the next.
+import { MASS_UNIT_KG, subheadingOf, type TradeDeclaration } from '../../../../contracts/index.ts';
+import { addDecayed, decayedAt, perDay } from './decayed-count.ts';
+import { bump, MAX_LICENCES, newCompany, newPort, newSubheading, ringOf, TradeGraphState, type CompanyState, type SubheadingState } from './trade-graph-state.ts';
+
+export const TRADE_FEATURE_SET = 'trade-ae@1';
+
+/** Names and order are versioned with the set name; groups name them for explanations. */
+export const TRADE_FEATURE_GROUPS = {
+  price: ['uv_z', 'uv_dest_z', 'log_unit_value'],
+  weight: ['kg_per_unit_z', 'mass_mismatch', 'tare_ratio'],
+  volume: ['log_fob', 'log_net_kg', 'fob_z'],
+  company: ['company_n', 'company_age_days', 'velocity_24h', 'count_1h', 'burst_ratio', 'value_24h', 'near_threshold_24h', 'near_threshold_ratio', 'since_last_h', 'cs_n', 'cs_since_last_h'],
+  route: ['cs_new', 'cp_new', 'sp_new', 'cd_new', 'cs_rarity', 'cp_rarity', 'cd_rarity', 'sp_rarity', 'triple_typicality', 'company_degree', 'subheading_degree', 'port_degree', 'peer_similarity'],
+  quota: ['controlled', 'quota_used', 'controlled_route_new'],
+} as const;
+export type TradeFeatureGroup = keyof typeof TRADE_FEATURE_GROUPS;
+export const TRADE_FEATURES = Object.values(TRADE_FEATURE_GROUPS).flat() as readonly TradeFeatureName[];
+export type TradeFeatureName = (typeof TRADE_FEATURE_GROUPS)[TradeFeatureGroup][number];
+export const TRADE_FEATURE_INDEX = Object.fromEntries(TRADE_FEATURES.map((n, i) => [n, i])) as Record<TradeFeatureName, number>;
+
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+export const SHORT_HALF_LIFE = DAY;
+export const LONG_HALF_LIFE = 30 * DAY;
+export const HOUR_HALF_LIFE = HOUR;
+/**
+ * Share of a day's declarations an hour-long decayed count holds at the busiest office hour
+ * (about 16 % of a day's filings in that hour, over ln 2): what `count_1h` is compared with.
+ */
+export const PEAK_HOUR_SHARE = 0.25;
+/** Cap of the "hours since" features: a company back after a month is as fresh as one back after a year. */
+export const MAX_SINCE_H = 720;
+/** Robust z: values needed before a distribution judges, and the floor of its MAD (log10 units). */
+export const MIN_COUNT = 8;
+export const MIN_SCALE = 0.03;
+
+export interface TradeFeatureOptions {
+  /** Structuring threshold: declarations in [0.9·T, T) USD count as just under it. */
+  reportingThresholdUsd: number;
+}
+
+export interface ObservedDeclaration {
+  subheading: string;
+  /** In TRADE_FEATURES order. */
+  values: number[];
+}
+
+const log10p = (x: number) => Math.log10(1 + Math.max(0, x));
+const rarity = (count: number, total: number) => -Math.log((count + 0.5) / (total + 1));
+
+/**
+ * The features of `d` against `g` (the state before it), then `d` learned into `g`. The state's
+ * nodes for d's company, subheading and port must already be admitted by the key budget.
+ * Subheading and port nodes are kept per `partition` (see TradeGraphState).
+ */
+export function observeDeclaration(g: TradeGraphState, d: TradeDeclaration, opts: TradeFeatureOptions, partition = 0): ObservedDeclaration {
+  const sub = subheadingOf(d.hs_code);
+  let c = g.companies.get(d.exporter_id);
+  if (c === undefined) g.companies.set(d.exporter_id, (c = newCompany(d.ts)));
+  const subId = TradeGraphState.sharedId(partition, sub);
+  let s = g.subheadings.get(subId);
+  if (s === undefined) g.subheadings.set(subId, (s = newSubheading()));
+  const portId = TradeGraphState.sharedId(partition, d.port);
+  let p = g.ports.get(portId);
+  if (p === undefined) g.ports.set(portId, (p = newPort()));
+
+  const v = new Array<number>(TRADE_FEATURES.length).fill(0);
+  const set = (name: TradeFeatureName, x: number) => (v[TRADE_FEATURE_INDEX[name]] = Number.isFinite(x) ? x : 0);
+
+  // Price: log10 USD per net kg against the subheading (and the subheading × destination) norm.
+  const luv = Math.log10(Math.max(d.fob_usd, 0.01) / d.net_kg);
+  const uvZ = s.unitValue.z(luv, MIN_COUNT, MIN_SCALE);
+  const destRing = s.unitValueByDestination.get(d.destination);
+  set('uv_z', uvZ);
+  set('uv_dest_z', destRing && destRing.size >= MIN_COUNT ? destRing.z(luv, MIN_COUNT, MIN_SCALE) : uvZ);
+  set('log_unit_value', luv);
+
+  // Weight and quantity: do net kg, quantity and gross kg agree with each other?
+  const unitKg = MASS_UNIT_KG[d.unit];
+  const lkpu = d.quantity > 0 ? Math.log10(d.net_kg / d.quantity) : NaN;
+  if (unitKg !== undefined) set('mass_mismatch', d.quantity > 0 ? Math.abs(Math.log10(d.net_kg / (d.quantity * unitKg))) : 1);
+  else set('kg_per_unit_z', d.quantity > 0 ? (s.kgPerUnit.get(d.unit)?.z(lkpu, MIN_COUNT, MIN_SCALE) ?? 0) : 0);
+  set('tare_ratio', Math.log10(d.gross_kg / d.net_kg));
+  set('log_fob', log10p(d.fob_usd));
+  set('log_net_kg', log10p(d.net_kg));
+  // Size of the declaration against the subheading's usual lot (a newcomer filing huge lots).
+  set('fob_z', s.fobSize.z(log10p(d.fob_usd), MIN_COUNT, MIN_SCALE));
+
+  // Company behaviour.
+  const known = c.n > 0;
+  const shortNow = decayedAt(c.short, d.ts, SHORT_HALF_LIFE) + 1;
+  const longNow = decayedAt(c.long, d.ts, LONG_HALF_LIFE) + 1;
+  set('company_n', log10p(c.n));
+  set('company_age_days', known ? Math.min(365, (d.ts - c.firstTs) / DAY) : 0);
+  set('velocity_24h', perDay(shortNow, SHORT_HALF_LIFE));
+  // A burst: the last hour's declarations against what the company's usual day puts in its busiest
+  // hour. The usual day: the thirty-day rate, or the lifetime mean while the thirty days fill up.
+  const usual = Math.max(perDay(longNow, LONG_HALF_LIFE), known ? c.n / Math.max(1, (d.ts - c.firstTs) / DAY) : 0);
+  const hourNow = decayedAt(c.hourly, d.ts, HOUR_HALF_LIFE) + 1;
+  set('count_1h', hourNow);
+  set('burst_ratio', Math.log((hourNow + 1) / (usual * PEAK_HOUR_SHARE + 1)));
+  set('value_24h', log10p(decayedAt(c.value, d.ts, SHORT_HALF_LIFE) + d.fob_usd));
+  const near = d.fob_usd >= 0.9 * opts.reportingThresholdUsd && d.fob_usd < opts.reportingThresholdUsd ? 1 : 0;
+  const nearNow = decayedAt(c.nearThreshold, d.ts, SHORT_HALF_LIFE) + near;
+  set('near_threshold_24h', nearNow);
+  // Against the company's own habit: some goods are often worth just under the threshold.
+  const nearLong = decayedAt(c.nearThresholdLong, d.ts, LONG_HALF_LIFE);
+  const usualNear = Math.max(perDay(nearLong, LONG_HALF_LIFE), known ? nearLong / Math.max(1, (d.ts - c.firstTs) / DAY) : 0);
+  set('near_threshold_ratio', Math.log((perDay(nearNow, SHORT_HALF_LIFE) + 1) / (usualNear + 1)));
+  set('since_last_h', known ? Math.min(MAX_SINCE_H, Math.max(0, d.ts - c.lastTs) / HOUR) : MAX_SINCE_H);
+  const cs = c.subheadings.get(sub);
+  set('cs_n', log10p(cs?.n ?? 0));
+  set('cs_since_last_h', cs ? Math.min(MAX_SINCE_H, Math.max(0, d.ts - cs.lastTs) / HOUR) : MAX_SINCE_H);
+
+  // Graph: novelty and rarity of each edge, typicality of the triple, similarity to peers.
+  const triple = `${sub}|${d.port}`;
+  const cp = c.ports.get(d.port) ?? 0;
+  const cd = c.destinations.get(d.destination) ?? 0;
+  const sp = s.ports.get(d.port) ?? 0;
+  const csp = c.triples.get(triple) ?? 0;
+  // Novelty means something only for a node with a past: a company's first declaration opens every edge.
+  set('cs_new', known && !cs ? 1 : 0);
+  set('cp_new', known && cp === 0 ? 1 : 0);
+  set('sp_new', s.n > 0 && sp === 0 ? 1 : 0);
+  set('cd_new', known && cd === 0 ? 1 : 0);
+  set('cs_rarity', known ? rarity(cs?.n ?? 0, c.n) : 0);
+  set('cp_rarity', known ? rarity(cp, c.n) : 0);
+  set('cd_rarity', known ? rarity(cd, c.n) : 0);
+  set('sp_rarity', s.n > 0 ? rarity(sp, s.n) : 0);
+  set('triple_typicality', cs ? (csp + 0.5) / (cs.n + 1) : 0);
+  set('company_degree', Math.log2(1 + c.subheadings.size + c.ports.size + c.destinations.size));
+  set('subheading_degree', Math.log2(1 + s.companies));
+  set('port_degree', Math.log2(1 + p.companies));
+  set('peer_similarity', peerSimilarity(c, s, sub));
+
+  // Quota: the share of the licence's yearly quota used, this declaration included.
+  const year = new Date(d.ts).getUTCFullYear();
+  let used = 0;
+  const licenceId = d.licence !== undefined ? TradeGraphState.sharedId(partition, d.licence) : '';
+  if (d.controlled && d.licence !== undefined && d.quota_kg !== undefined) {
+    const q = g.licences.get(licenceId);
+    used = (q && q.year === year ? q.kg : 0) + d.net_kg;
+    set('controlled', 1);
+    set('quota_used', used / d.quota_kg);
+    set('controlled_route_new', known && (cp === 0 || cd === 0) ? 1 : 0);
+  }
+
+  learn(g, c, s, p, d, { sub, triple, cs: cs !== undefined, cp: cp > 0, sp: sp > 0, luv, lkpu, unitKg, near, year, used, licenceId });
+  return { subheading: sub, values: v };
+}
+
+/**
+ * Cosine similarity between the ports this company uses for the subheading (or for anything,
+ * before it declared the subheading) and the ports all companies use for it: how much the
+ * company ships this goods the way its peers do. 0 without history on either side.
+ */
+function peerSimilarity(c: CompanyState, s: SubheadingState, sub: string): number {
+  if (s.ports.size === 0) return 0;
+  let dot = 0;
+  let nc = 0;
+  const own = c.subheadings.has(sub);
+  const source = own ? [...c.triples].filter(([k]) => k.startsWith(`${sub}|`)).map(([k, n]) => [k.slice(7), n] as const) : [...c.ports];
+  for (const [port, n] of source) {
+    dot += n * (s.ports.get(port) ?? 0);
+    nc += n * n;
+  }
+  let ns = 0;
+  for (const n of s.ports.values()) ns += n * n;
+  return nc > 0 && ns > 0 ? dot / Math.sqrt(nc * ns) : 0;
+}
+
+function learn(
+  g: TradeGraphState,
+  c: CompanyState,
+  s: SubheadingState,
+  p: ReturnType<typeof newPort>,
+  d: TradeDeclaration,
+  x: { sub: string; triple: string; cs: boolean; cp: boolean; sp: boolean; luv: number; lkpu: number; unitKg: number | undefined; near: number; year: number; used: number; licenceId: string },
+): void {
+  c.n++;
+  if (d.ts > c.lastTs) c.lastTs = d.ts;
+  addDecayed(c.short, d.ts, 1, SHORT_HALF_LIFE);
+  addDecayed(c.long, d.ts, 1, LONG_HALF_LIFE);
+  addDecayed(c.hourly, d.ts, 1, HOUR_HALF_LIFE);
+  addDecayed(c.value, d.ts, d.fob_usd, SHORT_HALF_LIFE);
+  if (x.near) {
+    addDecayed(c.nearThreshold, d.ts, 1, SHORT_HALF_LIFE);
+    addDecayed(c.nearThresholdLong, d.ts, 1, LONG_HALF_LIFE);
+  }
+  const cs = c.subheadings.get(x.sub);
+  if (cs) {
+    cs.n++;
+    if (d.ts > cs.lastTs) cs.lastTs = d.ts;
+  } else if (c.subheadings.size < 64) c.subheadings.set(x.sub, { n: 1, lastTs: d.ts });
+  if (!x.cs) s.companies++;
+  if (!x.cp) p.companies++;
+  if (!x.sp) p.subheadings++;
+  bump(c.ports, d.port);
+  bump(c.destinations, d.destination);
+  bump(c.triples, x.triple);
+  bump(s.ports, d.port);
+  if (d.controlled && d.licence !== undefined) {
+    const q = g.licences.get(x.licenceId);
+    if (q) {
+      q.year = x.year;
+      q.kg = x.used;
+    } else if (g.licences.size < MAX_LICENCES) g.licences.set(x.licenceId, { year: x.year, kg: x.used });
+    else g.ledgerFull++;
+  }
+  s.n++;
+  p.n++;
+  s.unitValue.add(x.luv);
+  s.fobSize.add(log10p(d.fob_usd));
+  ringOf(s.unitValueByDestination, d.destination)?.add(x.luv);
+  if (x.unitKg === undefined && Number.isFinite(x.lkpu)) ringOf(s.kgPerUnit, d.unit)?.add(x.lkpu);
+}

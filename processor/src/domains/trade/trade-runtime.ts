@@ -1,0 +1,35 @@
+import { keyLimitsOf } from '../../core/key-budget.ts';
+import type { DomainCore, DomainModels, DomainRuntime, DomainRuntimeOptions } from '../domain-module.ts';
+import { TRADE_NEW_KEY_BYTES, TradeBatchProcessor, type TradeModelOutputs, type TradeRecords, type TradeStage } from './trade-batch.ts';
+
+export type TradeRuntime = DomainRuntime<TradeStage, TradeModelOutputs, TradeRecords>;
+
+/**
+ * Declarations in [0.9·T, T) USD count as "just under the threshold" (structuring). The
+ * autoencoder session moves this to config (scoring.trade) with the rest of the trade scoring.
+ */
+export const REPORTING_THRESHOLD_USD = 10_000;
+
+/** The trade domain for one run: features and rules (pure core); no model until the autoencoder lands. */
+export async function createTradeRuntime(opts: DomainRuntimeOptions): Promise<TradeRuntime> {
+  const { config } = opts;
+  const pc = config.processor;
+  const processor = new TradeBatchProcessor({
+    runId: opts.runId,
+    bands: config.scoring.severityBands,
+    maxFutureMs: pc.maxFutureMs,
+    partitionCount: config.streams.partitions,
+    // The live limits in replays too, so a replay refuses and evicts the same nodes.
+    limits: keyLimitsOf(pc.limits, TRADE_NEW_KEY_BYTES),
+    features: { reportingThresholdUsd: REPORTING_THRESHOLD_USD },
+  });
+  const core: DomainCore<TradeStage, TradeModelOutputs, TradeRecords> = {
+    keys: processor.keys,
+    ingest: (batch, now) => processor.ingest(batch, now),
+    score: (stage, outputs) => processor.score(stage, outputs),
+    captureState: () => processor.captureState(),
+    restoreState: (raw) => processor.restoreState(raw),
+  };
+  const models: DomainModels<TradeStage, TradeModelOutputs> = { modelIds: { autoencoder: '' }, score: async () => null, release: async () => {} };
+  return { core, models };
+}

@@ -1,0 +1,128 @@
+// The trade domain's own tables (the shared ones — anomalies, dead_letters, features — are in
+// store/migrations). Row shapes spell the ClickHouse columns exactly; DateTime64 as epoch ms.
+
+export const TRADE_TABLES = {
+  declarations: 'trade_declarations',
+  scores: 'trade_scores',
+  edgesDaily: 'trade_edges_daily',
+} as const;
+
+export interface TradeDeclarationRow {
+  run_id: string;
+  event_id: string;
+  partition: number;
+  ts: number;
+  exporter_id: string;
+  exporter_name: string;
+  hs_code: string;
+  subheading: string;
+  port: string;
+  destination: string;
+  transport_mode: string;
+  fob_usd: number;
+  net_kg: number;
+  gross_kg: number;
+  quantity: number;
+  unit: string;
+  controlled: 0 | 1;
+  licence: string;
+  quota_kg: number;
+  truth_kind: string;
+  truth_fault_id: string;
+  stream_seq: number;
+  ingested_at: number;
+}
+
+export interface TradeScoreRow {
+  run_id: string;
+  event_id: string;
+  ts: number;
+  exporter_id: string;
+  subheading: string;
+  port: string;
+  destination: string;
+  score: number;
+  severity: string;
+  /** Feature group of the strongest driver (price, weight, volume, company, route, quota). */
+  top_group: string;
+  top_feature: string;
+  detector: string;
+  drivers: string;
+  /** Share of the licence's yearly quota used (0 for uncontrolled goods). */
+  quota_used: number;
+  scored_at: number;
+}
+
+export const TRADE_MIGRATIONS: readonly string[] = [
+  `CREATE TABLE IF NOT EXISTS ${TRADE_TABLES.declarations}
+   (
+       run_id         LowCardinality(String),
+       event_id       String,
+       partition      UInt16,
+       ts             DateTime64(3, 'UTC'),
+       exporter_id    String,
+       exporter_name  String,
+       hs_code        String,
+       subheading     LowCardinality(String),
+       port           LowCardinality(String),
+       destination    LowCardinality(String),
+       transport_mode LowCardinality(String),
+       fob_usd        Float64,
+       net_kg         Float64,
+       gross_kg       Float64,
+       quantity       Float64,
+       unit           LowCardinality(String),
+       controlled     UInt8,
+       licence        String,
+       quota_kg       Float64,
+       truth_kind     LowCardinality(String),      -- producer ground truth ('' = none); never read by scoring
+       truth_fault_id String,
+       stream_seq     UInt64,
+       ingested_at    DateTime64(3, 'UTC')
+   )
+   ENGINE = ReplacingMergeTree(ingested_at)
+   PARTITION BY toYYYYMM(ts)
+   ORDER BY (run_id, exporter_id, ts, event_id)`,
+  `CREATE TABLE IF NOT EXISTS ${TRADE_TABLES.scores}
+   (
+       run_id      LowCardinality(String),
+       event_id    String,
+       ts          DateTime64(3, 'UTC'),
+       exporter_id String,
+       subheading  LowCardinality(String),
+       port        LowCardinality(String),
+       destination LowCardinality(String),
+       score       Float32,
+       severity    LowCardinality(String),
+       top_group   LowCardinality(String),
+       top_feature LowCardinality(String),
+       detector    LowCardinality(String),
+       drivers     String,
+       quota_used  Float32,
+       scored_at   DateTime64(3, 'UTC')
+   )
+   ENGINE = ReplacingMergeTree(scored_at)
+   PARTITION BY toYYYYMM(ts)
+   ORDER BY (run_id, exporter_id, ts, event_id)`,
+  // The company × subheading × port graph per day, kept by ClickHouse as declarations arrive.
+  // Declarations are counted exactly (uniqExact of the id survives a redelivered batch written
+  // twice); the sums would count such a batch twice until it is merged away upstream.
+  `CREATE TABLE IF NOT EXISTS ${TRADE_TABLES.edgesDaily}
+   (
+       run_id       LowCardinality(String),
+       day          Date,
+       exporter_id  String,
+       subheading   LowCardinality(String),
+       port         LowCardinality(String),
+       declarations AggregateFunction(uniqExact, String),
+       fob_usd      SimpleAggregateFunction(sum, Float64),
+       net_kg       SimpleAggregateFunction(sum, Float64)
+   )
+   ENGINE = AggregatingMergeTree
+   ORDER BY (run_id, day, exporter_id, subheading, port)`,
+  `CREATE MATERIALIZED VIEW IF NOT EXISTS ${TRADE_TABLES.edgesDaily}_mv TO ${TRADE_TABLES.edgesDaily} AS
+   SELECT run_id, toDate(ts) AS day, exporter_id, subheading, port,
+          uniqExactState(event_id) AS declarations, sum(fob_usd) AS fob_usd, sum(net_kg) AS net_kg
+   FROM ${TRADE_TABLES.declarations}
+   GROUP BY run_id, day, exporter_id, subheading, port`,
+];
