@@ -67,6 +67,8 @@ PARTITION BY toYYYYMM(ts)
 ORDER BY (run_id, ts, event_id);
 
 -- Per (resolution, cell, 5-minute boundary): the hopping-window aggregates and the demand score.
+-- Quiet boundaries (no pickup or dropoff in the 60-minute window, score 0) are not written: a
+-- missing row reads as zeros (processor/src/domains/trip/trip-batch.ts, isQuietCellRow).
 CREATE TABLE IF NOT EXISTS trip_cell_windows
 (
     run_id            LowCardinality(String),

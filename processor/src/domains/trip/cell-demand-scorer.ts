@@ -121,7 +121,9 @@ const WINDOW_BLOCKS = [1, 2, 3, 4] as const;
  */
 const LONG_BLOCKS = [6, 8] as const;
 const HOURS_BACK = 3;
-const windowName = (blocks: number, ring: boolean) => `${ring ? 'ring_' : ''}pickups_${15 * blocks}m`;
+const NAMES = [false, true].map((ring) => Array.from({ length: LONG_BLOCKS[LONG_BLOCKS.length - 1]! + 1 }, (_, blocks) => `${ring ? 'ring_' : ''}pickups_${15 * blocks}m`));
+/** Made once: the scorer names thousands of windows per boundary. */
+const windowName = (blocks: number, ring: boolean) => NAMES[ring ? 1 : 0]![blocks]!;
 const sum = (xs: readonly number[], n: number) => {
   let t = 0;
   for (let i = 0; i < n; i++) t += xs[i]!;
@@ -209,7 +211,8 @@ export class CellDemandScorer {
     b.setBoundary(end);
     const hourStart = Math.floor((end - 1) / HOUR_MS) * HOUR_MS;
     // Fraction of a window of `blocks` × 15 min lying in the previous hour (hours are slots).
-    const fPrev = (blocks: number) => Math.max(0, hourStart - (end - blocks * BLOCK_MS)) / (blocks * BLOCK_MS);
+    const fPrevOf = Array.from({ length: LONG_BLOCKS[LONG_BLOCKS.length - 1]! + 1 }, (_, blocks) => Math.max(0, hourStart - (end - blocks * BLOCK_MS)) / (blocks * BLOCK_MS));
+    const fPrev = (blocks: number) => fPrevOf[blocks]!;
     const prevSlots = fPrev(4) > 0 ? b.slotsAt(hourStart - 1) : null;
     let backSlots: number[][] | null = null;
     const sharesOf = new Map<string, CellShares>();
@@ -282,23 +285,31 @@ export class CellDemandScorer {
       }
       return { mean, shape: variance > 0 ? (mean * mean) / variance : 1e9 };
     };
+    // A cell's counts over 1…8 blocks, summed once per boundary (the same additions in the
+    // same order as block by block): the scans ask for them many times.
+    const prefixes = [new Map<string, Float64Array>(), new Map<string, Float64Array>()];
     const count = (cell: string, row: TripCellFeatureRow | undefined, blocks: number, ring: boolean): number => {
       if (blocks === 4) return row ? row.values[ring ? RP60 : P60]! : 0;
-      let n = row ? row.values[ring ? RP15 : P15]! : 0;
-      for (let j = 1; j < blocks; j++) n += this.#history.count(cell, end - j * BLOCK_MS, ring);
-      return n;
+      const memo = prefixes[ring ? 1 : 0]!;
+      let pre = memo.get(cell);
+      if (!pre) {
+        pre = new Float64Array(LONG_BLOCKS[LONG_BLOCKS.length - 1]! + 1);
+        this.#history.prefixCounts(cell, row ? row.values[ring ? RP15 : P15]! : 0, end, BLOCK_MS, ring, pre);
+        memo.set(cell, pre);
+      }
+      return pre[blocks]!;
     };
     const work: RowWork[] = [];
     const byCell = new Map<string, RowWork>();
     for (const row of rows) {
       const s = shares(row.cell);
       const level = s.cur.level < 0 || s.prev.level < 0 ? -1 : Math.max(s.cur.level, s.prev.level);
-      const w: RowWork = { row, shares: s, level, p15: mix([s], fPrev(1), city15.get(row.resolution)!), p60: mix([s], fPrev(4), city60.get(row.resolution)!), tests: [], ring: [] };
+      const w: RowWork = { row, shares: s, level, p15: mixOne(s, fPrev(1), city15.get(row.resolution)!), p60: mixOne(s, fPrev(4), city60.get(row.resolution)!), tests: [], ring: [] };
       if (level >= 0) {
         for (const blocks of WINDOW_BLOCKS) {
           const city = cityW(blocks, row.resolution);
           if (Number.isNaN(city)) continue;
-          const p = blocks === 1 ? w.p15 : blocks === 4 ? w.p60 : mix([s], fPrev(blocks), city);
+          const p = blocks === 1 ? w.p15 : blocks === 4 ? w.p60 : mixOne(s, fPrev(blocks), city);
           this.#test(w.tests, windowName(blocks, false), count(row.cell, row, blocks, false), p, blocks);
         }
         for (const blocks of LONG_BLOCKS) {
@@ -347,7 +358,7 @@ export class CellDemandScorer {
       for (const c of disk) {
         const x = byCell.get(c);
         if (!x || x.level < 0) continue;
-        const m = best.blocks > 4 ? longPredictive([c], best.blocks)?.mean : mix([x.shares], fPrev(best.blocks), city).mean;
+        const m = best.blocks > 4 ? longPredictive([c], best.blocks)?.mean : mixOne(x.shares, fPrev(best.blocks), city).mean;
         if (m === undefined) continue;
         const n = count(c, x.row, best.blocks, false);
         const d = best.direction === 'surge' ? n - m : m - n;
@@ -362,6 +373,7 @@ export class CellDemandScorer {
     const verdicts: CellVerdict[] = [];
     const learnNow = fPrev(1) === 0;
     const learn = new Map<string, number>();
+    const scratch = blankShare();
     for (let i = 0; i < work.length; i++) {
       const w = work[i]!;
       verdicts.push(this.#verdict(w, ifScores[i] ?? null));
@@ -382,7 +394,15 @@ export class CellDemandScorer {
         learnt = Math.min(hi, Math.max(lo, x));
         // How far ordinary days stray is learnt from ordinary cells: an alarm's residual would
         // widen every cell's tails, and make the next surge of its size look ordinary.
-        if (!anomalous) b.learnDispersion(x, { ...w.shares.cur, mean: m });
+        if (!anomalous) {
+          const e = scratch;
+          e.level = w.shares.cur.level;
+          e.shape = w.shares.cur.shape;
+          e.postShape = w.shares.cur.postShape;
+          e.share = w.shares.cur.share;
+          e.mean = m;
+          b.learnDispersion(x, e);
+        }
       }
       if (learnt > 0) learn.set(w.row.cell, learnt);
     }
@@ -472,6 +492,18 @@ export class CellDemandScorer {
  * `fPrev` of which lies in the previous hour: mean from the mixed shares, shape moment-matched
  * (the cells' share uncertainties taken as independent).
  */
+/** mix of one cell, without the array (the same arithmetic). */
+function mixOne(c: CellShares, fPrev: number, city: number): Predictive {
+  let mean = 0;
+  let variance = 0;
+  const a = (1 - fPrev) * c.cur.share;
+  const p = fPrev * c.prev.share;
+  mean += a + p;
+  if (c.cur.shape > 0) variance += (a * a) / c.cur.shape;
+  if (c.prev.shape > 0) variance += (p * p) / c.prev.shape;
+  return { mean: mean * city, shape: variance > 0 ? (mean * mean) / variance : 1e9 };
+}
+
 function mix(cells: readonly CellShares[], fPrev: number, city: number): Predictive {
   let mean = 0;
   let variance = 0;

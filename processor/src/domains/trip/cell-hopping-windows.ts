@@ -125,6 +125,8 @@ export class CellHoppingWindows {
   readonly options: CellWindowOptions;
   readonly #ring: number;
   readonly #byRes: Map<string, CellState>[];
+  /** Each resolution's cells in emit order, kept until a cell comes or goes (null = to sort). */
+  readonly #sorted: (string[] | null)[];
   #maxTs = -Infinity;
   #nextBoundary = Infinity;
   #emittedThrough = -Infinity;
@@ -141,6 +143,7 @@ export class CellHoppingWindows {
     this.options = o;
     this.#ring = Math.ceil((maxSize + o.allowedLatenessMs) / o.hopMs) + 2;
     this.#byRes = o.resolutions.map(() => new Map());
+    this.#sorted = o.resolutions.map(() => null);
   }
 
   /** Watermark: newest dropoff seen minus the allowed lateness, epoch ms. */
@@ -230,6 +233,7 @@ export class CellHoppingWindows {
       return m;
     });
     byRes.forEach((m, r) => {
+      this.#sorted[r] = null;
       this.#byRes[r]!.clear();
       for (const [k, v] of m) this.#byRes[r]!.set(k, v);
     });
@@ -246,6 +250,7 @@ export class CellHoppingWindows {
     if (!s) {
       s = { ids: new Float64Array(this.#ring).fill(NaN), panes: new Float64Array(this.#ring * F), lastPaneEnd: -Infinity, lastPastPaneEnd: -Infinity };
       map.set(cell, s);
+      this.#sorted[r] = null;
     }
     const slot = p % this.#ring;
     const off = slot * F;
@@ -268,11 +273,12 @@ export class CellHoppingWindows {
       let nextLive = Infinity;
       for (let r = 0; r < this.#byRes.length; r++) {
         const map = this.#byRes[r]!;
-        const cells = [...map.keys()].sort();
+        const cells = (this.#sorted[r] ??= [...map.keys()].sort());
         for (const cell of cells) {
           const s = map.get(cell)!;
           if (s.lastPaneEnd <= end - idleRetentionMs) {
             map.delete(cell);
+            this.#sorted[r] = null;
             continue;
           }
           const windows = sizesMs.map((size) => this.#sum(s, end, size));

@@ -44,6 +44,8 @@ export function episodeAlertPolicy(episodes: CellAlertEpisodes): CellAlertPolicy
     decide(rows: readonly TripCellFeatureRow[], verdicts: readonly CellVerdict[]): boolean[] {
       const events = episodes.update(rows.map((r, i) => ({ resolution: r.resolution, cell: r.cell, windowEnd: r.windowEnd, verdict: verdicts[i]! })));
       const opened = new Set(events.filter((e) => e.type === 'open').map((e) => `${e.episode.resolution}:${e.episode.cell}`));
+      // Most boundaries open nothing: no key per row then.
+      if (opened.size === 0) return new Array<boolean>(rows.length).fill(false);
       return rows.map((r) => opened.has(`${r.resolution}:${r.cell}`));
     },
     captureState: () => episodes.captureState(),

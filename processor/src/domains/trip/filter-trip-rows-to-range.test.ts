@@ -5,6 +5,7 @@ import { createTripSimulation } from '../../../../producers/src/trip/index.ts';
 import { createTripScoring } from './create-trip-scoring.ts';
 import { filterTripRowsToRange } from './filter-trip-rows-to-range.ts';
 import { NO_MODEL_OUTPUTS, TripBatchProcessor } from './trip-batch.ts';
+import { TRIP_CELL_FEATURE_SET } from './trip-cell-features.ts';
 
 const T0 = Date.UTC(2026, 0, 5, 5);
 const HOUR = 3_600_000;
@@ -28,8 +29,11 @@ test('a replay range keeps the trips, cell windows, features and anomalies insid
   const windows = all.rows.cellWindows.filter((w) => inside(w.window_end));
   assert.ok(windows.length > 0 && windows.length < all.rows.cellWindows.length, `${windows.length} of ${all.rows.cellWindows.length} windows in range`);
   assert.deepEqual(kept.rows.cellWindows, windows);
-  // One fare vector per trip and one cell vector per window, nothing else.
-  assert.equal(kept.rows.features.length, expectEvents.length + windows.length);
+  // One fare vector per trip and one cell vector per scored cell row in range (quiet rows have
+  // a vector too, though no stored window), nothing else.
+  const cellVectors = all.rows.features.filter((f) => f.feature_set === TRIP_CELL_FEATURE_SET && inside(f.ts));
+  assert.ok(cellVectors.length >= windows.length);
+  assert.equal(kept.rows.features.length, expectEvents.length + cellVectors.length);
   assert.ok(kept.rows.features.every((f) => inside(f.ts)));
   assert.deepEqual(kept.anomalies.map((a) => a.id), all.anomalies.filter((a) => inside(a.ts)).map((a) => a.id));
   assert.equal(kept.rows.anomalies.length, kept.anomalies.length);

@@ -4,7 +4,8 @@ import { DEFAULT_SEVERITY_BANDS, type TripEvent } from '../../../../contracts/in
 import { createTripSimulation } from '../../../../producers/src/trip/index.ts';
 import type { RawEvent } from '../../core/raw-event.ts';
 import { createTripScoring } from './create-trip-scoring.ts';
-import { NO_MODEL_OUTPUTS, TripBatchProcessor, type TripBatchResult } from './trip-batch.ts';
+import { isQuietCellRow, NO_MODEL_OUTPUTS, TripBatchProcessor, type TripBatchResult } from './trip-batch.ts';
+import { TRIP_CELL_FEATURE_SET } from './trip-cell-features.ts';
 
 const T0 = Date.UTC(2026, 0, 5, 5);
 const enc = new TextEncoder();
@@ -76,4 +77,24 @@ test('verdicts do not depend on how the log is cut into batches (live micro-batc
   const b = batches(0, messages.length, 1000).flatMap((b) => verdicts(run(inLarge, b))).sort();
   assert.ok(a.length > 1000);
   assert.deepEqual(b, a);
+});
+
+test('quiet cell rows (nothing in the hour, score 0) are scored and have a feature vector, but no stored window and no map cell', () => {
+  const core = newCore();
+  const results = batches(0, messages.length).map((b) => run(core, b));
+  const windows = results.flatMap((r) => r.rows.cellWindows);
+  const cellVectors = results.flatMap((r) => r.rows.features).filter((f) => f.feature_set === TRIP_CELL_FEATURE_SET);
+  assert.ok(windows.every((w) => !isQuietCellRow(w.pickups_60m, w.dropoffs_60m, w.score)));
+  const quiet = cellVectors.filter((f) => f.values[1] === 0 && f.values[3] === 0);
+  assert.ok(quiet.length > 0, 'the scenario has cells that went quiet');
+  assert.ok(cellVectors.length > windows.length);
+  const mapCells = results.flatMap((r) => r.boundaries.flatMap((b) => b.cells));
+  assert.ok(mapCells.every((c) => c.score > 0 || c.pickups > 0 || windows.some((w) => w.cell === c.cell)));
+});
+
+test('a live core that does not store feature vectors does not make them', () => {
+  const core = new TripBatchProcessor({ runId: 'r', ...createTripScoring(), bands: DEFAULT_SEVERITY_BANDS, maxFutureMs: 86_400_000, allowedLatenessMs: 1_800_000, featureRows: false });
+  const results = batches(0, 3000).map((b) => run(core, b));
+  assert.equal(results.flatMap((r) => r.rows.features).length, 0);
+  assert.equal(results.flatMap((r) => r.rows.events).length, 3000);
 });

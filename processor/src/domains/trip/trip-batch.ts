@@ -90,6 +90,12 @@ export interface TripBatchOptions {
    * half a year of sparse cells would cost far more than the counts need. @default true
    */
   cellWindows?: boolean;
+  /**
+   * Build the feature-vector rows (trip-fare@1 per trip, trip-cell@1 per cell row). They are
+   * training data, stored only by replays and by a live run with `processor.liveFeatureRows`;
+   * a live run that would drop them skips making them (a copy of 18–23 numbers per row). @default true
+   */
+  featureRows?: boolean;
   /** Bounds on the r9 cells holding state (trip-cell-keys.ts); none = unbounded (tests, bounded replays). */
   limits?: Pick<KeyLimits, 'maxKeys' | 'budgetBytes' | 'configPath'>;
 }
@@ -289,6 +295,7 @@ export class TripBatchProcessor {
 
   score(stage: TripStage, models: TripModelOutputs, nowMs: number): TripBatchResult {
     const { runId, bands, tripScorer, cellScorer, alertPolicy } = this.opts;
+    const featureRows = this.opts.featureRows !== false;
     const rows: TripBatchRows = { events: [], scores: [], cellWindows: [], anomalies: [], deadLetters: stage.deadLetters.map((d) => toDeadLetterRow(runId, d)), features: [] };
     const anomalies: Anomaly[] = [];
     const deadLetters = [...stage.deadLetters];
@@ -349,7 +356,7 @@ export class TripBatchProcessor {
         model: models.fareModel,
         scored_at: nowMs,
       });
-      rows.features.push({
+      if (featureRows) rows.features.push({
         run_id: runId,
         domain: 'trip',
         feature_set: TRIP_FARE_FEATURE_SET,
@@ -430,8 +437,13 @@ export class TripBatchProcessor {
         const v = verdicts[j]!;
         const severity = severityOf(v.score, bands);
         const top = v.drivers[0]?.feature ?? '';
-        const eventId = `${r.resolution}:${r.cell}:${r.windowEnd}`;
-        rows.cellWindows.push({
+        const eventId = () => `${r.resolution}:${r.cell}:${r.windowEnd}`;
+        // A quiet row (no pickup or dropoff in the hour, nothing surprising) is scored and
+        // learnt from like any other, but neither stored nor sent to the map: after a cell's
+        // last trip the windows keep it live for hours, and those rows of zeros were a third of
+        // all cell rows. An absent row means exactly this (see isQuietCellRow).
+        const quiet = isQuietCellRow(r.values[F_P60]!, r.values[F_D60]!, v.score);
+        if (!quiet) rows.cellWindows.push({
           run_id: runId,
           resolution: r.resolution,
           cell: r.cell,
@@ -452,12 +464,12 @@ export class TripBatchProcessor {
           model: models.demandModel,
           scored_at: nowMs,
         });
-        rows.features.push({
+        if (featureRows) rows.features.push({
           run_id: runId,
           domain: 'trip',
           feature_set: TRIP_CELL_FEATURE_SET,
           entity: r.cell,
-          event_id: eventId,
+          event_id: eventId(),
           ts: r.windowEnd,
           names: TRIP_CELL_FEATURES,
           values: [...r.values],
@@ -466,11 +478,11 @@ export class TripBatchProcessor {
         if (severity && alerts[j]) {
           publish(
             {
-              id: `${runId}:${eventId}`,
+              id: `${runId}:${eventId()}`,
               runId,
               domain: 'trip',
               entity: r.cell,
-              eventId,
+              eventId: eventId(),
               ts: r.windowEnd,
               score: v.score,
               severity,
@@ -488,7 +500,7 @@ export class TripBatchProcessor {
             top,
           );
         }
-        if (!(TRIP_RESOLUTIONS as readonly number[]).includes(r.resolution)) return;
+        if (quiet || !(TRIP_RESOLUTIONS as readonly number[]).includes(r.resolution)) return;
         let b = byRes.get(r.resolution);
         if (!b) {
           b = { resolution: r.resolution as LiveCellBoundary['resolution'], windowEnd: r.windowEnd, cells: [] };
@@ -503,6 +515,15 @@ export class TripBatchProcessor {
   #newPipeline(): TripCellPipeline {
     return new TripCellPipeline({ allowedLatenessMs: this.opts.allowedLatenessMs });
   }
+}
+
+/**
+ * A cell row with no pickup and no dropoff in its 60-minute window (so none in the 15-minute
+ * one either) and a score of 0: not stored in trip_cell_windows. Its expectation and demand-model
+ * score are dropped with it; a missing (resolution, cell, boundary) reads as zeros, score 0.
+ */
+export function isQuietCellRow(pickups60: number, dropoffs60: number, score: number): boolean {
+  return pickups60 === 0 && dropoffs60 === 0 && score === 0;
 }
 
 function toTripEventRow(runId: string, it: IngestedTrip, nowMs: number): TripEventRow {

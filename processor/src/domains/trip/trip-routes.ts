@@ -2,6 +2,8 @@ import { Hono } from 'hono';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { isValidCell, getResolution } from 'h3-js';
 import { TRIP_RESOLUTIONS, type Anomaly, type CellSeriesPoint, type FareAnomaly, type LiveCellBoundary } from '../../../../contracts/index.ts';
+import { fillQuietBoundaries } from './fill-quiet-boundaries.ts';
+import { TRIP_CELL_WINDOWS } from './trip-cell-features.ts';
 
 const RUN = 'live';
 
@@ -76,7 +78,7 @@ export function createTripRoutes(store: ClickHouseClient): Hono {
       query_params: { run: RUN, cell, points: hours * 12 },
       format: 'JSONEachRow',
     });
-    const points: CellSeriesPoint[] = (await res.json<{ window_end_ms: string; pickups_15m: number; pickups_60m: number; dropoffs_60m: number; expected_15m: number | null; score: number }>()).map((r) => ({
+    const stored: CellSeriesPoint[] = (await res.json<{ window_end_ms: string; pickups_15m: number; pickups_60m: number; dropoffs_60m: number; expected_15m: number | null; score: number }>()).map((r) => ({
       windowEnd: Number(r.window_end_ms),
       pickups15m: Number(r.pickups_15m),
       pickups60m: Number(r.pickups_60m),
@@ -84,7 +86,7 @@ export function createTripRoutes(store: ClickHouseClient): Hono {
       expected15m: r.expected_15m === null ? null : Number(r.expected_15m),
       score: r.score,
     })).reverse();
-    return c.json({ cell, resolution: getResolution(cell), points });
+    return c.json({ cell, resolution: getResolution(cell), points: fillQuietBoundaries(stored, TRIP_CELL_WINDOWS.hopMs, hours * 12) });
   });
 
   app.get('/cells/:cell/anomalies', async (c) => {

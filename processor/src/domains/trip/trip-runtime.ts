@@ -28,6 +28,8 @@ export async function createTripRuntime(opts: DomainRuntimeOptions): Promise<Tri
     partitionCount: config.streams.partitions,
     allowedLatenessMs: pc.tripAllowedLatenessMs,
     cellWindows: pc.tripCellWindows,
+    // The same rule as the pipeline's for `trainingOnly` writes (live-writes.ts): replays write them.
+    featureRows: opts.purpose === 'replay' || pc.liveFeatureRows,
     // The live limits in replays too, so a replay refuses the same trips as the live run.
     limits: keyLimitsOf(pc.limits, TRIP_CELL_BYTES),
   });

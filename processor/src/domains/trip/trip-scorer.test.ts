@@ -104,3 +104,15 @@ test('causal: a future trip never changes a past score; state round trip gives i
   for (const t of seq.slice(1000)) assert.deepEqual(score(c, t), score(a, t));
   assert.throws(() => c.restoreState({ format: 'nope' }), RangeError);
 });
+
+test('an ordinary trip keeps only its top driver, unworded; a trip from explainFrom up gets every driver in words', () => {
+  const s = warmed();
+  const plain = score(s, normal(2500));
+  assert.ok(plain.score < s.options.explainFrom, `ordinary trip scored ${plain.score}`);
+  assert.equal(plain.drivers.length, 1);
+  assert.equal(plain.drivers[0]!.reason, '');
+  const fast = score(s, trip(9002, 3, 12, 2.5));
+  assert.ok(fast.drivers.length >= 4);
+  assert.ok(fast.drivers.every((d) => d.reason.length > 0));
+  assert.ok(fast.drivers.every((d, i) => i === 0 || d.score <= fast.drivers[i - 1]!.score));
+});

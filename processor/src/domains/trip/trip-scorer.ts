@@ -67,6 +67,12 @@ export interface TripScorerOptions {
   detourMemoryTrips: number;
   /** Lowest score for which a kind is named below the alarm. @default 50 */
   kindFrom: number;
+  /**
+   * Score from which every driver gets a reason in words; below, only the top driver, tersely
+   * (as the cell-demand scorer does). Nearly every trip is ordinary, and its five worded reasons
+   * were most of its stored bytes and a good part of its CPU. @default 40
+   */
+  explainFrom: number;
   /** The meter model (fallback of the fare regressor). */
   meter: Partial<MeterFareOptions>;
 }
@@ -82,6 +88,7 @@ export const DEFAULT_TRIP_SCORER: Readonly<Omit<TripScorerOptions, 'meter'>> = O
   minDetourSd: 0.05,
   detourMemoryTrips: 5000,
   kindFrom: 50,
+  explainFrom: 40,
 });
 
 const I = (name: (typeof TRIP_FARE_FEATURES)[number]) => TRIP_FARE_FEATURES.indexOf(name);
@@ -108,6 +115,7 @@ export class TripScorer {
     checkOption('tripScorer', 'maxStraightOverMeter', o.maxStraightOverMeter, 0, 100, false);
     checkOption('tripScorer', 'gpsSlackMi', o.gpsSlackMi, 0, 100);
     checkOption('tripScorer', 'kindFrom', o.kindFrom, 0, 100);
+    checkOption('tripScorer', 'explainFrom', o.explainFrom, 0, 100);
     this.options = o;
     this.meter = new MeterFareModel(o.meter);
     this.#bands = Array.from({ length: o.detourBandsMi.length + 1 }, () => new EwHistogram(-3, 5, 800, 1 / o.detourMemoryTrips));
@@ -126,7 +134,14 @@ export class TripScorer {
     const straight = fareFeatures[STRAIGHT]!;
     const ratio = fareFeatures[RATIO]!;
     const speed = fareFeatures[SPEED]!;
+    // Reasons are worded only when the score asks for them (explainFrom): `why` says how.
     const drivers: AnomalyDriver[] = [];
+    const why: (() => string)[] = [];
+    const push = (d: Omit<AnomalyDriver, 'reason'>, reason: () => string) => {
+      (d as AnomalyDriver).reason = '';
+      why.push(reason);
+      drivers.push(d as AnomalyDriver);
+    };
     const toScore = (z: number) => this.#scale.toScore(z);
 
     // Impossible: physics.
@@ -135,14 +150,8 @@ export class TripScorer {
     const zJump = (this.#zAlarm * straight) / straightBound;
     const speedScore = toScore(zSpeed);
     const jumpScore = toScore(zJump);
-    drivers.push({ feature: 'speed_mph', score: speedScore, value: speed, expected: o.maxMph, reason: `average ${fmt(speed)} mph over ${fmt(miles)} mi in ${fmt(minutes)} min (no taxi averages ${fmt(o.maxMph)})` });
-    drivers.push({
-      feature: 'straight_line_mi',
-      score: jumpScore,
-      value: straight,
-      expected: miles,
-      reason: `pickup and dropoff ${fmt(straight)} mi apart in a straight line, the meter drove ${fmt(miles)} mi`,
-    });
+    push({ feature: 'speed_mph', score: speedScore, value: speed, expected: o.maxMph }, () => `average ${fmt(speed)} mph over ${fmt(miles)} mi in ${fmt(minutes)} min (no taxi averages ${fmt(o.maxMph)})`);
+    push({ feature: 'straight_line_mi', score: jumpScore, value: straight, expected: miles }, () => `pickup and dropoff ${fmt(straight)} mi apart in a straight line, the meter drove ${fmt(miles)} mi`);
     const impossibleScore = Math.max(speedScore, jumpScore);
 
     // Detour: ratio against its distance band.
@@ -159,13 +168,9 @@ export class TripScorer {
       // must also cost real distance.
       if (band.count < o.minBandTrips || miles - detourExpected * straight < o.minDetourExtraMi) detourScore = Math.min(detourScore, o.alarm - 1);
     }
-    drivers.push({
-      feature: 'detour_ratio',
-      score: detourScore,
-      value: ratio,
-      expected: detourExpected,
-      reason: detourExpected === null ? 'no trips of this straight-line distance seen yet (warm-up)' : `${fmt(miles)} metered mi for ${fmt(straight)} mi in a straight line: ${fmt(ratio)}× where ${fmt(detourExpected)}× is usual`,
-    });
+    push({ feature: 'detour_ratio', score: detourScore, value: ratio, expected: detourExpected }, () =>
+      detourExpected === null ? 'no trips of this straight-line distance seen yet (warm-up)' : `${fmt(miles)} metered mi for ${fmt(straight)} mi in a straight line: ${fmt(ratio)}× where ${fmt(detourExpected)}× is usual`,
+    );
 
     // Fare: the model when loaded, the meter model otherwise (always computed: it is also the
     // explanation a model-less operator gets).
@@ -175,17 +180,11 @@ export class TripScorer {
     let fareScoreUsed: number;
     if (fareScore !== null && Number.isFinite(fareScore)) {
       fareScoreUsed = Math.min(100, Math.max(0, fareScore));
-      drivers.push({
-        feature: 'fare_residual',
-        score: fareScoreUsed,
-        value: t.fare_amount,
-        expected: expectedFare,
-        reason: `fare $${fmt(t.fare_amount)} where the fare model expects $${expectedFare === null ? '?' : fmt(expectedFare)}`,
-      });
-      drivers.push({ feature: 'fare_per_mile_minute', score: meterScore, value: t.fare_amount, expected: meter.expected, reason: this.#meterReason(t.fare_amount, meter.expected, miles, minutes) });
+      push({ feature: 'fare_residual', score: fareScoreUsed, value: t.fare_amount, expected: expectedFare }, () => `fare $${fmt(t.fare_amount)} where the fare model expects $${expectedFare === null ? '?' : fmt(expectedFare)}`);
+      push({ feature: 'fare_per_mile_minute', score: meterScore, value: t.fare_amount, expected: meter.expected }, () => this.#meterReason(t.fare_amount, meter.expected, miles, minutes));
     } else {
       fareScoreUsed = meterScore;
-      drivers.push({ feature: 'fare_residual', score: meterScore, value: t.fare_amount, expected: meter.expected, reason: this.#meterReason(t.fare_amount, meter.expected, miles, minutes) });
+      push({ feature: 'fare_residual', score: meterScore, value: t.fare_amount, expected: meter.expected }, () => this.#meterReason(t.fare_amount, meter.expected, miles, minutes));
     }
 
     const score = Math.max(impossibleScore, detourScore, fareScoreUsed);
@@ -194,7 +193,10 @@ export class TripScorer {
     else if (detourScore >= o.alarm) kind = 'detour';
     else if (fareScoreUsed >= o.alarm) kind = 'overcharge';
     else if (score >= o.kindFrom) kind = score === impossibleScore ? 'impossible' : score === detourScore ? 'detour' : 'overcharge';
+    if (score >= o.explainFrom) drivers.forEach((d, i) => (d.reason = why[i]!()));
     drivers.sort((a, b) => b.score - a.score);
+    // Below explainFrom, only the strongest driver (the row's top_feature), without words.
+    if (score < o.explainFrom) drivers.length = 1;
 
     // Learn (skipping what looks anomalous, so the spread of normal stays normal).
     const physicallyOdd = impossibleScore >= o.alarm;
