@@ -6,6 +6,7 @@ import { severityOf, type Anomaly, type DeadLetter } from '../../../contracts/in
 import type { DomainCore, DomainModule } from '../../../processor/src/domains/domain-module.ts';
 import { deadLetterOf, toDeadLetterRow } from '../../../processor/src/core/dead-letter-of.ts';
 import type { RawEvent } from '../../../processor/src/core/raw-event.ts';
+import { LogPosition } from '../../../processor/src/core/log-position.ts';
 import { stateAsText } from '../../../processor/src/core/serialized-snapshot.ts';
 import { SnapshotUnreadableError } from '../../../processor/src/core/processor-state.ts';
 import type { AnomalyRow, DeadLetterRow } from '../../../store/src/rows.ts';
@@ -46,7 +47,7 @@ interface MeterStage {
 
 function createMeterCore(runId: string): DomainCore<MeterStage, null, MeterRecords> {
   const perMeter = new Map<string, Running>();
-  const lastSeq = new Map<number, number>();
+  const position = new LogPosition();
   const dec = new TextDecoder();
   return {
     keys: null,
@@ -56,11 +57,10 @@ function createMeterCore(runId: string): DomainCore<MeterStage, null, MeterRecor
       const deadLetters: DeadLetter[] = [];
       let redelivered = 0;
       for (const m of batch) {
-        if ((lastSeq.get(m.partition) ?? 0) >= m.seq) {
+        if (position.seen(m.partition, m.seq)) {
           redelivered++;
           continue;
         }
-        lastSeq.set(m.partition, m.seq);
         let r: MeterReading;
         try {
           r = MeterReading.parse(JSON.parse(dec.decode(m.data)));
@@ -91,11 +91,11 @@ function createMeterCore(runId: string): DomainCore<MeterStage, null, MeterRecor
       const events = stage.records.events;
       return { records: stage.records, anomalies: stage.anomalies, deadLetters: stage.deadLetters, events: events.length, lastTs: events[events.length - 1]?.ts, redelivered: stage.redelivered, late: 0 };
     },
-    captureState: () => stateAsText({ format: STATE_FORMAT, version: 1, seqs: Object.fromEntries([...lastSeq].map(([p, s]) => [String(p), s])), meters: [...perMeter] } as never),
+    captureState: () => stateAsText({ format: STATE_FORMAT, version: 1, seqs: position.toSeqs(), meters: [...perMeter] } as never),
     restoreState(raw: unknown) {
       const s = raw as { format?: string; seqs: Record<string, number>; meters: [string, Running][] };
       if (s?.format !== STATE_FORMAT) throw new SnapshotUnreadableError(`not a ${STATE_FORMAT}`);
-      for (const [p, seq] of Object.entries(s.seqs)) lastSeq.set(Number(p), seq);
+      position.restore(s.seqs);
       for (const [k, v] of s.meters) perMeter.set(k, v);
       return { seqs: s.seqs };
     },

@@ -10,6 +10,7 @@ import { windowMeans, type TumblingWindows, type TumblingWindowsSnapshot, type W
 import { KeyBudget, type KeyLimits } from '../../core/key-budget.ts';
 import { sensorKeyedState } from './sensor-keyed-state.ts';
 import type { RawEvent } from '../../core/raw-event.ts';
+import { LogPosition } from '../../core/log-position.ts';
 import { PROCESSOR_STATE_FORMAT, PROCESSOR_STATE_VERSION, SnapshotUnreadableError, parseProcessorState, type ProcessorState } from '../../core/processor-state.ts';
 
 
@@ -50,8 +51,7 @@ export interface SensorBatchResult {
  * (which only stamps wall-clock columns and bounds future timestamps).
  */
 export class SensorBatchProcessor {
-  /** partition → last stream sequence processed (scored or dead-lettered) */
-  readonly #lastSeq = new Map<number, number>();
+  readonly #position = new LogPosition();
   /** Stations holding state, their memory and the idle ones' evicted state. */
   readonly keys: KeyBudget | null;
   constructor(private readonly opts: SensorBatchOptions) {
@@ -63,7 +63,7 @@ export class SensorBatchProcessor {
     return {
       format: PROCESSOR_STATE_FORMAT,
       version: PROCESSOR_STATE_VERSION,
-      seqs: Object.fromEntries([...this.#lastSeq].map(([p, s]) => [String(p), s])),
+      seqs: this.#position.toSeqs(),
       detector: this.opts.scorer.snapshot(),
       windows: this.opts.windows.snapshot(),
       keys: this.keys?.snapshot() ?? null,
@@ -76,7 +76,7 @@ export class SensorBatchProcessor {
    */
   captureStateText(): { text: string[]; format: string; version: number; seqs: ProcessorState['seqs'] } {
     const { scorer, windows } = this.opts;
-    const seqs = Object.fromEntries([...this.#lastSeq].map(([p, s]) => [String(p), s]));
+    const seqs = this.#position.toSeqs();
     const text = [`{"format":${JSON.stringify(PROCESSOR_STATE_FORMAT)},"version":${PROCESSOR_STATE_VERSION},"seqs":${JSON.stringify(seqs)},"detector":`];
     if (scorer.snapshotParts) for (const part of scorer.snapshotParts()) text.push(part);
     else text.push(JSON.stringify(scorer.snapshot()));
@@ -94,8 +94,7 @@ export class SensorBatchProcessor {
     } catch (err) {
       throw new SnapshotUnreadableError(`snapshot does not fit this processor: ${(err as Error).message}`, { cause: err });
     }
-    this.#lastSeq.clear();
-    for (const [p, seq] of Object.entries(state.seqs)) this.#lastSeq.set(Number(p), seq);
+    this.#position.restore(state.seqs);
     return state;
   }
 
@@ -116,15 +115,11 @@ export class SensorBatchProcessor {
 
     for (const m of batch) {
       // The processor (re)creates its consumers at start, so within one process every
-      // partition arrives in sequence order and anything at or below the last sequence seen
-      // is a redelivery of a message already scored (its batch commits and acks it): scoring
-      // it again would teach the detectors the same reading twice.
-      const last = this.#lastSeq.get(m.partition) ?? 0;
-      if (m.seq <= last) {
+      // partition arrives in sequence order (see LogPosition).
+      if (this.#position.seen(m.partition, m.seq)) {
         redelivered++;
         continue;
       }
-      this.#lastSeq.set(m.partition, m.seq);
 
       const decoded = decodeSensorReading(m.data, { nowMs, maxFutureMs, partition: m.partition, partitionCount });
       if (!decoded.ok) {

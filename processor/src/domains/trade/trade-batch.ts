@@ -9,6 +9,7 @@ import { deadLetterOf, processingErrorReason, toDeadLetterRow } from '../../core
 import { KeyBudget, type KeyBudgetSnapshot, type KeyLimits } from '../../core/key-budget.ts';
 import { SnapshotUnreadableError } from '../../core/processor-state.ts';
 import type { RawEvent } from '../../core/raw-event.ts';
+import { LogPosition } from '../../core/log-position.ts';
 import type { SerializedSnapshot } from '../../core/serialized-snapshot.ts';
 import type { DomainBatchResult } from '../domain-module.ts';
 import { decodeTradeDeclaration } from './decode-trade-declaration.ts';
@@ -72,7 +73,7 @@ interface TradeState {
 }
 
 export class TradeBatchProcessor {
-  readonly #lastSeq = new Map<number, number>();
+  readonly #position = new LogPosition();
   readonly #graph = new TradeGraphState();
   readonly keys: KeyBudget | null;
 
@@ -91,11 +92,10 @@ export class TradeBatchProcessor {
     for (const m of batch) {
       // Within one process a partition arrives in sequence order: at or below the last
       // sequence seen is a redelivery of a declaration already learned.
-      if ((this.#lastSeq.get(m.partition) ?? 0) >= m.seq) {
+      if (this.#position.seen(m.partition, m.seq)) {
         stage.redelivered++;
         continue;
       }
-      this.#lastSeq.set(m.partition, m.seq);
       const decoded = decodeTradeDeclaration(m.data, { nowMs, maxFutureMs, partition: m.partition, partitionCount });
       if (!decoded.ok) {
         reject(m, decoded.kind, decoded.reason);
@@ -167,7 +167,7 @@ export class TradeBatchProcessor {
   }
 
   captureState(): SerializedSnapshot {
-    const seqs = Object.fromEntries([...this.#lastSeq].map(([p, s]) => [String(p), s]));
+    const seqs = this.#position.toSeqs();
     const state: TradeState = { format: TRADE_STATE_FORMAT, version: TRADE_STATE_VERSION, seqs, graph: this.#graph.snapshot(), keys: this.keys?.snapshot() ?? null };
     return { text: JSON.stringify(state), format: TRADE_STATE_FORMAT, version: TRADE_STATE_VERSION, seqs };
   }
@@ -183,8 +183,7 @@ export class TradeBatchProcessor {
     } catch (err) {
       throw new SnapshotUnreadableError(`trade snapshot does not fit this processor: ${(err as Error).message}`, { cause: err });
     }
-    this.#lastSeq.clear();
-    for (const [p, seq] of Object.entries(s.seqs!)) this.#lastSeq.set(Number(p), seq);
+    this.#position.restore(s.seqs!);
     return { seqs: s.seqs! };
   }
 }

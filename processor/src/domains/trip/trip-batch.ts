@@ -23,6 +23,7 @@ import {
 } from '../../../../contracts/index.ts';
 import type { AnomalyRow, DeadLetterRow, FeatureRow, TripCellWindowRow, TripEventRow, TripScoreRow } from '../../../../store/src/rows.ts';
 import type { RawEvent } from '../../core/raw-event.ts';
+import { LogPosition } from '../../core/log-position.ts';
 import { SnapshotUnreadableError } from '../../core/processor-state.ts';
 import { decodeTripEvent } from './decode-trip-event.ts';
 import { deadLetterOf, processingErrorReason, toDeadLetterRow } from '../../core/dead-letter-of.ts';
@@ -182,7 +183,7 @@ const F_SPD = RES('speed_mph_60m');
 const FARE_IDX = Object.fromEntries(TRIP_FARE_FEATURES.map((n, i) => [n, i])) as Record<(typeof TRIP_FARE_FEATURES)[number], number>;
 
 export class TripBatchProcessor {
-  readonly #lastSeq = new Map<number, number>();
+  readonly #position = new LogPosition();
   readonly #pipelines = new Map<number, TripCellPipeline>();
   /** The r9 cells holding state, when windows run and limits are set. */
   readonly cellKeys: KeyBudget | null;
@@ -194,7 +195,7 @@ export class TripBatchProcessor {
     return {
       format: TRIP_STATE_FORMAT,
       version: TRIP_STATE_VERSION,
-      seqs: Object.fromEntries([...this.#lastSeq].map(([p, s]) => [String(p), s])),
+      seqs: this.#position.toSeqs(),
       pipelines: Object.fromEntries([...this.#pipelines].map(([p, pl]) => [String(p), pl.snapshot()])),
       tripScorer: this.opts.tripScorer.captureState(),
       cellScorer: this.opts.cellScorer.captureState(),
@@ -221,8 +222,7 @@ export class TripBatchProcessor {
     }
     this.#pipelines.clear();
     for (const [p, pl] of pipelines) this.#pipelines.set(p, pl);
-    this.#lastSeq.clear();
-    for (const [p, seq] of Object.entries(state.seqs)) this.#lastSeq.set(Number(p), seq);
+    this.#position.restore(state.seqs);
     return state;
   }
 
@@ -231,11 +231,10 @@ export class TripBatchProcessor {
     for (const m of batch) {
       // As in the sensor core: partitions arrive in order, so a sequence already seen is a
       // redelivery of a message whose batch is committing.
-      if (m.seq <= (this.#lastSeq.get(m.partition) ?? 0)) {
+      if (this.#position.seen(m.partition, m.seq)) {
         stage.redelivered++;
         continue;
       }
-      this.#lastSeq.set(m.partition, m.seq);
       const decoded = decodeTripEvent(m.data, { nowMs, maxFutureMs: this.opts.maxFutureMs, partition: m.partition, partitionCount: this.opts.partitionCount });
       if (!decoded.ok) {
         stage.deadLetters.push(deadLetterOf('trip', m, decoded.kind, decoded.reason, nowMs));
