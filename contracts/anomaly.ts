@@ -17,6 +17,13 @@ export const AnomalyDriver = z.object({
 export type AnomalyDriver = z.infer<typeof AnomalyDriver>;
 
 /**
+ * One additive share of `score − baseline`: for trade, the exact Shapley value of a named feature
+ * group against the model card's background. The shares plus the baseline sum to the score.
+ */
+export const Attribution = z.object({ group: z.string(), value: z.number() });
+export type Attribution = z.infer<typeof Attribution>;
+
+/**
  * An anomaly as published on `anomalies.<domain>.<severity>.<entity>`, sent to the UI over
  * socket.io and stored in the `anomalies` table. The UI validates it with this same schema.
  */
@@ -35,6 +42,8 @@ export const Anomaly = z.object({
   /** Detector (or model) name and version that produced the score. */
   detector: z.string(),
   drivers: z.array(AnomalyDriver),
+  /** Additive explanation of the score by feature group, largest first, when the model gives one. */
+  attributions: z.array(Attribution).optional(),
   /** The scored item's values, for display (channel values, features). */
   values: z.record(z.string(), z.number()),
   /** Wall-clock time the processor emitted it, epoch ms (for latency, never for scoring). */

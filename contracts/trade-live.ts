@@ -22,6 +22,8 @@ export const LiveDeclaration = z.object({
   severity: Severity.nullable(),
   /** The feature group that drove the score most ('' below any signal). */
   topFeature: z.string(),
+  /** Exact Shapley values of the score by feature group (see Anomaly.attributions); absent when not computed. */
+  shapley: z.record(z.string(), z.number()).optional(),
 });
 export type LiveDeclaration = z.infer<typeof LiveDeclaration>;
 

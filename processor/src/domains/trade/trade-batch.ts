@@ -233,6 +233,7 @@ function toScoreRow(runId: string, item: TradeItem, v: TradeVerdict, severity: s
     detector: v.detector,
     drivers: JSON.stringify(v.drivers),
     quota_used: item.values[TRADE_FEATURE_INDEX.quota_used]!,
+    shapley: {},
     scored_at: nowMs,
   };
 }

@@ -50,6 +50,8 @@ export interface TradeScoreRow {
   drivers: string;
   /** Share of the licence's yearly quota used (0 for uncontrolled goods). */
   quota_used: number;
+  /** Exact Shapley value of the score per feature group; empty when the detector gives none. */
+  shapley: Record<string, number>;
   scored_at: number;
 }
 
@@ -125,4 +127,6 @@ export const TRADE_MIGRATIONS: readonly string[] = [
           uniqExactState(event_id) AS declarations, sum(fob_usd) AS fob_usd, sum(net_kg) AS net_kg
    FROM ${TRADE_TABLES.declarations}
    GROUP BY run_id, day, exporter_id, subheading, port`,
+  // Added after the first trade release, so existing stores gain it in place.
+  `ALTER TABLE ${TRADE_TABLES.scores} ADD COLUMN IF NOT EXISTS shapley Map(String, Float32) AFTER quota_used`,
 ];
