@@ -6,6 +6,7 @@ import { TRADE, type TradeModelOutputs, type TradeRecords, type TradeStage } fro
 import { TRADE_FEATURE_SET } from './trade-features.ts';
 import { TRADE_MIGRATIONS, TRADE_TABLES } from './trade-tables.ts';
 import { filterTradeRecordsToRange } from './filter-trade-records.ts';
+import { createTradeRoutes } from './trade-routes.ts';
 
 /** The overview's room: the top companies of every micro-batch. */
 const COMPANIES_ROOM = `${TRADE}:companies`;
@@ -38,6 +39,7 @@ export const tradeModule: DomainModule<TradeStage, TradeModelOutputs, TradeRecor
       roomOf: () => ({ room: COMPANIES_ROOM }),
     },
   ],
+  routes: createTradeRoutes,
   replay: {
     filterToRange: (r, from, to) => filterTradeRecordsToRange(r, from, to),
     scoredItemsQuery: (run) =>
