@@ -78,9 +78,11 @@ function publishTradeLive(r: TradeRecords, live: LiveFeed): void {
       live.toEntity(TRADE, d.exporter_id, TRADE_SOCKET_EVENTS.declaration, payload);
     }
     const c = byCompany.get(d.exporter_id);
-    if (!c) byCompany.set(d.exporter_id, { exporterId: d.exporter_id, exporterName: d.exporter_name, maxScore: s.score, declarations: 1, fobUsd: d.fob_usd, topFeature: s.top_feature });
+    const anomalous = s.severity ? 1 : 0;
+    if (!c) byCompany.set(d.exporter_id, { exporterId: d.exporter_id, exporterName: d.exporter_name, maxScore: s.score, declarations: 1, anomalies: anomalous, fobUsd: d.fob_usd, topFeature: s.top_feature });
     else {
       c.declarations++;
+      c.anomalies! += anomalous;
       c.fobUsd += d.fob_usd;
       if (s.score > c.maxScore) {
         c.maxScore = s.score;

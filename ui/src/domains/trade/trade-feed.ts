@@ -11,7 +11,7 @@ import type { ConnectionStatus, FeedSocket } from '../../lib/live-feed.ts';
 import { DEFAULT_ANOMALY_ROWS, hasIncompleteRows, mergeAnomalyRows, rowFromAnomaly, rowFromApi, type TradeAnomalyRow } from './trade-anomaly-list.ts';
 import { fetchTopCompanies, fetchTradeAnomalies, TradeApiError, type TradeApiOptions } from './trade-api.ts';
 import { TRADE_DOMAIN } from './name.ts';
-import { applyLiveTop, countAnomaly, EMPTY_TOP_COMPANIES, fromApi, type TopCompaniesState } from './trade-top-companies.ts';
+import { applyLiveTop, EMPTY_TOP_COMPANIES, fromApi, type TopCompaniesState } from './trade-top-companies.ts';
 
 export type TradeLoad = { state: 'loading' } | { state: 'ready' } | { state: 'error'; message: string };
 
@@ -25,6 +25,12 @@ export interface TradeFeedOptions {
   maxRows?: number;
   /** Live rows are completed from the API at most this often, ms. Default 2000. */
   refreshMs?: number;
+  /**
+   * The top companies are fetched again at most this often while live batches arrive, ms: the
+   * live updates keep a company's highest score since it entered the list, the API's answer is
+   * the exact window. Default 10000.
+   */
+  topRefreshMs?: number;
   /** Wait before retrying a failed load, ms. Default 5000. */
   retryMs?: number;
   delay?: (fn: () => void, ms: number) => () => void;
@@ -46,6 +52,7 @@ export function createTradeFeed(options: TradeFeedOptions = {}): TradeFeed {
   const maxRows = options.maxRows ?? DEFAULT_ANOMALY_ROWS;
   const refreshMs = options.refreshMs ?? 2000;
   const retryMs = options.retryMs ?? 5000;
+  const topRefreshMs = options.topRefreshMs ?? 10_000;
   const delay = options.delay ?? ((fn, ms) => {
     const t = setTimeout(fn, ms);
     return () => clearTimeout(t);
@@ -65,6 +72,7 @@ export function createTradeFeed(options: TradeFeedOptions = {}): TradeFeed {
   let generation = 0;
   const timers = new Set<() => void>();
   let refreshPending = false;
+  let topRefreshPending = false;
 
   const later = (fn: () => void, ms: number) => {
     const cancel = delay(() => {
@@ -114,6 +122,15 @@ export function createTradeFeed(options: TradeFeedOptions = {}): TradeFeed {
     }, refreshMs);
   }
 
+  function refreshTopSoon() {
+    if (topRefreshPending) return;
+    topRefreshPending = true;
+    later(() => {
+      topRefreshPending = false;
+      void loadTop();
+    }, topRefreshMs);
+  }
+
   function open() {
     status.set('connecting');
     const s = connect();
@@ -133,8 +150,6 @@ export function createTradeFeed(options: TradeFeedOptions = {}): TradeFeed {
       if (a.domain !== TRADE_DOMAIN) return;
       rows = mergeAnomalyRows(rows, [rowFromAnomaly(a)], maxRows);
       anomalies.set(rows);
-      companies = countAnomaly(companies, a.entity, a.ts, a.score);
-      top.set(companies);
       refreshSoon();
     });
     s.on(TRADE_SOCKET_EVENTS.topCompanies, (payload: unknown) => {
@@ -142,6 +157,7 @@ export function createTradeFeed(options: TradeFeedOptions = {}): TradeFeed {
       if (!parsed.success) return log.warn(`[vigia] dropped invalid trade top companies:\n${z.prettifyError(parsed.error)}`);
       companies = applyLiveTop(companies, parsed.data, windowHours * 3_600_000);
       top.set(companies);
+      refreshTopSoon();
     });
     void loadAnomalies();
     void loadTop();
@@ -152,6 +168,7 @@ export function createTradeFeed(options: TradeFeedOptions = {}): TradeFeed {
     for (const cancel of timers) cancel();
     timers.clear();
     refreshPending = false;
+    topRefreshPending = false;
     socket?.disconnect();
     socket = null;
     status.set('disconnected');

@@ -32,14 +32,16 @@ export function graphElements(g: TradeGraph, width: number, height: number): Gra
   columns.forEach((nodes, ci) => {
     nodes.sort((a, b) => b.fobUsd - a.fobUsd || (a.label < b.label ? -1 : 1));
     const step = (height - 2 * pad) / Math.max(1, nodes.length);
+    // A crowded column draws its nodes smaller, so neighbours never overlap.
+    const largest = Math.max(NODE_SIZE.min, Math.min(NODE_SIZE.max, step * 0.85));
     nodes.forEach((n, i) => {
       out.push({
         group: 'nodes',
         data: {
           id: n.id,
           kind: n.kind,
-          label: n.kind === 'company' ? n.label : `${n.label}\n${fmtUsd(n.fobUsd)}`,
-          size: NODE_SIZE.min + (NODE_SIZE.max - NODE_SIZE.min) * Math.sqrt(n.fobUsd / maxNode),
+          label: n.kind === 'company' ? n.label : `${n.label} ${fmtUsd(n.fobUsd)}`,
+          size: NODE_SIZE.min + (largest - NODE_SIZE.min) * Math.sqrt(n.fobUsd / maxNode),
           fob: n.fobUsd,
           declarations: n.declarations,
         },
@@ -87,6 +89,8 @@ export function graphStyle(): { selector: string; style: Record<string, unknown>
         'border-color': '#0a0e13',
       },
     },
+    // Beside the node rather than under it: a column's nodes sit closer than two text lines.
+    { selector: 'node[kind != "company"]', style: { 'text-valign': 'center', 'text-halign': 'right', 'text-margin-x': 5, 'text-margin-y': 0 } },
     ...Object.entries(KIND_STYLE).map(([kind, s]) => ({ selector: `node.${kind}`, style: { 'background-color': s.colour, shape: s.shape } })),
     { selector: 'node.focus', style: { 'border-width': 3, 'border-color': ANOMALOUS_EDGE } },
     {

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyLiveTop, countAnomaly, fromApi, rankCompanies } from './trade-top-companies.ts';
+import { applyLiveTop, fromApi, rankCompanies } from './trade-top-companies.ts';
 
 const H = 3_600_000;
 const rank = (exporterId: string, maxScore: number, lastTs: number) => ({ exporterId, exporterName: exporterId.toLowerCase(), maxScore, anomalies: maxScore >= 70 ? 1 : 0, declarations: 3, fobUsd: 1000, topGroup: 'price', lastTs });
@@ -24,11 +24,12 @@ describe('top companies', () => {
     assert.deepEqual(rankCompanies(s).map((c) => c.exporterId), ['B', 'C']);
   });
 
-  it('counts live anomalies of listed companies', () => {
+  it('adds up the anomalies of the live batches', () => {
     let s = fromApi({ until: 10 * H, hours: 24, companies: [rank('A', 80, 9 * H)] });
-    s = countAnomaly(countAnomaly(s, 'A', 10 * H, 95), 'Z', 10 * H, 99);
-    assert.equal(s.companies.get('A')!.anomalies, 2);
+    s = applyLiveTop(s, { until: 11 * H, companies: [{ exporterId: 'A', exporterName: 'a', maxScore: 95, declarations: 3, anomalies: 2, fobUsd: 1, topFeature: 'price.uv_z' }, { exporterId: 'B', exporterName: 'b', maxScore: 90, declarations: 1, anomalies: 1, fobUsd: 1, topFeature: 'quota.quota_used' }] }, 24 * H);
+    assert.equal(s.companies.get('A')!.anomalies, 3);
     assert.equal(s.companies.get('A')!.maxScore, 95);
-    assert.equal(s.companies.has('Z'), false);
+    assert.equal(s.companies.get('B')!.anomalies, 1);
+    assert.equal(s.companies.get('B')!.topGroup, 'quota');
   });
 });

@@ -1,6 +1,6 @@
 // "Top anomalous companies now": the companies whose declarations scored highest over the last
 // `windowMs` of event time. The HTTP answer sets it; then every micro-batch's top companies
-// (room trade:companies) and every trade anomaly update it, and companies whose newest
+// (room trade:companies) updates it, and companies whose newest
 // declaration fell out of the window leave. A company's max score is its highest since it
 // entered the list, so it holds a little longer than an exact sliding maximum would.
 import type { LiveTopCompanies, TradeCompanyRank, TradeTopCompanies } from '../../../../contracts/index.ts';
@@ -25,7 +25,7 @@ export function applyLiveTop(state: TopCompaniesState, live: LiveTopCompanies, w
     const held = companies.get(c.exporterId);
     const group = c.topFeature.split('.')[0] ?? '';
     if (!held) {
-      companies.set(c.exporterId, { exporterId: c.exporterId, exporterName: c.exporterName, maxScore: c.maxScore, anomalies: 0, declarations: c.declarations, fobUsd: c.fobUsd, topGroup: group, lastTs: live.until });
+      companies.set(c.exporterId, { exporterId: c.exporterId, exporterName: c.exporterName, maxScore: c.maxScore, anomalies: c.anomalies ?? 0, declarations: c.declarations, fobUsd: c.fobUsd, topGroup: group, lastTs: live.until });
     } else {
       const higher = c.maxScore > held.maxScore;
       companies.set(c.exporterId, {
@@ -34,21 +34,13 @@ export function applyLiveTop(state: TopCompaniesState, live: LiveTopCompanies, w
         maxScore: higher ? c.maxScore : held.maxScore,
         topGroup: higher ? group : held.topGroup,
         declarations: held.declarations + c.declarations,
+        anomalies: held.anomalies + (c.anomalies ?? 0),
         fobUsd: held.fobUsd + c.fobUsd,
         lastTs: Math.max(held.lastTs, live.until),
       });
     }
   }
   return prune({ until: Math.max(state.until ?? live.until, live.until), companies }, windowMs);
-}
-
-/** One more anomaly of a company (the live anomaly stream counts them). */
-export function countAnomaly(state: TopCompaniesState, exporterId: string, ts: number, score: number): TopCompaniesState {
-  const held = state.companies.get(exporterId);
-  if (!held) return state; // its batch's top-companies payload adds it
-  const companies = new Map(state.companies);
-  companies.set(exporterId, { ...held, anomalies: held.anomalies + 1, maxScore: Math.max(held.maxScore, score), lastTs: Math.max(held.lastTs, ts) });
-  return { ...state, companies };
 }
 
 function prune(state: TopCompaniesState, windowMs: number): TopCompaniesState {
