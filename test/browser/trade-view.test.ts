@@ -162,6 +162,32 @@ test('the trade view lists live anomalies with their bars and the top companies,
   await page.locator('[data-testid="trade-graph-panel"][data-load="ready"]').waitFor({ timeout: 15_000 });
   assert.equal(Number(await page.locator('[data-testid="trade-graph"]').getAttribute('data-anomalous')), 3);
 
+  // With Shapley values (what the autoencoder will store), the bars are those, signed and captioned
+  // as such: the stored answer is given attributions on its way to a second page.
+  const shapley = [{ group: 'route', value: -4.5 }, { group: 'price', value: 31.2 }, { group: 'volume', value: 8.25 }];
+  const withShapley = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  const shapleyErrors = watchConsole(withShapley);
+  await withShapley.route('**/api/trade/anomalies?*', async (route) => {
+    const res = await route.fetch();
+    const body = TradeAnomalyList.parse(await res.json());
+    body.anomalies[0]!.attributions = shapley;
+    await route.fulfill({ response: res, json: body });
+  });
+  await withShapley.goto(proc.uiUrl('#/trade'));
+  const first = withShapley.locator('[data-testid="trade-anomaly"]').first().locator('[data-testid="trade-bars"]');
+  await first.locator('xpath=self::*[@data-kind="shapley"]').waitFor({ timeout: 15_000 });
+  const groups = await first.locator('[data-testid="trade-bar"]').evaluateAll((els) => els.map((e) => [e.getAttribute('data-group'), Number(e.getAttribute('data-value'))]));
+  assert.deepEqual(groups, [['price', 31.2], ['volume', 8.25], ['route', -4.5]]);
+  assert.equal(await first.locator('.fill.negative').count(), 1);
+  assert.match(await first.innerText(), /Shapley value per feature group/);
+  const fills = await first.locator('.fill').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().width));
+  assert.ok(Math.abs(fills[1]! / fills[0]! - 8.25 / 31.2) < 0.02, `bar widths follow the values: ${fills}`);
+  // The rows after it still show their drivers.
+  assert.equal(await withShapley.locator('[data-testid="trade-bars"][data-kind="drivers"]').count(), (await withShapley.locator('[data-testid="trade-bars"]').count()) - 1);
+  await withShapley.locator('[data-testid="trade-feed"]').screenshot({ path: join(ARTIFACTS, 'trade-shapley.png') });
+  await withShapley.close();
+  assert.deepEqual(shapleyErrors, []);
+
   // The README's example queries run on this data and answer rows.
   const queries = readmeTradeQueries();
   assert.equal(queries.length, 3, `README trade queries: ${queries.map((q) => q.title).join('; ')}`);
@@ -171,7 +197,7 @@ test('the trade view lists live anomalies with their bars and the top companies,
     assert.ok(answer.length > 0, `README query "${q.title}" answered no rows`);
   }
 
-  process.stdout.write(`screenshots: ${join(ARTIFACTS, 'trade-view.png')}, ${join(ARTIFACTS, 'trade-graph.png')}\n`);
+  process.stdout.write(`screenshots: ${['trade-view', 'trade-graph', 'trade-shapley'].map((n) => join(ARTIFACTS, `${n}.png`)).join(', ')}\n`);
   assert.deepEqual(errors, []);
 });
 
