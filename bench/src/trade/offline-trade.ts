@@ -12,8 +12,10 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { DEFAULT_SEVERITY_BANDS } from '../../../contracts/index.ts';
+import { parseConfig } from '../../../config/index.ts';
+import { keyLimitsOf } from '../../../processor/src/core/key-budget.ts';
 import type { RawEvent } from '../../../processor/src/core/raw-event.ts';
-import { TradeBatchProcessor } from '../../../processor/src/domains/trade/trade-batch.ts';
+import { TRADE_NEW_KEY_BYTES, TradeBatchProcessor } from '../../../processor/src/domains/trade/trade-batch.ts';
 import { REPORTING_THRESHOLD_USD } from '../../../processor/src/domains/trade/trade-runtime.ts';
 import type { TradeMessage } from '../../../producers/src/trade/trade-messages.ts';
 import { evaluateTradeAccuracy, formatTradeReport, type FlaggedDeclaration, type Severity, type TradeAccuracyReport } from './trade-accuracy.ts';
@@ -41,9 +43,13 @@ export function rawEventsOf(messages: readonly TradeMessage[], partitions: numbe
   });
 }
 
-/** The pure trade core over `events` in micro-batches; now = the last event time of the batch (nothing is "future"). */
+/**
+ * The pure trade core over `events` in micro-batches, with the processor's default key limits
+ * (so a company silent past processor.limits.forgetEvictedMs starts afresh, as in the pipeline).
+ */
 export function runTradeCore(events: readonly RawEvent[], partitions: number, batchSize = OFFLINE_BATCH): CoreRun {
-  const p = new TradeBatchProcessor({ runId: 'offline', bands: DEFAULT_SEVERITY_BANDS, maxFutureMs: Number.MAX_SAFE_INTEGER, partitionCount: partitions, features: { reportingThresholdUsd: REPORTING_THRESHOLD_USD } });
+  const limits = keyLimitsOf(parseConfig({}).processor.limits, TRADE_NEW_KEY_BYTES);
+  const p = new TradeBatchProcessor({ runId: 'offline', bands: DEFAULT_SEVERITY_BANDS, maxFutureMs: Number.MAX_SAFE_INTEGER, partitionCount: partitions, limits, features: { reportingThresholdUsd: REPORTING_THRESHOLD_USD } });
   const flagged: FlaggedDeclaration[] = [];
   let declarations = 0;
   const cpu0 = process.cpuUsage();
