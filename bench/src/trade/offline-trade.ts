@@ -58,7 +58,7 @@ export function runTradeCore(events: readonly RawEvent[], partitions: number, ba
     const batch = events.slice(i, i + batchSize);
     const r = p.score(p.ingest(batch, Date.now()), null);
     declarations += r.events;
-    for (const s of r.records.scores) if (s.severity) flagged.push({ id: s.event_id, ts: s.ts, severity: s.severity as Severity, group: s.top_group });
+    for (const s of r.records.scores) if (s.severity) flagged.push({ id: s.event_id, ts: s.ts, entity: s.exporter_id, severity: s.severity as Severity, group: s.top_group });
   }
   const cpu = process.cpuUsage(cpu0);
   return { flagged, declarations, cpuSeconds: (cpu.user + cpu.system) / 1e6, wallSeconds: (performance.now() - t0) / 1000 };
@@ -102,4 +102,8 @@ async function main(): Promise<void> {
   if (values.json) writeFileSync(values.json, JSON.stringify(out, null, 2));
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]!).href) await main();
+if (import.meta.url === pathToFileURL(process.argv[1]!).href)
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  });

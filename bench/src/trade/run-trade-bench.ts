@@ -75,10 +75,10 @@ export async function runTradeBench(opts: TradeBenchOptions): Promise<{ report: 
     await publishing;
     process.stderr.write('\n');
     const flagged = (
-      await proc.sql<{ id: string; ts: string; severity: string; grp: string }>(
-        `SELECT event_id AS id, toUnixTimestamp64Milli(ts) AS ts, severity, top_group AS grp FROM trade_scores FINAL WHERE run_id = '${RUN_ID}' AND severity != ''`,
+      await proc.sql<{ id: string; ts: string; entity: string; severity: string; grp: string }>(
+        `SELECT event_id AS id, toUnixTimestamp64Milli(ts) AS ts, exporter_id AS entity, severity, top_group AS grp FROM trade_scores FINAL WHERE run_id = '${RUN_ID}' AND severity != ''`,
       )
-    ).map((r): FlaggedDeclaration => ({ id: r.id, ts: Number(r.ts), severity: r.severity as Severity, group: r.grp }));
+    ).map((r): FlaggedDeclaration => ({ id: r.id, ts: Number(r.ts), entity: r.entity, severity: r.severity as Severity, group: r.grp }));
     const [dl] = await proc.sql<{ n: string }>(`SELECT count() AS n FROM dead_letters WHERE domain = 'trade'`);
     const report = evaluateTradeAccuracy({ fromTs: s.fromTs, untilTs: s.endTs, truths: s.truths, flagged, minSeverity: opts.minSeverity });
     const processorCpu = cpu0 !== undefined && cpu1 !== undefined ? cpu1 - cpu0 : null;

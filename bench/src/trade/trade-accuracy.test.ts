@@ -7,8 +7,8 @@ const MIN = 60_000;
 const from = 10 * DAY;
 const until = 12 * DAY;
 
-const truth = (id: string, ts: number, kind: TruthDeclaration['kind'], faultId: string): TruthDeclaration => ({ id, ts, kind, faultId });
-const flag = (id: string, ts: number, group: string, severity: FlaggedDeclaration['severity'] = 'minor'): FlaggedDeclaration => ({ id, ts, group, severity });
+const truth = (id: string, ts: number, kind: TruthDeclaration['kind'], faultId: string, entity = 'E1'): TruthDeclaration => ({ id, ts, kind, faultId, entity });
+const flag = (id: string, ts: number, group: string, severity: FlaggedDeclaration['severity'] = 'minor', entity = 'E9'): FlaggedDeclaration => ({ id, ts, group, severity, entity });
 
 test('an episode is found by any flagged declaration; the delay runs from its first declaration to the first flag', () => {
   const truths = [truth('b1', from + 60 * MIN, 'burst', 'burst-1'), truth('b2', from + 70 * MIN, 'burst', 'burst-1'), truth('b3', from + 90 * MIN, 'burst', 'burst-1'), truth('b4', from + 3 * DAY / 4, 'burst', 'burst-2')];
@@ -59,6 +59,25 @@ test('the warm-up and the minimum severity are excluded; kinds without incidents
   assert.equal(r.overall.incidents, 1);
   assert.equal(r.overall.minF1, 0);
   assert.match(formatTradeReport(r), /over_invoicing\s+price\s+1\s+0\s+1/);
+});
+
+test("a flag on the company's ordinary filing during its burst is an echo, not a false alarm; elsewhere it is one", () => {
+  const truths = [truth('b1', from + 60 * MIN, 'burst', 'burst-1', 'E1'), truth('b2', from + 90 * MIN, 'burst', 'burst-1', 'E1')];
+  const flagged = [
+    flag('b2', from + 90 * MIN, 'company', 'minor', 'E1'),
+    // The company's own ordinary filing during the burst, and one within ECHO_MS after it.
+    flag('n1', from + 80 * MIN, 'company', 'minor', 'E1'),
+    flag('n2', from + 200 * MIN, 'company', 'minor', 'E1'),
+    // Too late, another group, another company.
+    flag('n3', from + 240 * MIN, 'company', 'minor', 'E1'),
+    flag('n4', from + 80 * MIN, 'price', 'minor', 'E1'),
+    flag('n5', from + 80 * MIN, 'company', 'minor', 'E2'),
+  ];
+  const r = evaluateTradeAccuracy({ fromTs: from, untilTs: until, truths, flagged });
+  assert.equal(r.falseAlarms.echoes, 2);
+  assert.equal(r.falseAlarms.count, 3);
+  assert.deepEqual(r.falseAlarms.byGroup, { company: 2, price: 1 });
+  assert.equal(r.kinds.burst.tp, 1);
 });
 
 test('F1 and quantiles', () => {

@@ -18,6 +18,11 @@
  *   TP_k = incidents of kind k found; FN_k = incidents of kind k not found.
  * False alarm: a flagged declaration without a label (a flagged declaration of another
  *   incident is never a false alarm: it is an anomaly, found). Counted per declaration.
+ *   Except an echo: a burst, structuring or a new company is the company's behaviour, and its
+ *   episode interleaves with the company's ordinary filings, which the behavioural features see
+ *   in the same state; a flagged unlabelled declaration of the same company, within such an
+ *   incident's span [start, last declaration + ECHO_MS], whose top group is the incident's
+ *   kind's group, is an echo of it — neither a false alarm nor a find (counted apart).
  *   The detector names a feature group, not a kind, so a false alarm counts against the
  *   precision of the kinds its top group names (TRADE_KIND_GROUP), shared equally among them;
  *   a false alarm whose group names no kind is shared among all kinds. The FP_k thus sum to the
@@ -34,6 +39,11 @@
 import { TRADE_ANOMALY_KINDS, type TradeAnomalyKind } from '../../../contracts/index.ts';
 import { TRADE_KIND_GROUP } from '../../../processor/src/domains/trade/trade-kind-groups.ts';
 
+/** How long after an episode's last declaration a flag on the company's ordinary filing is still its echo (the hourly burst count's half-life, twice). */
+export const ECHO_MS = 2 * 3_600_000;
+/** The kinds that are a company's behaviour over an episode (see echoes above). */
+export const BEHAVIOUR_KINDS: readonly TradeAnomalyKind[] = ['burst', 'structuring', 'new_company'];
+
 export const SEVERITY_RANK = { minor: 1, major: 2, critical: 3 } as const;
 export type Severity = keyof typeof SEVERITY_RANK;
 
@@ -41,6 +51,8 @@ export type Severity = keyof typeof SEVERITY_RANK;
 export interface TruthDeclaration {
   id: string;
   ts: number;
+  /** The exporter. */
+  entity: string;
   kind: TradeAnomalyKind;
   faultId: string;
 }
@@ -49,6 +61,8 @@ export interface TruthDeclaration {
 export interface FlaggedDeclaration {
   id: string;
   ts: number;
+  /** The exporter. */
+  entity: string;
   severity: Severity;
   /** The stored top_group. */
   group: string;
@@ -97,7 +111,7 @@ export interface TradeAccuracyReport {
     /** Flagged declarations in the period (labelled or not). */
     flagged: number;
   };
-  falseAlarms: { count: number; perDay: number; byGroup: Record<string, number> };
+  falseAlarms: { count: number; perDay: number; byGroup: Record<string, number>; /** Flags on ordinary filings during a behavioural episode (not counted above). */ echoes: number };
 }
 
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
@@ -154,14 +168,30 @@ export function evaluateTradeAccuracy(input: TradeAccuracyInput): TradeAccuracyR
     if (first.group === TRADE_KIND_GROUP[inc.kind]) a.hits++;
   }
 
+  // Behavioural episodes per company, for echoes.
+  const spans = new Map<string, { from: number; to: number; group: string }[]>();
+  for (const inc of incidents.values()) {
+    if (!BEHAVIOUR_KINDS.includes(inc.kind)) continue;
+    const entity = inc.decls[0]!.entity;
+    let list = spans.get(entity);
+    if (!list) spans.set(entity, (list = []));
+    list.push({ from: inc.decls[0]!.ts, to: inc.decls[inc.decls.length - 1]!.ts + ECHO_MS, group: TRADE_KIND_GROUP[inc.kind] });
+  }
+  const isEcho = (f: FlaggedDeclaration) => spans.get(f.entity)?.some((sp) => f.ts >= sp.from && f.ts <= sp.to && f.group === sp.group) ?? false;
+
   // False alarms, shared among the kinds their group names.
   const byGroup: Record<string, number> = {};
   let falseAlarms = 0;
+  let echoes = 0;
   let flaggedInPeriod = 0;
   for (const f of flaggedById.values()) {
     if (!inPeriod(f.ts)) continue;
     flaggedInPeriod++;
     if (labelled.has(f.id)) continue;
+    if (isEcho(f)) {
+      echoes++;
+      continue;
+    }
     falseAlarms++;
     byGroup[f.group] = (byGroup[f.group] ?? 0) + 1;
   }
@@ -219,7 +249,7 @@ export function evaluateTradeAccuracy(input: TradeAccuracyInput): TradeAccuracyR
       ),
       flagged: flaggedInPeriod,
     },
-    falseAlarms: { count: falseAlarms, perDay: days > 0 ? falseAlarms / days : 0, byGroup },
+    falseAlarms: { count: falseAlarms, perDay: days > 0 ? falseAlarms / days : 0, byGroup, echoes },
   };
 }
 
@@ -244,7 +274,7 @@ export function formatTradeReport(r: TradeAccuracyReport): string {
       Object.entries(r.falseAlarms.byGroup)
         .map(([g, n]) => `${g} ${n}`)
         .join(', ') || 'none'
-    })`,
+    }); echoes (flags on a company's ordinary filings during its burst, structuring or first day, not counted): ${r.falseAlarms.echoes}`,
   );
   return `${lines.join('\n')}\n`;
 }

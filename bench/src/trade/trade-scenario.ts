@@ -44,7 +44,7 @@ export function tradeScenario(opts: TradeScenarioOptions, partitions: number): T
   const truths: TruthDeclaration[] = [];
   for (const m of messages) {
     const d: TradeDeclaration = m.declaration;
-    if (d.truth) truths.push({ id: d.id, ts: d.ts, kind: d.truth.kind, faultId: d.truth.faultId });
+    if (d.truth) truths.push({ id: d.id, ts: d.ts, entity: d.exporter_id, kind: d.truth.kind, faultId: d.truth.faultId });
   }
   return { startTs, fromTs, endTs, messages, truths };
 }
