@@ -13,8 +13,9 @@ export const ESTABLISHED_AFTER = 20;
 
 /**
  * Where the behavioural signals start (0) and how fast they rise to 100 (63 % of the way per
- * `…Scale`), in their features' units. Chosen on bench seeds 1–2 (`vigia bench trade`,
- * bench/src/trade/offline-trade.ts) and reported on others; see the README's bench trade section.
+ * `…Scale`), in their features' units. Chosen on bench seeds 1–2 by
+ * bench/src/trade/tune-trade-signals.ts (mean F1 of burst, structuring and new company, with no
+ * more company false alarms than before) and reported on seeds 3–5; see the README's bench trade section.
  */
 export interface TradeSignalThresholds {
   /** burst_z: the last hour's declarations, in σ above the company's usual busiest hour. */
@@ -33,9 +34,9 @@ export interface TradeSignalThresholds {
 }
 
 export const DEFAULT_SIGNAL_THRESHOLDS: TradeSignalThresholds = {
-  burstFrom: 3,
+  burstFrom: 2,
   burstScale: 1,
-  structuringFrom: 2.5,
+  structuringFrom: 2,
   structuringScale: 1,
   structuringMinCount: 3,
   newcomerFrom: 1,
