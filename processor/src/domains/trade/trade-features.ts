@@ -59,6 +59,11 @@ export interface ObservedDeclaration {
 }
 
 const log10p = (x: number) => Math.log10(1 + Math.max(0, x));
+const I = TRADE_FEATURE_INDEX;
+/** A feature value, 0 when undefined (a z of nothing, a log of 0): module-level, as this runs for every declaration. */
+function put(v: number[], i: number, x: number): void {
+  v[i] = Number.isFinite(x) ? x : 0;
+}
 const rarity = (count: number, total: number) => -Math.log((count + 0.5) / (total + 1));
 
 /**
@@ -78,34 +83,33 @@ export function observeDeclaration(g: TradeGraphState, d: TradeDeclaration, opts
   if (p === undefined) g.ports.set(portId, (p = newPort()));
 
   const v = new Array<number>(TRADE_FEATURES.length).fill(0);
-  const set = (name: TradeFeatureName, x: number) => (v[TRADE_FEATURE_INDEX[name]] = Number.isFinite(x) ? x : 0);
 
   // Price: log10 USD per net kg against the subheading (and the subheading × destination) norm.
   const luv = Math.log10(Math.max(d.fob_usd, 0.01) / d.net_kg);
   const uvZ = s.unitValue.z(luv, MIN_COUNT, MIN_SCALE);
   const destRing = s.unitValueByDestination.get(d.destination);
-  set('uv_z', uvZ);
-  set('uv_dest_z', destRing && destRing.size >= MIN_COUNT ? destRing.z(luv, MIN_COUNT, MIN_SCALE) : uvZ);
-  set('log_unit_value', luv);
+  put(v, I.uv_z, uvZ);
+  put(v, I.uv_dest_z, destRing && destRing.size >= MIN_COUNT ? destRing.z(luv, MIN_COUNT, MIN_SCALE) : uvZ);
+  put(v, I.log_unit_value, luv);
 
   // Weight and quantity: do net kg, quantity and gross kg agree with each other?
   const unitKg = MASS_UNIT_KG[d.unit];
   const lkpu = d.quantity > 0 ? Math.log10(d.net_kg / d.quantity) : NaN;
-  if (unitKg !== undefined) set('mass_mismatch', d.quantity > 0 ? Math.abs(Math.log10(d.net_kg / (d.quantity * unitKg))) : 1);
-  else set('kg_per_unit_z', d.quantity > 0 ? (s.kgPerUnit.get(d.unit)?.z(lkpu, MIN_COUNT, MIN_SCALE) ?? 0) : 0);
-  set('tare_ratio', Math.log10(d.gross_kg / d.net_kg));
-  set('log_fob', log10p(d.fob_usd));
-  set('log_net_kg', log10p(d.net_kg));
+  if (unitKg !== undefined) put(v, I.mass_mismatch, d.quantity > 0 ? Math.abs(Math.log10(d.net_kg / (d.quantity * unitKg))) : 1);
+  else put(v, I.kg_per_unit_z, d.quantity > 0 ? (s.kgPerUnit.get(d.unit)?.z(lkpu, MIN_COUNT, MIN_SCALE) ?? 0) : 0);
+  put(v, I.tare_ratio, Math.log10(d.gross_kg / d.net_kg));
+  put(v, I.log_fob, log10p(d.fob_usd));
+  put(v, I.log_net_kg, log10p(d.net_kg));
   // Size of the declaration against the subheading's usual lot (a newcomer filing huge lots).
-  set('fob_z', s.fobSize.z(log10p(d.fob_usd), MIN_COUNT, MIN_SCALE));
+  put(v, I.fob_z, s.fobSize.z(log10p(d.fob_usd), MIN_COUNT, MIN_SCALE));
 
   // Company behaviour.
   const known = c.n > 0;
   const shortNow = decayedAt(c.short, d.ts, SHORT_HALF_LIFE) + 1;
   const longNow = decayedAt(c.long, d.ts, LONG_HALF_LIFE) + 1;
-  set('company_n', log10p(c.n));
-  set('company_age_days', known ? Math.min(365, (d.ts - c.firstTs) / DAY) : 0);
-  set('velocity_24h', perDay(shortNow, SHORT_HALF_LIFE));
+  put(v, I.company_n, log10p(c.n));
+  put(v, I.company_age_days, known ? Math.min(365, (d.ts - c.firstTs) / DAY) : 0);
+  put(v, I.velocity_24h, perDay(shortNow, SHORT_HALF_LIFE));
   // A burst: the last hour's other declarations against what the company's usual day puts in its
   // busiest hour, in standard deviations of that count (a decayed Poisson sum of mean μ has
   // variance μ/2). The usual day: the thirty-day rate, or the lifetime mean while the thirty days
@@ -114,30 +118,30 @@ export function observeDeclaration(g: TradeGraphState, d: TradeDeclaration, opts
   const usual = Math.max(perDay(longNow, LONG_HALF_LIFE), known ? c.n / Math.max(1, (d.ts - c.firstTs) / DAY) : 0);
   const hourNow = decayedAt(c.hourly, d.ts, HOUR_HALF_LIFE) + 1;
   const hourMean = usual * PEAK_HOUR_SHARE;
-  set('count_1h', hourNow);
-  set('burst_z', (hourNow - 1 - hourMean) / Math.sqrt(hourMean / 2 + 0.5));
+  put(v, I.count_1h, hourNow);
+  put(v, I.burst_z, (hourNow - 1 - hourMean) / Math.sqrt(hourMean / 2 + 0.5));
   const valueNow = decayedAt(c.value, d.ts, SHORT_HALF_LIFE) + d.fob_usd;
-  set('value_24h', log10p(valueNow));
+  put(v, I.value_24h, log10p(valueNow));
   // The day's value in lots of this goods' usual size (the subheading's median declaration across
   // its peers): how much the company files against what one company usually files at once.
-  set('lots_24h', s.fobSize.size >= MIN_COUNT ? log10p(valueNow) - s.fobSize.median() : 0);
+  put(v, I.lots_24h, s.fobSize.size >= MIN_COUNT ? log10p(valueNow) - s.fobSize.median() : 0);
   // Structuring: the day's declarations just under the threshold against what the company's own
   // share of them before today predicts for the day's declarations, as a Poisson z. The share
   // starts at NEAR_PRIOR_SHARE, so goods whose lots are often worth just under it are not suspect.
   const near = d.fob_usd >= 0.9 * opts.reportingThresholdUsd && d.fob_usd < opts.reportingThresholdUsd ? 1 : 0;
   const nearBefore = decayedAt(c.nearThreshold, d.ts, SHORT_HALF_LIFE);
   const nearNow = nearBefore + near;
-  set('near_threshold', near);
-  set('near_threshold_24h', nearNow);
+  put(v, I.near_threshold, near);
+  put(v, I.near_threshold_24h, nearNow);
   const history = Math.max(0, longNow - shortNow);
   const nearHistory = Math.max(0, decayedAt(c.nearThresholdLong, d.ts, LONG_HALF_LIFE) - nearBefore);
   const nearShare = (Math.min(nearHistory, history) + NEAR_PRIOR_WEIGHT * NEAR_PRIOR_SHARE) / (history + NEAR_PRIOR_WEIGHT);
   const nearExpected = shortNow * nearShare;
-  set('near_threshold_z', (nearNow - nearExpected) / Math.sqrt(nearExpected + 1));
-  set('since_last_h', known ? Math.min(MAX_SINCE_H, Math.max(0, d.ts - c.lastTs) / HOUR) : MAX_SINCE_H);
+  put(v, I.near_threshold_z, (nearNow - nearExpected) / Math.sqrt(nearExpected + 1));
+  put(v, I.since_last_h, known ? Math.min(MAX_SINCE_H, Math.max(0, d.ts - c.lastTs) / HOUR) : MAX_SINCE_H);
   const cs = c.subheadings.get(sub);
-  set('cs_n', log10p(cs?.n ?? 0));
-  set('cs_since_last_h', cs ? Math.min(MAX_SINCE_H, Math.max(0, d.ts - cs.lastTs) / HOUR) : MAX_SINCE_H);
+  put(v, I.cs_n, log10p(cs?.n ?? 0));
+  put(v, I.cs_since_last_h, cs ? Math.min(MAX_SINCE_H, Math.max(0, d.ts - cs.lastTs) / HOUR) : MAX_SINCE_H);
 
   // Graph: novelty and rarity of each edge, typicality of the triple, similarity to peers.
   const triple = `${sub}|${d.port}`;
@@ -146,30 +150,31 @@ export function observeDeclaration(g: TradeGraphState, d: TradeDeclaration, opts
   const sp = s.ports.get(d.port) ?? 0;
   const csp = c.triples.get(triple) ?? 0;
   // Novelty means something only for a node with a past: a company's first declaration opens every edge.
-  set('cs_new', known && !cs ? 1 : 0);
-  set('cp_new', known && cp === 0 ? 1 : 0);
-  set('sp_new', s.n > 0 && sp === 0 ? 1 : 0);
-  set('cd_new', known && cd === 0 ? 1 : 0);
-  set('cs_rarity', known ? rarity(cs?.n ?? 0, c.n) : 0);
-  set('cp_rarity', known ? rarity(cp, c.n) : 0);
-  set('cd_rarity', known ? rarity(cd, c.n) : 0);
-  set('sp_rarity', s.n > 0 ? rarity(sp, s.n) : 0);
-  set('triple_typicality', cs ? (csp + 0.5) / (cs.n + 1) : 0);
-  set('company_degree', Math.log2(1 + c.subheadings.size + c.ports.size + c.destinations.size));
-  set('subheading_degree', Math.log2(1 + s.companies));
-  set('port_degree', Math.log2(1 + p.companies));
-  set('peer_similarity', peerSimilarity(c, s, sub));
+  put(v, I.cs_new, known && !cs ? 1 : 0);
+  put(v, I.cp_new, known && cp === 0 ? 1 : 0);
+  put(v, I.sp_new, s.n > 0 && sp === 0 ? 1 : 0);
+  put(v, I.cd_new, known && cd === 0 ? 1 : 0);
+  put(v, I.cs_rarity, known ? rarity(cs?.n ?? 0, c.n) : 0);
+  put(v, I.cp_rarity, known ? rarity(cp, c.n) : 0);
+  put(v, I.cd_rarity, known ? rarity(cd, c.n) : 0);
+  put(v, I.sp_rarity, s.n > 0 ? rarity(sp, s.n) : 0);
+  put(v, I.triple_typicality, cs ? (csp + 0.5) / (cs.n + 1) : 0);
+  put(v, I.company_degree, Math.log2(1 + c.subheadings.size + c.ports.size + c.destinations.size));
+  put(v, I.subheading_degree, Math.log2(1 + s.companies));
+  put(v, I.port_degree, Math.log2(1 + p.companies));
+  put(v, I.peer_similarity, peerSimilarity(c, s, sub));
 
   // Quota: the share of the licence's yearly quota used, this declaration included.
-  const year = new Date(d.ts).getUTCFullYear();
+  let year = 0;
   let used = 0;
   const licenceId = d.licence !== undefined ? TradeGraphState.sharedId(partition, d.licence) : '';
   if (d.controlled && d.licence !== undefined && d.quota_kg !== undefined) {
+    year = new Date(d.ts).getUTCFullYear();
     const q = g.licences.get(licenceId);
     used = (q && q.year === year ? q.kg : 0) + d.net_kg;
-    set('controlled', 1);
-    set('quota_used', used / d.quota_kg);
-    set('controlled_route_new', known && (cp === 0 || cd === 0) ? 1 : 0);
+    put(v, I.controlled, 1);
+    put(v, I.quota_used, used / d.quota_kg);
+    put(v, I.controlled_route_new, known && (cp === 0 || cd === 0) ? 1 : 0);
   }
 
   learn(g, c, s, p, d, { sub, triple, cs: cs !== undefined, cp: cp > 0, sp: sp > 0, luv, lkpu, unitKg, near, year, used, licenceId });
@@ -237,10 +242,11 @@ function learn(
   bump(s.ports, d.port);
   if (d.controlled && d.licence !== undefined) {
     const q = g.licences.get(x.licenceId);
+    const year = x.year || new Date(d.ts).getUTCFullYear();
     if (q) {
-      q.year = x.year;
+      q.year = year;
       q.kg = x.used;
-    } else if (g.licences.size < MAX_LICENCES) g.licences.set(x.licenceId, { year: x.year, kg: x.used });
+    } else if (g.licences.size < MAX_LICENCES) g.licences.set(x.licenceId, { year, kg: x.used });
     else g.ledgerFull++;
   }
   s.n++;
