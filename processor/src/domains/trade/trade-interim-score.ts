@@ -105,7 +105,9 @@ export function scoreTradeFeatures(v: readonly number[], t: TradeSignalThreshold
     add('company', 'lots_24h', ramp(val('lots_24h'), t.newcomerFrom, t.newcomerScale), `company first seen ${(val('company_age_days') * 24).toFixed(0)} h ago filing ${Math.pow(10, val('lots_24h')).toFixed(0)} usual lots of this goods in a day`);
   }
 
-  signals.sort((a, b) => b.score - a.score || Number(b.rule) - Number(a.rule));
+  // A rule that fires is the verdict (what must never be missed stays the rule's, with its
+  // score and group, however strongly a behavioural signal fires beside it); then the strongest.
+  signals.sort((a, b) => Number(b.rule) - Number(a.rule) || b.score - a.score);
   const top = signals[0];
   return {
     score: top?.score ?? 0,
