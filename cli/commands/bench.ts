@@ -126,7 +126,8 @@ export function registerBench(program: Command): void {
     .option('--episodes-per-day <n>', 'expected burst, structuring, new-company, over-quota and unusual-route episodes per simulated day', String(DEFAULT_TRADE_SCENARIO.episodesPerDay))
     .option('--min-severity <s>', 'least severity that counts as flagged (minor, major, critical)', 'minor')
     .option('--json <file>', 'write the figures as JSON')
-    .action(async (opts: { days: string; warmupDays: string; seed: string; companies: string; anomalyRate: string; episodesPerDay: string; minSeverity: string; json?: string }) => {
+    .option('--profile <dir>', 'write the processor\'s CPU profile (.cpuprofile) and sink timings (.sinks.json) of the measured span into DIR')
+    .action(async (opts: { days: string; warmupDays: string; seed: string; companies: string; anomalyRate: string; episodesPerDay: string; minSeverity: string; json?: string; profile?: string }) => {
       if (!(opts.minSeverity in SEVERITY_RANK)) throw new UsageError(`--min-severity is minor, major or critical; got '${opts.minSeverity}'`);
       for (const [name, value] of Object.entries({ days: opts.days, companies: opts.companies })) if (!(numberFlag(name, value)! > 0)) throw new UsageError(`--${name} expects a number above 0, got '${value}'`);
       await runTradeBench({
@@ -138,6 +139,7 @@ export function registerBench(program: Command): void {
         episodesPerDay: numberFlag('episodes-per-day', opts.episodesPerDay)!,
         minSeverity: opts.minSeverity as Severity,
         json: opts.json,
+        profileDir: opts.profile,
       });
     });
   bench

@@ -6,6 +6,7 @@ import { connectNats, ensureStreams, PipelinedPublisher } from '../../../nats/in
 import { publishPaced } from '../../../producers/src/paced-publisher.ts';
 import { waitFor } from '../../../stack/wait-for.ts';
 import { processCpuSeconds } from '../throughput/process-cpu.ts';
+import { phaseProfiler } from '../throughput/phase-profiler.ts';
 import { startPrivateStack } from '../private-stack.ts';
 import { rawEventsOf, runTradeCore } from './offline-trade.ts';
 import { evaluateTradeAccuracy, formatTradeReport, type FlaggedDeclaration, type Severity, type TradeAccuracyReport } from './trade-accuracy.ts';
@@ -15,6 +16,8 @@ export interface TradeBenchOptions extends TradeScenarioOptions {
   /** Least severity that counts as flagged. @default 'minor' */
   minSeverity: Severity;
   json?: string | undefined;
+  /** Folder for the processor's CPU profile and sink timings of the measured span (trade.cpuprofile, trade.sinks.json). */
+  profileDir?: string | undefined;
 }
 
 const RUN_ID = 'bench-trade';
@@ -51,11 +54,13 @@ export async function runTradeBench(opts: TradeBenchOptions): Promise<{ report: 
   runTradeCore(events.slice(0, Math.min(n, 5_000)), partitions);
   const core = runTradeCore(events, partitions);
 
-  const stack = await startPrivateStack('bench-trade', { processor: { runId: RUN_ID, domains: ['trade'] } });
+  const profiler = opts.profileDir ? phaseProfiler(opts.profileDir) : undefined;
+  const stack = await startPrivateStack('bench-trade', { processor: { runId: RUN_ID, domains: ['trade'] } }, profiler?.env);
   const proc = stack.proc;
   const nc = await connectNats({ url: stack.natsUrl, name: 'vigia-bench-trade' });
   try {
     await ensureStreams(nc, config.streams);
+    if (profiler) await profiler.cut(proc, 'startup');
     const cpu0 = processCpuSeconds(proc.child.pid!);
     const started = performance.now();
     const publishing = publishPaced(s.messages, new PipelinedPublisher(nc, { maxInFlight: 2000 }), { rate: Infinity });
@@ -72,6 +77,7 @@ export async function runTradeBench(opts: TradeBenchOptions): Promise<{ report: 
     );
     const seconds = (performance.now() - started) / 1000;
     const cpu1 = processCpuSeconds(proc.child.pid!);
+    if (profiler) process.stderr.write(`\nprocessor profile of the measured span: ${await profiler.cut(proc, 'trade')}`);
     await publishing;
     process.stderr.write('\n');
     const flagged = (
@@ -98,7 +104,7 @@ export async function runTradeBench(opts: TradeBenchOptions): Promise<{ report: 
     );
     if (opts.json) {
       mkdirSync(dirname(opts.json), { recursive: true });
-      const { json: _json, ...scenario } = opts;
+      const { json: _json, profileDir: _profile, ...scenario } = opts;
       writeFileSync(opts.json, JSON.stringify({ benchmark: 'trade', at: new Date().toISOString(), scenario, deadLettered: Number(dl?.n ?? 0), throughput, report }, null, 2));
     }
     return { report, throughput };
