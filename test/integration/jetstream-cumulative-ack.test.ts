@@ -137,3 +137,29 @@ test('a durable consumer made with explicit acks is recreated at its ack floor w
   b.sub.unsubscribe();
   await cumulative.close();
 });
+
+test('an ack of a redelivered copy below the ack floor changes nothing', async () => {
+  const log = await freshLog(5);
+  const prefix = uniqueId('below');
+  const source = await open(prefix, true);
+  const a = collect(source);
+  await waitFor(a.got, 10);
+  await expireAckWait(); // unanswered: each comes again, marked redelivered
+  await waitFor(a.got, 20);
+  const originals = a.got.slice(0, 10);
+  const copies = a.got.slice(10);
+  assert.ok(copies.every((m) => m.redelivered));
+  ackBatch(originals); // through each partition's last message
+  await sleep(200);
+  // A batch of copies of earlier messages only (their originals committed before): its ack is
+  // for a sequence at or below the floor.
+  ackBatch(copies.filter((m) => m.seq < log.get(m.partition)!.at(-1)!));
+  await sleep(200);
+  for (const p of PARTITIONS) {
+    const info = await jsm.consumers.info(streams.events('sensor'), durableName(prefix, 'sensor', p));
+    assert.equal(info.ack_floor.stream_seq, log.get(p)!.at(-1), `partition ${p}: the floor stays at the last message`);
+    assert.equal(info.num_ack_pending, 0);
+  }
+  a.sub.unsubscribe();
+  await source.close();
+});
