@@ -4,6 +4,7 @@ import type { DomainBatchResult, DomainCore, DomainModels } from '../domains/dom
 import type { ProcessorMetrics } from '../metrics.ts';
 import type { SourceMessage } from '../ports/source-message.ts';
 import type { AnomalyPublisher, DeadLetterPublisher, LiveFeed, RecordWriter } from '../ports/sinks.ts';
+import { ackBatch } from './ack-batch.ts';
 import { recordBatchMetrics } from './batch-metrics.ts';
 import { retryUntilDone } from './retry-until-done.ts';
 import { saveSnapshot, serializeSnapshot, type SerializedSnapshot, type SnapshotSettings } from './snapshots.ts';
@@ -122,7 +123,7 @@ export function createBatchCommitter<Stage, Outputs, R>(deps: CommitDeps<Stage, 
     // before the original's rows are stored: JetStream would never deliver it again.
     const earlierOk = (await Promise.allSettled(earlier)).every((r) => r.status === 'fulfilled');
     if (!earlierOk || firstFailed < index) throw new EarlierBatchFailedError(batch.length);
-    for (const m of batch) m.ack();
+    ackBatch(batch);
     const snap = deps.snapshots;
     if (captured && snap) {
       await saveSnapshot(snap, captured, deps).catch((err: Error) => logger.warn({ err: err.message }, 'snapshot failed; will retry at the next interval'));

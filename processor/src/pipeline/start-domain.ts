@@ -59,6 +59,8 @@ export async function startDomain(module: DomainModule, deps: DomainDeps): Promi
     maxAckPending: pc.maxAckPending,
     ackWaitSeconds: pc.ackWaitSeconds,
     startAt,
+    // Batches ack in log order (commit-batch.ts), so one ack per partition and batch will do.
+    cumulativeAcks: true,
     onReposition: (partition, fromSeq, lost) => log.warn({ partition, fromSeq, lost }, 'deliveries lost in flight: consumer restarted in order'),
   });
   const commitBatch = createBatchCommitter({

@@ -18,6 +18,14 @@ export interface SourceMessage {
   backlog?: number;
   /** Done: never deliver again. Call only after every sink committed. */
   ack(): void;
+  /**
+   * True when ack() also acknowledges every message of this partition delivered before this one
+   * (JetStream AckPolicy.All). A committer that acks in log order then acks only each
+   * partition's last message of a batch and marks the others `covered()` (pipeline/ack-batch.ts).
+   */
+  cumulativeAck?: boolean;
+  /** Done through a later cumulative ack() of its partition: nothing is sent to the broker. */
+  covered?(): void;
   /** Not done: deliver again later. */
   nak(delayMs?: number): void;
   /** Still working: postpone the redelivery timeout. */

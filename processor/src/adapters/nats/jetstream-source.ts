@@ -21,6 +21,14 @@ export interface JetStreamSourceOptions {
    * Repositioning recreates the durable consumer; rows re-written by it are idempotent.
    */
   startAt?: ReadonlyMap<number, number | 'all'>;
+  /**
+   * Consumers with AckPolicy.All: acking a message acknowledges every earlier one of its
+   * partition, so a committer that acks in log order sends one ack per partition and batch
+   * (pipeline/ack-batch.ts) instead of one per message. A resumed consumer made with the other
+   * policy is recreated at its ack floor (JetStream cannot change a consumer's ack policy).
+   * @default false
+   */
+  cumulativeAcks?: boolean;
   /** Called when lost deliveries made a partition's consumer restart at `fromSeq`. */
   onReposition?: (partition: number, fromSeq: number | 'start', lostDeliveries: number) => void;
 }
@@ -45,6 +53,7 @@ export async function createJetStreamSource(nc: NatsConnection, jsm: JetStreamMa
   const stream = streams.events(opts.domain);
   const prefix = opts.durablePrefix ?? 'proc';
   const stops: (() => Promise<void>)[] = [];
+  const cumulative = opts.cumulativeAcks ?? false;
 
   // Per partition: what its consumer last said is queued, and its deliveries not yet acked or
   // nak'd (beyond maxAckPending of them the server sends nothing more). A message's backlog is
@@ -60,7 +69,7 @@ export async function createJetStreamSource(nc: NatsConnection, jsm: JetStreamMa
     const name = durableName(prefix, opts.domain, partition);
     const config = {
       durable_name: name,
-      ack_policy: AckPolicy.Explicit,
+      ack_policy: opts.cumulativeAcks ? AckPolicy.All : AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
       filter_subject: subjects.eventsOfPartition(opts.domain, partition),
       max_ack_pending: opts.maxAckPending,
@@ -75,7 +84,14 @@ export async function createJetStreamSource(nc: NatsConnection, jsm: JetStreamMa
     };
     const resume = async () => {
       try {
-        await jsm.consumers.info(stream, name);
+        const info = await jsm.consumers.info(stream, name);
+        if (info.config.ack_policy !== config.ack_policy) {
+          // Everything up to the ack floor is done; above it, at worst something acked out of
+          // order comes again (rows are idempotent, and the core skips what it has seen).
+          const floor = info.ack_floor.stream_seq;
+          await recreate(floor > 0 ? floor + 1 : 'all');
+          return;
+        }
         await jsm.consumers.update(stream, name, { max_ack_pending: config.max_ack_pending, ack_wait: config.ack_wait, max_deliver: -1 });
       } catch (err) {
         if (!(err instanceof JetStreamApiError)) throw err;
@@ -120,7 +136,7 @@ export async function createJetStreamSource(nc: NatsConnection, jsm: JetStreamMa
             if (!redelivered && (lastSeq === undefined || d.streamSequence > lastSeq)) lastSeq = d.streamSequence;
             flow.unacked++;
             flow.pending = d.pending;
-            subscriber.next(new JetStreamSourceMessage(m, partition, d.streamSequence, redelivered, deliverable(), flow));
+            subscriber.next(new JetStreamSourceMessage(m, partition, d.streamSequence, redelivered, deliverable(), flow, cumulative));
           },
         });
         const current = iter;
@@ -166,6 +182,8 @@ class JetStreamSourceMessage implements SourceMessage {
     /** Queued in the log and deliverable before anything is acked (see SourceMessage). */
     readonly backlog: number,
     private readonly flow: Flow,
+    /** The consumer's acks are cumulative (AckPolicy.All); see SourceMessage. */
+    readonly cumulativeAck: boolean,
   ) {}
   #settled = false;
   #settle(): void {
@@ -182,6 +200,9 @@ class JetStreamSourceMessage implements SourceMessage {
   ack(): void {
     this.#settle();
     this.m.ack();
+  }
+  covered(): void {
+    this.#settle();
   }
   nak(delayMs?: number): void {
     this.#settle();
