@@ -60,6 +60,8 @@ test('the first declaration of a company: golden values, nothing is novel yet', 
     subheading_degree: 0,
     port_degree: 0,
     peer_similarity: 0,
+    sd_rarity: 0,
+    novelty_rate: 0,
     controlled: 0,
     quota_used: 0,
   });
@@ -93,10 +95,24 @@ test('a known company through a new port an hour later: novelty, rarity, typical
     subheading_degree: 1,
     port_degree: 0,
     peer_similarity: 1,
+    // The subheading's one declaration went to US: (1 + 0.5) / (1 + 1) of its traffic.
+    sd_rarity: Math.log(4 / 3),
+    // No edge opened yet since the first declaration (which opens everything and counts for
+    // nothing): 0.5 / (the first declaration, an hour decayed at thirty days' half-life, + this one).
+    novelty_rate: 0.5 / (Math.pow(2, -1 / 720) + 1),
   });
-  // And the port is known on the next declaration.
-  const third = observeDeclaration(g, decl({ ts: T0 + 2 * H, port: 'COBUN' }), OPTS).values;
-  check(third, { cp_new: 0, sp_new: 0, port_degree: 1, triple_typicality: (1 + 0.5) / (2 + 1) });
+  // And the port is known on the next declaration, which counts the port it opened an hour ago.
+  const third = observeDeclaration(g, decl({ ts: T0 + 2 * H, port: 'COBUN', destination: 'NL' }), OPTS).values;
+  check(third, {
+    cp_new: 0,
+    sp_new: 0,
+    cd_new: 1,
+    port_degree: 1,
+    triple_typicality: (1 + 0.5) / (2 + 1),
+    // NL: none of the subheading's two declarations.
+    sd_rarity: Math.log(3 / 0.5),
+    novelty_rate: (Math.pow(2, -1 / 720) + 0.5) / (Math.pow(2, -2 / 720) + Math.pow(2, -1 / 720) + 1),
+  });
 });
 
 test('unit value robust z against the subheading norm, with the MAD floor, golden', () => {

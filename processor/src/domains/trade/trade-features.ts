@@ -6,7 +6,7 @@ import { MASS_UNIT_KG, subheadingOf, type TradeDeclaration } from '../../../../c
 import { addDecayed, decayedAt, perDay } from './decayed-count.ts';
 import { bump, MAX_LICENCES, newCompany, newPort, newSubheading, ringOf, TradeGraphState, type CompanyState, type SubheadingState } from './trade-graph-state.ts';
 
-export const TRADE_FEATURE_SET = 'trade-ae@2';
+export const TRADE_FEATURE_SET = 'trade-ae@3';
 
 /** Names and order are versioned with the set name; groups name them for explanations. */
 export const TRADE_FEATURE_GROUPS = {
@@ -14,7 +14,7 @@ export const TRADE_FEATURE_GROUPS = {
   weight: ['kg_per_unit_z', 'mass_mismatch', 'tare_ratio'],
   volume: ['log_fob', 'log_net_kg', 'fob_z'],
   company: ['company_n', 'company_age_days', 'velocity_24h', 'count_1h', 'burst_z', 'value_24h', 'lots_24h', 'near_threshold', 'near_threshold_24h', 'near_threshold_z', 'since_last_h', 'cs_n', 'cs_since_last_h'],
-  route: ['cs_new', 'cp_new', 'sp_new', 'cd_new', 'cs_rarity', 'cp_rarity', 'cd_rarity', 'sp_rarity', 'triple_typicality', 'company_degree', 'subheading_degree', 'port_degree', 'peer_similarity'],
+  route: ['cs_new', 'cp_new', 'sp_new', 'cd_new', 'cs_rarity', 'cp_rarity', 'cd_rarity', 'sp_rarity', 'triple_typicality', 'company_degree', 'subheading_degree', 'port_degree', 'peer_similarity', 'sd_rarity', 'novelty_rate'],
   quota: ['controlled', 'quota_used', 'controlled_route_new'],
 } as const;
 export type TradeFeatureGroup = keyof typeof TRADE_FEATURE_GROUPS;
@@ -163,6 +163,13 @@ export function observeDeclaration(g: TradeGraphState, d: TradeDeclaration, opts
   put(v, I.subheading_degree, Math.log2(1 + s.companies));
   put(v, I.port_degree, Math.log2(1 + p.companies));
   put(v, I.peer_similarity, peerSimilarity(c, s, sub));
+  // How unusual a new edge is: among peers (a destination the goods often go to is no surprise
+  // for a company that merely had not used it yet; sp_rarity is the same for ports), and for the
+  // company itself (the edges it opened per declaration over thirty days: one still widening its
+  // routes opens another without it meaning much).
+  const sd = s.destinations.get(d.destination) ?? 0;
+  put(v, I.sd_rarity, s.n > 0 ? rarity(sd, s.n) : 0);
+  put(v, I.novelty_rate, known ? (decayedAt(c.novelties, d.ts, LONG_HALF_LIFE) + 0.5) / longNow : 0);
 
   // Quota: the share of the licence's yearly quota used, this declaration included.
   let year = 0;
@@ -177,7 +184,8 @@ export function observeDeclaration(g: TradeGraphState, d: TradeDeclaration, opts
     put(v, I.controlled_route_new, known && (cp === 0 || cd === 0) ? 1 : 0);
   }
 
-  learn(g, c, s, p, d, { sub, triple, cs: cs !== undefined, cp: cp > 0, sp: sp > 0, luv, lkpu, unitKg, near, year, used, licenceId });
+  const opened = known ? Number(!cs) + Number(cp === 0) + Number(cd === 0) : 0;
+  learn(g, c, s, p, d, { sub, triple, opened, cs: cs !== undefined, cp: cp > 0, sp: sp > 0, luv, lkpu, unitKg, near, year, used, licenceId });
   return { subheading: sub, values: v };
 }
 
@@ -216,7 +224,7 @@ function learn(
   s: SubheadingState,
   p: ReturnType<typeof newPort>,
   d: TradeDeclaration,
-  x: { sub: string; triple: string; cs: boolean; cp: boolean; sp: boolean; luv: number; lkpu: number; unitKg: number | undefined; near: number; year: number; used: number; licenceId: string },
+  x: { sub: string; triple: string; opened: number; cs: boolean; cp: boolean; sp: boolean; luv: number; lkpu: number; unitKg: number | undefined; near: number; year: number; used: number; licenceId: string },
 ): void {
   c.n++;
   if (d.ts > c.lastTs) c.lastTs = d.ts;
@@ -228,6 +236,7 @@ function learn(
     addDecayed(c.nearThreshold, d.ts, 1, SHORT_HALF_LIFE);
     addDecayed(c.nearThresholdLong, d.ts, 1, LONG_HALF_LIFE);
   }
+  if (x.opened) addDecayed(c.novelties, d.ts, x.opened, LONG_HALF_LIFE);
   const cs = c.subheadings.get(x.sub);
   if (cs) {
     cs.n++;
@@ -240,6 +249,7 @@ function learn(
   bump(c.destinations, d.destination);
   bump(c.triples, x.triple);
   bump(s.ports, d.port);
+  bump(s.destinations, d.destination);
   if (d.controlled && d.licence !== undefined) {
     const q = g.licences.get(x.licenceId);
     const year = x.year || new Date(d.ts).getUTCFullYear();

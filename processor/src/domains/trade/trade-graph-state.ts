@@ -45,6 +45,11 @@ export interface CompanyState {
   nearThreshold: Decayed;
   /** The same, half-life thirty days (the company's habit). */
   nearThresholdLong: Decayed;
+  /**
+   * Edges the company opened (a subheading, port or destination it had not used), half-life
+   * thirty days: beside `long`, how often it still widens its routes (its breadth in motion).
+   */
+  novelties: Decayed;
   subheadings: Map<string, EdgeStat>;
   ports: Map<string, number>;
   destinations: Map<string, number>;
@@ -65,6 +70,8 @@ export interface SubheadingState {
   /** Distinct companies seen (the node's degree towards companies). */
   companies: number;
   ports: Map<string, number>;
+  /** Declarations per destination: how usual a route is for the goods among peers. */
+  destinations: Map<string, number>;
 }
 
 export interface PortState {
@@ -83,13 +90,14 @@ export const newCompany = (ts: number): CompanyState => ({
   value: emptyDecayed(),
   nearThreshold: emptyDecayed(),
   nearThresholdLong: emptyDecayed(),
+  novelties: emptyDecayed(),
   subheadings: new Map(),
   ports: new Map(),
   destinations: new Map(),
   triples: new Map(),
 });
 
-export const newSubheading = (): SubheadingState => ({ n: 0, unitValue: new RobustRing(UV_RING), fobSize: new RobustRing(UV_RING), unitValueByDestination: new Map(), kgPerUnit: new Map(), companies: 0, ports: new Map() });
+export const newSubheading = (): SubheadingState => ({ n: 0, unitValue: new RobustRing(UV_RING), fobSize: new RobustRing(UV_RING), unitValueByDestination: new Map(), kgPerUnit: new Map(), companies: 0, ports: new Map(), destinations: new Map() });
 
 export const newPort = (): PortState => ({ n: 0, companies: 0, subheadings: 0 });
 
@@ -179,7 +187,7 @@ export class TradeGraphState {
       let rings = h.unitValue.bytes + h.fobSize.bytes;
       for (const r of h.unitValueByDestination.values()) rings += r.bytes + 40;
       for (const r of h.kgPerUnit.values()) rings += r.bytes + 40;
-      return 200 + rings + 60 * h.ports.size;
+      return 200 + rings + 60 * (h.ports.size + h.destinations.size);
     }
     return 120;
   }
@@ -227,6 +235,7 @@ function toPlain(key: string, s: unknown): unknown {
       value: { ...c.value },
       nearThreshold: { ...c.nearThreshold },
       nearThresholdLong: { ...c.nearThresholdLong },
+      novelties: { ...c.novelties },
       subheadings: [...c.subheadings].map(([k, v]) => [k, { ...v }]),
       ports: [...c.ports],
       destinations: [...c.destinations],
@@ -243,6 +252,7 @@ function toPlain(key: string, s: unknown): unknown {
       unitValueByDestination: [...h.unitValueByDestination].map(([k, r]) => [k, r.snapshot()]),
       kgPerUnit: [...h.kgPerUnit].map(([k, r]) => [k, r.snapshot()]),
       ports: [...h.ports],
+      destinations: [...h.destinations],
     };
   }
   return { ...(s as PortState) };
@@ -262,7 +272,7 @@ function fromPlain(key: string, p: unknown): unknown {
     } satisfies CompanyState;
   }
   if (key.startsWith('s:')) {
-    const h = p as { n: number; companies: number; unitValue: PlainRing; fobSize: PlainRing; unitValueByDestination: [string, PlainRing][]; kgPerUnit: [string, PlainRing][]; ports: [string, number][] };
+    const h = p as { n: number; companies: number; unitValue: PlainRing; fobSize: PlainRing; unitValueByDestination: [string, PlainRing][]; kgPerUnit: [string, PlainRing][]; ports: [string, number][]; destinations: [string, number][] };
     return {
       n: h.n,
       companies: h.companies,
@@ -271,6 +281,7 @@ function fromPlain(key: string, p: unknown): unknown {
       unitValueByDestination: new Map(h.unitValueByDestination.map(([k, r]) => [k, RobustRing.restore(SUB_RING, r)])),
       kgPerUnit: new Map(h.kgPerUnit.map(([k, r]) => [k, RobustRing.restore(SUB_RING, r)])),
       ports: new Map(h.ports),
+      destinations: new Map(h.destinations),
     } satisfies SubheadingState;
   }
   return { ...(p as PortState) };

@@ -47,3 +47,15 @@ test('a rule that fires is the verdict even beside a stronger behavioural signal
   assert.equal(v.group, 'quota');
   assert.equal(v.drivers[1]!.feature, 'company.burst_z');
 });
+
+test('a new destination fires only when the company’s routes have settled (novelty_rate)', () => {
+  const settled = Math.exp(-T.noveltyFrom) / 2;
+  const widening = Math.exp(-T.noveltyFrom) * 2;
+  const v = scoreTradeFeatures(vec({ cd_new: 1, novelty_rate: settled }));
+  assert.equal(v.score, 72);
+  assert.equal(v.group, 'route');
+  assert.equal(v.drivers[0]!.feature, 'route.cd_new');
+  assert.equal(scoreTradeFeatures(vec({ cd_new: 1, novelty_rate: widening })).score, 0, 'one still opening routes is not flagged for another');
+  assert.equal(scoreTradeFeatures(vec({ cs_new: 1, novelty_rate: settled })).drivers[0]!.feature, 'route.cs_new');
+  assert.equal(scoreTradeFeatures(vec({ cp_new: 1, novelty_rate: widening })).score, 0);
+});
