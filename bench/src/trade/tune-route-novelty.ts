@@ -1,7 +1,8 @@
 /**
- * Chooses noveltyFrom (the least surprise of a company's new subheading, port or destination,
- * see trade-interim-score.ts) on some seeds and reports it on others, beside the rule without it
- * (noveltyFrom 0: every first use by an established company fires). The objective is the mean F1
+ * Chooses noveltyFrom and destinationNoveltyFrom (the least surprise of a company's new
+ * subheading or port, and of a new destination; see trade-interim-score.ts) on some seeds and
+ * reports them on others, beside the rule without them (both 0: every first use by an
+ * established company fires). The objective is the mean F1
  * of the three route-novelty kinds on the training seeds. Features are computed once per seed.
  *
  *   node --import tsx bench/src/trade/tune-route-novelty.ts [--train 1,2] [--test 3,4,5]
@@ -48,14 +49,19 @@ const line = (r: TradeAccuracyReport) =>
 
 const { values } = parseArgs({ options: { train: { type: 'string', default: '1,2' }, test: { type: 'string', default: '3,4,5' } } });
 const train = values.train!.split(',').map(Number).map(featuresOf);
-let best = { from: 0, score: -1 };
-for (const from of [0, 1.5, 2, 2.25, 2.5, 2.6, 2.7, 2.8, 2.9, 3, 3.1, 3.2, 3.4, 3.6, 4]) {
-  const score = objective(train.map((f) => judge(f, { ...DEFAULT_SIGNAL_THRESHOLDS, noveltyFrom: from })));
-  process.stdout.write(`train ${values.train} noveltyFrom ${from}: mean route F1 ${score.toFixed(3)}\n`);
-  if (score > best.score + 1e-9) best = { from, score };
+const GRID = [0, 2, 2.5, 2.75, 3, 3.25, 3.5, 3.75, 4, 4.25, 4.5];
+let best = { t: { ...DEFAULT_SIGNAL_THRESHOLDS }, score: -1 };
+for (const noveltyFrom of GRID) {
+  for (const destinationNoveltyFrom of GRID) {
+    const t = { ...DEFAULT_SIGNAL_THRESHOLDS, noveltyFrom, destinationNoveltyFrom };
+    const score = objective(train.map((f) => judge(f, t)));
+    if (score > best.score + 1e-9) best = { t, score };
+  }
 }
-process.stdout.write(`chosen on train ${values.train}: noveltyFrom ${best.from}\n`);
+const before = { ...DEFAULT_SIGNAL_THRESHOLDS, noveltyFrom: 0, destinationNoveltyFrom: 0 };
+process.stdout.write(`train ${values.train}: mean route F1 ${objective(train.map((f) => judge(f, before))).toFixed(3)} before, ${best.score.toFixed(3)} with noveltyFrom ${best.t.noveltyFrom}, destinationNoveltyFrom ${best.t.destinationNoveltyFrom}\n`);
+for (const f of train) process.stdout.write(`train seed ${f.seed} chosen: ${line(judge(f, best.t))}\n`);
 for (const f of values.test!.split(',').map(Number).map(featuresOf)) {
-  process.stdout.write(`seed ${f.seed} before (noveltyFrom 0): ${line(judge(f, { ...DEFAULT_SIGNAL_THRESHOLDS, noveltyFrom: 0 }))}\n`);
-  process.stdout.write(`seed ${f.seed} after  (noveltyFrom ${best.from}): ${line(judge(f, { ...DEFAULT_SIGNAL_THRESHOLDS, noveltyFrom: best.from }))}\n`);
+  process.stdout.write(`seed ${f.seed} before: ${line(judge(f, before))}\n`);
+  process.stdout.write(`seed ${f.seed} after:  ${line(judge(f, best.t))}\n`);
 }

@@ -46,10 +46,12 @@ export interface CompanyState {
   /** The same, half-life thirty days (the company's habit). */
   nearThresholdLong: Decayed;
   /**
-   * Edges the company opened (a subheading, port or destination it had not used), half-life
-   * thirty days: beside `long`, how often it still widens its routes (its breadth in motion).
+   * Subheadings, ports and destinations the company used for the first time (after its first
+   * declaration), half-life thirty days: beside `long`, how often it still widens its routes.
    */
-  novelties: Decayed;
+  newSubheadings: Decayed;
+  newPorts: Decayed;
+  newDestinations: Decayed;
   subheadings: Map<string, EdgeStat>;
   ports: Map<string, number>;
   destinations: Map<string, number>;
@@ -90,7 +92,9 @@ export const newCompany = (ts: number): CompanyState => ({
   value: emptyDecayed(),
   nearThreshold: emptyDecayed(),
   nearThresholdLong: emptyDecayed(),
-  novelties: emptyDecayed(),
+  newSubheadings: emptyDecayed(),
+  newPorts: emptyDecayed(),
+  newDestinations: emptyDecayed(),
   subheadings: new Map(),
   ports: new Map(),
   destinations: new Map(),
@@ -235,7 +239,9 @@ function toPlain(key: string, s: unknown): unknown {
       value: { ...c.value },
       nearThreshold: { ...c.nearThreshold },
       nearThresholdLong: { ...c.nearThresholdLong },
-      novelties: { ...c.novelties },
+      newSubheadings: { ...c.newSubheadings },
+      newPorts: { ...c.newPorts },
+      newDestinations: { ...c.newDestinations },
       subheadings: [...c.subheadings].map(([k, v]) => [k, { ...v }]),
       ports: [...c.ports],
       destinations: [...c.destinations],

@@ -48,14 +48,17 @@ test('a rule that fires is the verdict even beside a stronger behavioural signal
   assert.equal(v.drivers[1]!.feature, 'company.burst_z');
 });
 
-test('a new destination fires only when the company’s routes have settled (novelty_rate)', () => {
-  const settled = Math.exp(-T.noveltyFrom) / 2;
-  const widening = Math.exp(-T.noveltyFrom) * 2;
-  const v = scoreTradeFeatures(vec({ cd_new: 1, novelty_rate: settled }));
+test('a first use fires only when the company’s routes of that kind have settled (its novelty rate)', () => {
+  const settled = (from: number) => Math.exp(-from) / 2;
+  const widening = (from: number) => Math.exp(-from) * 2;
+  const v = scoreTradeFeatures(vec({ cd_new: 1, cd_novelty_rate: settled(T.destinationNoveltyFrom) }));
   assert.equal(v.score, 72);
   assert.equal(v.group, 'route');
   assert.equal(v.drivers[0]!.feature, 'route.cd_new');
-  assert.equal(scoreTradeFeatures(vec({ cd_new: 1, novelty_rate: widening })).score, 0, 'one still opening routes is not flagged for another');
-  assert.equal(scoreTradeFeatures(vec({ cs_new: 1, novelty_rate: settled })).drivers[0]!.feature, 'route.cs_new');
-  assert.equal(scoreTradeFeatures(vec({ cp_new: 1, novelty_rate: widening })).score, 0);
+  assert.equal(scoreTradeFeatures(vec({ cd_new: 1, cd_novelty_rate: widening(T.destinationNoveltyFrom) })).score, 0, 'one still adding destinations is not flagged for another');
+  // Each kind of edge is judged on its own rate: many new destinations say nothing of ports.
+  assert.equal(scoreTradeFeatures(vec({ cp_new: 1, cp_novelty_rate: settled(T.noveltyFrom), cd_novelty_rate: 0.5 })).drivers[0]!.feature, 'route.cp_new');
+  assert.equal(scoreTradeFeatures(vec({ cp_new: 1, cp_novelty_rate: widening(T.noveltyFrom) })).score, 0);
+  assert.equal(scoreTradeFeatures(vec({ cs_new: 1, cs_novelty_rate: settled(T.noveltyFrom) })).score, 75);
+  assert.equal(scoreTradeFeatures(vec({ cs_new: 1, cs_novelty_rate: widening(T.noveltyFrom) })).score, 0);
 });
