@@ -51,7 +51,9 @@ export const DEFAULT_SIGNAL_THRESHOLDS: TradeSignalThresholds = {
   newcomerFrom: 1,
   newcomerScale: 0.3,
   newcomerMaxAgeDays: 2,
-  noveltyFrom: 3,
+  // Chosen on seeds 1–2 by bench/src/trade/tune-route-novelty.ts: new subheadings and ports
+  // were already precise there (0: every one fires), new destinations were not.
+  noveltyFrom: 0,
   destinationNoveltyFrom: 4,
 };
 
