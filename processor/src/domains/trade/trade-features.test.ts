@@ -191,3 +191,16 @@ test('snapshot and restore give the same features afterwards', () => {
   };
   assert.deepEqual(run(true), run(false));
 });
+
+test('a snapshot from before trade-ae@3 (no novelty counts, no subheading destinations) restores and scores', () => {
+  const g = new TradeGraphState();
+  observeDeclaration(g, decl(), OPTS);
+  const snap = JSON.parse(JSON.stringify(g.snapshot()));
+  for (const [, c] of snap.companies) for (const k of ['newSubheadings', 'newPorts', 'newDestinations']) delete c[k];
+  for (const [, s] of snap.subheadings) delete s.destinations;
+  const h = new TradeGraphState();
+  h.restore(snap);
+  const { values } = observeDeclaration(h, decl({ ts: T0 + H, destination: 'NL' }), OPTS);
+  assert.ok(values.every(Number.isFinite));
+  check(values, { cd_new: 1, cd_novelty_rate: 0.5 / (Math.pow(2, -1 / 720) + 1), sd_rarity: Math.log(2 / 0.5) });
+});

@@ -271,6 +271,10 @@ function fromPlain(key: string, p: unknown): unknown {
     if (c.subheadings instanceof Map) return c;
     return {
       ...c,
+      // A snapshot from before trade-ae@3 has no novelty counts: the company starts them afresh.
+      newSubheadings: c.newSubheadings ?? emptyDecayed(),
+      newPorts: c.newPorts ?? emptyDecayed(),
+      newDestinations: c.newDestinations ?? emptyDecayed(),
       subheadings: new Map(c.subheadings as unknown as [string, EdgeStat][]),
       ports: new Map(c.ports as unknown as [string, number][]),
       destinations: new Map(c.destinations as unknown as [string, number][]),
@@ -278,7 +282,7 @@ function fromPlain(key: string, p: unknown): unknown {
     } satisfies CompanyState;
   }
   if (key.startsWith('s:')) {
-    const h = p as { n: number; companies: number; unitValue: PlainRing; fobSize: PlainRing; unitValueByDestination: [string, PlainRing][]; kgPerUnit: [string, PlainRing][]; ports: [string, number][]; destinations: [string, number][] };
+    const h = p as { n: number; companies: number; unitValue: PlainRing; fobSize: PlainRing; unitValueByDestination: [string, PlainRing][]; kgPerUnit: [string, PlainRing][]; ports: [string, number][]; destinations?: [string, number][] };
     return {
       n: h.n,
       companies: h.companies,
@@ -287,7 +291,7 @@ function fromPlain(key: string, p: unknown): unknown {
       unitValueByDestination: new Map(h.unitValueByDestination.map(([k, r]) => [k, RobustRing.restore(SUB_RING, r)])),
       kgPerUnit: new Map(h.kgPerUnit.map(([k, r]) => [k, RobustRing.restore(SUB_RING, r)])),
       ports: new Map(h.ports),
-      destinations: new Map(h.destinations),
+      destinations: new Map(h.destinations ?? []),
     } satisfies SubheadingState;
   }
   return { ...(p as PortState) };
