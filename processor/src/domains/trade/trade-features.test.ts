@@ -60,6 +60,10 @@ test('the first declaration of a company: golden values, nothing is novel yet', 
     subheading_degree: 0,
     port_degree: 0,
     peer_similarity: 0,
+    sd_rarity: 0,
+    cs_novelty_rate: 0,
+    cp_novelty_rate: 0,
+    cd_novelty_rate: 0,
     controlled: 0,
     quota_used: 0,
   });
@@ -93,10 +97,33 @@ test('a known company through a new port an hour later: novelty, rarity, typical
     subheading_degree: 1,
     port_degree: 0,
     peer_similarity: 1,
+    // The subheading's one declaration went to US: (1 + 0.5) / (1 + 1) of its traffic.
+    sd_rarity: Math.log(4 / 3),
+    // No edge opened yet since the first declaration (which opens everything and counts for
+    // nothing): the half-edge prior over the first declaration, an hour decayed at thirty days'
+    // half-life, and this one.
+    cs_novelty_rate: 0.5 / (Math.pow(2, -1 / 720) + 1),
+    cp_novelty_rate: 0.5 / (Math.pow(2, -1 / 720) + 1),
+    cd_novelty_rate: 0.5 / (Math.pow(2, -1 / 720) + 1),
   });
-  // And the port is known on the next declaration.
-  const third = observeDeclaration(g, decl({ ts: T0 + 2 * H, port: 'COBUN' }), OPTS).values;
-  check(third, { cp_new: 0, sp_new: 0, port_degree: 1, triple_typicality: (1 + 0.5) / (2 + 1) });
+  // And the port is known on the next declaration, which counts the port it opened an hour ago.
+  const third = observeDeclaration(g, decl({ ts: T0 + 2 * H, port: 'COBUN', destination: 'NL' }), OPTS).values;
+  check(third, {
+    cp_new: 0,
+    sp_new: 0,
+    cd_new: 1,
+    port_degree: 1,
+    triple_typicality: (1 + 0.5) / (2 + 1),
+    // NL: none of the subheading's two declarations.
+    sd_rarity: Math.log(3 / 0.5),
+    // The port opened an hour ago counts for ports only.
+    cs_novelty_rate: 0.5 / (Math.pow(2, -2 / 720) + Math.pow(2, -1 / 720) + 1),
+    cp_novelty_rate: (Math.pow(2, -1 / 720) + 0.5) / (Math.pow(2, -2 / 720) + Math.pow(2, -1 / 720) + 1),
+    cd_novelty_rate: 0.5 / (Math.pow(2, -2 / 720) + Math.pow(2, -1 / 720) + 1),
+  });
+  const fourth = observeDeclaration(g, decl({ ts: T0 + 3 * H, destination: 'NL' }), OPTS).values;
+  const long4 = Math.pow(2, -3 / 720) + Math.pow(2, -2 / 720) + Math.pow(2, -1 / 720) + 1;
+  check(fourth, { cd_new: 0, cp_novelty_rate: (Math.pow(2, -2 / 720) + 0.5) / long4, cd_novelty_rate: (Math.pow(2, -1 / 720) + 0.5) / long4 });
 });
 
 test('unit value robust z against the subheading norm, with the MAD floor, golden', () => {
@@ -163,4 +190,17 @@ test('snapshot and restore give the same features afterwards', () => {
     return out;
   };
   assert.deepEqual(run(true), run(false));
+});
+
+test('a snapshot from before trade-ae@3 (no novelty counts, no subheading destinations) restores and scores', () => {
+  const g = new TradeGraphState();
+  observeDeclaration(g, decl(), OPTS);
+  const snap = JSON.parse(JSON.stringify(g.snapshot()));
+  for (const [, c] of snap.companies) for (const k of ['newSubheadings', 'newPorts', 'newDestinations']) delete c[k];
+  for (const [, s] of snap.subheadings) delete s.destinations;
+  const h = new TradeGraphState();
+  h.restore(snap);
+  const { values } = observeDeclaration(h, decl({ ts: T0 + H, destination: 'NL' }), OPTS);
+  assert.ok(values.every(Number.isFinite));
+  check(values, { cd_new: 1, cd_novelty_rate: 0.5 / (Math.pow(2, -1 / 720) + 1), sd_rarity: Math.log(2 / 0.5) });
 });

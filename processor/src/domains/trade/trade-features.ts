@@ -3,10 +3,10 @@
 // declaration is measured against the state *before* it, then the declaration is learned:
 // a company's first use of a port is "new" on that declaration and known on the next.
 import { MASS_UNIT_KG, subheadingOf, type TradeDeclaration } from '../../../../contracts/index.ts';
-import { addDecayed, decayedAt, perDay } from './decayed-count.ts';
+import { addDecayed, decayedAt, perDay, type Decayed } from './decayed-count.ts';
 import { bump, MAX_LICENCES, newCompany, newPort, newSubheading, ringOf, TradeGraphState, type CompanyState, type SubheadingState } from './trade-graph-state.ts';
 
-export const TRADE_FEATURE_SET = 'trade-ae@2';
+export const TRADE_FEATURE_SET = 'trade-ae@3';
 
 /** Names and order are versioned with the set name; groups name them for explanations. */
 export const TRADE_FEATURE_GROUPS = {
@@ -14,7 +14,7 @@ export const TRADE_FEATURE_GROUPS = {
   weight: ['kg_per_unit_z', 'mass_mismatch', 'tare_ratio'],
   volume: ['log_fob', 'log_net_kg', 'fob_z'],
   company: ['company_n', 'company_age_days', 'velocity_24h', 'count_1h', 'burst_z', 'value_24h', 'lots_24h', 'near_threshold', 'near_threshold_24h', 'near_threshold_z', 'since_last_h', 'cs_n', 'cs_since_last_h'],
-  route: ['cs_new', 'cp_new', 'sp_new', 'cd_new', 'cs_rarity', 'cp_rarity', 'cd_rarity', 'sp_rarity', 'triple_typicality', 'company_degree', 'subheading_degree', 'port_degree', 'peer_similarity'],
+  route: ['cs_new', 'cp_new', 'sp_new', 'cd_new', 'cs_rarity', 'cp_rarity', 'cd_rarity', 'sp_rarity', 'triple_typicality', 'company_degree', 'subheading_degree', 'port_degree', 'peer_similarity', 'sd_rarity', 'cs_novelty_rate', 'cp_novelty_rate', 'cd_novelty_rate'],
   quota: ['controlled', 'quota_used', 'controlled_route_new'],
 } as const;
 export type TradeFeatureGroup = keyof typeof TRADE_FEATURE_GROUPS;
@@ -163,6 +163,15 @@ export function observeDeclaration(g: TradeGraphState, d: TradeDeclaration, opts
   put(v, I.subheading_degree, Math.log2(1 + s.companies));
   put(v, I.port_degree, Math.log2(1 + p.companies));
   put(v, I.peer_similarity, peerSimilarity(c, s, sub));
+  // How unusual a new edge is: among peers (a destination the goods often go to is no surprise
+  // for a company that merely had not used it yet; sp_rarity is the same for ports), and for the
+  // company itself: the share of its last thirty days' declarations that opened a subheading,
+  // port or destination (one still widening its routes opens another without it meaning much).
+  const sd = s.destinations.get(d.destination) ?? 0;
+  put(v, I.sd_rarity, s.n > 0 ? rarity(sd, s.n) : 0);
+  put(v, I.cs_novelty_rate, known ? noveltyRate(c.newSubheadings, d.ts, longNow) : 0);
+  put(v, I.cp_novelty_rate, known ? noveltyRate(c.newPorts, d.ts, longNow) : 0);
+  put(v, I.cd_novelty_rate, known ? noveltyRate(c.newDestinations, d.ts, longNow) : 0);
 
   // Quota: the share of the licence's yearly quota used, this declaration included.
   let year = 0;
@@ -177,8 +186,17 @@ export function observeDeclaration(g: TradeGraphState, d: TradeDeclaration, opts
     put(v, I.controlled_route_new, known && (cp === 0 || cd === 0) ? 1 : 0);
   }
 
-  learn(g, c, s, p, d, { sub, triple, cs: cs !== undefined, cp: cp > 0, sp: sp > 0, luv, lkpu, unitKg, near, year, used, licenceId });
+  learn(g, c, s, p, d, { sub, triple, known, cd: cd > 0, cs: cs !== undefined, cp: cp > 0, sp: sp > 0, luv, lkpu, unitKg, near, year, used, licenceId });
   return { subheading: sub, values: v };
+}
+
+/**
+ * Edges of one kind a company opened per declaration over thirty days, before `ts`, with half an
+ * edge of prior (a company that never widened its routes is not certain never to), against
+ * `longNow` (its decayed declarations, this one included).
+ */
+function noveltyRate(opened: Decayed, ts: number, longNow: number): number {
+  return (decayedAt(opened, ts, LONG_HALF_LIFE) + 0.5) / longNow;
 }
 
 /**
@@ -216,7 +234,7 @@ function learn(
   s: SubheadingState,
   p: ReturnType<typeof newPort>,
   d: TradeDeclaration,
-  x: { sub: string; triple: string; cs: boolean; cp: boolean; sp: boolean; luv: number; lkpu: number; unitKg: number | undefined; near: number; year: number; used: number; licenceId: string },
+  x: { sub: string; triple: string; known: boolean; cd: boolean; cs: boolean; cp: boolean; sp: boolean; luv: number; lkpu: number; unitKg: number | undefined; near: number; year: number; used: number; licenceId: string },
 ): void {
   c.n++;
   if (d.ts > c.lastTs) c.lastTs = d.ts;
@@ -228,6 +246,10 @@ function learn(
     addDecayed(c.nearThreshold, d.ts, 1, SHORT_HALF_LIFE);
     addDecayed(c.nearThresholdLong, d.ts, 1, LONG_HALF_LIFE);
   }
+  // A company's first declaration opens every edge: that is its start, not a widening.
+  if (x.known && !x.cs) addDecayed(c.newSubheadings, d.ts, 1, LONG_HALF_LIFE);
+  if (x.known && !x.cp) addDecayed(c.newPorts, d.ts, 1, LONG_HALF_LIFE);
+  if (x.known && !x.cd) addDecayed(c.newDestinations, d.ts, 1, LONG_HALF_LIFE);
   const cs = c.subheadings.get(x.sub);
   if (cs) {
     cs.n++;
@@ -240,6 +262,7 @@ function learn(
   bump(c.destinations, d.destination);
   bump(c.triples, x.triple);
   bump(s.ports, d.port);
+  bump(s.destinations, d.destination);
   if (d.controlled && d.licence !== undefined) {
     const q = g.licences.get(x.licenceId);
     const year = x.year || new Date(d.ts).getUTCFullYear();

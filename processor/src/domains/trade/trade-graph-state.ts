@@ -45,6 +45,13 @@ export interface CompanyState {
   nearThreshold: Decayed;
   /** The same, half-life thirty days (the company's habit). */
   nearThresholdLong: Decayed;
+  /**
+   * Subheadings, ports and destinations the company used for the first time (after its first
+   * declaration), half-life thirty days: beside `long`, how often it still widens its routes.
+   */
+  newSubheadings: Decayed;
+  newPorts: Decayed;
+  newDestinations: Decayed;
   subheadings: Map<string, EdgeStat>;
   ports: Map<string, number>;
   destinations: Map<string, number>;
@@ -65,6 +72,8 @@ export interface SubheadingState {
   /** Distinct companies seen (the node's degree towards companies). */
   companies: number;
   ports: Map<string, number>;
+  /** Declarations per destination: how usual a route is for the goods among peers. */
+  destinations: Map<string, number>;
 }
 
 export interface PortState {
@@ -83,13 +92,16 @@ export const newCompany = (ts: number): CompanyState => ({
   value: emptyDecayed(),
   nearThreshold: emptyDecayed(),
   nearThresholdLong: emptyDecayed(),
+  newSubheadings: emptyDecayed(),
+  newPorts: emptyDecayed(),
+  newDestinations: emptyDecayed(),
   subheadings: new Map(),
   ports: new Map(),
   destinations: new Map(),
   triples: new Map(),
 });
 
-export const newSubheading = (): SubheadingState => ({ n: 0, unitValue: new RobustRing(UV_RING), fobSize: new RobustRing(UV_RING), unitValueByDestination: new Map(), kgPerUnit: new Map(), companies: 0, ports: new Map() });
+export const newSubheading = (): SubheadingState => ({ n: 0, unitValue: new RobustRing(UV_RING), fobSize: new RobustRing(UV_RING), unitValueByDestination: new Map(), kgPerUnit: new Map(), companies: 0, ports: new Map(), destinations: new Map() });
 
 export const newPort = (): PortState => ({ n: 0, companies: 0, subheadings: 0 });
 
@@ -179,7 +191,7 @@ export class TradeGraphState {
       let rings = h.unitValue.bytes + h.fobSize.bytes;
       for (const r of h.unitValueByDestination.values()) rings += r.bytes + 40;
       for (const r of h.kgPerUnit.values()) rings += r.bytes + 40;
-      return 200 + rings + 60 * h.ports.size;
+      return 200 + rings + 60 * (h.ports.size + h.destinations.size);
     }
     return 120;
   }
@@ -227,6 +239,9 @@ function toPlain(key: string, s: unknown): unknown {
       value: { ...c.value },
       nearThreshold: { ...c.nearThreshold },
       nearThresholdLong: { ...c.nearThresholdLong },
+      newSubheadings: { ...c.newSubheadings },
+      newPorts: { ...c.newPorts },
+      newDestinations: { ...c.newDestinations },
       subheadings: [...c.subheadings].map(([k, v]) => [k, { ...v }]),
       ports: [...c.ports],
       destinations: [...c.destinations],
@@ -243,6 +258,7 @@ function toPlain(key: string, s: unknown): unknown {
       unitValueByDestination: [...h.unitValueByDestination].map(([k, r]) => [k, r.snapshot()]),
       kgPerUnit: [...h.kgPerUnit].map(([k, r]) => [k, r.snapshot()]),
       ports: [...h.ports],
+      destinations: [...h.destinations],
     };
   }
   return { ...(s as PortState) };
@@ -255,6 +271,10 @@ function fromPlain(key: string, p: unknown): unknown {
     if (c.subheadings instanceof Map) return c;
     return {
       ...c,
+      // A snapshot from before trade-ae@3 has no novelty counts: the company starts them afresh.
+      newSubheadings: c.newSubheadings ?? emptyDecayed(),
+      newPorts: c.newPorts ?? emptyDecayed(),
+      newDestinations: c.newDestinations ?? emptyDecayed(),
       subheadings: new Map(c.subheadings as unknown as [string, EdgeStat][]),
       ports: new Map(c.ports as unknown as [string, number][]),
       destinations: new Map(c.destinations as unknown as [string, number][]),
@@ -262,7 +282,7 @@ function fromPlain(key: string, p: unknown): unknown {
     } satisfies CompanyState;
   }
   if (key.startsWith('s:')) {
-    const h = p as { n: number; companies: number; unitValue: PlainRing; fobSize: PlainRing; unitValueByDestination: [string, PlainRing][]; kgPerUnit: [string, PlainRing][]; ports: [string, number][] };
+    const h = p as { n: number; companies: number; unitValue: PlainRing; fobSize: PlainRing; unitValueByDestination: [string, PlainRing][]; kgPerUnit: [string, PlainRing][]; ports: [string, number][]; destinations?: [string, number][] };
     return {
       n: h.n,
       companies: h.companies,
@@ -271,6 +291,7 @@ function fromPlain(key: string, p: unknown): unknown {
       unitValueByDestination: new Map(h.unitValueByDestination.map(([k, r]) => [k, RobustRing.restore(SUB_RING, r)])),
       kgPerUnit: new Map(h.kgPerUnit.map(([k, r]) => [k, RobustRing.restore(SUB_RING, r)])),
       ports: new Map(h.ports),
+      destinations: new Map(h.destinations ?? []),
     } satisfies SubheadingState;
   }
   return { ...(p as PortState) };

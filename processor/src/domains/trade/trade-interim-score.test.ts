@@ -47,3 +47,21 @@ test('a rule that fires is the verdict even beside a stronger behavioural signal
   assert.equal(v.group, 'quota');
   assert.equal(v.drivers[1]!.feature, 'company.burst_z');
 });
+
+test('a first use fires only when the company’s routes of that kind have settled (its novelty rate)', () => {
+  const settled = (from: number) => Math.exp(-from) / 2;
+  const widening = (from: number) => Math.exp(-from) * 2;
+  const v = scoreTradeFeatures(vec({ cd_new: 1, cd_novelty_rate: settled(T.destinationNoveltyFrom) }));
+  assert.equal(v.score, 72);
+  assert.equal(v.group, 'route');
+  assert.equal(v.drivers[0]!.feature, 'route.cd_new');
+  assert.equal(scoreTradeFeatures(vec({ cd_new: 1, cd_novelty_rate: widening(T.destinationNoveltyFrom) })).score, 0, 'one still adding destinations is not flagged for another');
+  // Each kind of edge is judged on its own rate: many new destinations say nothing of ports.
+  const gated = { ...T, noveltyFrom: 3 };
+  assert.equal(scoreTradeFeatures(vec({ cp_new: 1, cp_novelty_rate: settled(3), cd_novelty_rate: 0.5 }), gated).drivers[0]!.feature, 'route.cp_new');
+  assert.equal(scoreTradeFeatures(vec({ cp_new: 1, cp_novelty_rate: widening(3) }), gated).score, 0);
+  assert.equal(scoreTradeFeatures(vec({ cs_new: 1, cs_novelty_rate: settled(3) }), gated).score, 75);
+  assert.equal(scoreTradeFeatures(vec({ cs_new: 1, cs_novelty_rate: widening(3) }), gated).score, 0);
+  // The defaults leave new subheadings and ports ungated: any company's rate is below one.
+  assert.equal(scoreTradeFeatures(vec({ cs_new: 1, cs_novelty_rate: 0.9 })).score, T.noveltyFrom === 0 ? 75 : 0);
+});

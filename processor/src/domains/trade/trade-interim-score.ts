@@ -31,6 +31,15 @@ export interface TradeSignalThresholds {
   newcomerScale: number;
   /** A company younger than this many days (and with fewer than ESTABLISHED_AFTER declarations) is new. */
   newcomerMaxAgeDays: number;
+  /**
+   * Least surprise of a company's first use of a subheading or port, in nats: −ln of its
+   * cs_/cp_novelty_rate, the share of its last thirty days' declarations that opened one. A
+   * company still widening its routes (one new edge in ten filings: 2.3 nats) opening another is
+   * ordinary; one whose routes have settled (one in a hundred: 4.6 nats) is not.
+   */
+  noveltyFrom: number;
+  /** The same for a destination (cd_novelty_rate): a new buyer abroad is cheaper to add than new goods or a new port. */
+  destinationNoveltyFrom: number;
 }
 
 export const DEFAULT_SIGNAL_THRESHOLDS: TradeSignalThresholds = {
@@ -42,6 +51,10 @@ export const DEFAULT_SIGNAL_THRESHOLDS: TradeSignalThresholds = {
   newcomerFrom: 1,
   newcomerScale: 0.3,
   newcomerMaxAgeDays: 2,
+  // Chosen on seeds 1–2 by bench/src/trade/tune-route-novelty.ts: new subheadings and ports
+  // were already precise there (0: every one fires), new destinations were not.
+  noveltyFrom: 0,
+  destinationNoveltyFrom: 4,
 };
 
 export interface TradeVerdict {
@@ -87,9 +100,11 @@ export function scoreTradeFeatures(v: readonly number[], t: TradeSignalThreshold
   add('weight', 'kg_per_unit_z', ramp(Math.abs(val('kg_per_unit_z')), 2, 2.5), `kg per unit ${Math.abs(val('kg_per_unit_z')).toFixed(1)} robust σ from the subheading's norm`, false, 0);
   const established = companyN(v) >= ESTABLISHED_AFTER;
   if (established) {
-    if (val('cs_new')) add('route', 'cs_new', 75, 'first declaration of this subheading by the company');
-    if (val('cp_new')) add('route', 'cp_new', 72, 'first declaration through this port by the company');
-    if (val('cd_new')) add('route', 'cd_new', 72, 'first declaration to this destination by the company');
+    const surprise = (rate: TradeFeatureName) => -Math.log(Math.max(val(rate), 1e-9));
+    const habit = (rate: TradeFeatureName, what: string) => `the company opened ${(val(rate) * 100).toFixed(1)} new ${what} per 100 filings over thirty days`;
+    if (val('cs_new') && surprise('cs_novelty_rate') >= t.noveltyFrom) add('route', 'cs_new', 75, `first declaration of this subheading by the company; ${habit('cs_novelty_rate', 'subheadings')}`);
+    if (val('cp_new') && surprise('cp_novelty_rate') >= t.noveltyFrom) add('route', 'cp_new', 72, `first declaration through this port by the company; ${habit('cp_novelty_rate', 'ports')}`);
+    if (val('cd_new') && surprise('cd_novelty_rate') >= t.destinationNoveltyFrom) add('route', 'cd_new', 72, `first declaration to this destination by the company; ${habit('cd_novelty_rate', 'destinations')}`);
     if (val('company_age_days') >= 3) add('company', 'burst_z', ramp(val('burst_z'), t.burstFrom, t.burstScale), `${val('count_1h').toFixed(1)} declarations in the last hour, ${val('burst_z').toFixed(1)} σ above its busiest usual hour`);
   }
   if (val('controlled') && val('controlled_route_new') && companyN(v) >= 5) add('quota', 'controlled_route_new', 88, 'controlled substance on a route the company never used');
