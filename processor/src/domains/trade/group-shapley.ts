@@ -34,7 +34,7 @@ export function groupLayout(features: readonly string[], groups: Readonly<Record
   const missing = features.filter((_, j) => groupOf[j] === -1);
   if (missing.length) throw new ShapleyLayoutError(`features in no group: ${missing.join(', ')}`);
   const k = names.length;
-  const fact = (n: number) => (n <= 1 ? 1 : n * fact(n - 1));
+  const fact = (n: number): number => (n <= 1 ? 1 : n * fact(n - 1));
   const weights = Float64Array.from({ length: k }, (_, s) => (fact(s) * fact(k - s - 1)) / fact(k));
   return { groups: names, groupOf, k, weights };
 }
