@@ -1,0 +1,38 @@
+// The trade verdict when the autoencoder is loaded: final score = the larger of the model's
+// calibrated score and what stands beside it (the rules only, or the whole interim score), the
+// detector naming both when both reach an anomaly, and the explanation: the Shapley values of
+// the model's score by feature group, largest first; top group = the largest. Pure.
+import type { AnomalyDriver, Attribution } from '../../../../contracts/index.ts';
+import type { GroupShapley } from './group-shapley.ts';
+import { TRADE_RULES_DETECTOR, type TradeVerdict } from './trade-interim-score.ts';
+import type { TradeFeatureGroup } from './trade-features.ts';
+
+export type TradeAlongside = 'rules' | 'interim';
+
+export interface TradeModelVerdict extends TradeVerdict {
+  /** The model's own calibrated score. */
+  modelScore: number;
+  /** Per group, largest first (empty without an explanation). */
+  attributions: Attribution[];
+}
+
+/** The score of the verdict that stands beside the model: a rule's, or the interim score's. */
+export function besideScore(v: TradeVerdict, alongside: TradeAlongside): number {
+  return alongside === 'interim' || v.detector === TRADE_RULES_DETECTOR ? v.score : 0;
+}
+
+export function combineTradeVerdict(interim: TradeVerdict, modelScore: number, modelId: string, shapley: GroupShapley | null, groups: readonly string[], minor: number, alongside: TradeAlongside): TradeModelVerdict {
+  const beside = besideScore(interim, alongside);
+  const attributions: Attribution[] = shapley ? groups.map((group, i) => ({ group, value: shapley.values[i]! })).sort((a, b) => b.value - a.value) : [];
+  const modelDrivers: AnomalyDriver[] = attributions
+    .filter((a) => a.value > 0)
+    .slice(0, 3)
+    .map((a) => ({ feature: `${a.group}`, score: Math.min(100, Math.max(0, a.value)), value: a.value, expected: null, reason: `adds ${a.value.toFixed(1)} points to ${modelId}'s score ${modelScore.toFixed(1)} (Shapley value of the group)` }));
+  const besideDrivers = beside > 0 ? interim.drivers : [];
+  const modelWins = modelScore >= beside;
+  const both = modelScore >= minor && beside >= minor;
+  const detector = both ? `${modelId}+${interim.detector}` : modelWins ? modelId : interim.detector;
+  const drivers = (modelWins ? [...modelDrivers, ...besideDrivers] : [...besideDrivers, ...modelDrivers]).slice(0, 5);
+  const top = attributions[0]?.group as TradeFeatureGroup | undefined;
+  return { score: Math.max(modelScore, beside), detector, drivers, group: top ?? (beside > 0 ? interim.group : ''), modelScore, attributions };
+}
