@@ -14,5 +14,6 @@ export * from './replay.ts';
 export * from './trip-live.ts';
 export * from './trade-declaration.ts';
 export * from './trade-live.ts';
+export * from './trade-api.ts';
 export * from './trip-subject.ts';
 export * from './bound-dead-letter.ts';

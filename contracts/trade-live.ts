@@ -33,6 +33,8 @@ export const LiveCompanyScore = z.object({
   exporterName: z.string(),
   maxScore: z.number().min(0).max(100),
   declarations: z.number().int(),
+  /** Its declarations in the batch at or above the minor band (absent from older processors). */
+  anomalies: z.number().int().optional(),
   fobUsd: z.number(),
   topFeature: z.string(),
 });

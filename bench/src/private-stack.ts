@@ -20,7 +20,7 @@ export interface PrivateStack {
  * `vigia processor` (chDB) in a temp folder, with the given configuration on top of the
  * defaults — the same code as live.
  */
-export async function startPrivateStack(name: string, config: VigiaConfigInput): Promise<PrivateStack> {
+export async function startPrivateStack(name: string, config: VigiaConfigInput, extraEnv: Record<string, string> = {}): Promise<PrivateStack> {
   const dir = tempDir(name);
   // Whatever ends the bench (an uncaught error, Ctrl-C), its private servers end with it.
   const forgetDir = onProcessExit(() => dir.remove());
@@ -31,7 +31,7 @@ export async function startPrivateStack(name: string, config: VigiaConfigInput):
   const proc = await startProcessorProcess({
     natsUrl: nats.url,
     dataDir: dir.path,
-    env: { VIGIA_CONFIG: join(dir.path, 'vigia.json'), VIGIA_LOG_LEVEL: 'warn' },
+    env: { VIGIA_CONFIG: join(dir.path, 'vigia.json'), VIGIA_LOG_LEVEL: 'warn', ...extraEnv },
     onSpawn: (child) => (forgetProc = killOnExit(child.pid!)),
   });
   return {

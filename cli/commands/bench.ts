@@ -8,6 +8,9 @@ import { runNabBench } from '../../bench/src/nab/run-nab-bench.ts';
 import { runSkabBench } from '../../bench/src/skab/run-skab-bench.ts';
 import type { RunningStack } from '../../bench/src/replay/pipeline-replay.ts';
 import { runTripsBench } from '../../bench/src/trips/run-trips-bench.ts';
+import { runTradeBench } from '../../bench/src/trade/run-trade-bench.ts';
+import { SEVERITY_RANK, type Severity } from '../../bench/src/trade/trade-accuracy.ts';
+import { DEFAULT_TRADE_SCENARIO } from '../../bench/src/trade/trade-scenario.ts';
 import { runNycTaxiNab } from '../../bench/src/trips/run-nyc-taxi-nab.ts';
 import { runStateSizeBench } from '../../bench/src/memory/state-per-key.ts';
 import { runStationsBench } from '../../bench/src/memory/run-stations-bench.ts';
@@ -110,6 +113,33 @@ export function registerBench(program: Command): void {
         minCollapsePerMinute: numberFlag('min-collapse-rate', opts.minCollapseRate)!,
         demand: opts.demand,
         json: opts.json,
+      });
+    });
+  bench
+    .command('trade')
+    .description('A labelled trade scenario through the real pipeline: precision, recall and F1 per anomaly kind (per incident), detection delay, false alarms per day, explanation hit rate, declarations/s end to end, per processor CPU-second and per CPU-second of the pure core')
+    .option('--days <n>', 'evaluated simulated days', String(DEFAULT_TRADE_SCENARIO.days))
+    .option('--warmup-days <n>', 'days companies and subheadings build their history first, not scored', String(DEFAULT_TRADE_SCENARIO.warmupDays))
+    .option('--seed <n>', 'simulation seed', '1')
+    .option('--companies <n>', 'exporters at the start', String(DEFAULT_TRADE_SCENARIO.companies))
+    .option('--anomaly-rate <p>', 'probability that a declaration of a known company becomes a point anomaly', String(DEFAULT_TRADE_SCENARIO.anomalyRate))
+    .option('--episodes-per-day <n>', 'expected burst, structuring, new-company, over-quota and unusual-route episodes per simulated day', String(DEFAULT_TRADE_SCENARIO.episodesPerDay))
+    .option('--min-severity <s>', 'least severity that counts as flagged (minor, major, critical)', 'minor')
+    .option('--json <file>', 'write the figures as JSON')
+    .option('--profile <dir>', 'write the processor\'s CPU profile (.cpuprofile) and sink timings (.sinks.json) of the measured span into DIR')
+    .action(async (opts: { days: string; warmupDays: string; seed: string; companies: string; anomalyRate: string; episodesPerDay: string; minSeverity: string; json?: string; profile?: string }) => {
+      if (!(opts.minSeverity in SEVERITY_RANK)) throw new UsageError(`--min-severity is minor, major or critical; got '${opts.minSeverity}'`);
+      for (const [name, value] of Object.entries({ days: opts.days, companies: opts.companies })) if (!(numberFlag(name, value)! > 0)) throw new UsageError(`--${name} expects a number above 0, got '${value}'`);
+      await runTradeBench({
+        days: numberFlag('days', opts.days)!,
+        warmupDays: numberFlag('warmup-days', opts.warmupDays)!,
+        seed: numberFlag('seed', opts.seed)!,
+        companies: numberFlag('companies', opts.companies)!,
+        anomalyRate: numberFlag('anomaly-rate', opts.anomalyRate)!,
+        episodesPerDay: numberFlag('episodes-per-day', opts.episodesPerDay)!,
+        minSeverity: opts.minSeverity as Severity,
+        json: opts.json,
+        profileDir: opts.profile,
       });
     });
   bench

@@ -25,6 +25,8 @@ interface UpFlags {
   tripStart?: string;
   tripScale?: string;
   tripEpisodes?: string;
+  tradeStart?: string;
+  tradeCompanies?: string;
 }
 
 export function registerUp(program: Command): void {
@@ -42,6 +44,10 @@ export function registerUp(program: Command): void {
     .option('--trip-scale <x>', 'demo trips per unit of the NYC demand series (0.1 ≈ a seventh of NYC’s yellow cabs)', '0.1')
     // The producer's own 2 a day leave some days without any (a Poisson draw per day).
     .option('--trip-episodes <n>', 'demo demand surges + collapses per simulated day', '6')
+    // A few hundred declarations a simulated day: a week of history takes seconds, then the
+    // simulation follows the clock at a declaration every few minutes (light on CPU).
+    .option('--trade-start <time>', 'event time the demo trade simulation starts at (then live)', '-7d')
+    .option('--trade-companies <n>', 'demo exporters in the trade simulation', '500')
     .action(async (opts: UpFlags, cmd: Command) => {
       const config = cliConfig(cmd, { dataDir: opts.dataDir, http: { port: numberFlag('port', opts.port) } });
       const dataDir = resolve(config.dataDir);
@@ -142,6 +148,9 @@ export function registerUp(program: Command): void {
         // Trips catch up from --trip-start as fast as JetStream acks, then follow the clock.
         startChild('producer-trip', ['produce', 'trip', '--start', opts.tripStart ?? '-3d', '--scale', opts.tripScale ?? '0.1', '--episodes-per-day', opts.tripEpisodes ?? '6']);
         say(`Producer: NYC trips at scale ${opts.tripScale} with ${opts.tripEpisodes} demand episodes a day, event time from ${opts.tripStart} then live (logs ${join(logs, 'producer-trip.log')}); map at ${processorUrl}/#/trips`);
+        // Seeded: the same start gives the same declarations and injected anomalies.
+        startChild('producer-trade', ['produce', 'trade', '--seed', '1', '--start', opts.tradeStart ?? '-7d', '--companies', opts.tradeCompanies ?? '500']);
+        say(`Producer: export declarations of ${opts.tradeCompanies} companies with injected anomalies, event time from ${opts.tradeStart} then live (logs ${join(logs, 'producer-trade.log')}); view at ${processorUrl}/#/trade`);
       }
       const tokenFrom = config.http.token ? 'http.token / VIGIA_TOKEN' : httpTokenPath(dataDir);
       say(`\nVigía is up — open the UI: ${processorUrl}/?token=${encodeURIComponent(token)}\n(the API token, from ${tokenFrom}; the CLI finds it there)\n` + `SQL:    npx vigia sql "SELECT severity, count() FROM anomalies GROUP BY severity"\n` + `Alerts: npx vigia alerts tail\nCtrl-C stops everything.`);

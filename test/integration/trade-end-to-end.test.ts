@@ -95,7 +95,7 @@ test('simulated and file declarations flow through the pipeline into trade table
     assert.ok(published > 1_000, JSON.stringify(sim));
     await waitFor(() => count(`SELECT count() AS n FROM trade_declarations FINAL WHERE run_id = 'live'`), (n) => n === published, 120_000, `${published} declarations`);
     assert.equal(await count(`SELECT count() AS n FROM trade_scores FINAL WHERE run_id = 'live'`), published);
-    assert.equal(await count(`SELECT count() AS n FROM features FINAL WHERE run_id = 'live' AND domain = 'trade' AND feature_set = 'trade-ae@1'`), published);
+    assert.equal(await count(`SELECT count() AS n FROM features FINAL WHERE run_id = 'live' AND domain = 'trade' AND feature_set = 'trade-ae@2'`), published);
 
     // Every over-quota declaration is alerted by the rule, critical.
     const overQuota = await rows<{ event_id: string }>(`SELECT event_id FROM trade_declarations FINAL WHERE run_id = 'live' AND truth_kind = 'quota_exceeded'`);

@@ -43,7 +43,7 @@ describe('the UI domain registry', () => {
   it('gives every route one name over the shell and all domains', () => {
     const all = [LIVE_ROUTE, ...UI_DOMAINS.flatMap((d) => d.routes)];
     assert.equal(APP_ROUTES.size, all.length);
-    assert.deepEqual([...APP_ROUTES.keys()], ['live', 'stations', 'station', 'trips']);
+    assert.deepEqual([...APP_ROUTES.keys()], ['live', 'stations', 'station', 'trips', 'trade']);
   });
 
   it('derives the header nav from the routes: the shell first, then each domain in registry order', () => {
@@ -58,16 +58,17 @@ describe('the UI domain registry', () => {
         ['Live', '#/live'],
         ['Stations', '#/stations'],
         ['Trips', '#/trips'],
+        ['Trade', '#/trade'],
       ],
     );
   });
 
   it('takes a further domain module into the routes and nav, and refuses one that reuses a route', () => {
-    const trade: UiDomainModule = { name: 'trade', routes: [{ name: 'trades', navLabel: 'Trades', load: LIVE_ROUTE.load }] };
-    const withTrade = routeTable([LIVE_ROUTE, ...[...UI_DOMAINS, trade].flatMap((d) => d.routes)]);
+    const further: UiDomainModule = { name: 'trade', routes: [{ name: 'trades', navLabel: 'Trades', load: LIVE_ROUTE.load }] };
+    const withFurther = routeTable([LIVE_ROUTE, ...[...UI_DOMAINS, further].flatMap((d) => d.routes)]);
     assert.deepEqual(
-      navItems(withTrade).map((n) => n.label),
-      ['Live', 'Stations', 'Trips', 'Trades'],
+      navItems(withFurther).map((n) => n.label),
+      ['Live', 'Stations', 'Trips', 'Trade', 'Trades'],
     );
     const clashing: UiDomainModule = { name: 'trade', routes: [{ name: 'trips', load: LIVE_ROUTE.load }] };
     assert.throws(() => routeTable([LIVE_ROUTE, ...[...UI_DOMAINS, clashing].flatMap((d) => d.routes)]), /two views claim the route "trips"/);

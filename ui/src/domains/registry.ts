@@ -3,10 +3,11 @@
 import type { Domain } from '../../../contracts/index.ts';
 import type { LiveSubscription } from '../lib/live-feed.ts';
 import { SENSOR } from './sensor/index.ts';
+import { TRADE } from './trade/index.ts';
 import { TRIP } from './trip/index.ts';
 import type { UiDomainModule, UiRoute } from './ui-domain-module.ts';
 
-export const UI_DOMAINS: readonly UiDomainModule[] = [SENSOR, TRIP];
+export const UI_DOMAINS: readonly UiDomainModule[] = [SENSOR, TRIP, TRADE];
 
 const byName = new Map<Domain, UiDomainModule>(UI_DOMAINS.map((d) => [d.name, d]));
 

@@ -34,3 +34,24 @@ test('a restored ring answers and evolves exactly like the original', () => {
     assert.deepEqual(b.snapshot(), a.snapshot());
   }
 });
+
+test('median and MAD from the sorted copy equal a sort of the held values, through evictions', () => {
+  const r = new RobustRing(16);
+  let x = 7;
+  const held: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    // A small LCG with repeats, so ties and evictions of equal values happen.
+    x = (x * 1103515245 + 12345) % 2147483648;
+    const v = (x % 37) / 4;
+    r.add(v);
+    held.push(v);
+    if (held.length > 16) held.shift();
+    const s = [...held].sort((a, b) => a - b);
+    const mid = s.length >> 1;
+    const med = s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+    const dev = s.map((y) => Math.abs(y - med)).sort((a, b) => a - b);
+    const mad = dev.length % 2 ? dev[mid]! : (dev[mid - 1]! + dev[mid]!) / 2;
+    assert.deepEqual(r.stats(), { median: med, mad });
+    assert.equal(r.median(), med);
+  }
+});

@@ -6,8 +6,6 @@
 /** MAD → standard deviation of a normal distribution. */
 const MAD_TO_SD = 1.4826;
 
-let scratch = new Float64Array(256);
-
 export interface RobustRingSnapshot {
   /** Values ever added (the ring holds the last min(n, capacity)). */
   n: number;
@@ -17,11 +15,14 @@ export interface RobustRingSnapshot {
 
 export class RobustRing {
   readonly #buf: Float64Array;
+  /** The held values in ascending order, kept on every add (O(capacity) moves instead of two sorts per question). */
+  readonly #sorted: Float64Array;
   #n = 0;
 
   constructor(readonly capacity: number) {
     if (!(Number.isInteger(capacity) && capacity >= 1)) throw new RangeError('capacity must be an integer ≥ 1');
     this.#buf = new Float64Array(capacity);
+    this.#sorted = new Float64Array(capacity);
   }
 
   get n(): number {
@@ -34,22 +35,56 @@ export class RobustRing {
   }
 
   add(v: number): void {
+    const k = this.size;
+    const sorted = this.#sorted;
+    let len = k;
+    if (k === this.capacity) {
+      // Drop the value this add overwrites from the sorted copy.
+      const i = lowerBound(sorted, len, this.#buf[this.#n % this.capacity]!);
+      sorted.copyWithin(i, i + 1, len);
+      len--;
+    }
+    const j = upperBound(sorted, len, v);
+    sorted.copyWithin(j + 1, j, len);
+    sorted[j] = v;
     this.#buf[this.#n % this.capacity] = v;
     this.#n++;
+  }
+
+  /** Median of the values held (NaN when empty). */
+  median(): number {
+    const k = this.size;
+    if (k === 0) return NaN;
+    const mid = k >> 1;
+    return k % 2 === 1 ? this.#sorted[mid]! : (this.#sorted[mid - 1]! + this.#sorted[mid]!) / 2;
   }
 
   /** Median and MAD of the values held (NaN when empty). */
   stats(): { median: number; mad: number } {
     const k = this.size;
     if (k === 0) return { median: NaN, mad: NaN };
-    if (scratch.length < k) scratch = new Float64Array(k);
-    const s = scratch.subarray(0, k);
-    s.set(this.#buf.subarray(0, k));
-    s.sort();
-    const median = medianOfSorted(s);
-    for (let i = 0; i < k; i++) s[i] = Math.abs(s[i]! - median);
-    s.sort();
-    return { median, mad: medianOfSorted(s) };
+    const median = this.median();
+    // The absolute deviations are two ascending runs, outwards from the median: merge them up to
+    // the middle rank instead of sorting them.
+    const s = this.#sorted;
+    let lo = upperBound(s, k, median) - 1;
+    let hi = lo + 1;
+    const want = k >> 1;
+    let prev = NaN;
+    let cur = NaN;
+    for (let r = 0; r <= want; r++) {
+      const dl = lo >= 0 ? median - s[lo]! : Infinity;
+      const dh = hi < k ? s[hi]! - median : Infinity;
+      prev = cur;
+      if (dl <= dh) {
+        cur = Math.abs(s[lo]! - median);
+        lo--;
+      } else {
+        cur = Math.abs(s[hi]! - median);
+        hi++;
+      }
+    }
+    return { median, mad: k % 2 === 1 ? cur : (prev + cur) / 2 };
   }
 
   /**
@@ -92,8 +127,26 @@ export class RobustRing {
   }
 }
 
-function medianOfSorted(s: Float64Array): number {
-  const k = s.length;
-  const mid = k >> 1;
-  return k % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+/** First index in s[0, len) whose value is ≥ v. */
+function lowerBound(s: Float64Array, len: number, v: number): number {
+  let lo = 0;
+  let hi = len;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (s[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First index in s[0, len) whose value is > v. */
+function upperBound(s: Float64Array, len: number, v: number): number {
+  let lo = 0;
+  let hi = len;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (s[mid]! <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

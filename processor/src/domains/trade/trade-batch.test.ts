@@ -64,7 +64,7 @@ test('bad input becomes dead letters with the reason; good input becomes rows', 
   assert.equal(r.records.deadLetters.length, 7);
   assert.equal(r.deadLetters[0]!.domain, 'trade');
   assert.equal(r.records.scores.length, 1);
-  assert.equal(r.records.features[0]!.feature_set, 'trade-ae@1');
+  assert.equal(r.records.features[0]!.feature_set, 'trade-ae@2');
 });
 
 test('the rules fire: quota exceeded is critical, impossible weights major; a redelivery is skipped', () => {

@@ -46,7 +46,10 @@ test('the first declaration of a company: golden values, nothing is novel yet', 
     company_age_days: 0,
     velocity_24h: Math.LN2,
     count_1h: 1,
-    burst_ratio: Math.log(2 / ((Math.LN2 / 30) * 0.25 + 1)),
+    // No other declaration in the hour against a usual busiest hour of 0.3 · ln 2 / 30 (one declaration in thirty days).
+    burst_z: -((0.3 * Math.LN2) / 30) / Math.sqrt((0.3 * Math.LN2) / 30 / 2 + 0.5),
+    lots_24h: 0,
+    near_threshold: 0,
     since_last_h: 720,
     cs_new: 0,
     cp_new: 0,
@@ -74,8 +77,9 @@ test('a known company through a new port an hour later: novelty, rarity, typical
     cs_since_last_h: 1,
     velocity_24h: Math.LN2 * (1 + Math.pow(2, -1 / 24)),
     count_1h: 1.5,
-    // The usual day is the lifetime mean (1 declaration over ≤ 1 day): ln((1.5 + 1) / (0.25 · 1 + 1))
-    burst_ratio: Math.log(2),
+    // The usual day is the lifetime mean (1 declaration over ≤ 1 day), its busiest hour 0.3;
+    // half of the last declaration is left in the hour: (0.5 − 0.3) / √(0.3/2 + 0.5)
+    burst_z: 0.2 / Math.sqrt(0.65),
     cs_new: 0,
     cp_new: 1,
     sp_new: 1,
@@ -104,6 +108,8 @@ test('unit value robust z against the subheading norm, with the MAD floor, golde
   check(values, { uv_z: 1 / (1.4826 * 0.03), uv_dest_z: 1 / (1.4826 * 0.03), subheading_degree: Math.log2(10) });
   // Declaration size: log10(1 + FOB) against the same nine (median log10 40 001; five of nine alike, so MAD 0 → floor).
   check(values, { fob_z: (Math.log10(400_001) - Math.log10(40_001)) / (1.4826 * 0.03) });
+  // The day's value in the goods' usual lots: one declaration ten times the median.
+  check(values, { lots_24h: Math.log10(400_001) - Math.log10(40_001) });
 });
 
 test('weights: a mass quantity that disagrees with the net weight, a heavy tare, kg per article', () => {
@@ -131,10 +137,14 @@ test('structuring: declarations just under the threshold accumulate, decayed ove
   const v1 = observeDeclaration(g, decl({ fob_usd: 9_500 }), OPTS).values;
   const v2 = observeDeclaration(g, decl({ ts: T0 + 24 * H, fob_usd: 9_900 }), OPTS).values;
   const v3 = observeDeclaration(g, decl({ ts: T0 + 24 * H, fob_usd: 10_000 }), OPTS).values;
-  check(v1, { near_threshold_24h: 1, near_threshold_ratio: Math.log(1 + Math.LN2) });
-  // The habit after one near-threshold declarations a day ago: max(30-day rate, lifetime mean) = 2^(−1/30) per day.
-  check(v2, { near_threshold_24h: 1.5, near_threshold_ratio: Math.log((1.5 * Math.LN2 + 1) / (Math.pow(2, -1 / 30) + 1)) });
-  check(v3, { near_threshold_24h: 1.5 });
+  // No history: the prior share 0.03 of one declaration is expected; (1 − 0.03) / √(0.03 + 1).
+  check(v1, { near_threshold: 1, near_threshold_24h: 1, near_threshold_z: 0.97 / Math.sqrt(1.03) });
+  // History before the day: 2^(−1/30) (thirty-day) − 0.5 (still in the day) declarations, all near
+  // the threshold; share (h + 10 · 0.03) / (h + 10) of the day's 1.5 declarations expected.
+  const h = Math.pow(2, -1 / 30) - 0.5;
+  const expected = 1.5 * ((h + 0.3) / (h + 10));
+  check(v2, { near_threshold: 1, near_threshold_24h: 1.5, near_threshold_z: (1.5 - expected) / Math.sqrt(expected + 1) });
+  check(v3, { near_threshold: 0, near_threshold_24h: 1.5 });
 });
 
 test('snapshot and restore give the same features afterwards', () => {

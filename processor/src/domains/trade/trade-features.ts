@@ -6,14 +6,14 @@ import { MASS_UNIT_KG, subheadingOf, type TradeDeclaration } from '../../../../c
 import { addDecayed, decayedAt, perDay } from './decayed-count.ts';
 import { bump, MAX_LICENCES, newCompany, newPort, newSubheading, ringOf, TradeGraphState, type CompanyState, type SubheadingState } from './trade-graph-state.ts';
 
-export const TRADE_FEATURE_SET = 'trade-ae@1';
+export const TRADE_FEATURE_SET = 'trade-ae@2';
 
 /** Names and order are versioned with the set name; groups name them for explanations. */
 export const TRADE_FEATURE_GROUPS = {
   price: ['uv_z', 'uv_dest_z', 'log_unit_value'],
   weight: ['kg_per_unit_z', 'mass_mismatch', 'tare_ratio'],
   volume: ['log_fob', 'log_net_kg', 'fob_z'],
-  company: ['company_n', 'company_age_days', 'velocity_24h', 'count_1h', 'burst_ratio', 'value_24h', 'near_threshold_24h', 'near_threshold_ratio', 'since_last_h', 'cs_n', 'cs_since_last_h'],
+  company: ['company_n', 'company_age_days', 'velocity_24h', 'count_1h', 'burst_z', 'value_24h', 'lots_24h', 'near_threshold', 'near_threshold_24h', 'near_threshold_z', 'since_last_h', 'cs_n', 'cs_since_last_h'],
   route: ['cs_new', 'cp_new', 'sp_new', 'cd_new', 'cs_rarity', 'cp_rarity', 'cd_rarity', 'sp_rarity', 'triple_typicality', 'company_degree', 'subheading_degree', 'port_degree', 'peer_similarity'],
   quota: ['controlled', 'quota_used', 'controlled_route_new'],
 } as const;
@@ -28,10 +28,19 @@ export const SHORT_HALF_LIFE = DAY;
 export const LONG_HALF_LIFE = 30 * DAY;
 export const HOUR_HALF_LIFE = HOUR;
 /**
- * Share of a day's declarations an hour-long decayed count holds at the busiest office hour
- * (about 16 % of a day's filings in that hour, over ln 2): what `count_1h` is compared with.
+ * Share of a usual day's declarations an hour-long decayed count holds at the busiest office
+ * hour: about 16 % of a day's filings fall in that hour, a decayed count holds 1/ln 2 hours of
+ * them, and a working day carries ×1.27 the thirty-day mean (weekends are quiet). What
+ * `count_1h` is compared with.
  */
-export const PEAK_HOUR_SHARE = 0.25;
+export const PEAK_HOUR_SHARE = 0.3;
+/**
+ * Share of a company's declarations that fall just under the threshold by chance, before its own
+ * history says otherwise (a lot's value spreads over decades; the band [0.9·T, T) is 0.046 of
+ * one), and the weight of that prior in declarations.
+ */
+export const NEAR_PRIOR_SHARE = 0.03;
+export const NEAR_PRIOR_WEIGHT = 10;
 /** Cap of the "hours since" features: a company back after a month is as fresh as one back after a year. */
 export const MAX_SINCE_H = 720;
 /** Robust z: values needed before a distribution judges, and the floor of its MAD (log10 units). */
@@ -50,6 +59,11 @@ export interface ObservedDeclaration {
 }
 
 const log10p = (x: number) => Math.log10(1 + Math.max(0, x));
+const I = TRADE_FEATURE_INDEX;
+/** A feature value, 0 when undefined (a z of nothing, a log of 0): module-level, as this runs for every declaration. */
+function put(v: number[], i: number, x: number): void {
+  v[i] = Number.isFinite(x) ? x : 0;
+}
 const rarity = (count: number, total: number) => -Math.log((count + 0.5) / (total + 1));
 
 /**
@@ -69,52 +83,65 @@ export function observeDeclaration(g: TradeGraphState, d: TradeDeclaration, opts
   if (p === undefined) g.ports.set(portId, (p = newPort()));
 
   const v = new Array<number>(TRADE_FEATURES.length).fill(0);
-  const set = (name: TradeFeatureName, x: number) => (v[TRADE_FEATURE_INDEX[name]] = Number.isFinite(x) ? x : 0);
 
   // Price: log10 USD per net kg against the subheading (and the subheading × destination) norm.
   const luv = Math.log10(Math.max(d.fob_usd, 0.01) / d.net_kg);
   const uvZ = s.unitValue.z(luv, MIN_COUNT, MIN_SCALE);
   const destRing = s.unitValueByDestination.get(d.destination);
-  set('uv_z', uvZ);
-  set('uv_dest_z', destRing && destRing.size >= MIN_COUNT ? destRing.z(luv, MIN_COUNT, MIN_SCALE) : uvZ);
-  set('log_unit_value', luv);
+  put(v, I.uv_z, uvZ);
+  put(v, I.uv_dest_z, destRing && destRing.size >= MIN_COUNT ? destRing.z(luv, MIN_COUNT, MIN_SCALE) : uvZ);
+  put(v, I.log_unit_value, luv);
 
   // Weight and quantity: do net kg, quantity and gross kg agree with each other?
   const unitKg = MASS_UNIT_KG[d.unit];
   const lkpu = d.quantity > 0 ? Math.log10(d.net_kg / d.quantity) : NaN;
-  if (unitKg !== undefined) set('mass_mismatch', d.quantity > 0 ? Math.abs(Math.log10(d.net_kg / (d.quantity * unitKg))) : 1);
-  else set('kg_per_unit_z', d.quantity > 0 ? (s.kgPerUnit.get(d.unit)?.z(lkpu, MIN_COUNT, MIN_SCALE) ?? 0) : 0);
-  set('tare_ratio', Math.log10(d.gross_kg / d.net_kg));
-  set('log_fob', log10p(d.fob_usd));
-  set('log_net_kg', log10p(d.net_kg));
+  if (unitKg !== undefined) put(v, I.mass_mismatch, d.quantity > 0 ? Math.abs(Math.log10(d.net_kg / (d.quantity * unitKg))) : 1);
+  else put(v, I.kg_per_unit_z, d.quantity > 0 ? (s.kgPerUnit.get(d.unit)?.z(lkpu, MIN_COUNT, MIN_SCALE) ?? 0) : 0);
+  put(v, I.tare_ratio, Math.log10(d.gross_kg / d.net_kg));
+  put(v, I.log_fob, log10p(d.fob_usd));
+  put(v, I.log_net_kg, log10p(d.net_kg));
   // Size of the declaration against the subheading's usual lot (a newcomer filing huge lots).
-  set('fob_z', s.fobSize.z(log10p(d.fob_usd), MIN_COUNT, MIN_SCALE));
+  put(v, I.fob_z, s.fobSize.z(log10p(d.fob_usd), MIN_COUNT, MIN_SCALE));
 
   // Company behaviour.
   const known = c.n > 0;
   const shortNow = decayedAt(c.short, d.ts, SHORT_HALF_LIFE) + 1;
   const longNow = decayedAt(c.long, d.ts, LONG_HALF_LIFE) + 1;
-  set('company_n', log10p(c.n));
-  set('company_age_days', known ? Math.min(365, (d.ts - c.firstTs) / DAY) : 0);
-  set('velocity_24h', perDay(shortNow, SHORT_HALF_LIFE));
-  // A burst: the last hour's declarations against what the company's usual day puts in its busiest
-  // hour. The usual day: the thirty-day rate, or the lifetime mean while the thirty days fill up.
+  put(v, I.company_n, log10p(c.n));
+  put(v, I.company_age_days, known ? Math.min(365, (d.ts - c.firstTs) / DAY) : 0);
+  put(v, I.velocity_24h, perDay(shortNow, SHORT_HALF_LIFE));
+  // A burst: the last hour's other declarations against what the company's usual day puts in its
+  // busiest hour, in standard deviations of that count (a decayed Poisson sum of mean μ has
+  // variance μ/2). The usual day: the thirty-day rate, or the lifetime mean while the thirty days
+  // fill up. A z, not a ratio, so a large company's burst (20 an hour where 8 are usual) counts
+  // as much as a small one's (5 where 0.3 are).
   const usual = Math.max(perDay(longNow, LONG_HALF_LIFE), known ? c.n / Math.max(1, (d.ts - c.firstTs) / DAY) : 0);
   const hourNow = decayedAt(c.hourly, d.ts, HOUR_HALF_LIFE) + 1;
-  set('count_1h', hourNow);
-  set('burst_ratio', Math.log((hourNow + 1) / (usual * PEAK_HOUR_SHARE + 1)));
-  set('value_24h', log10p(decayedAt(c.value, d.ts, SHORT_HALF_LIFE) + d.fob_usd));
+  const hourMean = usual * PEAK_HOUR_SHARE;
+  put(v, I.count_1h, hourNow);
+  put(v, I.burst_z, (hourNow - 1 - hourMean) / Math.sqrt(hourMean / 2 + 0.5));
+  const valueNow = decayedAt(c.value, d.ts, SHORT_HALF_LIFE) + d.fob_usd;
+  put(v, I.value_24h, log10p(valueNow));
+  // The day's value in lots of this goods' usual size (the subheading's median declaration across
+  // its peers): how much the company files against what one company usually files at once.
+  put(v, I.lots_24h, s.fobSize.size >= MIN_COUNT ? log10p(valueNow) - s.fobSize.median() : 0);
+  // Structuring: the day's declarations just under the threshold against what the company's own
+  // share of them before today predicts for the day's declarations, as a Poisson z. The share
+  // starts at NEAR_PRIOR_SHARE, so goods whose lots are often worth just under it are not suspect.
   const near = d.fob_usd >= 0.9 * opts.reportingThresholdUsd && d.fob_usd < opts.reportingThresholdUsd ? 1 : 0;
-  const nearNow = decayedAt(c.nearThreshold, d.ts, SHORT_HALF_LIFE) + near;
-  set('near_threshold_24h', nearNow);
-  // Against the company's own habit: some goods are often worth just under the threshold.
-  const nearLong = decayedAt(c.nearThresholdLong, d.ts, LONG_HALF_LIFE);
-  const usualNear = Math.max(perDay(nearLong, LONG_HALF_LIFE), known ? nearLong / Math.max(1, (d.ts - c.firstTs) / DAY) : 0);
-  set('near_threshold_ratio', Math.log((perDay(nearNow, SHORT_HALF_LIFE) + 1) / (usualNear + 1)));
-  set('since_last_h', known ? Math.min(MAX_SINCE_H, Math.max(0, d.ts - c.lastTs) / HOUR) : MAX_SINCE_H);
+  const nearBefore = decayedAt(c.nearThreshold, d.ts, SHORT_HALF_LIFE);
+  const nearNow = nearBefore + near;
+  put(v, I.near_threshold, near);
+  put(v, I.near_threshold_24h, nearNow);
+  const history = Math.max(0, longNow - shortNow);
+  const nearHistory = Math.max(0, decayedAt(c.nearThresholdLong, d.ts, LONG_HALF_LIFE) - nearBefore);
+  const nearShare = (Math.min(nearHistory, history) + NEAR_PRIOR_WEIGHT * NEAR_PRIOR_SHARE) / (history + NEAR_PRIOR_WEIGHT);
+  const nearExpected = shortNow * nearShare;
+  put(v, I.near_threshold_z, (nearNow - nearExpected) / Math.sqrt(nearExpected + 1));
+  put(v, I.since_last_h, known ? Math.min(MAX_SINCE_H, Math.max(0, d.ts - c.lastTs) / HOUR) : MAX_SINCE_H);
   const cs = c.subheadings.get(sub);
-  set('cs_n', log10p(cs?.n ?? 0));
-  set('cs_since_last_h', cs ? Math.min(MAX_SINCE_H, Math.max(0, d.ts - cs.lastTs) / HOUR) : MAX_SINCE_H);
+  put(v, I.cs_n, log10p(cs?.n ?? 0));
+  put(v, I.cs_since_last_h, cs ? Math.min(MAX_SINCE_H, Math.max(0, d.ts - cs.lastTs) / HOUR) : MAX_SINCE_H);
 
   // Graph: novelty and rarity of each edge, typicality of the triple, similarity to peers.
   const triple = `${sub}|${d.port}`;
@@ -123,30 +150,31 @@ export function observeDeclaration(g: TradeGraphState, d: TradeDeclaration, opts
   const sp = s.ports.get(d.port) ?? 0;
   const csp = c.triples.get(triple) ?? 0;
   // Novelty means something only for a node with a past: a company's first declaration opens every edge.
-  set('cs_new', known && !cs ? 1 : 0);
-  set('cp_new', known && cp === 0 ? 1 : 0);
-  set('sp_new', s.n > 0 && sp === 0 ? 1 : 0);
-  set('cd_new', known && cd === 0 ? 1 : 0);
-  set('cs_rarity', known ? rarity(cs?.n ?? 0, c.n) : 0);
-  set('cp_rarity', known ? rarity(cp, c.n) : 0);
-  set('cd_rarity', known ? rarity(cd, c.n) : 0);
-  set('sp_rarity', s.n > 0 ? rarity(sp, s.n) : 0);
-  set('triple_typicality', cs ? (csp + 0.5) / (cs.n + 1) : 0);
-  set('company_degree', Math.log2(1 + c.subheadings.size + c.ports.size + c.destinations.size));
-  set('subheading_degree', Math.log2(1 + s.companies));
-  set('port_degree', Math.log2(1 + p.companies));
-  set('peer_similarity', peerSimilarity(c, s, sub));
+  put(v, I.cs_new, known && !cs ? 1 : 0);
+  put(v, I.cp_new, known && cp === 0 ? 1 : 0);
+  put(v, I.sp_new, s.n > 0 && sp === 0 ? 1 : 0);
+  put(v, I.cd_new, known && cd === 0 ? 1 : 0);
+  put(v, I.cs_rarity, known ? rarity(cs?.n ?? 0, c.n) : 0);
+  put(v, I.cp_rarity, known ? rarity(cp, c.n) : 0);
+  put(v, I.cd_rarity, known ? rarity(cd, c.n) : 0);
+  put(v, I.sp_rarity, s.n > 0 ? rarity(sp, s.n) : 0);
+  put(v, I.triple_typicality, cs ? (csp + 0.5) / (cs.n + 1) : 0);
+  put(v, I.company_degree, Math.log2(1 + c.subheadings.size + c.ports.size + c.destinations.size));
+  put(v, I.subheading_degree, Math.log2(1 + s.companies));
+  put(v, I.port_degree, Math.log2(1 + p.companies));
+  put(v, I.peer_similarity, peerSimilarity(c, s, sub));
 
   // Quota: the share of the licence's yearly quota used, this declaration included.
-  const year = new Date(d.ts).getUTCFullYear();
+  let year = 0;
   let used = 0;
   const licenceId = d.licence !== undefined ? TradeGraphState.sharedId(partition, d.licence) : '';
   if (d.controlled && d.licence !== undefined && d.quota_kg !== undefined) {
+    year = new Date(d.ts).getUTCFullYear();
     const q = g.licences.get(licenceId);
     used = (q && q.year === year ? q.kg : 0) + d.net_kg;
-    set('controlled', 1);
-    set('quota_used', used / d.quota_kg);
-    set('controlled_route_new', known && (cp === 0 || cd === 0) ? 1 : 0);
+    put(v, I.controlled, 1);
+    put(v, I.quota_used, used / d.quota_kg);
+    put(v, I.controlled_route_new, known && (cp === 0 || cd === 0) ? 1 : 0);
   }
 
   learn(g, c, s, p, d, { sub, triple, cs: cs !== undefined, cp: cp > 0, sp: sp > 0, luv, lkpu, unitKg, near, year, used, licenceId });
@@ -162,15 +190,24 @@ function peerSimilarity(c: CompanyState, s: SubheadingState, sub: string): numbe
   if (s.ports.size === 0) return 0;
   let dot = 0;
   let nc = 0;
-  const own = c.subheadings.has(sub);
-  const source = own ? [...c.triples].filter(([k]) => k.startsWith(`${sub}|`)).map(([k, n]) => [k.slice(7), n] as const) : [...c.ports];
-  for (const [port, n] of source) {
-    dot += n * (s.ports.get(port) ?? 0);
-    nc += n * n;
+  // Walked in place (no arrays per declaration): this runs for every declaration.
+  if (c.subheadings.has(sub)) {
+    const prefix = `${sub}|`;
+    for (const [k, n] of c.triples) {
+      if (!k.startsWith(prefix)) continue;
+      dot += n * (s.ports.get(k.slice(prefix.length)) ?? 0);
+      nc += n * n;
+    }
+  } else {
+    for (const [port, n] of c.ports) {
+      dot += n * (s.ports.get(port) ?? 0);
+      nc += n * n;
+    }
   }
+  if (nc === 0) return 0;
   let ns = 0;
   for (const n of s.ports.values()) ns += n * n;
-  return nc > 0 && ns > 0 ? dot / Math.sqrt(nc * ns) : 0;
+  return ns > 0 ? dot / Math.sqrt(nc * ns) : 0;
 }
 
 function learn(
@@ -205,10 +242,11 @@ function learn(
   bump(s.ports, d.port);
   if (d.controlled && d.licence !== undefined) {
     const q = g.licences.get(x.licenceId);
+    const year = x.year || new Date(d.ts).getUTCFullYear();
     if (q) {
-      q.year = x.year;
+      q.year = year;
       q.kg = x.used;
-    } else if (g.licences.size < MAX_LICENCES) g.licences.set(x.licenceId, { year: x.year, kg: x.used });
+    } else if (g.licences.size < MAX_LICENCES) g.licences.set(x.licenceId, { year, kg: x.used });
     else g.ledgerFull++;
   }
   s.n++;

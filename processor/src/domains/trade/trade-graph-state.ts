@@ -145,7 +145,11 @@ export class TradeGraphState {
         const [map, id] = this.#mapOf(key);
         const s = map.get(id);
         map.delete(id);
-        return s === undefined ? undefined : toPlain(key, s);
+        if (s === undefined) return undefined;
+        // A company leaves the live map, so its own object can be handed over: the budget's
+        // structured clone (v8.serialize) keeps Maps, and most exporters file less than daily,
+        // so this runs for a good share of declarations. Rings need their plain form.
+        return key.startsWith('c:') ? s : toPlain(key, s);
       },
       revive: (key, state) => {
         if (state === undefined || state === null) return;
@@ -247,6 +251,8 @@ function toPlain(key: string, s: unknown): unknown {
 function fromPlain(key: string, p: unknown): unknown {
   if (key.startsWith('c:')) {
     const c = p as Record<string, unknown> & CompanyState;
+    // The evicted form (see keyed().evict): the company itself, back from v8's structured clone.
+    if (c.subheadings instanceof Map) return c;
     return {
       ...c,
       subheadings: new Map(c.subheadings as unknown as [string, EdgeStat][]),

@@ -6,6 +6,7 @@ import { TRADE, type TradeModelOutputs, type TradeRecords, type TradeStage } fro
 import { TRADE_FEATURE_SET } from './trade-features.ts';
 import { TRADE_MIGRATIONS, TRADE_TABLES } from './trade-tables.ts';
 import { filterTradeRecordsToRange } from './filter-trade-records.ts';
+import { createTradeRoutes } from './trade-routes.ts';
 
 /** The overview's room: the top companies of every micro-batch. */
 const COMPANIES_ROOM = `${TRADE}:companies`;
@@ -38,6 +39,7 @@ export const tradeModule: DomainModule<TradeStage, TradeModelOutputs, TradeRecor
       roomOf: () => ({ room: COMPANIES_ROOM }),
     },
   ],
+  routes: createTradeRoutes,
   replay: {
     filterToRange: (r, from, to) => filterTradeRecordsToRange(r, from, to),
     scoredItemsQuery: (run) =>
@@ -77,9 +79,11 @@ function publishTradeLive(r: TradeRecords, live: LiveFeed): void {
       live.toEntity(TRADE, d.exporter_id, TRADE_SOCKET_EVENTS.declaration, payload);
     }
     const c = byCompany.get(d.exporter_id);
-    if (!c) byCompany.set(d.exporter_id, { exporterId: d.exporter_id, exporterName: d.exporter_name, maxScore: s.score, declarations: 1, fobUsd: d.fob_usd, topFeature: s.top_feature });
+    const anomalous = s.severity ? 1 : 0;
+    if (!c) byCompany.set(d.exporter_id, { exporterId: d.exporter_id, exporterName: d.exporter_name, maxScore: s.score, declarations: 1, anomalies: anomalous, fobUsd: d.fob_usd, topFeature: s.top_feature });
     else {
       c.declarations++;
+      c.anomalies! += anomalous;
       c.fobUsd += d.fob_usd;
       if (s.score > c.maxScore) {
         c.maxScore = s.score;

@@ -5,6 +5,7 @@ export const TRADE_TABLES = {
   declarations: 'trade_declarations',
   scores: 'trade_scores',
   edgesDaily: 'trade_edges_daily',
+  routesDaily: 'trade_routes_daily',
 } as const;
 
 export interface TradeDeclarationRow {
@@ -129,4 +130,27 @@ export const TRADE_MIGRATIONS: readonly string[] = [
    GROUP BY run_id, day, exporter_id, subheading, port`,
   // Added after the first trade release, so existing stores gain it in place.
   `ALTER TABLE ${TRADE_TABLES.scores} ADD COLUMN IF NOT EXISTS shapley Map(String, Float32) AFTER quota_used`,
+  // The same per day with the destination: a company's whole route (subheading → port →
+  // destination), what the trade view's neighbourhood graph reads. Its own table rather than a
+  // wider trade_edges_daily, so stores that already hold that one keep it as it is. Ordered by
+  // company first: the graph reads one company's days.
+  `CREATE TABLE IF NOT EXISTS ${TRADE_TABLES.routesDaily}
+   (
+       run_id       LowCardinality(String),
+       exporter_id  String,
+       day          Date,
+       subheading   LowCardinality(String),
+       port         LowCardinality(String),
+       destination  LowCardinality(String),
+       declarations AggregateFunction(uniqExact, String),
+       fob_usd      SimpleAggregateFunction(sum, Float64),
+       net_kg       SimpleAggregateFunction(sum, Float64)
+   )
+   ENGINE = AggregatingMergeTree
+   ORDER BY (run_id, exporter_id, day, subheading, port, destination)`,
+  `CREATE MATERIALIZED VIEW IF NOT EXISTS ${TRADE_TABLES.routesDaily}_mv TO ${TRADE_TABLES.routesDaily} AS
+   SELECT run_id, exporter_id, toDate(ts) AS day, subheading, port, destination,
+          uniqExactState(event_id) AS declarations, sum(fob_usd) AS fob_usd, sum(net_kg) AS net_kg
+   FROM ${TRADE_TABLES.declarations}
+   GROUP BY run_id, exporter_id, day, subheading, port, destination`,
 ];

@@ -73,3 +73,26 @@ test('invalid options fail at construction', () => {
   assert.throws(() => createPeriodResidual({ history: 0 }), DetectorOptionsError);
   assert.throws(() => createPeriodResidual({ periodsDays: [0] }), /periodsDays/);
 });
+
+test('an anomalous day is not the expectation of the next days: no echo after it (cleanHistory)', () => {
+  // Days 30 and 31 run far above their usual level; afterwards the series is ordinary again. Left
+  // in the history, they pull the same-phase median of the following days up (two of three past
+  // days), so the ordinary days 33 and 34 look like a drop: a second, false episode. (Day 32 opens
+  // with the episode's end inside the statistic's span, which alarms either way.)
+  const echo = (cleanHistory: boolean): number => {
+    const pr = createPeriodResidual({ cleanHistory });
+    let s = 7;
+    const rnd = (): number => ((s = (s * 1103515245 + 12345) % 2147483648), s / 2147483648 - 0.5);
+    let after = 0;
+    for (let i = 0; i < 24 * 40; i++) {
+      const day = Math.floor(i / 24);
+      const hour = i % 24;
+      const v = 100 + 40 * Math.sin((2 * Math.PI * hour) / 24) + 4 * rnd() + (day === 30 || day === 31 ? 60 : 0);
+      pr.update(v, i * 3_600_000);
+      if (day >= 33) after = Math.max(after, pr.ratio);
+    }
+    return after;
+  };
+  assert.ok(echo(false) >= 1.5, 'without cleaning the ordinary days after the episode alarm');
+  assert.ok(echo(true) < 1.5, 'with cleaning they do not');
+});

@@ -30,8 +30,10 @@ export interface PeriodResidualOptions {
   span: number;
   /** Smoothing weight per block of the residual's normal size; default 1/200. */
   spreadBeta: number;
-  /** Residuals are winsorised at this many normal sizes when learning it; default 4. */
+  /** Residuals are winsorised at this many normal sizes when learning it (and block means when stored, see cleanHistory); default 4. */
   clip: number;
+  /** Store a block mean at most `clip` normal sizes from its expectation (robust seasonal smoothing), so an anomalous period is not the next periods' expectation; default true. */
+  cleanHistory: boolean;
   /** Half-life of the record maximum, in readings; default 3000. */
   halfLife: number;
   /** Residual blocks, per period, before a record counts (in periods); default 1. */
@@ -55,6 +57,7 @@ export const DEFAULT_PERIOD_RESIDUAL: Readonly<PeriodResidualOptions> = Object.f
   span: 3,
   spreadBeta: 1 / 200,
   clip: 4,
+  cleanHistory: true,
   halfLife: 3000,
   warmupPeriods: 1,
   intervals: 15,
@@ -74,6 +77,7 @@ export function resolvePeriodResidualOptions(opts: Partial<PeriodResidualOptions
   checkOption(c, 'span', o.span, 1, 1e4);
   checkOption(c, 'spreadBeta', o.spreadBeta, 0, 1, false);
   checkOption(c, 'clip', o.clip, 0, 1e6, false);
+  if (typeof o.cleanHistory !== 'boolean') checkOption(c, 'cleanHistory (a boolean)', NaN, 0, 1);
   checkOption(c, 'halfLife', o.halfLife, 1, 1e12);
   checkOption(c, 'warmupPeriods', o.warmupPeriods, 0, 1e6);
   checkOption(c, 'level', o.level, 0, 1e6);
@@ -185,13 +189,28 @@ export class PeriodResidual {
     means[t % L] = v;
     const keep = Math.pow(this.keepPerReading, this.block);
     let best = 0;
+    let cleaned = !o.cleanHistory;
     for (const tr of this.tracks) {
       const p = tr.p;
       if (p === 0 || t < o.history * p) continue;
       if (medScratch.length !== o.history) medScratch = new Float64Array(o.history);
       const m = medScratch;
       for (let h = 1; h <= o.history; h++) m[h - 1] = means[(t - h * p) % L]!;
-      const r = v - median(m);
+      const med = median(m);
+      const r = v - med;
+      // Robust seasonal smoothing (Gelper, Fried & Croux 2010, "Robust forecasting with
+      // exponential and Holt-Winters smoothing", J. Forecasting 29: a value far off its forecast
+      // enters the state cleaned, forecast ± clip × scale): the ring keeps the block at most `clip`
+      // normal sizes from its expectation, so an anomalous day does not become the expectation of
+      // the following days and echo there as a second, false episode. Cleaned against the
+      // shortest warm period only (the ring is shared); a lasting change still moves the ring, by
+      // up to `clip` normal sizes a period, while the normal size itself widens.
+      if (!cleaned && tr.spread > 0 && tr.n >= o.span) {
+        cleaned = true;
+        const lim = o.clip * tr.spread;
+        if (r > lim) means[t % L] = med + lim;
+        else if (r < -lim) means[t % L] = med - lim;
+      }
       const slot = tr.n % o.span;
       const buf = tr.data;
       tr.sum += r - buf[slot]!;
