@@ -9,7 +9,7 @@
  *   node --import tsx models/dev/trade-dev-set.ts --out DIR [--days 21] [--seed 1] [--companies 500]
  *       [--anomaly-rate 0.003] [--episodes-per-day 2] [--start 2026-03-02T00:00:00Z]
  *
- * - DIR/trade-features.csv: entity, event_id, ts_ms, trade-ae@1 features, truth_kind
+ * - DIR/trade-features.csv: entity, event_id, ts_ms, trade-ae@2 features, truth_kind
  *   ('' normal; evaluation only, never for fitting).
  * - DIR/trade-feature-groups.json: { featureSet, features, groups } from trade-features.ts.
  */

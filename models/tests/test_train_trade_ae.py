@@ -23,7 +23,7 @@ from vigia_models.train_trade_ae import train
 
 GROUPS = {"price": ["uv_z", "log_uv"], "weight": ["tare"], "company": ["n", "burst", "age"], "quota": ["quota_used"]}
 FEATURES = [f for fs in GROUPS.values() for f in fs]
-COMMITTED = Path(__file__).resolve().parents[1] / "trade-ae" / "1"
+COMMITTED = Path(__file__).resolve().parents[1] / "trade-ae" / "2"
 
 
 def write_export(tmp: Path, rows: int = 3000, seed: int = 0, features: list[str] = FEATURES) -> tuple[Path, Path]:
@@ -51,7 +51,7 @@ def write_export(tmp: Path, rows: int = 3000, seed: int = 0, features: list[str]
 def trained(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("trade")
     features, groups = write_export(tmp)
-    out = tmp / "trade-ae" / "1"
+    out = tmp / "trade-ae" / "2"
     card = train(str(features), str(groups), str(out), hidden=(8, 3, 8), background_rows=8, max_iter=200, parity_rows=120, shapley_rows=6, created="2026-12-07T00:00:00Z")
     return out, card
 
@@ -147,3 +147,23 @@ def test_export_and_groups_must_agree(tmp_path):
     (tmp_path / "bad.json").write_text(json.dumps({"featureSet": "x", "features": FEATURES, "groups": {"a": FEATURES[::-1]}}))
     with pytest.raises(FeatureSetMismatch, match="not the feature list in order"):
         train(str(features), str(tmp_path / "bad.json"), str(tmp_path / "out"), max_iter=5)
+
+
+def test_alarm_band_is_a_budget_of_flags_per_training_day(trained, tmp_path):
+    """The minor band (70) sits at the training-error quantile 1 − F·D/N (F = 0.5 flags a day),
+    chosen without labels: the model alone flags about F declarations a day of its training run."""
+    out, card = trained
+    c = card["calibration"]
+    b = c["alarmBudget"]
+    assert b["flagsPerDay"] == 0.5 and b["trainingRows"] == 3000
+    assert abs(b["trainingDays"] - 2999 * 60_000 / 86_400_000) < 1e-9
+    q = c["alarmQuantile"]
+    assert abs(q - (1 - 0.5 * b["trainingDays"] / 3000)) < 1e-12 and q in c["probabilities"]
+    i = c["probabilities"].index(q)
+    at = cal.calibrated_scores(np.array([c["quantiles"][i]]), c["quantiles"], c["probabilities"], c["anchors"]["percentiles"], c["anchors"]["scores"], c["rawCeiling"])
+    assert abs(at[0] - 70) < 1e-9
+    features, _ = write_export(tmp_path)
+    X = np.column_stack([pq.read_table(features).column(f).to_numpy() for f in FEATURES])
+    raw = session(onnx.load(str(out / "autoencoder.onnx"))).run([OUTPUT_NAME], {INPUT_NAME: X})[0]
+    flagged = int((cal.calibrated_scores(raw, c["quantiles"], c["probabilities"], c["anchors"]["percentiles"], c["anchors"]["scores"], c["rawCeiling"]) >= 70).sum())
+    assert 0 < flagged <= int(np.ceil(0.5 * b["trainingDays"])) + 1, flagged

@@ -1,7 +1,7 @@
 """Train the trade autoencoder on an exported trade-ae feature set and write a servable folder.
 
     cd models && python3 -m vigia_models.train_trade_ae \
-        --features /tmp/trade/trade-features.parquet --groups /tmp/trade/trade-feature-groups.json --out trade-ae/1
+        --features /tmp/trade/trade-features.parquet --groups /tmp/trade/trade-feature-groups.json --out trade-ae/2
 
 The feature names and order are read from the export (every column between the keys and
 truth_kind) and must equal the groups file's features (written by the processor's code,
@@ -12,7 +12,11 @@ from TRADE_FEATURES.
 scikit-learn MLPRegressor (relu, a bottleneck) learns to reproduce the standardised vector of
 every row; labels are never read to fit (the injected anomalies are a few per cent of rows).
 Raw score = mean squared reconstruction error in standardised units; its percentile among the
-training rows goes through calibration.py's anchors to 0–100. The card also carries the
+training rows goes through calibration.py's anchors to 0–100. The alarm quantile (score 70, the
+'minor' band) is chosen by a budget of flags per simulated day on the training rows, not by
+labels: with `--alarm-flags-per-day F` over D days and N rows, the quantile is 1 − F·D/N, so the
+model alone flags at most F declarations a day of the (clean-dominated) training run; the exact
+alarm and major quantiles join the quantile table so the serving side hits them exactly. The card also carries the
 background rows the Shapley explanations are computed against (k-means medoids of the training
 rows) and the per-kind evaluation against truth_kind (evaluation only).
 Writes autoencoder.onnx, card.json and parity.json.
@@ -85,6 +89,21 @@ def pick_background(X: np.ndarray, mean: np.ndarray, scale: np.ndarray, n: int, 
     return np.array(sorted(picks))
 
 
+def training_days(ts_ms: np.ndarray) -> float:
+    """Simulated days the training rows span (at least one)."""
+    return max(1.0, float(ts_ms.max() - ts_ms.min()) / 86_400_000.0)
+
+
+def alarm_quantile_for_budget(flags_per_day: float, days: float, rows: int) -> float:
+    """The training-error quantile above which the model alone flags `flags_per_day` rows a day."""
+    if flags_per_day <= 0:
+        raise ValueError(f"alarm budget must be positive flags per day, got {flags_per_day}")
+    q = 1.0 - flags_per_day * days / rows
+    if not 0.5 <= q < 1.0:
+        raise ValueError(f"a budget of {flags_per_day} flags/day over {days:.1f} days and {rows} rows gives quantile {q}; it must lie in [0.5, 1)")
+    return q
+
+
 def per_kind(truth: np.ndarray | None, scores: np.ndarray, threshold: float) -> dict | None:
     if truth is None:
         return None
@@ -101,7 +120,7 @@ def per_kind(truth: np.ndarray | None, scores: np.ndarray, threshold: float) -> 
 
 
 def train(features: str, groups_file: str, out: str, seed: int = 42, hidden: tuple[int, ...] = (24, 8, 24), background_rows: int = 16,
-          alarm_quantile: float = 0.99, max_iter: int = 400, parity_rows: int = 300, shapley_rows: int = 12, created: str | None = None, version: str | None = None) -> dict:
+          alarm_quantile: float = 0.99, alarm_flags_per_day: float | None = 0.5, max_iter: int = 400, parity_rows: int = 300, shapley_rows: int = 12, created: str | None = None, version: str | None = None) -> dict:
     feature_set, names, groups = read_groups(groups_file)
     got = export_features(features)
     if got != names:
@@ -119,12 +138,18 @@ def train(features: str, groups_file: str, out: str, seed: int = 42, hidden: tup
     if diff > SKLEARN_TOLERANCE * max(1.0, float(raw_ref.max())):
         raise RuntimeError(f"ONNX graph differs from the numpy forward pass by {diff}")
 
-    probabilities = list(cal.CALIBRATION_PROBABILITIES)
-    quantiles = cal.quantile_table(raw, cal.CALIBRATION_PROBABILITIES)
+    days = training_days(fm.ts_ms)
+    if alarm_flags_per_day is not None:
+        alarm_quantile = alarm_quantile_for_budget(alarm_flags_per_day, days, len(raw))
     a_pct, a_scores = cal.score_anchors(alarm_quantile)
+    probabilities = sorted(set(cal.CALIBRATION_PROBABILITIES) | set(a_pct))
+    quantiles = cal.quantile_table(raw, tuple(probabilities))
     ceiling = CEILING_FACTOR * quantiles[-1]
     calib = {"method": "reconstruction-error-percentile", "definition": "mean over features of (reconstruction − standardised value)², standardised by the training mean and max(std, %g)" % MIN_SCALE,
-             "threshold": cal.ALARM_SCORE, "probabilities": probabilities, "anchors": {"percentiles": a_pct, "scores": a_scores}, "rawCeiling": ceiling, "rows": int(len(raw)), "quantiles": quantiles}
+             "threshold": cal.ALARM_SCORE, "alarmQuantile": alarm_quantile,
+             "alarmBudget": None if alarm_flags_per_day is None else {"flagsPerDay": alarm_flags_per_day, "trainingDays": days, "trainingRows": int(len(raw)),
+                                                                     "rule": "alarm quantile = 1 − flagsPerDay × trainingDays / trainingRows; chosen without labels"},
+             "probabilities": probabilities, "anchors": {"percentiles": a_pct, "scores": a_scores}, "rawCeiling": ceiling, "rows": int(len(raw)), "quantiles": quantiles}
 
     def score_of(X: np.ndarray) -> np.ndarray:
         r = sess.run([OUTPUT_NAME], {INPUT_NAME: np.ascontiguousarray(X, dtype=np.float64)})[0]
@@ -185,13 +210,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--hidden", default="24,8,24")
     ap.add_argument("--background-rows", type=int, default=16)
-    ap.add_argument("--alarm-quantile", type=float, default=0.99)
+    ap.add_argument("--alarm-quantile", type=float, default=0.99, help="used only with --alarm-flags-per-day 0 (off)")
+    ap.add_argument("--alarm-flags-per-day", type=float, default=0.5, help="model-alone flags per simulated day of the training run at the minor band; 0 = use --alarm-quantile")
     ap.add_argument("--max-iter", type=int, default=400)
     ap.add_argument("--created")
     ap.add_argument("--version")
     a = ap.parse_args(argv)
     card = train(a.features, a.groups, a.out, seed=a.seed, hidden=tuple(int(h) for h in a.hidden.split(",")), background_rows=a.background_rows,
-                 alarm_quantile=a.alarm_quantile, max_iter=a.max_iter, created=a.created, version=a.version)
+                 alarm_quantile=a.alarm_quantile, alarm_flags_per_day=a.alarm_flags_per_day or None, max_iter=a.max_iter, created=a.created, version=a.version)
     print(json.dumps({"out": a.out, "rows": card["training"]["rows"], "iterations": card["params"]["iterations"], "byKind": card["evaluation"]["byKind"]}, indent=1))
     return 0
 

@@ -35,3 +35,22 @@ test("the interim signals stand beside the model only with alongside = 'interim'
   assert.equal(v.group, 'price');
   assert.deepEqual(v.attributions, []);
 });
+
+test('a firing rule leads above a higher model score: its score and group, the Shapley values kept beside', () => {
+  const v = combineTradeVerdict(rule, 99, 'trade-ae@1', shap([60, 1, 18]), GROUPS, 70, 'interim');
+  assert.equal(v.score, 97);
+  assert.equal(v.group, 'quota');
+  assert.equal(v.detector, 'trade-ae@1+trade-rules@1');
+  assert.equal(v.drivers[0]!.feature, 'quota.quota_used');
+  assert.equal(v.attributions[0]!.group, 'price');
+  assert.equal(v.modelScore, 99);
+});
+
+test('an interim signal that decides names its own group; the model still explains with its Shapley values', () => {
+  const v = combineTradeVerdict(interim, 55, 'trade-ae@1', shap([1, 30, 4]), GROUPS, 70, 'interim');
+  assert.equal(v.score, 80);
+  assert.equal(v.group, 'price');
+  assert.deepEqual(v.attributions.map((a) => a.group), ['weight', 'quota', 'price']);
+  // The model deciding over a weaker interim signal: its largest Shapley group.
+  assert.equal(combineTradeVerdict(interim, 90, 'trade-ae@1', shap([1, 30, 4]), GROUPS, 70, 'interim').group, 'weight');
+});

@@ -1,7 +1,10 @@
 // The trade verdict when the autoencoder is loaded: final score = the larger of the model's
 // calibrated score and what stands beside it (the rules only, or the whole interim score), the
 // detector naming both when both reach an anomaly, and the explanation: the Shapley values of
-// the model's score by feature group, largest first; top group = the largest. Pure.
+// the model's score by feature group, largest first. The top group is the deciding signal's:
+// the largest Shapley group when the model decides, the rule's or interim signal's group when
+// that decides (a firing rule always decides, as in the interim score: what must never be
+// missed keeps its own name). The Shapley values are stored beside it either way. Pure.
 import type { AnomalyDriver, Attribution } from '../../../../contracts/index.ts';
 import type { GroupShapley } from './group-shapley.ts';
 import { TRADE_RULES_DETECTOR, type TradeVerdict } from './trade-interim-score.ts';
@@ -29,10 +32,13 @@ export function combineTradeVerdict(interim: TradeVerdict, modelScore: number, m
     .slice(0, 3)
     .map((a) => ({ feature: `${a.group}`, score: Math.min(100, Math.max(0, a.value)), value: a.value, expected: null, reason: `adds ${a.value.toFixed(1)} points to ${modelId}'s score ${modelScore.toFixed(1)} (Shapley value of the group)` }));
   const besideDrivers = beside > 0 ? interim.drivers : [];
-  const modelWins = modelScore >= beside;
+  // A rule that reaches an anomaly leads, however high the model scores beside it.
+  const ruleLeads = interim.detector === TRADE_RULES_DETECTOR && beside >= minor;
+  const modelWins = !ruleLeads && modelScore >= beside;
   const both = modelScore >= minor && beside >= minor;
   const detector = both ? `${modelId}+${interim.detector}` : modelWins ? modelId : interim.detector;
   const drivers = (modelWins ? [...modelDrivers, ...besideDrivers] : [...besideDrivers, ...modelDrivers]).slice(0, 5);
   const top = attributions[0]?.group as TradeFeatureGroup | undefined;
-  return { score: Math.max(modelScore, beside), detector, drivers, group: top ?? (beside > 0 ? interim.group : ''), modelScore, attributions };
+  const group = modelWins ? (top ?? (beside > 0 ? interim.group : '')) : interim.group;
+  return { score: ruleLeads ? beside : Math.max(modelScore, beside), detector, drivers, group, modelScore, attributions };
 }
