@@ -51,6 +51,11 @@ test('an interim signal that decides names its own group; the model still explai
   assert.equal(v.score, 80);
   assert.equal(v.group, 'price');
   assert.deepEqual(v.attributions.map((a) => a.group), ['weight', 'quota', 'price']);
-  // The model deciding over a weaker interim signal: its largest Shapley group.
-  assert.equal(combineTradeVerdict(interim, 90, 'trade-ae@1', shap([1, 30, 4]), GROUPS, 70, 'interim').group, 'weight');
+  // Both in the band: the named signal keeps the group, the score is the larger.
+  const both = combineTradeVerdict(interim, 90, 'trade-ae@1', shap([1, 30, 4]), GROUPS, 70, 'interim');
+  assert.equal(both.group, 'price');
+  assert.equal(both.score, 90);
+  // The model alone in the band over a weak interim signal: its largest Shapley group.
+  const weak: TradeVerdict = { ...interim, score: 40 };
+  assert.equal(combineTradeVerdict(weak, 90, 'trade-ae@1', shap([1, 30, 4]), GROUPS, 70, 'interim').group, 'weight');
 });
