@@ -223,9 +223,32 @@ export const TripModelsConfig = z.strictObject({
   intraOpThreads: z.number().int().min(1).max(16).default(1),
 });
 
+export const TradeModelConfig = z.strictObject({
+  /**
+   * Score declarations with the autoencoder (models/trade-ae) beside the deterministic rules, and
+   * explain every anomaly with exact Shapley values over the feature groups. false = the interim
+   * online score of trade-interim-score.ts (rules + hand-set signals), no Shapley values. @default true
+   */
+  enabled: z.boolean().default(true),
+  /** Folder with card.json and autoencoder.onnx, relative to the project. @default 'models/trade-ae/2' */
+  modelDir: z.string().min(1).default('models/trade-ae/2'),
+  /** onnxruntime threads per run. @default 1 */
+  intraOpThreads: z.number().int().min(1).max(16).default(1),
+  /**
+   * What stands beside the model (final score = the larger): 'rules' = only the rules that must
+   * never be missed (quota exceeded, impossible weights); 'interim' = the whole interim score
+   * (rules and its hand-set online signals). 'interim' by measurement (bench seeds 3–5, offline
+   * harness with the model stage): the same F1 for every kind and the same false alarms per day as
+   * the interim score alone, plus the model's Shapley values on every anomaly; 'rules' loses the
+   * behavioural, price and route kinds (found 168 of 616 incidents against 609). @default 'interim'
+   */
+  alongside: z.enum(['rules', 'interim']).default('interim'),
+});
+
 export const ScoringConfig = z.strictObject({
   sensorChain: SensorChainConfig.prefault({}),
   tripModels: TripModelsConfig.prefault({}),
+  tradeModel: TradeModelConfig.prefault({}),
   /** Lower bound of each severity band on the 0–100 score; below `minor` is not an anomaly. */
   severityBands: z
     .strictObject({

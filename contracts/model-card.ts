@@ -334,6 +334,63 @@ export const RegressorModelCard = z
   });
 export type RegressorModelCard = z.infer<typeof RegressorModelCard>;
 
-/** Any card: a chain (also when `kind` is absent) or a regressor. */
-export const AnyModelCard = z.union([ModelCard, RegressorModelCard]);
+/**
+ * raw reconstruction error → 0–100: the same percentile → anchors arithmetic as
+ * ScoreCalibration with one table (the training rows' errors); above the training maximum
+ * linear from the last anchor to 100 at `rawCeiling`.
+ */
+export const ErrorCalibration = z.object({
+  method: z.literal('reconstruction-error-percentile'),
+  definition: z.string(),
+  /** Score from which a row is an anomaly. */
+  threshold: z.number(),
+  probabilities: z.array(z.number().min(0).max(1)).min(2),
+  anchors: z.object({ percentiles: z.array(z.number().min(0).max(1)).min(2), scores: z.array(z.number().min(0).max(100)).min(2) }),
+  rawCeiling: z.number(),
+  rows: z.number().int().min(1),
+  quantiles: z.array(z.number()),
+});
+export type ErrorCalibration = z.infer<typeof ErrorCalibration>;
+
+/** The rows explanations are computed against (interventional Shapley values), in `features` order. */
+export const ShapleyBackground = z.object({
+  method: z.string(),
+  eventIds: z.array(z.string()),
+  rows: z.array(z.array(z.number())).min(1),
+  /** Mean calibrated score of the rows: what every explanation's values add up from. */
+  baselineScore: z.number(),
+});
+export type ShapleyBackground = z.infer<typeof ShapleyBackground>;
+
+/** The card of an autoencoder (e.g. trade-ae): one graph features → reconstruction error, a calibration, named feature groups and a background. */
+export const AutoencoderModelCard = z
+  .object({
+    ...cardCommon,
+    kind: z.literal('autoencoder'),
+    /** Named feature groups in order; concatenated they are `features`. */
+    groups: z.record(z.string(), z.array(z.string()).min(1)),
+    onnx: z.object({ opset: z.record(z.string(), z.number().int()), autoencoder: OnnxGraph }),
+    calibration: ErrorCalibration,
+    background: ShapleyBackground,
+    /** Per truth kind, in sample (labels for reporting only). */
+    evaluation: z.record(z.string(), z.unknown()).nullable(),
+  })
+  .superRefine((card, ctx) => {
+    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+    if (new Set(card.features).size !== card.features.length) issue(['features'], 'feature names repeat');
+    if (Object.values(card.groups).flat().join() !== card.features.join()) issue(['groups'], 'the groups, concatenated in order, must be the features');
+    const g = card.onnx.autoencoder;
+    if (!card.files.some((f) => f.path === g.file)) issue(['files'], `ONNX file '${g.file}' is not listed in files`);
+    const { probabilities, anchors, quantiles } = card.calibration;
+    checkPercentileScale(issue, 'calibration', probabilities, anchors);
+    if (quantiles.length !== probabilities.length) issue(['calibration', 'quantiles'], 'one quantile per probability');
+    else if (!nonDecreasing(quantiles)) issue(['calibration', 'quantiles'], 'quantiles must not decrease');
+    card.background.rows.forEach((r, i) => {
+      if (r.length !== card.features.length) issue(['background', 'rows', i], `has ${r.length} values for ${card.features.length} features`);
+    });
+  });
+export type AutoencoderModelCard = z.infer<typeof AutoencoderModelCard>;
+
+/** Any card: a chain (also when `kind` is absent), a regressor or an autoencoder. */
+export const AnyModelCard = z.union([ModelCard, RegressorModelCard, AutoencoderModelCard]);
 export type AnyModelCard = z.infer<typeof AnyModelCard>;

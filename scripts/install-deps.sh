@@ -43,7 +43,7 @@ if [ $want_test = 1 ]; then
   fi
   if [ -f models/requirements.txt ]; then
     command -v python3 >/dev/null || die "python3 is missing (needed for the model-training tests in models/)."
-    if ! python3 -c 'import sklearn, skl2onnx, onnx, onnxruntime, pyarrow, pytest' 2>/dev/null; then
+    if ! python3 -c 'import sklearn, skl2onnx, onnx, onnxruntime, pyarrow, pytest, shap' 2>/dev/null; then
       say "installing Python packages for models/ (pip)…"
       python3 -m pip install -q --disable-pip-version-check -r models/requirements.txt \
         || die "pip could not install models/requirements.txt"

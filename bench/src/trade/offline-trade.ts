@@ -7,6 +7,11 @@
  *
  *   node --import tsx bench/src/trade/offline-trade.ts [--seeds 1,2,3] [--days 14] [--warmup-days 7]
  *        [--companies 2000] [--anomaly-rate 0.01] [--episodes-per-day 6] [--min-severity minor] [--json F]
+ *        [--model models/trade-ae/2 --alongside rules|interim]
+ *
+ * With --model the trade autoencoder stage runs per micro-batch as in the processor
+ * (loadTradeModelStage: model score, combined verdict, Shapley values of every anomaly); the
+ * report then also counts anomalies without Shapley values (should be 0).
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -18,6 +23,9 @@ import type { RawEvent } from '../../../processor/src/core/raw-event.ts';
 import { TRADE_NEW_KEY_BYTES, TradeBatchProcessor } from '../../../processor/src/domains/trade/trade-batch.ts';
 import { REPORTING_THRESHOLD_USD } from '../../../processor/src/domains/trade/trade-runtime.ts';
 import type { TradeMessage } from '../../../producers/src/trade/trade-messages.ts';
+import { loadTradeModelStage } from '../../../processor/src/domains/trade/onnx/trade-model-stage.ts';
+import type { TradeAlongside } from '../../../processor/src/domains/trade/trade-model-verdict.ts';
+import { createLogger } from '../../../stack/logger.ts';
 import { evaluateTradeAccuracy, formatTradeReport, type FlaggedDeclaration, type Severity, type TradeAccuracyReport } from './trade-accuracy.ts';
 import { DEFAULT_TRADE_SCENARIO, tradeScenario, type TradeScenarioOptions } from './trade-scenario.ts';
 
@@ -64,6 +72,39 @@ export function runTradeCore(events: readonly RawEvent[], partitions: number, ba
   return { flagged, declarations, cpuSeconds: (cpu.user + cpu.system) / 1e6, wallSeconds: (performance.now() - t0) / 1000 };
 }
 
+export interface ModelCoreRun extends CoreRun {
+  /** Anomalies whose score row carries no Shapley values (every one should carry them). */
+  unexplained: number;
+}
+
+/** runTradeCore with the autoencoder stage between ingest and score, as the processor runs it. */
+export async function runTradeCoreWithModel(events: readonly RawEvent[], partitions: number, modelDir: string, alongside: TradeAlongside, batchSize = OFFLINE_BATCH): Promise<ModelCoreRun> {
+  const limits = keyLimitsOf(parseConfig({}).processor.limits, TRADE_NEW_KEY_BYTES);
+  const p = new TradeBatchProcessor({ runId: 'offline', bands: DEFAULT_SEVERITY_BANDS, maxFutureMs: Number.MAX_SAFE_INTEGER, partitionCount: partitions, limits, features: { reportingThresholdUsd: REPORTING_THRESHOLD_USD } });
+  const stage = await loadTradeModelStage({ enabled: true, modelDir, intraOpThreads: 1, alongside }, DEFAULT_SEVERITY_BANDS.minor, process.cwd(), createLogger('offline-trade', 'warn'));
+  const flagged: FlaggedDeclaration[] = [];
+  let declarations = 0;
+  let unexplained = 0;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  try {
+    for (let i = 0; i < events.length; i += batchSize) {
+      const staged = p.ingest(events.slice(i, i + batchSize), Date.now());
+      const r = p.score(staged, await stage.score(staged));
+      declarations += r.events;
+      for (const s of r.records.scores) {
+        if (!s.severity) continue;
+        if (Object.keys(s.shapley).length === 0) unexplained++;
+        flagged.push({ id: s.event_id, ts: s.ts, entity: s.exporter_id, severity: s.severity as Severity, group: s.top_group });
+      }
+    }
+  } finally {
+    await stage.release();
+  }
+  const cpu = process.cpuUsage(cpu0);
+  return { flagged, declarations, unexplained, cpuSeconds: (cpu.user + cpu.system) / 1e6, wallSeconds: (performance.now() - t0) / 1000 };
+}
+
 export function runOfflineTrade(opts: TradeScenarioOptions, minSeverity: Severity = 'minor'): { report: TradeAccuracyReport; core: CoreRun } {
   const s = tradeScenario(opts, OFFLINE_PARTITIONS);
   const core = runTradeCore(rawEventsOf(s.messages, OFFLINE_PARTITIONS), OFFLINE_PARTITIONS);
@@ -81,6 +122,8 @@ async function main(): Promise<void> {
       'episodes-per-day': { type: 'string' },
       'min-severity': { type: 'string', default: 'minor' },
       json: { type: 'string' },
+      model: { type: 'string' },
+      alongside: { type: 'string', default: 'interim' },
     },
   });
   const num = (x: string | undefined, d: number) => (x === undefined ? d : Number(x));
@@ -95,6 +138,17 @@ async function main(): Promise<void> {
       anomalyRate: num(values['anomaly-rate'], base.anomalyRate),
       episodesPerDay: num(values['episodes-per-day'], base.episodesPerDay),
     };
+    if (values.model) {
+      const alongside = values.alongside as TradeAlongside;
+      const sc = tradeScenario(opts, OFFLINE_PARTITIONS);
+      const core = await runTradeCoreWithModel(rawEventsOf(sc.messages, OFFLINE_PARTITIONS), OFFLINE_PARTITIONS, values.model, alongside);
+      const report = evaluateTradeAccuracy({ fromTs: sc.fromTs, untilTs: sc.endTs, truths: sc.truths, flagged: core.flagged, minSeverity: values['min-severity'] as Severity });
+      process.stdout.write(
+        `seed ${seed}: ${core.declarations} declarations, model ${values.model} alongside ${alongside}, ${Math.round(core.declarations / core.cpuSeconds)} per CPU-second with the model; anomalies without Shapley values: ${core.unexplained}\n${formatTradeReport(report)}\n`,
+      );
+      out.push({ seed, scenario: opts, model: values.model, alongside, declarations: core.declarations, coreCpuSeconds: core.cpuSeconds, unexplained: core.unexplained, report });
+      continue;
+    }
     const { report, core } = runOfflineTrade(opts, values['min-severity'] as Severity);
     process.stdout.write(`seed ${seed}: ${core.declarations} declarations, pure core ${Math.round(core.declarations / core.cpuSeconds)} per CPU-second\n${formatTradeReport(report)}\n`);
     out.push({ seed, scenario: opts, declarations: core.declarations, coreCpuSeconds: core.cpuSeconds, report });

@@ -86,6 +86,10 @@ export async function runTradeBench(opts: TradeBenchOptions): Promise<{ report: 
       )
     ).map((r): FlaggedDeclaration => ({ id: r.id, ts: Number(r.ts), entity: r.entity, severity: r.severity as Severity, group: r.grp }));
     const [dl] = await proc.sql<{ n: string }>(`SELECT count() AS n FROM dead_letters WHERE domain = 'trade'`);
+    // Every anomaly should carry the autoencoder's Shapley values when the model is on.
+    const [unexplained] = await proc.sql<{ n: string }>(`SELECT count() AS n FROM trade_scores FINAL WHERE run_id = '${RUN_ID}' AND severity != '' AND length(shapley) = 0`);
+    const model = config.scoring.tradeModel;
+    const modelLine = model.enabled ? `model ${model.modelDir} alongside ${model.alongside}; anomalies without Shapley values: ${unexplained?.n ?? '?'}` : 'model disabled (interim score)';
     const report = evaluateTradeAccuracy({ fromTs: s.fromTs, untilTs: s.endTs, truths: s.truths, flagged, minSeverity: opts.minSeverity });
     const processorCpu = cpu0 !== undefined && cpu1 !== undefined ? cpu1 - cpu0 : null;
     const throughput: TradeThroughput = {
@@ -98,6 +102,7 @@ export async function runTradeBench(opts: TradeBenchOptions): Promise<{ report: 
       corePerCpuSecond: Math.round(core.declarations / core.cpuSeconds),
       loadAverage: loadavg().map((x) => Number(x.toFixed(2))),
     };
+    process.stdout.write(`${modelLine}\n`);
     process.stdout.write(formatTradeReport(report));
     process.stdout.write(
       `throughput: ${n} declarations end to end in ${throughput.endToEndSeconds} s = ${throughput.endToEndPerSecond}/s; processor ${throughput.processorPerCpuSecond ?? '—'} per CPU-second (${throughput.processorCpuSeconds ?? '—'} CPU-s, all threads); pure core ${throughput.corePerCpuSecond} per CPU-second; load average ${throughput.loadAverage.join(' ')}; dead-lettered ${dl?.n ?? 0}\n`,
@@ -105,7 +110,7 @@ export async function runTradeBench(opts: TradeBenchOptions): Promise<{ report: 
     if (opts.json) {
       mkdirSync(dirname(opts.json), { recursive: true });
       const { json: _json, profileDir: _profile, ...scenario } = opts;
-      writeFileSync(opts.json, JSON.stringify({ benchmark: 'trade', at: new Date().toISOString(), scenario, deadLettered: Number(dl?.n ?? 0), throughput, report }, null, 2));
+      writeFileSync(opts.json, JSON.stringify({ benchmark: 'trade', at: new Date().toISOString(), scenario, model: { ...model, unexplainedAnomalies: Number(unexplained?.n ?? 0) }, deadLettered: Number(dl?.n ?? 0), throughput, report }, null, 2));
     }
     return { report, throughput };
   } finally {

@@ -3,7 +3,7 @@
 // before it (then learns it); `score` turns each feature vector into a verdict — today the
 // rules and the interim online score, next the autoencoder's reconstruction error, which the
 // models step computes between the two from the same vectors.
-import { severityOf, subheadingOf, type Anomaly, type DeadLetter, type SeverityBands, type TradeDeclaration } from '../../../../contracts/index.ts';
+import { severityOf, subheadingOf, type Anomaly, type Attribution, type DeadLetter, type SeverityBands, type TradeDeclaration } from '../../../../contracts/index.ts';
 import type { AnomalyRow, DeadLetterRow, FeatureRow } from '../../../../store/src/rows.ts';
 import { deadLetterOf, processingErrorReason, toDeadLetterRow } from '../../core/dead-letter-of.ts';
 import { KeyBudget, type KeyBudgetSnapshot, type KeyLimits } from '../../core/key-budget.ts';
@@ -16,6 +16,7 @@ import { decodeTradeDeclaration } from './decode-trade-declaration.ts';
 import { observeDeclaration, TRADE_FEATURE_INDEX, TRADE_FEATURE_SET, TRADE_FEATURES, type TradeFeatureOptions } from './trade-features.ts';
 import { TradeGraphState, type TradeGraphSnapshot } from './trade-graph-state.ts';
 import { scoreTradeFeatures, type TradeVerdict } from './trade-interim-score.ts';
+import type { TradeModelVerdict } from './trade-model-verdict.ts';
 import type { TradeDeclarationRow, TradeScoreRow } from './trade-tables.ts';
 
 export const TRADE = 'trade';
@@ -61,8 +62,12 @@ export interface TradeStage {
   nowMs: number;
 }
 
-/** What the models step adds per item (index-aligned); null = no model loaded. */
-export type TradeModelOutputs = null;
+/**
+ * What the models step adds: per item (index-aligned) the combined verdict of the autoencoder
+ * and the rules with its Shapley attributions, and the card's baseline score the attributions
+ * add up from; null = no model loaded (the interim score decides).
+ */
+export type TradeModelOutputs = { verdicts: TradeModelVerdict[]; baseline: number } | null;
 
 interface TradeState {
   format: string;
@@ -124,15 +129,18 @@ export class TradeBatchProcessor {
     return stage;
   }
 
-  score(stage: TradeStage, _outputs: TradeModelOutputs): DomainBatchResult<TradeRecords> {
+  score(stage: TradeStage, outputs: TradeModelOutputs): DomainBatchResult<TradeRecords> {
     const { runId, bands } = this.opts;
     const now = stage.nowMs;
     const anomalies: Anomaly[] = [];
-    for (const item of stage.items) {
+    for (let i = 0; i < stage.items.length; i++) {
+      const item = stage.items[i]!;
       const d = item.declaration;
-      const v = scoreTradeFeatures(item.values);
+      const m = outputs?.verdicts[i];
+      const v: TradeVerdict = m ?? scoreTradeFeatures(item.values);
+      const attributions = m?.attributions.length ? m.attributions : undefined;
       const severity = severityOf(v.score, bands);
-      const row = toScoreRow(runId, item, v, severity ?? '', now);
+      const row = toScoreRow(runId, item, v, severity ?? '', now, attributions);
       stage.records.scores.push(row);
       if (!severity) continue;
       const a: Anomaly = {
@@ -146,7 +154,16 @@ export class TradeBatchProcessor {
         severity,
         detector: v.detector,
         drivers: v.drivers,
-        values: { fob_usd: d.fob_usd, net_kg: d.net_kg, quantity: d.quantity, uv_z: item.values[TRADE_FEATURE_INDEX.uv_z]!, quota_used: row.quota_used },
+        ...(attributions ? { attributions } : {}),
+        values: {
+          fob_usd: d.fob_usd,
+          net_kg: d.net_kg,
+          quantity: d.quantity,
+          uv_z: item.values[TRADE_FEATURE_INDEX.uv_z]!,
+          quota_used: row.quota_used,
+          // The attributions add up to model_score − shapley_baseline.
+          ...(m && outputs ? { model_score: m.modelScore, shapley_baseline: outputs.baseline } : {}),
+        },
         emittedAt: now,
       };
       anomalies.push(a);
@@ -216,7 +233,7 @@ function toDeclarationRow(runId: string, d: TradeDeclaration, subheading: string
   };
 }
 
-function toScoreRow(runId: string, item: TradeItem, v: TradeVerdict, severity: string, nowMs: number): TradeScoreRow {
+function toScoreRow(runId: string, item: TradeItem, v: TradeVerdict, severity: string, nowMs: number, attributions: readonly Attribution[] | undefined): TradeScoreRow {
   const d = item.declaration;
   return {
     run_id: runId,
@@ -233,7 +250,7 @@ function toScoreRow(runId: string, item: TradeItem, v: TradeVerdict, severity: s
     detector: v.detector,
     drivers: JSON.stringify(v.drivers),
     quota_used: item.values[TRADE_FEATURE_INDEX.quota_used]!,
-    shapley: {},
+    shapley: attributions ? Object.fromEntries(attributions.map((a) => [a.group, a.value])) : {},
     scored_at: nowMs,
   };
 }

@@ -16,7 +16,7 @@ const TOP_COMPANIES = 10;
 export const tradeModule: DomainModule<TradeStage, TradeModelOutputs, TradeRecords> = {
   name: TRADE,
   event: TradeDeclaration,
-  description: 'export declarations: per-company behaviour and company ↔ HS subheading ↔ port graph features, quota and weight rules, an online score',
+  description: 'export declarations: per-company behaviour and company ↔ HS subheading ↔ port graph features, an autoencoder explained by exact Shapley values over feature groups, quota and weight rules',
   createRuntime: async (opts) => (await import('./trade-runtime.ts')).createTradeRuntime(opts),
   store: {
     writes: [
@@ -74,6 +74,7 @@ function publishTradeLive(r: TradeRecords, live: LiveFeed): void {
         score: s.score,
         severity: (s.severity || null) as LiveDeclaration['severity'],
         topFeature: s.top_feature,
+        ...(Object.keys(s.shapley).length ? { shapley: s.shapley } : {}),
       };
       live.toEntity(TRADE, d.exporter_id, TRADE_SOCKET_EVENTS.declaration, payload);
     }

@@ -1,5 +1,9 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ModelVersionNotFoundError } from '../model-version-not-found.ts';
 import { keyLimitsOf } from '../../core/key-budget.ts';
 import type { DomainCore, DomainModels, DomainRuntime, DomainRuntimeOptions } from '../domain-module.ts';
+import { loadTradeModelStage } from './onnx/trade-model-stage.ts';
 import { TRADE_NEW_KEY_BYTES, TradeBatchProcessor, type TradeModelOutputs, type TradeRecords, type TradeStage } from './trade-batch.ts';
 
 export type TradeRuntime = DomainRuntime<TradeStage, TradeModelOutputs, TradeRecords>;
@@ -10,7 +14,10 @@ export type TradeRuntime = DomainRuntime<TradeStage, TradeModelOutputs, TradeRec
  */
 export const REPORTING_THRESHOLD_USD = 10_000;
 
-/** The trade domain for one run: features and rules (pure core); no model until the autoencoder lands. */
+/**
+ * The trade domain for one run: features (pure core), the autoencoder with its Shapley
+ * explanations beside the rules (scoring.tradeModel), or the interim score when it is disabled.
+ */
 export async function createTradeRuntime(opts: DomainRuntimeOptions): Promise<TradeRuntime> {
   const { config } = opts;
   const pc = config.processor;
@@ -30,6 +37,14 @@ export async function createTradeRuntime(opts: DomainRuntimeOptions): Promise<Tr
     captureState: () => processor.captureState(),
     restoreState: (raw) => processor.restoreState(raw),
   };
-  const models: DomainModels<TradeStage, TradeModelOutputs> = { modelIds: { autoencoder: '' }, score: async () => null, release: async () => {} };
+  let settings = config.scoring.tradeModel;
+  // A replay that asks for a model version scores with models/trade-ae/<version>.
+  if (opts.modelVersion !== null) {
+    const modelDir = join(opts.projectRoot, 'models', 'trade-ae', opts.modelVersion);
+    if (!existsSync(modelDir)) throw new ModelVersionNotFoundError(opts.modelVersion, [modelDir]);
+    settings = { ...settings, enabled: true, modelDir };
+  }
+  const stage = await loadTradeModelStage(settings, config.scoring.severityBands.minor, opts.projectRoot, opts.logger);
+  const models: DomainModels<TradeStage, TradeModelOutputs> = { modelIds: { autoencoder: stage.modelId }, score: (s) => stage.score(s), release: () => stage.release() };
   return { core, models };
 }

@@ -1,0 +1,114 @@
+import type { InferenceSession } from 'onnxruntime-node';
+import { AutoencoderModelCard } from '../../../../../contracts/index.ts';
+import { calibratedScore, type ClusterCalibration } from '../../../adapters/onnx/calibration.ts';
+import { ModelLoadError } from '../../../adapters/onnx/model-errors.ts';
+import { openModelGraph, packRows, readModelCard, runGraph, type ModelFolderOptions } from '../../../adapters/onnx/model-folder.ts';
+import { coalitionRowCount, groupLayout, shapleyFromScores, writeCoalitionRows, type GroupLayout, type GroupShapley } from '../group-shapley.ts';
+import { TRADE_FEATURE_GROUPS, TRADE_FEATURE_SET, TRADE_FEATURES } from '../trade-features.ts';
+
+export const TRADE_AE_MODEL = 'trade-ae';
+
+/**
+ * A card trained on another trade feature set than the processor computes (names, order or
+ * groups differ). Retrain: models/dev/retrain-trade-ae.sh.
+ */
+export class TradeFeatureSetMismatchError extends ModelLoadError {
+  override name = 'TradeFeatureSetMismatchError';
+}
+
+export interface TradeAeModel {
+  readonly card: AutoencoderModelCard;
+  /** `trade-ae@<version>`: the detector name of its scores. */
+  readonly modelId: string;
+  readonly layout: GroupLayout;
+  /** Raw reconstruction error and calibrated 0–100 score of each vector, one graph run. */
+  score(rows: readonly ArrayLike<number>[]): Promise<{ raw: Float64Array; score: Float64Array }>;
+  /** Exact group Shapley values of the calibrated score for each vector: one graph run for all of them. */
+  explain(rows: readonly ArrayLike<number>[]): Promise<GroupShapley[]>;
+  release(): Promise<void>;
+}
+
+/** What differs between two name lists, for the mismatch message. */
+function difference(card: readonly string[], ours: readonly string[]): string {
+  const missing = ours.filter((f) => !card.includes(f));
+  const extra = card.filter((f) => !ours.includes(f));
+  const parts = [];
+  if (missing.length) parts.push(`the card lacks [${missing.join(', ')}]`);
+  if (extra.length) parts.push(`the processor no longer computes [${extra.join(', ')}]`);
+  if (!parts.length) parts.push('same names in another order');
+  return parts.join('; ');
+}
+
+/**
+ * Loads a trade-ae folder (card.json + autoencoder.onnx written by
+ * `python3 -m vigia_models.train_trade_ae`): the card must be trained on exactly the feature
+ * names, order and groups this processor computes (TradeFeatureSetMismatchError naming the
+ * difference otherwise), the ONNX file the one the card names.
+ */
+export async function loadTradeAeModel(dir: string, options: ModelFolderOptions = {}): Promise<TradeAeModel> {
+  const card = await readModelCard(dir, AutoencoderModelCard, 'AutoencoderModelCard');
+  if (card.domain !== 'trade' || card.name !== TRADE_AE_MODEL) throw new ModelLoadError(dir, 'card-invalid', 'card.json', `is ${card.domain}/${card.name}, not trade/${TRADE_AE_MODEL}`);
+  if (card.features.join() !== TRADE_FEATURES.join()) {
+    throw new TradeFeatureSetMismatchError(
+      dir,
+      'features-mismatch',
+      'card.json',
+      `was trained on ${card.featureSet} features that differ from the ${TRADE_FEATURE_SET} this processor computes (${difference(card.features, TRADE_FEATURES)}); retrain with models/dev/retrain-trade-ae.sh`,
+    );
+  }
+  const ours = JSON.stringify(TRADE_FEATURE_GROUPS);
+  if (JSON.stringify(card.groups) !== ours) {
+    throw new TradeFeatureSetMismatchError(dir, 'features-mismatch', 'card.json', `groups ${JSON.stringify(card.groups)} differ from the processor's ${ours}; retrain with models/dev/retrain-trade-ae.sh`);
+  }
+  const session = await openModelGraph(dir, card.files, card.onnx.autoencoder, options);
+  return new OnnxTradeAeModel(card, session);
+}
+
+class OnnxTradeAeModel implements TradeAeModel {
+  readonly modelId: string;
+  readonly layout: GroupLayout;
+  readonly #calibration: ClusterCalibration;
+  readonly #columns: readonly number[];
+  readonly #background: Float64Array;
+
+  constructor(
+    readonly card: AutoencoderModelCard,
+    private readonly session: InferenceSession,
+  ) {
+    this.modelId = `${card.name}@${card.version}`;
+    this.layout = groupLayout(card.features, card.groups);
+    const c = card.calibration;
+    this.#calibration = { probabilities: c.probabilities, quantiles: c.quantiles, anchorPercentiles: c.anchors.percentiles, anchorScores: c.anchors.scores, rawCeiling: c.rawCeiling };
+    this.#columns = card.features.map((_, j) => j);
+    this.#background = Float64Array.from(card.background.rows.flat());
+  }
+
+  async #run(x: Float64Array, n: number): Promise<{ raw: Float64Array; score: Float64Array }> {
+    const raw = await runGraph(this.session, this.card.onnx.autoencoder, x, n, this.#columns.length);
+    const score = new Float64Array(n);
+    for (let i = 0; i < n; i++) score[i] = calibratedScore(raw[i]!, this.#calibration);
+    return { raw, score };
+  }
+
+  async score(rows: readonly ArrayLike<number>[]): Promise<{ raw: Float64Array; score: Float64Array }> {
+    if (rows.length === 0) return { raw: new Float64Array(0), score: new Float64Array(0) };
+    const width = this.#columns.length;
+    return this.#run(packRows(rows, width, this.#columns, this.card.features, this.modelId), rows.length);
+  }
+
+  async explain(rows: readonly ArrayLike<number>[]): Promise<GroupShapley[]> {
+    if (rows.length === 0) return [];
+    const width = this.#columns.length;
+    const checked = packRows(rows, width, this.#columns, this.card.features, this.modelId);
+    const B = this.card.background.rows.length;
+    const per = coalitionRowCount(this.layout, B);
+    const x = new Float64Array(per * rows.length * width);
+    for (let i = 0; i < rows.length; i++) writeCoalitionRows(checked.subarray(i * width, (i + 1) * width), this.#background, this.layout, x, i * per);
+    const { score } = await this.#run(x, per * rows.length);
+    return rows.map((_, i) => shapleyFromScores(score, i * per, B, this.layout));
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}

@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, test } from 'node:test';
+import { loadTradeAeModel, TradeFeatureSetMismatchError, type TradeAeModel } from './trade-ae-model.ts';
+
+// The committed default model and what Python's onnxruntime + calibration + shapley.py answered at training.
+const MODEL_DIR = fileURLToPath(new URL('../../../../../models/trade-ae/2', import.meta.url));
+const TOLERANCE = 1e-5;
+
+interface ParityFile {
+  features: string[];
+  groups: string[];
+  inputs: number[][];
+  sources: string[];
+  raw: number[];
+  score: number[];
+  baseline: number;
+  shapley: { row: number; values: number[] }[];
+}
+
+let model: TradeAeModel;
+let parity: ParityFile;
+before(async () => {
+  model = await loadTradeAeModel(MODEL_DIR);
+  parity = JSON.parse(await readFile(`${MODEL_DIR}/parity.json`, 'utf8')) as ParityFile;
+});
+after(() => model.release());
+
+test('onnxruntime-node agrees with Python on raw error and calibrated score', async () => {
+  assert.deepEqual(parity.features, model.card.features);
+  assert.ok(parity.inputs.length >= 200);
+  const { raw, score } = await model.score(parity.inputs);
+  let maxRaw = 0;
+  let maxScore = 0;
+  raw.forEach((r, i) => {
+    maxRaw = Math.max(maxRaw, Math.abs(r - parity.raw[i]!) / Math.max(1, Math.abs(parity.raw[i]!)));
+    maxScore = Math.max(maxScore, Math.abs(score[i]! - parity.score[i]!));
+  });
+  assert.ok(maxRaw <= TOLERANCE, `max relative |raw diff| ${maxRaw}`);
+  assert.ok(maxScore <= TOLERANCE, `max |score diff| ${maxScore}`);
+  assert.ok(parity.score.some((s) => s < 70) && parity.score.some((s) => s >= 70 && s <= 95) && parity.score.some((s) => s > 95), 'rows reach every part of the calibration');
+});
+
+test('Shapley values agree with Python, add up to score − baseline, and are one batch for many rows', async () => {
+  const rows = parity.shapley.map((s) => parity.inputs[s.row]!);
+  const explained = await model.explain(rows);
+  assert.equal(model.layout.groups.join(), parity.groups.join());
+  explained.forEach((e, i) => {
+    const want = parity.shapley[i]!.values;
+    e.values.forEach((v, g) => assert.ok(Math.abs(v - want[g]!) <= TOLERANCE, `row ${i} group ${parity.groups[g]}: ${v} vs ${want[g]}`));
+    assert.ok(Math.abs(e.baseline - parity.baseline) <= TOLERANCE);
+    assert.ok(Math.abs(e.score - parity.score[parity.shapley[i]!.row]!) <= TOLERANCE);
+    const sum = e.values.reduce((s, v) => s + v, 0);
+    assert.ok(Math.abs(sum - (e.score - e.baseline)) <= 1e-9, `efficiency: ${sum} vs ${e.score - e.baseline}`);
+  });
+  // One explanation alone gives the same numbers as within the batch.
+  const alone = await model.explain([rows[0]!]);
+  assert.deepEqual(alone[0], explained[0]);
+});
+
+test('a card trained on other features is refused with a named error naming the difference', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'trade-ae-'));
+  try {
+    await cp(MODEL_DIR, dir, { recursive: true });
+    const card = JSON.parse(await readFile(join(dir, 'card.json'), 'utf8'));
+    card.features = card.features.map((f: string) => (f === 'uv_z' ? 'uv_zscore' : f));
+    card.groups.price = card.groups.price.map((f: string) => (f === 'uv_z' ? 'uv_zscore' : f));
+    await writeFile(join(dir, 'card.json'), JSON.stringify(card));
+    await assert.rejects(loadTradeAeModel(dir), (e: Error) => e instanceof TradeFeatureSetMismatchError && e.name === 'TradeFeatureSetMismatchError' && /lacks \[uv_z\]/.test(e.message) && /no longer computes \[uv_zscore\]/.test(e.message));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
