@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Retrain the trade autoencoder after a change of the trade feature set (trade-features.ts):
 # simulate → the processor's feature code → export-shaped Parquet → train → models/trade-ae/<version>.
-#   models/dev/retrain-trade-ae.sh [version=2] [workdir=/tmp/trade-ae-train]
+#   models/dev/retrain-trade-ae.sh [version=3] [workdir=/tmp/trade-ae-train]
 # Then run the parity tests: node --import tsx --test processor/src/domains/trade/onnx/*.test.ts
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-version="${1:-2}"
+version="${1:-3}"
 work="${2:-/tmp/trade-ae-train}"
 python3 models/dev/make_trade_dev_set.py --out "$work" --days 28 --seed 1 --companies 1000
 cd models

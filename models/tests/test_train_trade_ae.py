@@ -23,7 +23,8 @@ from vigia_models.train_trade_ae import train
 
 GROUPS = {"price": ["uv_z", "log_uv"], "weight": ["tare"], "company": ["n", "burst", "age"], "quota": ["quota_used"]}
 FEATURES = [f for fs in GROUPS.values() for f in fs]
-COMMITTED = Path(__file__).resolve().parents[1] / "trade-ae" / "2"
+# The served model: the newest version folder (a feature-set change retrains into the next one).
+COMMITTED = max((p for p in (Path(__file__).resolve().parents[1] / "trade-ae").iterdir() if p.name.isdigit()), key=lambda p: int(p.name))
 
 
 def write_export(tmp: Path, rows: int = 3000, seed: int = 0, features: list[str] = FEATURES) -> tuple[Path, Path]:

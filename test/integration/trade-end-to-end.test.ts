@@ -111,7 +111,7 @@ test('simulated and file declarations flow through the pipeline into trade table
     }
     // Every alert carries the exact Shapley values of the autoencoder's score by feature group:
     // they add up to model score − the card's baseline, and equal the stored trade_scores.shapley.
-    const card = JSON.parse(readFileSync(join(process.cwd(), 'models', 'trade-ae', '2', 'card.json'), 'utf8'));
+    const card = JSON.parse(readFileSync(join(process.cwd(), 'models', 'trade-ae', '3', 'card.json'), 'utf8'));
     const stored = new Map(
       (await rows<{ event_id: string; score: number; top_group: string; shapley: Record<string, number> }>(`SELECT event_id, score, top_group, shapley FROM trade_scores FINAL WHERE run_id = 'live' AND severity != ''`)).map((r) => [r.event_id, r]),
     );
