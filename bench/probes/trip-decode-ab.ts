@@ -8,6 +8,7 @@
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { cellToParent, latLngToCell } from 'h3-js';
+import type { TripEvent } from '../../contracts/index.ts';
 import { createTripSimulation } from '../../producers/src/trip/index.ts';
 import { decodeEvent } from '../../processor/src/core/decode-event.ts';
 import { TRIP_EVENT_SHAPE } from '../../processor/src/domains/trip/decode-trip-event.ts';
@@ -17,7 +18,7 @@ import { tripCellInput } from '../../processor/src/domains/trip/trip-cell-pipeli
 const { values: a } = parseArgs({ options: { trips: { type: 'string', default: '100000' }, rounds: { type: 'string', default: '5' } } });
 const T0 = Date.UTC(2025, 2, 10, 16);
 const sim = createTripSimulation({ startTs: T0, seed: 1, scale: 0.1 });
-const trips = [];
+const trips: TripEvent[] = [];
 for (let h = 1; trips.length < Number(a.trips); h++) trips.push(...sim.nextBatch(T0 + h * 3_600_000));
 trips.length = Number(a.trips);
 const enc = new TextEncoder();
