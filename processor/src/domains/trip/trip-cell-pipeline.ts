@@ -10,13 +10,36 @@ import { CellHoppingWindows, type CellWindowOptions, type CellWindowRow, type Ce
 import type { SeasonalBaselineSnapshot } from './seasonal-baseline.ts';
 import { TRIP_CELL_WINDOWS, TripCellFeaturizer, type TripCellFeatureRow } from './trip-cell-features.ts';
 
+/**
+ * A finest cell's cells at every resolution (coarse to fine), memoised per resolutions list:
+ * cellToParent parses and formats H3 strings on every call, while a city's trips keep landing
+ * in the same few thousand cells. Exact (a parent is a function of the cell); the arrays are
+ * shared, hence readonly. Each memo is cleared when it passes MAX_MEMO_CELLS, to stay bounded.
+ */
+const MAX_MEMO_CELLS = 200_000;
+const cellMemos = new WeakMap<readonly number[], { finest: number; cells: Map<string, readonly string[]> }>();
+
+function cellsOf(cell: string, resolutions: readonly number[]): readonly string[] {
+  let memo = cellMemos.get(resolutions);
+  if (!memo) {
+    memo = { finest: Math.max(...resolutions), cells: new Map() };
+    cellMemos.set(resolutions, memo);
+  }
+  let cells = memo.cells.get(cell);
+  if (!cells) {
+    const finest = memo.finest;
+    cells = resolutions.map((r) => (r === finest ? cell : cellToParent(cell, r)));
+    if (memo.cells.size >= MAX_MEMO_CELLS) memo.cells.clear();
+    memo.cells.set(cell, cells);
+  }
+  return cells;
+}
+
 /** Cells of a trip at `resolutions` (finest computed once, coarser ones as its parents). */
 export function tripCellInput(t: TripEvent, resolutions: readonly number[], into?: TripCellInput): TripCellInput {
-  const finest = Math.max(...resolutions);
-  const p = latLngToCell(t.pickup_lat, t.pickup_lng, finest);
-  const d = latLngToCell(t.dropoff_lat, t.dropoff_lng, finest);
-  const pickupCells = resolutions.map((r) => (r === finest ? p : cellToParent(p, r)));
-  const dropoffCells = resolutions.map((r) => (r === finest ? d : cellToParent(d, r)));
+  const finest = cellMemos.get(resolutions)?.finest ?? Math.max(...resolutions);
+  const pickupCells = cellsOf(latLngToCell(t.pickup_lat, t.pickup_lng, finest), resolutions);
+  const dropoffCells = cellsOf(latLngToCell(t.dropoff_lat, t.dropoff_lng, finest), resolutions);
   if (into) {
     into.pickupTs = t.pickup_ts;
     into.dropoffTs = t.dropoff_ts;
