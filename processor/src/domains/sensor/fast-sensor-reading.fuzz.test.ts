@@ -1,10 +1,8 @@
-import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { SensorReading } from '../../../../contracts/index.ts';
-import { decodeEvent } from '../../core/decode-event.ts';
-import { fuzzParameters, hostileString, hostileTime, hostileValue, NOW } from '../../core/fuzz/poison-arbitraries.ts';
+import { asJsonText, checkDecoderUnchanged, checkFastPathAgreesWithZod } from '../../core/fuzz/fast-path-checks.ts';
+import { hostileString, hostileTime, hostileValue, NOW } from '../../core/fuzz/poison-arbitraries.ts';
 import { fastSensorReading } from './fast-sensor-reading.ts';
 import { SENSOR_READING_SHAPE } from './decode-sensor-reading.ts';
 
@@ -43,53 +41,12 @@ const reading = fc.record(
   },
   { requiredKeys: ['id', 'station', 'ts', 'channels'] },
 );
-// Through JSON text, as the decoder sees it (keys in any order, sometimes other JSON entirely).
-const input = fc.oneof(
-  { weight: 12, arbitrary: reading.chain((r) => fc.shuffledSubarray(Object.keys(r), { minLength: Object.keys(r).length }).map((keys) => JSON.stringify(Object.fromEntries(keys.map((k) => [k, r[k as keyof typeof r]]))))) },
-  { weight: 12, arbitrary: reading.map((r) => JSON.stringify(r)) },
-  fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
-);
-
-/** Keys of every object in the value, in order, depth first. */
-function keyOrder(v: unknown): string[] {
-  if (typeof v !== 'object' || v === null) return [];
-  return Object.keys(v).flatMap((k) => [k, ...keyOrder((v as Record<string, unknown>)[k])]);
-}
+const input = asJsonText(reading);
 
 test('what the fast path accepts, zod accepts, with the same value and key order', () => {
-  let zodAccepted = 0;
-  let fastAccepted = 0;
-  let refused = 0;
-  fc.assert(
-    fc.property(input, (json) => {
-      const value: unknown = JSON.parse(json);
-      const zod = SensorReading.safeParse(value);
-      const fast = fastSensorReading(value);
-      if (zod.success) zodAccepted++;
-      else refused++;
-      if (fast === undefined) return;
-      fastAccepted++;
-      assert.ok(zod.success, `fast accepted what zod refuses: ${json.slice(0, 500)}`);
-      assert.ok(isDeepStrictEqual(fast, zod.data), json.slice(0, 500));
-      assert.deepEqual(keyOrder(fast), keyOrder(zod.data));
-    }),
-    fuzzParameters(20_000),
-  );
-  // Both sides exercised (a generator of only invalid, or only valid, input proves nothing), and
-  // the fast path takes nearly every valid reading (else it saves nothing).
-  assert.ok(zodAccepted > 1_000 && refused > 1_000, `zod accepted ${zodAccepted}, refused ${refused}`);
-  assert.ok(fastAccepted >= 0.95 * zodAccepted, `fast path took ${fastAccepted} of ${zodAccepted} valid readings`);
+  checkFastPathAgreesWithZod(SensorReading, fastSensorReading, input, 'readings');
 });
 
 test('the decoder gives the same outcomes and reasons with the fast path as with zod alone', () => {
-  const zodOnly = { ...SENSOR_READING_SHAPE, fastParse: undefined };
-  const enc = new TextEncoder();
-  const bounds = { nowMs: NOW, maxFutureMs: 60_000, partition: 1, partitionCount: 4 };
-  fc.assert(
-    fc.property(input, (json) => {
-      const data = enc.encode(json);
-      assert.deepEqual(decodeEvent(data, SENSOR_READING_SHAPE, bounds), decodeEvent(data, zodOnly, bounds));
-    }),
-    fuzzParameters(10_000),
-  );
+  checkDecoderUnchanged(SENSOR_READING_SHAPE, input);
 });

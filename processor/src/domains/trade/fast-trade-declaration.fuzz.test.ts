@@ -1,12 +1,10 @@
-import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { TRADE_ANOMALY_KINDS, TradeDeclaration } from '../../../../contracts/index.ts';
-import { decodeEvent } from '../../core/decode-event.ts';
-import { fuzzParameters, hostileString, hostileTime, hostileValue, NOW } from '../../core/fuzz/poison-arbitraries.ts';
+import { asJsonText, checkDecoderUnchanged, checkFastPathAgreesWithZod } from '../../core/fuzz/fast-path-checks.ts';
+import { hostileString, hostileTime, hostileValue, NOW } from '../../core/fuzz/poison-arbitraries.ts';
 import { fastTradeDeclaration } from './fast-trade-declaration.ts';
-import { decodeTradeDeclaration, FAST_TRADE_DECLARATION_SHAPE, TRADE_DECLARATION_SHAPE } from './decode-trade-declaration.ts';
+import { FAST_TRADE_DECLARATION_SHAPE } from './decode-trade-declaration.ts';
 
 // What the fast path must keep: on any JSON value, whatever it accepts zod accepts too, with the
 // same value and its keys in the same order; and the decoder with it gives the same outcomes and
@@ -66,56 +64,13 @@ const declaration = fc
       return r;
     }),
   );
-// Through JSON text, as the decoder sees it (keys in any order, sometimes other JSON entirely).
-const input = fc.oneof(
-  { weight: 12, arbitrary: declaration.chain((r) => fc.shuffledSubarray(Object.keys(r), { minLength: Object.keys(r).length }).map((keys) => JSON.stringify(Object.fromEntries(keys.map((k) => [k, r[k]]))))) },
-  { weight: 12, arbitrary: declaration.map((r) => JSON.stringify(r)) },
-  fc.constantFrom('{"__proto__":{"id":"x"}}', '{"id":"d1","__proto__":null}'),
-  declaration.map((r) => JSON.stringify(r).replace(/"truth":\{/, '"truth":{"__proto__":{"kind":"burst"},')),
-  fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
-);
-
-/** Keys of every object in the value, in order, depth first. */
-function keyOrder(v: unknown): string[] {
-  if (typeof v !== 'object' || v === null) return [];
-  return Object.keys(v).flatMap((k) => [k, ...keyOrder((v as Record<string, unknown>)[k])]);
-}
+const input = asJsonText(declaration, fc.constantFrom('{"__proto__":{"id":"x"}}', '{"id":"d1","__proto__":null}'),
+  declaration.map((r) => JSON.stringify(r).replace(/"truth":\{/, '"truth":{"__proto__":{"kind":"burst"},')));
 
 test('what the fast path accepts, zod accepts, with the same value and key order', () => {
-  let zodAccepted = 0;
-  let fastAccepted = 0;
-  let refused = 0;
-  fc.assert(
-    fc.property(input, (json) => {
-      const value: unknown = JSON.parse(json);
-      const zod = TradeDeclaration.safeParse(value);
-      const fast = fastTradeDeclaration(value);
-      if (zod.success) zodAccepted++;
-      else refused++;
-      if (fast === undefined) return;
-      fastAccepted++;
-      assert.ok(zod.success, `fast accepted what zod refuses: ${json.slice(0, 500)}`);
-      assert.ok(isDeepStrictEqual(fast, zod.data), json.slice(0, 500));
-      assert.deepEqual(keyOrder(fast), keyOrder(zod.data));
-    }),
-    fuzzParameters(20_000),
-  );
-  // Both sides exercised (a generator of only invalid, or only valid, input proves nothing), and
-  // the fast path takes nearly every valid declaration (else it saves nothing).
-  assert.ok(zodAccepted > 1_000 && refused > 1_000, `zod accepted ${zodAccepted}, refused ${refused}`);
-  assert.ok(fastAccepted >= 0.95 * zodAccepted, `fast path took ${fastAccepted} of ${zodAccepted} valid declarations`);
+  checkFastPathAgreesWithZod(TradeDeclaration, fastTradeDeclaration, input, 'declarations');
 });
 
 test('the decoder gives the same outcomes and reasons with the fast path as with zod alone', () => {
-  const enc = new TextEncoder();
-  const bounds = { nowMs: NOW, maxFutureMs: 60_000, partition: 1, partitionCount: 4 };
-  fc.assert(
-    fc.property(input, (json) => {
-      const data = enc.encode(json);
-      const zodOnly = decodeEvent(data, TRADE_DECLARATION_SHAPE, bounds);
-      assert.deepEqual(decodeEvent(data, FAST_TRADE_DECLARATION_SHAPE, bounds), zodOnly);
-      assert.deepEqual(decodeTradeDeclaration(data, bounds), zodOnly);
-    }),
-    fuzzParameters(10_000),
-  );
+  checkDecoderUnchanged(FAST_TRADE_DECLARATION_SHAPE, input);
 });

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { TRIP_AMOUNT_PARTS, TripEvent } from '../../../../contracts/index.ts';
 import { createTripSimulation } from '../../../../producers/src/trip/index.ts';
-import { decodeEvent } from '../../core/decode-event.ts';
-import { fuzzParameters, hostileString, hostileTime, hostileValue, NOW } from '../../core/fuzz/poison-arbitraries.ts';
+import { asJsonText, checkDecoderUnchanged, checkFastPathAgreesWithZod } from '../../core/fuzz/fast-path-checks.ts';
+import { hostileString, hostileTime, hostileValue, NOW } from '../../core/fuzz/poison-arbitraries.ts';
 import { fastTripEvent } from './fast-trip-event.ts';
 import { TRIP_EVENT_SHAPE } from './decode-trip-event.ts';
 
@@ -43,40 +42,14 @@ const trip = fc
     if (drop !== null) delete t[drop];
     return t;
   });
-const input = fc.oneof(
-  { weight: 12, arbitrary: trip.chain((r) => fc.shuffledSubarray(Object.keys(r), { minLength: Object.keys(r).length }).map((keys) => JSON.stringify(Object.fromEntries(keys.map((k) => [k, r[k]]))))) },
-  { weight: 12, arbitrary: trip.map((r) => JSON.stringify(r)) },
-  fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
-);
-
-/** Keys of every object in the value, in order, depth first. */
-function keyOrder(v: unknown): string[] {
-  if (typeof v !== 'object' || v === null) return [];
-  return Object.keys(v).flatMap((k) => [k, ...keyOrder((v as Record<string, unknown>)[k])]);
-}
+const input = asJsonText(trip);
 
 test('what the fast path accepts, zod accepts, with the same value and key order', () => {
-  let zodAccepted = 0;
-  let fastAccepted = 0;
-  let refused = 0;
-  fc.assert(
-    fc.property(input, (json) => {
-      const value: unknown = JSON.parse(json);
-      const zod = TripEvent.safeParse(value);
-      const fast = fastTripEvent(value);
-      if (zod.success) zodAccepted++;
-      else refused++;
-      if (fast === undefined) return;
-      fastAccepted++;
-      assert.ok(zod.success, `fast accepted what zod refuses: ${json.slice(0, 500)}`);
-      assert.ok(isDeepStrictEqual(fast, zod.data), json.slice(0, 500));
-      assert.deepEqual(keyOrder(fast), keyOrder(zod.data));
-    }),
-    fuzzParameters(20_000),
-  );
-  // Both sides exercised, and the fast path takes nearly every valid trip (else it saves nothing).
-  assert.ok(zodAccepted > 1_000 && refused > 1_000, `zod accepted ${zodAccepted}, refused ${refused}`);
-  assert.ok(fastAccepted >= 0.95 * zodAccepted, `fast path took ${fastAccepted} of ${zodAccepted} valid trips`);
+  checkFastPathAgreesWithZod(TripEvent, fastTripEvent, input, 'trips');
+});
+
+test('the decoder gives the same outcomes and reasons with the fast path as with zod alone', () => {
+  checkDecoderUnchanged(TRIP_EVENT_SHAPE, input);
 });
 
 test('every simulated trip takes the fast path, as zod gives it', () => {
@@ -84,17 +57,4 @@ test('every simulated trip takes the fast path, as zod gives it', () => {
     const value: unknown = JSON.parse(JSON.stringify(t));
     assert.deepEqual(fastTripEvent(value), TripEvent.parse(value));
   }
-});
-
-test('the decoder gives the same outcomes and reasons with the fast path as with zod alone', () => {
-  const zodOnly = { ...TRIP_EVENT_SHAPE, fastParse: undefined };
-  const enc = new TextEncoder();
-  const bounds = { nowMs: NOW, maxFutureMs: 60_000, partition: 1, partitionCount: 4 };
-  fc.assert(
-    fc.property(input, (json) => {
-      const data = enc.encode(json);
-      assert.deepEqual(decodeEvent(data, TRIP_EVENT_SHAPE, bounds), decodeEvent(data, zodOnly, bounds));
-    }),
-    fuzzParameters(10_000),
-  );
 });
