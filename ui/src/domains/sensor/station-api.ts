@@ -3,6 +3,7 @@
 // contracts/ (which holds the events every component shares).
 import { z } from 'zod';
 import { Anomaly, AnomalyDriver, Severity } from '../../../../contracts/index.ts';
+import { ApiError, getJson, type ApiOptions } from '../../lib/api-json.ts';
 import type { FetchLike } from '../../lib/fetch-like.ts';
 
 /** One row of `GET /api/sensor/stations`. */
@@ -38,60 +39,26 @@ export type SeriesPoint = z.infer<typeof SeriesPoint>;
 export const StationSeries = z.object({ station: z.string(), points: z.array(SeriesPoint) });
 export type StationSeries = z.infer<typeof StationSeries>;
 
-/** The request or its answer failed; `status` is the HTTP status, 0 when no answer came. */
-export class StationApiError extends Error {
+export class StationApiError extends ApiError {
   override name = 'StationApiError';
-  constructor(
-    message: string,
-    readonly url: string,
-    readonly status: number,
-  ) {
-    super(message);
-  }
 }
 
 export type { FetchLike };
 
-export interface StationApiOptions {
-  /** Default: the page's `fetch`. */
-  fetch?: FetchLike;
-  /** Prefix of every URL, e.g. `http://host:8080`. Default `''` (same origin as the page). */
-  baseUrl?: string;
-  signal?: AbortSignal;
-}
+export type StationApiOptions = ApiOptions;
 
 /** Largest window the series endpoint serves. */
 export const MAX_SERIES_LIMIT = 20_000;
 
-async function getJson<T>(path: string, schema: z.ZodType<T>, options: StationApiOptions, init?: Parameters<FetchLike>[1]): Promise<T> {
-  const doFetch = options.fetch ?? ((url, i) => fetch(url, i));
-  const url = `${options.baseUrl ?? ''}${path}`;
-  let res: Awaited<ReturnType<FetchLike>>;
-  try {
-    res = await doFetch(url, { ...init, signal: options.signal });
-  } catch (err) {
-    if ((err as Error).name === 'AbortError') throw err;
-    throw new StationApiError(`Could not reach the processor at ${url}: ${(err as Error).message}`, url, 0);
-  }
-  const body: unknown = await res.json().catch(() => undefined);
-  if (!res.ok) {
-    const reason = (body as { error?: unknown } | undefined)?.error;
-    throw new StationApiError(`${url} answered ${res.status}${typeof reason === 'string' ? `: ${reason}` : ''}`, url, res.status);
-  }
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) throw new StationApiError(`${url} answered in an unexpected shape:\n${z.prettifyError(parsed.error)}`, url, res.status);
-  return parsed.data;
-}
-
 /** Every station the processor has stored readings of, by id. */
 export function fetchStations(options: StationApiOptions = {}): Promise<StationList> {
-  return getJson('/api/sensor/stations', StationList, options);
+  return getJson('/api/sensor/stations', StationList, options, StationApiError);
 }
 
 /** The newest `limit` scored readings of a station (1–20000), oldest first. */
 export function fetchStationSeries(station: string, limit: number, options: StationApiOptions = {}): Promise<StationSeries> {
   const n = Math.max(1, Math.min(MAX_SERIES_LIMIT, Math.floor(limit)));
-  return getJson(`/api/sensor/stations/${encodeURIComponent(station)}/series?limit=${n}`, StationSeries, options);
+  return getJson(`/api/sensor/stations/${encodeURIComponent(station)}/series?limit=${n}`, StationSeries, options, StationApiError);
 }
 
 const STATION_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -103,6 +70,6 @@ export type StationAnomalies = z.infer<typeof StationAnomalies>;
 /** The station's newest stored anomaly (for its drivers' reasons), or null when it has none. */
 export async function fetchLatestAnomaly(station: string, options: StationApiOptions = {}): Promise<Anomaly | null> {
   if (!STATION_ID.test(station)) return null;
-  const { anomalies } = await getJson(`/api/sensor/stations/${encodeURIComponent(station)}/anomalies?limit=1`, StationAnomalies, options);
+  const { anomalies } = await getJson(`/api/sensor/stations/${encodeURIComponent(station)}/anomalies?limit=1`, StationAnomalies, options, StationApiError);
   return anomalies[0] ?? null;
 }

@@ -3,6 +3,7 @@
 // TripApiError carrying the HTTP status (0 when no answer came) and a message a user can act on.
 import { z } from 'zod';
 import { Anomaly, CellSeriesPoint, FareAnomaly, LiveCellBoundary, TripResolution } from '../../../../contracts/index.ts';
+import { ApiError, getJson, type ApiOptions } from '../../lib/api-json.ts';
 import type { FetchLike } from '../../lib/fetch-like.ts';
 
 export type { FetchLike };
@@ -17,55 +18,21 @@ export const CellAnomalies = z.object({ anomalies: z.array(Anomaly) });
 /** `GET /api/trip/fare-anomalies`: newest first. */
 export const FareAnomalies = z.object({ anomalies: z.array(FareAnomaly) });
 
-export class TripApiError extends Error {
+export class TripApiError extends ApiError {
   override name = 'TripApiError';
-  constructor(
-    message: string,
-    readonly url: string,
-    /** HTTP status; 0 when the processor could not be reached. */
-    readonly status: number,
-  ) {
-    super(message);
-  }
 }
 
-export interface TripApiOptions {
-  /** Default: the page's `fetch`. */
-  fetch?: FetchLike;
-  /** Prefix of every URL, e.g. `http://host:8080`. Default `''` (same origin as the page). */
-  baseUrl?: string;
-  signal?: AbortSignal;
-}
+export type TripApiOptions = ApiOptions;
 
 /** Hours of series the panel asks for by default. */
 export const DEFAULT_SERIES_HOURS = 6;
-
-async function getJson<T>(path: string, schema: z.ZodType<T>, options: TripApiOptions): Promise<T> {
-  const doFetch = options.fetch ?? ((url, init) => fetch(url, init));
-  const url = `${options.baseUrl ?? ''}${path}`;
-  let res: Awaited<ReturnType<FetchLike>>;
-  try {
-    res = await doFetch(url, { signal: options.signal });
-  } catch (err) {
-    if ((err as Error).name === 'AbortError') throw err;
-    throw new TripApiError(`Could not reach the processor at ${url}: ${(err as Error).message}`, url, 0);
-  }
-  const body: unknown = await res.json().catch(() => undefined);
-  if (!res.ok) {
-    const reason = (body as { error?: unknown } | undefined)?.error;
-    throw new TripApiError(`${url} answered ${res.status}${typeof reason === 'string' ? `: ${reason}` : ''}`, url, res.status);
-  }
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) throw new TripApiError(`${url} answered in an unexpected shape:\n${z.prettifyError(parsed.error)}`, url, res.status);
-  return parsed.data;
-}
 
 const clampInt = (n: number, min: number, max: number) => Math.max(min, Math.min(max, Math.floor(Number.isFinite(n) ? n : min)));
 
 /** The latest scored boundary of a resolution, or null when nothing is scored yet (404). */
 export async function fetchTripCells(resolution: TripResolution, options: TripApiOptions = {}): Promise<LiveCellBoundary | null> {
   try {
-    const b = await getJson(`/api/trip/cells?resolution=${resolution}`, LiveCellBoundary, options);
+    const b = await getJson(`/api/trip/cells?resolution=${resolution}`, LiveCellBoundary, options, TripApiError);
     if (b.resolution !== resolution) {
       throw new TripApiError(`/api/trip/cells?resolution=${resolution} answered with resolution ${b.resolution}`, `/api/trip/cells?resolution=${resolution}`, 200);
     }
@@ -78,17 +45,17 @@ export async function fetchTripCells(resolution: TripResolution, options: TripAp
 
 /** A cell's recent series, `hours` (1–168) back from its newest point, ascending. */
 export function fetchCellSeries(cell: string, hours: number = DEFAULT_SERIES_HOURS, options: TripApiOptions = {}): Promise<CellSeries> {
-  return getJson(`/api/trip/cells/${encodeURIComponent(cell)}/series?hours=${clampInt(hours, 1, 168)}`, CellSeries, options);
+  return getJson(`/api/trip/cells/${encodeURIComponent(cell)}/series?hours=${clampInt(hours, 1, 168)}`, CellSeries, options, TripApiError);
 }
 
 /** A cell's newest demand anomalies (1–500), newest first. */
 export async function fetchCellAnomalies(cell: string, limit = 50, options: TripApiOptions = {}): Promise<Anomaly[]> {
-  const { anomalies } = await getJson(`/api/trip/cells/${encodeURIComponent(cell)}/anomalies?limit=${clampInt(limit, 1, 500)}`, CellAnomalies, options);
+  const { anomalies } = await getJson(`/api/trip/cells/${encodeURIComponent(cell)}/anomalies?limit=${clampInt(limit, 1, 500)}`, CellAnomalies, options, TripApiError);
   return anomalies;
 }
 
 /** The newest fare anomalies (1–1000), newest first. */
 export async function fetchFareAnomalies(limit = 100, options: TripApiOptions = {}): Promise<FareAnomaly[]> {
-  const { anomalies } = await getJson(`/api/trip/fare-anomalies?limit=${clampInt(limit, 1, 1000)}`, FareAnomalies, options);
+  const { anomalies } = await getJson(`/api/trip/fare-anomalies?limit=${clampInt(limit, 1, 1000)}`, FareAnomalies, options, TripApiError);
   return anomalies;
 }
