@@ -27,7 +27,7 @@ run npx --no-install tsc --noEmit -p tsconfig.json
 step "build UI"
 run node node_modules/vite/bin/vite.js build --config ui/vite.config.ts --logLevel warn
 step "unit tests (pure core, no servers)"
-run capped 10m node --import tsx --test --test-reporter=spec $(git ls-files --cached --others --exclude-standard '*.test.ts' | grep -v '^test/')
+run capped 15m node --import tsx --test --test-reporter=spec $(git ls-files --cached --others --exclude-standard '*.test.ts' | grep -v '^test/')
 step "integration tests (real nats-server + chDB)"
 run capped 25m node --import tsx --test --test-concurrency=1 "$TEST_TIMEOUT" --test-reporter=spec $(ls test/integration/*.test.ts)
 step "browser tests (real chromium)"
