@@ -62,6 +62,20 @@ export class ProcessorMetrics {
   readonly lastCommitTime = new Gauge({ name: 'vigia_last_commit_time_seconds', help: 'Wall-clock time of the last committed micro-batch, by domain', labelNames: ['domain'], aggregator: 'max', registers: [this.registry] });
   /** Wall-clock ms of each domain's last committed batch (what /health judges progress by). */
   readonly lastCommitMs = new Map<string, number>();
+  /** Per domain and pipeline (this thread's or a worker's): when its oldest uncommitted event arrived (pipeline/waiting-clock.ts). */
+  readonly #waiting = new Map<string, Map<string, number>>();
+  /** Where `pipeline` (a worker, or 'local') stands: the arrival ms of its oldest uncommitted event of `domain`, undefined = none waits. */
+  setWaiting(domain: string, pipeline: string, oldestMs: number | undefined): void {
+    let byPipeline = this.#waiting.get(domain);
+    if (!byPipeline) this.#waiting.set(domain, (byPipeline = new Map()));
+    if (oldestMs === undefined) byPipeline.delete(pipeline);
+    else byPipeline.set(pipeline, oldestMs);
+  }
+  /** When the domain's oldest uncommitted event arrived, over all its pipelines (what /health's stall clock starts from). */
+  oldestWaitingMs(domain: string): number | undefined {
+    const byPipeline = this.#waiting.get(domain);
+    return byPipeline?.size ? Math.min(...byPipeline.values()) : undefined;
+  }
   readonly lastEventTime = new Gauge({ name: 'vigia_last_event_time_seconds', help: 'Event time of the newest processed event', labelNames: ['domain'], aggregator: 'max', registers: [this.registry] });
 
   /** Messages whose new key would pass a limit of processor.limits (see key-budget.ts): sensor readings dead-lettered, trips kept without cell windows. */

@@ -91,7 +91,7 @@ export async function startProcessor(config: VigiaConfig, opts: StartProcessorOp
         await Promise.all(
           pc.domains.map(async (d) => [
             `domain:${d}`,
-            judgeProgress({ lag: await lagOf(d), lastCommitMs: metrics.lastCommitMs.get(d) }, Date.now(), startedAt, pc.stallAfterSeconds * 1000),
+            judgeProgress({ lag: await lagOf(d), lastCommitMs: metrics.lastCommitMs.get(d), oldestWaitingMs: metrics.oldestWaitingMs(d) }, Date.now(), startedAt, pc.stallAfterSeconds * 1000),
           ]),
         ),
       ),

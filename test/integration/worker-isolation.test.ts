@@ -129,7 +129,6 @@ test('a trip backlog does not delay sensor acks or /health: readings stored whil
   assert.ok(tripsAtSensorDone < published, `the trip backlog finished (${tripsAtSensorDone}/${published}) before the readings were stored: they may have waited behind it`);
   assert.ok(tripsAtSensorDone > tripsAtSensorStart, 'trips were scored while the readings went through');
   assert.deepEqual(redelivered, redelivered.map(() => 0), 'sensor messages were redelivered');
-  // Answered, with its verdict (a domain that gets its first events long after start is briefly
-  // "stalled" until its first commit: progress-health.ts, not a worker matter).
+  // Answered, with its verdict.
   assert.ok(health.length > healthBefore, '/health answered while the readings went through');
 });

@@ -28,3 +28,17 @@ test('no commit since start counts from the start', () => {
 test('unknown lag is not called a stall', () => {
   assert.equal(judgeProgress({ lag: undefined, lastCommitMs: undefined }, START + 10 * STALL, START, STALL).ok, true);
 });
+
+test('events arriving after an idle spell are not stalled before their first commit; they are once they wait past the limit', () => {
+  const lastCommitMs = START + 1000;
+  const arrived = lastCommitMs + 10 * STALL;
+  assert.equal(judgeProgress({ lag: 40, lastCommitMs, oldestWaitingMs: arrived }, arrived + 200, START, STALL).ok, true);
+  assert.equal(judgeProgress({ lag: 40, lastCommitMs: undefined, oldestWaitingMs: arrived }, arrived + 200, START, STALL).ok, true);
+  const r = judgeProgress({ lag: 40, lastCommitMs, oldestWaitingMs: arrived }, arrived + STALL + 1, START, STALL);
+  assert.equal(r.ok, false);
+  assert.match(r.detail, /stalled: 40 event\(s\) waiting/);
+});
+
+test('an old waiting event behind batches that keep committing is busy, not stalled', () => {
+  assert.equal(judgeProgress({ lag: 9000, lastCommitMs: START + 99_000, oldestWaitingMs: START }, START + 100_000, START, STALL).ok, true);
+});

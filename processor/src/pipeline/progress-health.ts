@@ -4,6 +4,8 @@ export interface DomainProgress {
   lag: number | undefined;
   /** Wall-clock ms of the last committed batch; undefined = none since start. */
   lastCommitMs: number | undefined;
+  /** Wall-clock ms the oldest event delivered to the domain but not yet committed arrived; undefined = none waits (or not known). */
+  oldestWaitingMs?: number | undefined;
 }
 
 export interface HealthCheck {
@@ -15,10 +17,13 @@ export interface HealthCheck {
  * A domain is stalled when events wait for it and it has committed nothing for `stallMs`: a
  * sink retrying forever, a message that fails every time, a dead loop. Busy is not stalled: a
  * long backlog is fine as long as batches keep committing. Idle with nothing waiting is fine.
+ * The clock starts at the later of the last commit and the arrival of the oldest event still
+ * waiting: events that come after an idle spell have not waited since the commit before it.
  */
 export function judgeProgress(p: DomainProgress, nowMs: number, startedMs: number, stallMs: number): HealthCheck {
-  const since = p.lastCommitMs ?? startedMs;
-  const idleS = Math.max(0, Math.round((nowMs - since) / 1000));
+  const committedAt = p.lastCommitMs ?? startedMs;
+  const since = Math.max(committedAt, p.oldestWaitingMs ?? committedAt);
+  const idleS = Math.max(0, Math.round((nowMs - committedAt) / 1000));
   const last = p.lastCommitMs === undefined ? `no batch committed since start ${idleS} s ago` : `last batch committed ${idleS} s ago`;
   if (p.lag === undefined) return { ok: true, detail: `lag unknown (consumer info unavailable); ${last}` };
   const stalled = p.lag > 0 && nowMs - since > stallMs;

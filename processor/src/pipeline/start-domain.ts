@@ -17,6 +17,11 @@ import { domainPipeline } from './domain-pipeline.ts';
 import { maybeWithOutage, restoreOrRebuild } from './restore-or-rebuild.ts';
 import { saveSnapshot } from './snapshots.ts';
 import { liveWrites } from './live-writes.ts';
+import { WaitingClock } from './waiting-clock.ts';
+import type { SourceMessage } from '../ports/source-message.ts';
+
+/** This thread's pipelines in metrics.setWaiting (a worker's are merged in as `worker-N`). */
+const LOCAL = 'local';
 
 /** What every domain's wiring gets from the processor: connections, store, screens, metrics. */
 export interface DomainDeps {
@@ -34,6 +39,8 @@ export interface DomainDeps {
   recordWriter?: <R>(writes: readonly TableWrite<R>[]) => RecordWriter<R>;
   /** After each batch is acked and counted in `metrics` (a worker then pushes its metrics). */
   onCommitted?: () => void;
+  /** When events wait again after none did (a worker then pushes, so /health's stall clock starts at their arrival). */
+  onWaiting?: () => void;
 }
 
 export interface RunningDomain {
@@ -78,8 +85,23 @@ export async function startDomain(module: DomainModule, deps: DomainDeps): Promi
     isStopping: deps.isStopping,
     snapshots,
   });
+  // When the oldest uncommitted event arrived, for /health's stall clock (progress-health.ts).
+  const waiting = new WaitingClock();
+  const arrived$ = source.messages$.pipe(
+    tap(() => {
+      if (!waiting.arrived(Date.now())) return;
+      metrics.setWaiting(domain, LOCAL, waiting.oldestMs());
+      deps.onWaiting?.();
+    }),
+  );
+  const commitCounted = (batch: SourceMessage[]) =>
+    commitBatch(batch).then((outcome) => {
+      waiting.committed(batch.length);
+      metrics.setWaiting(domain, LOCAL, waiting.oldestMs());
+      return outcome;
+    });
   const done = lastValueFrom(
-    domainPipeline(source.messages$, { batchMaxMs: pc.batchMaxMs, batchMaxHoldMs: pc.batchMaxHoldMs, batchMaxEvents: pc.batchMaxEvents, commitConcurrency: pc.commitConcurrency, commitBatch }).pipe(
+    domainPipeline(arrived$, { batchMaxMs: pc.batchMaxMs, batchMaxHoldMs: pc.batchMaxHoldMs, batchMaxEvents: pc.batchMaxEvents, commitConcurrency: pc.commitConcurrency, commitBatch: commitCounted }).pipe(
       tap(() => deps.onCommitted?.()),
       defaultIfEmpty(null),
     ),

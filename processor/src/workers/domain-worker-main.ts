@@ -31,7 +31,12 @@ const rpc = createRpc(port, { stop }, (type, payload: { domain: string; entities
 });
 
 async function pushProgress(): Promise<void> {
-  const progress: WorkerProgress = { metrics: await metrics.registry.getMetricsAsJSON(), lastCommitMs: Object.fromEntries(metrics.lastCommitMs) };
+  const progress: WorkerProgress = { metrics: await metrics.registry.getMetricsAsJSON(), lastCommitMs: Object.fromEntries(metrics.lastCommitMs),
+    oldestWaitingMs: Object.fromEntries(data.assignments.flatMap((a) => {
+      const ms = metrics.oldestWaitingMs(a.domain);
+      return ms === undefined ? [] : [[a.domain, ms]];
+    })),
+  };
   rpc.emit('progress', progress);
 }
 // Pushed after every committed batch (so /metrics and /health follow the stored rows closely),
@@ -60,7 +65,7 @@ const nc = await connectNats({ url: data.natsUrl, name: `vigia-processor-${proce
 const jsm = await jetstreamManager(nc);
 const store = createRemoteClickHouse(rpc);
 for (const [i, a] of data.assignments.entries()) {
-  running.push(await startDomain(modules[i]!, { config: data.config, nc, jsm, store, live, metrics, logger, partitions: a.partitions, projectRoot: data.projectRoot, isStopping: () => stopping, recordWriter: (writes) => createRemoteRecordWriter(rpc, writes), onCommitted: pushSoon }));
+  running.push(await startDomain(modules[i]!, { config: data.config, nc, jsm, store, live, metrics, logger, partitions: a.partitions, projectRoot: data.projectRoot, isStopping: () => stopping, recordWriter: (writes) => createRemoteRecordWriter(rpc, writes), onCommitted: pushSoon, onWaiting: pushSoon }));
 }
 
 const pusher = setInterval(pushSoon, PUSH_MS);

@@ -71,6 +71,7 @@ export async function startDomainWorker(index: number, plan: WorkerPlan, deps: D
   function absorb(p: WorkerProgress) {
     deps.metrics.registry.setRemote(`worker-${index}`, p.metrics);
     for (const [d, ms] of Object.entries(p.lastCommitMs)) if (ms > (deps.metrics.lastCommitMs.get(d) ?? 0)) deps.metrics.lastCommitMs.set(d, ms);
+    for (const d of new Set(domains)) deps.metrics.setWaiting(d, `worker-${index}`, p.oldestWaitingMs[d]);
   }
   worker.on('error', (err) => fail(new DomainWorkerError(index, domains, `${err.name}: ${err.message}`, { cause: err })));
   worker.on('exit', (code) => {

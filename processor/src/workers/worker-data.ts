@@ -17,6 +17,8 @@ export interface WorkerProgress {
   metrics: import('../metrics.ts').MetricsJson;
   /** Wall-clock ms of each domain's last committed batch (what /health judges). */
   lastCommitMs: Record<string, number>;
+  /** Arrival ms of each domain's oldest uncommitted event in this worker; absent = none waits. */
+  oldestWaitingMs: Record<string, number>;
 }
 
 /**

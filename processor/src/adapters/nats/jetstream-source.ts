@@ -105,7 +105,6 @@ export async function createJetStreamSource(nc: NatsConnection, jsm: JetStreamMa
       let generation = 0;
       let expectedDelivery: number | undefined;
       let lastSeq: number | undefined;
-      const flow = flows[index]!;
       let closing = false;
 
       const consumeFrom = async (position: number | 'all' | undefined) => {
@@ -113,6 +112,10 @@ export async function createJetStreamSource(nc: NatsConnection, jsm: JetStreamMa
         await iter?.close().catch(() => undefined);
         if (position === undefined) await resume();
         else await recreate(position);
+        // A new consumer owes nothing for the old one's deliveries (their acks go to a deleted
+        // consumer), so it gets a flow of its own; messages still held settle the old one.
+        const flow: Flow = { pending: 0, unacked: 0 };
+        flows[index] = flow;
         // A recreated consumer numbers its deliveries from 1; a resumed one we learn from.
         expectedDelivery = position === undefined ? undefined : 1;
         const consumer = await js.consumers.get(stream, name);

@@ -107,50 +107,28 @@ export const TRADE_MIGRATIONS: readonly string[] = [
    ENGINE = ReplacingMergeTree(scored_at)
    PARTITION BY toYYYYMM(ts)
    ORDER BY (run_id, exporter_id, ts, event_id)`,
-  // The company × subheading × port graph per day, kept by ClickHouse as declarations arrive.
-  // Declarations are counted exactly (uniqExact of the id survives a redelivered batch written
-  // twice); the sums would count such a batch twice until it is merged away upstream.
-  `CREATE TABLE IF NOT EXISTS ${TRADE_TABLES.edgesDaily}
-   (
-       run_id       LowCardinality(String),
-       day          Date,
-       exporter_id  String,
-       subheading   LowCardinality(String),
-       port         LowCardinality(String),
-       declarations AggregateFunction(uniqExact, String),
-       fob_usd      SimpleAggregateFunction(sum, Float64),
-       net_kg       SimpleAggregateFunction(sum, Float64)
-   )
-   ENGINE = AggregatingMergeTree
-   ORDER BY (run_id, day, exporter_id, subheading, port)`,
-  `CREATE MATERIALIZED VIEW IF NOT EXISTS ${TRADE_TABLES.edgesDaily}_mv TO ${TRADE_TABLES.edgesDaily} AS
+  // The company × subheading × port graph per day. A plain view over the declarations FINAL,
+  // not a materialised one: an aggregate filled on insert would sum a redelivered batch that is
+  // written twice twice over, whereas FINAL reads each declaration once (same sorting key), so
+  // declarations and sums are exact at any time. Reads filter on run, company and day, which
+  // ClickHouse pushes into the declarations' primary key (run_id, exporter_id, ts).
+  // `declarations` stays a uniqExact state so queries written for the earlier aggregating table
+  // (uniqExactMerge(declarations), sum(fob_usd)) read the view unchanged. Stores from before
+  // had a table filled by `_mv`: dropping that and CREATE OR REPLACE turn them into the view.
+  `DROP VIEW IF EXISTS ${TRADE_TABLES.edgesDaily}_mv`,
+  `CREATE OR REPLACE VIEW ${TRADE_TABLES.edgesDaily} AS
    SELECT run_id, toDate(ts) AS day, exporter_id, subheading, port,
           uniqExactState(event_id) AS declarations, sum(fob_usd) AS fob_usd, sum(net_kg) AS net_kg
-   FROM ${TRADE_TABLES.declarations}
+   FROM ${TRADE_TABLES.declarations} FINAL
    GROUP BY run_id, day, exporter_id, subheading, port`,
   // Added after the first trade release, so existing stores gain it in place.
   `ALTER TABLE ${TRADE_TABLES.scores} ADD COLUMN IF NOT EXISTS shapley Map(String, Float32) AFTER quota_used`,
   // The same per day with the destination: a company's whole route (subheading → port →
-  // destination), what the trade view's neighbourhood graph reads. Its own table rather than a
-  // wider trade_edges_daily, so stores that already hold that one keep it as it is. Ordered by
-  // company first: the graph reads one company's days.
-  `CREATE TABLE IF NOT EXISTS ${TRADE_TABLES.routesDaily}
-   (
-       run_id       LowCardinality(String),
-       exporter_id  String,
-       day          Date,
-       subheading   LowCardinality(String),
-       port         LowCardinality(String),
-       destination  LowCardinality(String),
-       declarations AggregateFunction(uniqExact, String),
-       fob_usd      SimpleAggregateFunction(sum, Float64),
-       net_kg       SimpleAggregateFunction(sum, Float64)
-   )
-   ENGINE = AggregatingMergeTree
-   ORDER BY (run_id, exporter_id, day, subheading, port, destination)`,
-  `CREATE MATERIALIZED VIEW IF NOT EXISTS ${TRADE_TABLES.routesDaily}_mv TO ${TRADE_TABLES.routesDaily} AS
+  // destination), what the trade view's neighbourhood graph reads for one company's days.
+  `DROP VIEW IF EXISTS ${TRADE_TABLES.routesDaily}_mv`,
+  `CREATE OR REPLACE VIEW ${TRADE_TABLES.routesDaily} AS
    SELECT run_id, exporter_id, toDate(ts) AS day, subheading, port, destination,
           uniqExactState(event_id) AS declarations, sum(fob_usd) AS fob_usd, sum(net_kg) AS net_kg
-   FROM ${TRADE_TABLES.declarations}
+   FROM ${TRADE_TABLES.declarations} FINAL
    GROUP BY run_id, exporter_id, day, subheading, port, destination`,
 ];
