@@ -3,7 +3,7 @@ import { AutoencoderModelCard } from '../../../../../contracts/index.ts';
 import { calibratedScore, type ClusterCalibration } from '../../../adapters/onnx/calibration.ts';
 import { ModelLoadError } from '../../../adapters/onnx/model-errors.ts';
 import { openModelGraph, packRows, readModelCard, runGraph, type ModelFolderOptions } from '../../../adapters/onnx/model-folder.ts';
-import { coalitionRowCount, groupLayout, shapleyFromScores, writeCoalitionRows, type GroupLayout, type GroupShapley } from '../group-shapley.ts';
+import { groupLayout, planCoalitionRows, shapleyFromScores, writePlannedRows, type GroupLayout, type GroupShapley } from '../group-shapley.ts';
 import { TRADE_FEATURE_GROUPS, TRADE_FEATURE_SET, TRADE_FEATURES } from '../trade-features.ts';
 
 export const TRADE_AE_MODEL = 'trade-ae';
@@ -101,11 +101,16 @@ class OnnxTradeAeModel implements TradeAeModel {
     const width = this.#columns.length;
     const checked = packRows(rows, width, this.#columns, this.card.features, this.modelId);
     const B = this.card.background.rows.length;
-    const per = coalitionRowCount(this.layout, B);
-    const x = new Float64Array(per * rows.length * width);
-    for (let i = 0; i < rows.length; i++) writeCoalitionRows(checked.subarray(i * width, (i + 1) * width), this.#background, this.layout, x, i * per);
-    const { score } = await this.#run(x, per * rows.length);
-    return rows.map((_, i) => shapleyFromScores(score, i * per, B, this.layout));
+    // Only each row's distinct coalition rows are scored (about 60 % of the 2^k · B on trade data).
+    const xs = rows.map((_, i) => checked.subarray(i * width, (i + 1) * width));
+    const plans = xs.map((xi) => planCoalitionRows(xi, this.#background, this.layout));
+    const at = new Int32Array(rows.length + 1);
+    plans.forEach((p, i) => (at[i + 1] = at[i]! + p.rows));
+    const total = at[rows.length]!;
+    const x = new Float64Array(total * width);
+    plans.forEach((p, i) => writePlannedRows(p, xs[i]!, this.#background, this.layout, x, at[i]!));
+    const { score } = await this.#run(x, total);
+    return plans.map((p, i) => shapleyFromScores(score, at[i]!, B, this.layout, p));
   }
 
   async release(): Promise<void> {
