@@ -70,6 +70,11 @@ class OnnxTradeAeModel implements TradeAeModel {
   readonly #calibration: ClusterCalibration;
   readonly #columns: readonly number[];
   readonly #background: Float64Array;
+  // Coalition rows of one explain call (tens of MB for a batch with many anomalies): reused, since
+  // a fresh buffer per call cost its page faults and GC in the profile; a call that overlaps
+  // another takes its own.
+  #scratch = new Float64Array(0);
+  #scratchBusy = false;
 
   constructor(
     readonly card: AutoencoderModelCard,
@@ -107,10 +112,17 @@ class OnnxTradeAeModel implements TradeAeModel {
     const at = new Int32Array(rows.length + 1);
     plans.forEach((p, i) => (at[i + 1] = at[i]! + p.rows));
     const total = at[rows.length]!;
-    const x = new Float64Array(total * width);
-    plans.forEach((p, i) => writePlannedRows(p, xs[i]!, this.#background, this.layout, x, at[i]!));
-    const { score } = await this.#run(x, total);
-    return plans.map((p, i) => shapleyFromScores(score, at[i]!, B, this.layout, p));
+    const own = !this.#scratchBusy;
+    if (own && this.#scratch.length < total * width) this.#scratch = new Float64Array(Math.ceil(total * width * 1.25));
+    const x = own ? this.#scratch.subarray(0, total * width) : new Float64Array(total * width);
+    if (own) this.#scratchBusy = true;
+    try {
+      plans.forEach((p, i) => writePlannedRows(p, xs[i]!, this.#background, this.layout, x, at[i]!));
+      const { score } = await this.#run(x, total);
+      return plans.map((p, i) => shapleyFromScores(score, at[i]!, B, this.layout, p));
+    } finally {
+      if (own) this.#scratchBusy = false;
+    }
   }
 
   async release(): Promise<void> {
