@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { coalitionRowCount, groupLayout, shapleyFromScores, ShapleyLayoutError, topGroup, writeCoalitionRows } from './group-shapley.ts';
+import { coalitionRowCount, groupLayout, planCoalitionRows, shapleyFromScores, ShapleyLayoutError, topGroup, writeCoalitionRows, writePlannedRows } from './group-shapley.ts';
 
 const FEATURES = ['a1', 'a2', 'b1', 'c1', 'c2', 'd1'];
 const GROUPS = { a: ['a1', 'a2'], b: ['b1'], c: ['c1', 'c2'], d: ['d1'] };
@@ -73,4 +73,31 @@ test('rows of several explanations sit side by side in one buffer', () => {
   xs.forEach((xi, i) => writeCoalitionRows(xi, bg, layout, rows, i * per));
   const scores = Float64Array.from({ length: per * xs.length }, (_, i) => f(rows.subarray(i * F, i * F + F)));
   xs.forEach((xi, i) => assert.deepEqual(shapleyFromScores(scores, i * per, background.length, layout), explain(f, xi, background)));
+});
+
+test('the plan scores each distinct coalition row once and gives the same values as all 2^k · B rows', () => {
+  const f = (r: Float64Array) => Math.max(0, r[0]! * r[2]!) + Math.tanh(r[3]! - r[5]!) * 10 + r[4]! ** 2 + r[1]!;
+  // x agrees with background row 0 on groups b and d, with row 1 on group a, with row 2 on nothing.
+  const bgRows = [
+    [0, 1, 4, 0, 0, -1],
+    [3, -2, -1, 2, 1, 0],
+    [0.5, 0.5, 0, 1, -1, 3],
+  ];
+  const bg = Float64Array.from(bgRows.flat());
+  const plan = planCoalitionRows(x, bg, layout);
+  // Row 0 differs on {a, c}: 4 distinct, one of them x; row 1 on {b, c, d}: 8; row 2 on all: 16; x shared.
+  assert.equal(plan.rows, 4 + 8 + 16 - 2);
+  const rows = new Float64Array(plan.rows * F + 2 * F);
+  writePlannedRows(plan, x, bg, layout, rows, 2);
+  const scores = Float64Array.from({ length: plan.rows + 2 }, (_, i) => f(rows.subarray(i * F, i * F + F)));
+  const planned = shapleyFromScores(scores, 2, bgRows.length, layout, plan);
+  const full = explain(f, x, bgRows);
+  assert.deepEqual(planned, full);
+  // Every (m, b) points at a row equal to the one writeCoalitionRows writes there.
+  const all = new Float64Array(coalitionRowCount(layout, bgRows.length) * F);
+  writeCoalitionRows(x, bg, layout, all, 0);
+  for (let i = 0; i < plan.index.length; i++) {
+    const r = plan.index[i]! + 2;
+    assert.deepEqual(rows.subarray(r * F, r * F + F), all.subarray(i * F, i * F + F), `coalition row ${i}`);
+  }
 });

@@ -59,6 +59,84 @@ export function writeCoalitionRows(x: ArrayLike<number>, background: Float64Arra
   }
 }
 
+/**
+ * Which of x's 2^k · B coalition rows are distinct. Row (m, b) takes from x the groups in m and
+ * from b the rest, so where x and b agree on a group (often: the quota group is all zeros for
+ * most declarations and most background rows) the group's bit does not change the row; and
+ * every row whose m covers all the groups where x and b differ is x itself. Scoring each
+ * distinct row once gives the same numbers as scoring all 2^k · B (same rows, same model).
+ */
+export interface CoalitionPlan {
+  /** Distinct rows to score. */
+  readonly rows: number;
+  /** (m · B + b) → index of its distinct row. */
+  readonly index: Int32Array;
+  /** Per distinct row: the groups taken from x (a mask), and the background row (−1 for x itself). */
+  readonly masks: Int32Array;
+  readonly backgroundRow: Int32Array;
+}
+
+/** Mask of the groups on which x and background row `b` differ in any feature. */
+function differingGroups(x: ArrayLike<number>, background: Float64Array, b: number, groupOf: Int32Array): number {
+  const F = groupOf.length;
+  let diff = 0;
+  for (let j = 0; j < F; j++) if (x[j] !== background[b * F + j]) diff |= 1 << groupOf[j]!;
+  return diff;
+}
+
+export function planCoalitionRows(x: ArrayLike<number>, background: Float64Array, layout: GroupLayout): CoalitionPlan {
+  const F = layout.groupOf.length;
+  const B = background.length / F;
+  const n = 1 << layout.k;
+  const index = new Int32Array(n * B);
+  const masks: number[] = [];
+  const backgroundRow: number[] = [];
+  const seen = new Int32Array(n);
+  let xRow = -1;
+  for (let b = 0; b < B; b++) {
+    const diff = differingGroups(x, background, b, layout.groupOf);
+    seen.fill(-1);
+    for (let m = 0; m < n; m++) {
+      const eff = m & diff;
+      let row: number;
+      if (eff === diff) {
+        if (xRow < 0) {
+          xRow = masks.length;
+          masks.push(n - 1);
+          backgroundRow.push(-1);
+        }
+        row = xRow;
+      } else {
+        row = seen[eff]!;
+        if (row < 0) {
+          row = seen[eff] = masks.length;
+          masks.push(eff);
+          backgroundRow.push(b);
+        }
+      }
+      index[m * B + b] = row;
+    }
+  }
+  return { rows: masks.length, index, masks: Int32Array.from(masks), backgroundRow: Int32Array.from(backgroundRow) };
+}
+
+/** Writes the plan's distinct rows of x into `out` from row `atRow` on (row-major, F columns). */
+export function writePlannedRows(plan: CoalitionPlan, x: ArrayLike<number>, background: Float64Array, layout: GroupLayout, out: Float64Array, atRow: number): void {
+  const F = layout.groupOf.length;
+  const groupOf = layout.groupOf;
+  for (let r = 0; r < plan.rows; r++) {
+    const o = (atRow + r) * F;
+    const b = plan.backgroundRow[r]!;
+    if (b < 0) {
+      for (let j = 0; j < F; j++) out[o + j] = x[j]!;
+      continue;
+    }
+    const m = plan.masks[r]!;
+    const bo = b * F;
+    for (let j = 0; j < F; j++) out[o + j] = (m >> groupOf[j]!) & 1 ? x[j]! : background[bo + j]!;
+  }
+}
+
 export interface GroupShapley {
   /** One value per group, in layout order. */
   values: Float64Array;
@@ -68,15 +146,19 @@ export interface GroupShapley {
   score: number;
 }
 
-/** φ from the scores of the rows writeCoalitionRows wrote (from `atRow` on). */
-export function shapleyFromScores(scores: ArrayLike<number>, atRow: number, backgroundRows: number, layout: GroupLayout): GroupShapley {
+/**
+ * φ from the scores of the rows writeCoalitionRows wrote (from `atRow` on), or, given the plan,
+ * of the distinct rows writePlannedRows wrote; the sums run in the same order either way.
+ */
+export function shapleyFromScores(scores: ArrayLike<number>, atRow: number, backgroundRows: number, layout: GroupLayout, plan?: CoalitionPlan): GroupShapley {
   const { k, weights } = layout;
   const n = 1 << k;
   const v = new Float64Array(n);
   for (let m = 0; m < n; m++) {
     let s = 0;
-    const base = atRow + m * backgroundRows;
-    for (let b = 0; b < backgroundRows; b++) s += scores[base + b]!;
+    const base = m * backgroundRows;
+    if (plan) for (let b = 0; b < backgroundRows; b++) s += scores[atRow + plan.index[base + b]!]!;
+    else for (let b = 0; b < backgroundRows; b++) s += scores[atRow + base + b]!;
     v[m] = s / backgroundRows;
   }
   const values = new Float64Array(k);
