@@ -12,6 +12,9 @@ export const TRADE_AE_MODEL = 'trade-ae';
  * A card trained on another trade feature set than the processor computes (names, order or
  * groups differ). Retrain: models/dev/retrain-trade-ae.sh.
  */
+/** Coalition values kept between explain calls: 2 M doubles = 16 MB, a few dozen anomalies' rows. */
+const SCRATCH_KEEP_VALUES = 2_000_000;
+
 export class TradeFeatureSetMismatchError extends ModelLoadError {
   override name = 'TradeFeatureSetMismatchError';
 }
@@ -72,7 +75,8 @@ class OnnxTradeAeModel implements TradeAeModel {
   readonly #background: Float64Array;
   // Coalition rows of one explain call (tens of MB for a batch with many anomalies): reused, since
   // a fresh buffer per call cost its page faults and GC in the profile; a call that overlaps
-  // another takes its own.
+  // another takes its own. A call larger than SCRATCH_KEEP_VALUES also takes its own, so one
+  // batch full of anomalies does not pin its peak size for the life of the processor.
   #scratch = new Float64Array(0);
   #scratchBusy = false;
 
@@ -112,8 +116,8 @@ class OnnxTradeAeModel implements TradeAeModel {
     const at = new Int32Array(rows.length + 1);
     plans.forEach((p, i) => (at[i + 1] = at[i]! + p.rows));
     const total = at[rows.length]!;
-    const own = !this.#scratchBusy;
-    if (own && this.#scratch.length < total * width) this.#scratch = new Float64Array(Math.ceil(total * width * 1.25));
+    const own = !this.#scratchBusy && total * width <= SCRATCH_KEEP_VALUES;
+    if (own && this.#scratch.length < total * width) this.#scratch = new Float64Array(Math.min(SCRATCH_KEEP_VALUES, Math.ceil(total * width * 1.25)));
     const x = own ? this.#scratch.subarray(0, total * width) : new Float64Array(total * width);
     if (own) this.#scratchBusy = true;
     try {
