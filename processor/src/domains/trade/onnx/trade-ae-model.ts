@@ -8,13 +8,13 @@ import { TRADE_FEATURE_GROUPS, TRADE_FEATURE_SET, TRADE_FEATURES } from '../trad
 
 export const TRADE_AE_MODEL = 'trade-ae';
 
+/** Coalition values kept between explain calls: 2 M doubles = 16 MB, a few dozen anomalies' rows. */
+const SCRATCH_KEEP_VALUES = 2_000_000;
+
 /**
  * A card trained on another trade feature set than the processor computes (names, order or
  * groups differ). Retrain: models/dev/retrain-trade-ae.sh.
  */
-/** Coalition values kept between explain calls: 2 M doubles = 16 MB, a few dozen anomalies' rows. */
-const SCRATCH_KEEP_VALUES = 2_000_000;
-
 export class TradeFeatureSetMismatchError extends ModelLoadError {
   override name = 'TradeFeatureSetMismatchError';
 }
