@@ -9,6 +9,12 @@
 // live run, a replay and processors that split the partitions — state shared across partitions
 // would make scores depend on it. Each partition thus learns its own norm of every subheading
 // from its share of the companies (a sample of the whole: partitions hash companies evenly).
+// Each partition has its own key budget too (trade-key-budgets.ts).
+//
+// Degrees (a subheading's or port's `companies`, a port's `subheadings`) count the edges the
+// other end remembers: a forgotten node is taken off them (keyedFor().forget). A subheading or
+// port node forgotten and created afresh does not count the companies that still remember the
+// edge: an undercount (clamped at 0), rare, as such nodes are seldom silent for a week.
 //
 // Edges are stored once, on the node that owns them: company–subheading, company–port,
 // company–destination and the (company, subheading, port) triple on the company;
