@@ -18,7 +18,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_SEVERITY_BANDS, partitionOf, subjects } from '../../contracts/index.ts';
 import type { RawEvent } from '../../processor/src/core/raw-event.ts';
-import { TradeBatchProcessor } from '../../processor/src/domains/trade/trade-batch.ts';
+import { TRADE_NEW_KEY_BYTES, TradeBatchProcessor } from '../../processor/src/domains/trade/trade-batch.ts';
+import { keyLimitsOf } from '../../processor/src/core/key-budget.ts';
+import { parseConfig } from '../../config/index.ts';
 import { TRADE_FEATURE_GROUPS, TRADE_FEATURE_SET, TRADE_FEATURES } from '../../processor/src/domains/trade/trade-features.ts';
 import { REPORTING_THRESHOLD_USD } from '../../processor/src/domains/trade/trade-runtime.ts';
 import { createTradeSimulation } from '../../producers/src/trade/index.ts';
@@ -51,7 +53,11 @@ mkdirSync(a.out, { recursive: true });
 writeFileSync(join(a.out, 'trade-feature-groups.json'), JSON.stringify({ featureSet: TRADE_FEATURE_SET, features: TRADE_FEATURES, groups: TRADE_FEATURE_GROUPS }, null, 2) + '\n');
 
 const sim = createTradeSimulation({ seed: Number(a.seed), startTs, companies: Number(a.companies), anomalyRate: Number(a['anomaly-rate']), episodesPerDay: Number(a['episodes-per-day']) });
-const processor = new TradeBatchProcessor({ runId: 'dev', bands: DEFAULT_SEVERITY_BANDS, maxFutureMs: Infinity, partitionCount: PARTITIONS, features: { reportingThresholdUsd: REPORTING_THRESHOLD_USD } });
+// The processor's default key limits, as a live run serves: a company silent past
+// processor.limits.forgetEvictedMs starts afresh and leaves its subheadings' and ports' degrees,
+// so the model learns the degrees it will be served.
+const limits = keyLimitsOf(parseConfig({}).processor.limits, TRADE_NEW_KEY_BYTES);
+const processor = new TradeBatchProcessor({ runId: 'dev', bands: DEFAULT_SEVERITY_BANDS, maxFutureMs: Infinity, partitionCount: PARTITIONS, limits, features: { reportingThresholdUsd: REPORTING_THRESHOLD_USD } });
 const out = createWriteStream(join(a.out, 'trade-features.csv'));
 out.write(['entity', 'event_id', 'ts_ms', ...TRADE_FEATURES, 'truth_kind'].join(',') + '\n');
 const enc = new TextEncoder();

@@ -40,11 +40,10 @@ const config = () =>
     logLevel: 'warn',
     streams: { partitions: PARTITIONS },
     http: { port: 0 },
-    // forgetEvictedMs 0: a forgotten company that returns is counted again in its port's degree
-    // (port_degree), and when it is forgotten depends on how the partitions interleave (the key
-    // budget's watermark), which differs between live and a replay — the autoencoder reads
-    // port_degree, so with forgetting on, replay = live does not hold for every declaration.
-    processor: { domains: ['trade'], batchMaxMs: 50, snapshotIntervalMs: 600_000, liveFeatureRows: true, limits: { forgetEvictedMs: 0 } },
+    // The default limits (companies idle a day evicted, a week forgotten): the replay below must
+    // score as live did though forgetting takes companies off the graph's degrees (per partition,
+    // at hourly sweeps of its own event time, so the interleaving of partitions does not matter).
+    processor: { domains: ['trade'], batchMaxMs: 50, snapshotIntervalMs: 600_000, liveFeatureRows: true },
   });
 const start = () => startProcessor(config(), { natsUrl: nats.url, logger: createLogger('trade-test', 'warn') });
 

@@ -340,3 +340,35 @@ test('evicted keys keep their event time through a snapshot; a v2 snapshot (with
   const state = { format: 'vigia.sensor-processor-state', version: 2, seqs: {}, detector: null, windows: null, keys: v2 };
   assert.equal(parseProcessorState(state).keys!.evicted.length, 1);
 });
+
+test('with forgetSweepMs, keys (live or evicted) are forgotten at sweep points of the watermark, told to KeyedState.forget, whatever the batch ends', () => {
+  const run = (settleEvery: number) => {
+    const live = new Map<string, number>();
+    const forgotten: string[] = [];
+    const state: KeyedState = {
+      bytesOf: () => 100,
+      evict: (k) => {
+        const v = live.get(k);
+        live.delete(k);
+        return v;
+      },
+      revive: (k, v) => void live.set(k, v as number),
+      forget: (k, v) => void forgotten.push(`${k}=${String(v)}`),
+    };
+    const b = new KeyBudget({ ...LIMITS, idleMs: HOUR, forgetMs: 3 * HOUR, forgetSweepMs: HOUR }, state);
+    const seen: [string, number][] = [['q', 0.5], ['o', 1], ['o', 2], ['o', 3.2], ['o', 3.9], ['o', 4.1], ['o', 4.2]];
+    const at: string[] = [];
+    seen.forEach(([k, h], i) => {
+      assert.ok(b.admit(k, START + h * HOUR).ok);
+      if (!live.has(k)) live.set(k, i);
+      at.push(forgotten.join());
+      if ((i + 1) % settleEvery === 0) b.settle();
+    });
+    return at;
+  };
+  // q (last seen at 0.5 h) is forgotten at the sweep of hour 4 (cutoff 1 h), before the message
+  // at 4.2 h (the watermark before it, 4.1 h, passed hour 4) — never at 3.9 h (cutoff 0 h).
+  const expected = ['', '', '', '', '', '', 'q=0'];
+  assert.deepEqual(run(1), expected, 'q evicted at a batch end, then forgotten');
+  assert.deepEqual(run(100), expected, 'q still live (no batch ended): forgotten all the same');
+});

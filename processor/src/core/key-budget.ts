@@ -37,6 +37,11 @@ export interface KeyedState {
   evict(key: string): unknown;
   /** Puts back state `evict` returned. */
   revive(key: string, state: unknown): void;
+  /**
+   * Told that an evicted key is forgotten, with the state `evict` returned: a domain whose other
+   * keys count this one (a graph node's degree) takes it out of their counts. Optional.
+   */
+  forget?(key: string, state: unknown): void;
 }
 
 export interface KeyLimits {
@@ -52,6 +57,15 @@ export interface KeyLimits {
   newKeyBytes: number;
   /** Config path of these limits, named in the refusal reason, e.g. `processor.limits`. */
   configPath: string;
+  /**
+   * Forget at sweep points instead: when the watermark before a message passes a multiple of
+   * this (event time, ms), every key (live or evicted) not seen for `forgetMs` before that
+   * multiple is forgotten, and no key is forgotten in between. For a domain whose keys count
+   * each other (KeyedState.forget), so that what a message sees depends only on the messages
+   * before it — not on where batches end, nor on whether an idle key was evicted yet. Unset =
+   * forgotten against the watermark as described above.
+   */
+  forgetSweepMs?: number;
 }
 
 /** The `processor.limits` config section, as the cores take it (one place for every domain, live and replay). */
@@ -127,6 +141,7 @@ export class KeyBudget {
 
   /** Admits the key of a message at event time `ts` (reviving its state if evicted) or refuses it. */
   admit(key: string, ts: number): Admission {
+    this.#sweep();
     const fresh = !this.#known(key);
     if (fresh) {
       const refused = this.#refusal(1);
@@ -139,6 +154,7 @@ export class KeyBudget {
 
   /** Admits every key of one message (e.g. a trip's pickup and dropoff cells), or none of them. */
   admitAll(keys: readonly string[], ts: number): Admission {
+    this.#sweep();
     let fresh: string[] | null = null;
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i]!;
@@ -174,7 +190,7 @@ export class KeyBudget {
     if (this.#live.has(key)) return true;
     const e = this.#evicted.get(key);
     if (e === undefined) return false;
-    if (this.limits.forgetMs > 0 && e.lastSeen < this.#watermark - this.limits.forgetMs) {
+    if (this.limits.forgetMs > 0 && !this.limits.forgetSweepMs && e.lastSeen < this.#watermark - this.limits.forgetMs) {
       this.#forget(key, e);
       this.#forgottenRetention++;
       return false;
@@ -304,11 +320,46 @@ export class KeyBudget {
   #forget(key: string, e: EvictedKey): void {
     this.#evicted.delete(key);
     this.#evictedBytes -= e.blob.byteLength;
+    if (this.state.forget) this.state.forget(key, deserialize(e.blob));
+  }
+
+  /** The last sweep point passed (forgetSweepMs). */
+  #swept = -Infinity;
+
+  /** At a new sweep point, forgets every key (live or evicted) not seen for `forgetMs` before it. */
+  #sweep(): void {
+    const every = this.limits.forgetSweepMs;
+    if (!every || this.limits.forgetMs === 0 || !Number.isFinite(this.#watermark)) return;
+    const point = Math.floor(this.#watermark / every) * every;
+    if (point <= this.#swept) return;
+    this.#swept = point;
+    const cutoff = point - this.limits.forgetMs;
+    // Every live key (not only up to the first recent one): out-of-order event times must not
+    // make the outcome depend on which keys happened to be evicted already.
+    for (const [key, k] of this.#live) {
+      if (k.lastSeen >= cutoff) continue;
+      const state = this.state.evict(key);
+      this.#live.delete(key);
+      this.#liveBytes -= k.bytes;
+      this.#touched.delete(key);
+      this.#forgottenRetention++;
+      if (this.state.forget) this.state.forget(key, state);
+    }
+    if (!(this.#oldestEvicted < cutoff)) return;
+    let oldest = Infinity;
+    for (const [key, e] of this.#evicted) {
+      if (e.lastSeen < cutoff) {
+        this.#forget(key, e);
+        this.#forgottenRetention++;
+      } else if (e.lastSeen < oldest) oldest = e.lastSeen;
+    }
+    this.#oldestEvicted = oldest;
   }
 
   /** Forgets the evicted keys not seen for `forgetMs` behind the watermark. */
   #forgetExpired(): void {
     if (this.limits.forgetMs === 0) return;
+    if (this.limits.forgetSweepMs) return this.#sweep();
     const cutoff = this.#watermark - this.limits.forgetMs;
     if (!(this.#oldestEvicted < cutoff)) return;
     let oldest = Infinity;

@@ -4,7 +4,7 @@ import type { ZodType } from 'zod';
 import type { Anomaly, DeadLetter, Domain } from '../../../contracts/index.ts';
 import type { VigiaConfig } from '../../../config/index.ts';
 import type { Logger } from '../../../stack/logger.ts';
-import type { KeyBudget } from '../core/key-budget.ts';
+import type { KeyBudgetStats } from '../core/key-budget.ts';
 import type { RawEvent } from '../core/raw-event.ts';
 import type { LiveFeed } from '../ports/sinks.ts';
 import type { SerializedSnapshot } from '../core/serialized-snapshot.ts';
@@ -46,7 +46,7 @@ export interface DomainCore<Stage, Outputs, R> {
   /** What only the end of a replay yields (windows still open), as records; none = nothing. */
   finish?(nowMs: number): R | undefined;
   /** The keys holding state (processor.limits), for metrics; null = unbounded. */
-  readonly keys: KeyBudget | null;
+  readonly keys: { readonly stats: KeyBudgetStats } | null;
 }
 
 /** The stateless models of a domain (ONNX), scored per micro-batch between ingest and score. */

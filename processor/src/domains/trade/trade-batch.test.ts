@@ -130,13 +130,15 @@ test('snapshot/restore and tight key limits (evicting nodes) change no score', (
 
 test('a new company beyond processor.limits.maxKeysPerDomain is dead-lettered as key_limit', () => {
   seqs.clear();
-  const limits = keyLimitsOf({ maxKeysPerDomain: 3, stateBudgetBytes: 50_000_000, idleEvictMs: 0, forgetEvictedMs: 0 }, 1_200);
+  // Each partition holds 1/P of the limits: three keys in A's partition.
+  const limits = keyLimitsOf({ maxKeysPerDomain: 3 * P, stateBudgetBytes: 50_000_000, idleEvictMs: 0, forgetEvictedMs: 0 }, 1_200);
   const p = new TradeBatchProcessor(options({ limits }));
-  const r = run(p, [raw(base(1, { exporter_id: 'A' })), raw(base(2, { exporter_id: 'B' })), raw(base(3, { exporter_id: 'C' })), raw(base(4, { exporter_id: 'A' }))]);
-  // A's company, subheading and port fill the three keys; B and C would add a company each; A is known.
+  const [b, c] = Array.from({ length: 100 }, (_, i) => `X${i}`).filter((id) => partitionOf(id, P) === partitionOf('A', P));
+  const r = run(p, [raw(base(1, { exporter_id: 'A' })), raw(base(2, { exporter_id: b! })), raw(base(3, { exporter_id: c! })), raw(base(4, { exporter_id: 'A' }))]);
+  // A's company, subheading and port fill its partition's three keys; the next two would add a company each; A is known.
   assert.equal(r.events, 2);
   assert.deepEqual(r.deadLetters.map((d) => d.kind), ['key_limit', 'key_limit']);
-  assert.match(r.deadLetters[0]!.reason, /processor\.limits\.maxKeysPerDomain = 3/);
+  assert.match(r.deadLetters[0]!.reason, /processor\.limits\.maxKeysPerDomain = 3\b.*each of its 4 partitions 1\/4 of processor\.limits/);
 });
 
 test('a restored snapshot of another format is refused', () => {

@@ -3,10 +3,11 @@
 // before it (then learns it); `score` turns each feature vector into a verdict — today the
 // rules and the interim online score, next the autoencoder's reconstruction error, which the
 // models step computes between the two from the same vectors.
-import { severityOf, subheadingOf, type Anomaly, type Attribution, type DeadLetter, type SeverityBands, type TradeDeclaration } from '../../../../contracts/index.ts';
+import { partitionOf, severityOf, subheadingOf, type Anomaly, type Attribution, type DeadLetter, type SeverityBands, type TradeDeclaration } from '../../../../contracts/index.ts';
 import type { AnomalyRow, DeadLetterRow, FeatureRow } from '../../../../store/src/rows.ts';
 import { deadLetterOf, processingErrorReason, toDeadLetterRow } from '../../core/dead-letter-of.ts';
-import { KeyBudget, type KeyBudgetSnapshot, type KeyLimits } from '../../core/key-budget.ts';
+import type { KeyBudgetSnapshot, KeyLimits } from '../../core/key-budget.ts';
+import { TradeKeyBudgets, type TradeKeyBudgetsSnapshot } from './trade-key-budgets.ts';
 import { SnapshotUnreadableError } from '../../core/processor-state.ts';
 import type { RawEvent } from '../../core/raw-event.ts';
 import { LogPosition } from '../../core/log-position.ts';
@@ -21,7 +22,8 @@ import type { TradeDeclarationRow, TradeScoreRow } from './trade-tables.ts';
 
 export const TRADE = 'trade';
 export const TRADE_STATE_FORMAT = 'vigia.trade-state';
-export const TRADE_STATE_VERSION = 1;
+/** v2: one key budget per partition (TradeKeyBudgets) and the degrees owed by evicted nodes; v1 is read. */
+export const TRADE_STATE_VERSION = 2;
 /** A node's state before its size is measured: a company with a few edges. */
 export const TRADE_NEW_KEY_BYTES = 1_200;
 
@@ -74,16 +76,17 @@ interface TradeState {
   version: number;
   seqs: Record<string, number>;
   graph: TradeGraphSnapshot;
-  keys: KeyBudgetSnapshot | null;
+  /** v1: one budget for the domain; v2: per partition. */
+  keys: TradeKeyBudgetsSnapshot | KeyBudgetSnapshot | null;
 }
 
 export class TradeBatchProcessor {
   readonly #position = new LogPosition();
   readonly #graph = new TradeGraphState();
-  readonly keys: KeyBudget | null;
+  readonly keys: TradeKeyBudgets | null;
 
   constructor(private readonly opts: TradeBatchOptions) {
-    this.keys = opts.limits ? new KeyBudget(opts.limits, this.#graph.keyed()) : null;
+    this.keys = opts.limits ? new TradeKeyBudgets(opts.limits, this.#graph, opts.partitionCount) : null;
   }
 
   ingest(batch: readonly RawEvent[], nowMs: number): TradeStage {
@@ -108,11 +111,13 @@ export class TradeBatchProcessor {
       }
       const d = decoded.value;
       const sub = subheadingOf(d.hs_code);
-      const admitted = this.keys?.admitAll([TradeGraphState.companyKey(d.exporter_id), TradeGraphState.subheadingKey(m.partition, sub), TradeGraphState.portKey(m.partition, d.port)], d.ts);
+      const budget = this.keys?.of(m.partition);
+      const admitted = budget?.admitAll([TradeGraphState.companyKey(d.exporter_id), TradeGraphState.subheadingKey(m.partition, sub), TradeGraphState.portKey(m.partition, d.port)], d.ts);
       if (admitted && !admitted.ok) {
         stage.keyLimited++;
-        stage.keyLimitReason = admitted.reason;
-        reject(m, 'key_limit', admitted.reason);
+        const reason = `partition ${m.partition}: ${admitted.reason} (${this.keys!.shareNote})`;
+        stage.keyLimitReason = reason;
+        reject(m, 'key_limit', reason);
         continue;
       }
       try {
@@ -121,7 +126,7 @@ export class TradeBatchProcessor {
         stage.records.declarations.push(toDeclarationRow(runId, d, observed.subheading, m, nowMs));
         stage.records.features.push({ run_id: runId, domain: TRADE, feature_set: TRADE_FEATURE_SET, entity: d.exporter_id, event_id: d.id, ts: d.ts, names: TRADE_FEATURES, values: observed.values, computed_at: nowMs });
       } catch (err) {
-        if (admitted?.ok) this.keys!.release(admitted.fresh);
+        if (admitted?.ok) budget!.release(admitted.fresh);
         reject(m, 'processing_error', processingErrorReason('trade features', err));
       }
     }
@@ -191,17 +196,24 @@ export class TradeBatchProcessor {
 
   restoreState(raw: unknown): { seqs: Record<string, number> } {
     const s = raw as Partial<TradeState> | null;
-    if (s?.format !== TRADE_STATE_FORMAT || s.version !== TRADE_STATE_VERSION || !s.graph || typeof s.seqs !== 'object') {
-      throw new SnapshotUnreadableError(`not a ${TRADE_STATE_FORMAT} v${TRADE_STATE_VERSION} snapshot (format ${String(s?.format)}, version ${String(s?.version)})`);
+    if (s?.format !== TRADE_STATE_FORMAT || (s.version !== TRADE_STATE_VERSION && s.version !== 1) || !s.graph || typeof s.seqs !== 'object') {
+      throw new SnapshotUnreadableError(`not a ${TRADE_STATE_FORMAT} v1 or v${TRADE_STATE_VERSION} snapshot (format ${String(s?.format)}, version ${String(s?.version)})`);
     }
     try {
       this.#graph.restore(s.graph);
-      this.keys?.restore(s.keys ?? { watermark: null, live: [], evicted: [] });
+      if (s.version === 1) this.keys?.restoreShared((s.keys as KeyBudgetSnapshot | null) ?? { watermark: null, live: [], evicted: [] }, (key) => this.#partitionOfKey(key));
+      else this.keys?.restore((s.keys as TradeKeyBudgetsSnapshot | null) ?? {});
     } catch (err) {
       throw new SnapshotUnreadableError(`trade snapshot does not fit this processor: ${(err as Error).message}`, { cause: err });
     }
     this.#position.restore(s.seqs!);
     return { seqs: s.seqs! };
+  }
+
+  /** A node key's partition: `s:`/`p:` keys name it, a company's is its exporter's hash. */
+  #partitionOfKey(key: string): number {
+    if (!key.startsWith('c:')) return Number(key.slice(2, key.indexOf(':', 2)));
+    return this.opts.partitionCount ? partitionOf(key.slice(2), this.opts.partitionCount) : 0;
   }
 }
 

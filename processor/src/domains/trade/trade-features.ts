@@ -4,7 +4,7 @@
 // a company's first use of a port is "new" on that declaration and known on the next.
 import { MASS_UNIT_KG, subheadingOf, type TradeDeclaration } from '../../../../contracts/index.ts';
 import { addDecayed, decayedAt, perDay, type Decayed } from './decayed-count.ts';
-import { bump, MAX_LICENCES, newCompany, newPort, newSubheading, ringOf, TradeGraphState, type CompanyState, type SubheadingState } from './trade-graph-state.ts';
+import { bump, MAX_EDGES, MAX_LICENCES, newCompany, newPort, newSubheading, ringOf, TradeGraphState, type CompanyState, type SubheadingState } from './trade-graph-state.ts';
 
 export const TRADE_FEATURE_SET = 'trade-ae@3';
 
@@ -254,14 +254,16 @@ function learn(
   if (cs) {
     cs.n++;
     if (d.ts > cs.lastTs) cs.lastTs = d.ts;
-  } else if (c.subheadings.size < 64) c.subheadings.set(x.sub, { n: 1, lastTs: d.ts });
-  if (!x.cs) s.companies++;
-  if (!x.cp) p.companies++;
-  if (!x.sp) p.subheadings++;
+  } else if (c.subheadings.size < MAX_EDGES) c.subheadings.set(x.sub, { n: 1, lastTs: d.ts });
   bump(c.ports, d.port);
   bump(c.destinations, d.destination);
   bump(c.triples, x.triple);
   bump(s.ports, d.port);
+  // A degree counts the edges the other end remembers, once each: what forgetting a node takes
+  // off again (TradeGraphState.keyedFor), so a company forgotten and back is not counted twice.
+  if (!x.cs && c.subheadings.has(x.sub)) s.companies++;
+  if (!x.cp && c.ports.has(d.port)) p.companies++;
+  if (!x.sp && s.ports.has(d.port)) p.subheadings++;
   bump(s.destinations, d.destination);
   if (d.controlled && d.licence !== undefined) {
     const q = g.licences.get(x.licenceId);

@@ -9,6 +9,12 @@
 // live run, a replay and processors that split the partitions — state shared across partitions
 // would make scores depend on it. Each partition thus learns its own norm of every subheading
 // from its share of the companies (a sample of the whole: partitions hash companies evenly).
+// Each partition has its own key budget too (trade-key-budgets.ts).
+//
+// Degrees (a subheading's or port's `companies`, a port's `subheadings`) count the edges the
+// other end remembers: a forgotten node is taken off them (keyedFor().forget). A subheading or
+// port node forgotten and created afresh does not count the companies that still remember the
+// edge: an undercount (clamped at 0), rare, as such nodes are seldom silent for a week.
 //
 // Edges are stored once, on the node that owns them: company–subheading, company–port,
 // company–destination and the (company, subheading, port) triple on the company;
@@ -149,8 +155,22 @@ export class TradeGraphState {
   static subheadingKey = (partition: number, s: string) => `s:${partition}:${s}`;
   static portKey = (partition: number, p: string) => `p:${partition}:${p}`;
 
-  /** The key budget's view of the nodes (KeyedState): sizes, eviction and revival. */
-  keyed(): KeyedState {
+  /**
+   * Degree counts owed by evicted nodes: `<partition>:<id>` of a subheading or port node →
+   * companies (and, for a port, subheadings) forgotten while the node was evicted, taken off
+   * its counts when it is revived (its evicted form is a serialized blob in the key budget).
+   */
+  readonly owed = new Map<string, { companies: number; subheadings: number }>();
+
+  /**
+   * The key budget's view of the nodes of one partition (KeyedState): sizes, eviction, revival,
+   * and forgetting. A forgotten node leaves the degrees of the nodes that counted it, so a
+   * subheading's or port's degree is the number of companies (subheadings) that remember the
+   * edge — a forgotten company that returns is counted once again, not twice. `isEvicted` tells
+   * whether a node of the partition is held evicted (its count is then owed until revival) or is
+   * gone (nothing to take off: a fresh node never counted the forgotten one).
+   */
+  keyedFor(partition: number, isEvicted: (key: string) => boolean): KeyedState {
     return {
       bytesOf: (key) => this.#bytesOf(key),
       evict: (key) => {
@@ -166,9 +186,43 @@ export class TradeGraphState {
       revive: (key, state) => {
         if (state === undefined || state === null) return;
         const [map, id] = this.#mapOf(key);
-        map.set(id, fromPlain(key, state) as never);
+        const node = fromPlain(key, state) as CompanyState | SubheadingState | PortState;
+        const owed = key.startsWith('c:') ? undefined : this.owed.get(id);
+        if (owed) {
+          this.owed.delete(id);
+          const n = node as SubheadingState | PortState;
+          n.companies = Math.max(0, n.companies - owed.companies);
+          if ('subheadings' in n) n.subheadings = Math.max(0, n.subheadings - owed.subheadings);
+        }
+        map.set(id, node as never);
+      },
+      forget: (key, state) => {
+        if (!key.startsWith('c:')) this.owed.delete(key.slice(2));
+        if (state === undefined || state === null) return;
+        if (key.startsWith('c:')) {
+          const c = fromPlain(key, state) as CompanyState;
+          for (const sub of c.subheadings.keys()) this.#uncount(TradeGraphState.subheadingKey(partition, sub), 'companies', isEvicted);
+          for (const port of c.ports.keys()) this.#uncount(TradeGraphState.portKey(partition, port), 'companies', isEvicted);
+        } else if (key.startsWith('s:')) {
+          const h = fromPlain(key, state) as SubheadingState;
+          for (const port of h.ports.keys()) this.#uncount(TradeGraphState.portKey(partition, port), 'subheadings', isEvicted);
+        }
       },
     };
+  }
+
+  /** Takes one off a node's count: now when it is live, on revival when it is evicted. */
+  #uncount(key: string, count: 'companies' | 'subheadings', isEvicted: (key: string) => boolean): void {
+    const [map, id] = this.#mapOf(key);
+    const node = map.get(id) as { companies: number; subheadings?: number } | undefined;
+    if (node !== undefined) {
+      node[count] = Math.max(0, (node[count] ?? 0) - 1);
+      return;
+    }
+    if (!isEvicted(key)) return;
+    let o = this.owed.get(id);
+    if (o === undefined) this.owed.set(id, (o = { companies: 0, subheadings: 0 }));
+    o[count]++;
   }
 
   #mapOf(key: string): [Map<string, unknown>, string] {
@@ -203,6 +257,7 @@ export class TradeGraphState {
       subheadings: [...this.subheadings].map(([k, v]) => [k, toPlain('s:', v)]),
       ports: [...this.ports].map(([k, v]) => [k, v]),
       licences: [...this.licences].map(([k, v]) => [k, { ...v }]),
+      owed: [...this.owed].map(([k, v]) => [k, { ...v }]),
     };
   }
 
@@ -215,6 +270,9 @@ export class TradeGraphState {
     for (const [k, v] of s.ports) this.ports.set(k, { ...(v as PortState) });
     this.licences.clear();
     for (const [k, v] of s.licences) this.licences.set(k, { ...v });
+    this.owed.clear();
+    // Absent from a v1 snapshot (nothing was owed then: forgetting left the degrees as they were).
+    for (const [k, v] of s.owed ?? []) this.owed.set(k, { ...v });
   }
 }
 
@@ -223,6 +281,8 @@ export interface TradeGraphSnapshot {
   subheadings: [string, unknown][];
   ports: [string, unknown][];
   licences: [string, LicenceUse][];
+  /** Since v2 (TradeGraphState.owed). */
+  owed?: [string, { companies: number; subheadings: number }][];
 }
 
 type PlainRing = RobustRingSnapshot;
@@ -267,7 +327,7 @@ function toPlain(key: string, s: unknown): unknown {
 function fromPlain(key: string, p: unknown): unknown {
   if (key.startsWith('c:')) {
     const c = p as Record<string, unknown> & CompanyState;
-    // The evicted form (see keyed().evict): the company itself, back from v8's structured clone.
+    // The evicted form (see keyedFor().evict): the company itself, back from v8's structured clone.
     if (c.subheadings instanceof Map) return c;
     return {
       ...c,
