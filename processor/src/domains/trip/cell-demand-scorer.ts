@@ -165,12 +165,44 @@ interface RowWork {
   ring: Evidence[];
 }
 
+/**
+ * A cell as the scorer sees it across boundaries: its k = 1 disk as nodes (resolved once), and
+ * this boundary's memo of it (shares, prefix counts, row work, disk verdict, alarming area) in
+ * fields stamped with the boundary they belong to. It replaces per-boundary Maps keyed by cell
+ * strings (several lookups per cell and disk neighbour) and the prefix arrays made per cell and
+ * boundary; the arithmetic and its order are unchanged.
+ */
+interface ScorerCell {
+  cell: string;
+  disk: ScorerCell[] | null;
+  sharesStamp: number;
+  shares: CellShares | null;
+  /** Counts over 1…8 blocks, own [0] and disk [1], valid when preStamp[ring] is this boundary. */
+  preStamp: [number, number];
+  pre: [Float64Array, Float64Array];
+  workStamp: number;
+  work: RowWork | null;
+  ringStamp: number;
+  ring: RingBest | null;
+  areaStamp: number;
+}
+
+interface RingBest {
+  node: ScorerCell;
+  w: RowWork;
+  tests: Evidence[];
+  best: Evidence;
+}
+
+const PREFIX_LEN = LONG_BLOCKS[LONG_BLOCKS.length - 1]! + 1;
+
 const blankShare = (): ShareExpectation => ({ mean: 0, shape: 0, level: -1, share: 0, postShape: 0 });
 
 export class CellDemandScorer {
   readonly options: CellDemandScorerOptions;
   readonly baseline: DemandShareBaseline;
-  readonly #disks = new Map<string, string[]>();
+  readonly #cells = new Map<string, ScorerCell>();
+  #stamp = 0;
   readonly #history = new CountHistory();
 
   constructor(opts: Partial<CellDemandScorerOptions> = {}) {
@@ -215,15 +247,14 @@ export class CellDemandScorer {
     const fPrev = (blocks: number) => fPrevOf[blocks]!;
     const prevSlots = fPrev(4) > 0 ? b.slotsAt(hourStart - 1) : null;
     let backSlots: number[][] | null = null;
-    const sharesOf = new Map<string, CellShares>();
-    const shares = (cell: string): CellShares => {
-      let s = sharesOf.get(cell);
-      if (!s) {
-        const cur = b.expect(cell, 1, blankShare());
-        s = { cur, prev: prevSlots ? b.expect(cell, 1, blankShare(), prevSlots) : cur };
-        sharesOf.set(cell, s);
+    const stamp = ++this.#stamp;
+    const shares = (node: ScorerCell): CellShares => {
+      if (node.sharesStamp !== stamp) {
+        const cur = b.expect(node.cell, 1, blankShare());
+        node.shares = { cur, prev: prevSlots ? b.expect(node.cell, 1, blankShare(), prevSlots) : cur };
+        node.sharesStamp = stamp;
       }
-      return s;
+      return node.shares!;
     };
     // City totals: every pickup lies in exactly one cell of each resolution.
     const city15 = new Map<number, number>();
@@ -258,15 +289,15 @@ export class CellDemandScorer {
       longCity.set(blocks, c);
     }
     // A cell's shares of the hours a long window reaches back to (0 = this hour).
-    const sharesBack = (cell: string): ShareExpectation[] => {
-      const s = shares(cell);
+    const sharesBack = (node: ScorerCell): ShareExpectation[] => {
+      const s = shares(node);
       if (!s.back) {
         backSlots ??= [b.slotsAt(hourStart - 1), b.slotsAt(hourStart - HOUR_MS - 1)];
-        s.back = [s.cur, prevSlots ? s.prev : b.expect(cell, 1, blankShare(), backSlots[0]), b.expect(cell, 1, blankShare(), backSlots[1])];
+        s.back = [s.cur, prevSlots ? s.prev : b.expect(node.cell, 1, blankShare(), backSlots[0]), b.expect(node.cell, 1, blankShare(), backSlots[1])];
       }
       return s.back;
     };
-    const longPredictive = (cells: readonly string[], blocks: number): Predictive | null => {
+    const longPredictive = (cells: readonly ScorerCell[], blocks: number): Predictive | null => {
       const city = longCity.get(blocks);
       if (!city) return null;
       let mean = 0;
@@ -287,22 +318,21 @@ export class CellDemandScorer {
     };
     // A cell's counts over 1…8 blocks, summed once per boundary (the same additions in the
     // same order as block by block): the scans ask for them many times.
-    const prefixes = [new Map<string, Float64Array>(), new Map<string, Float64Array>()];
-    const count = (cell: string, row: TripCellFeatureRow | undefined, blocks: number, ring: boolean): number => {
+    const count = (node: ScorerCell, row: TripCellFeatureRow | undefined, blocks: number, ring: boolean): number => {
       if (blocks === 4) return row ? row.values[ring ? RP60 : P60]! : 0;
-      const memo = prefixes[ring ? 1 : 0]!;
-      let pre = memo.get(cell);
-      if (!pre) {
-        pre = new Float64Array(LONG_BLOCKS[LONG_BLOCKS.length - 1]! + 1);
-        this.#history.prefixCounts(cell, row ? row.values[ring ? RP15 : P15]! : 0, end, BLOCK_MS, ring, pre);
-        memo.set(cell, pre);
+      const k = ring ? 1 : 0;
+      const pre = node.pre[k];
+      if (node.preStamp[k] !== stamp) {
+        this.#history.prefixCounts(node.cell, row ? row.values[ring ? RP15 : P15]! : 0, end, BLOCK_MS, ring, pre);
+        node.preStamp[k] = stamp;
       }
       return pre[blocks]!;
     };
     const work: RowWork[] = [];
-    const byCell = new Map<string, RowWork>();
+    const nodes: ScorerCell[] = [];
     for (const row of rows) {
-      const s = shares(row.cell);
+      const node = this.#node(row.cell);
+      const s = shares(node);
       const level = s.cur.level < 0 || s.prev.level < 0 ? -1 : Math.max(s.cur.level, s.prev.level);
       const w: RowWork = { row, shares: s, level, p15: mixOne(s, fPrev(1), city15.get(row.resolution)!), p60: mixOne(s, fPrev(4), city60.get(row.resolution)!), tests: [], ring: [] };
       if (level >= 0) {
@@ -310,53 +340,61 @@ export class CellDemandScorer {
           const city = cityW(blocks, row.resolution);
           if (Number.isNaN(city)) continue;
           const p = blocks === 1 ? w.p15 : blocks === 4 ? w.p60 : mixOne(s, fPrev(blocks), city);
-          this.#test(w.tests, windowName(blocks, false), count(row.cell, row, blocks, false), p, blocks);
+          this.#test(w.tests, windowName(blocks, false), count(node, row, blocks, false), p, blocks);
         }
         for (const blocks of LONG_BLOCKS) {
-          const p = longPredictive([row.cell], blocks);
-          if (p) this.#test(w.tests, windowName(blocks, false), count(row.cell, row, blocks, false), p, blocks, 'collapse');
+          const p = longPredictive([node], blocks);
+          if (p) this.#test(w.tests, windowName(blocks, false), count(node, row, blocks, false), p, blocks, 'collapse');
         }
       }
       work.push(w);
-      byCell.set(row.cell, w);
+      nodes.push(node);
+      node.work = w;
+      node.workStamp = stamp;
     }
     // Disks: the k = 1 neighbourhood as one count. Of overlapping disks only the most
     // surprising speaks (non-maximum suppression), and it speaks through the cell of its disk
     // whose own departure over the same window is the largest: where the anomaly is, not a
     // neighbour whose disk merely reaches it.
-    const ringBest = new Map<string, { w: RowWork; tests: Evidence[]; best: Evidence }>();
-    // Cells inside an alarming area do not teach the over-dispersion.
-    const alarmingArea = new Set<string>();
-    for (const w of work) {
+    const ringBest: RingBest[] = [];
+    // Cells inside an alarming area (areaStamp this boundary) do not teach the over-dispersion.
+    for (let i = 0; i < work.length; i++) {
+      const w = work[i]!;
       if (w.level < 0 || !o.ringResolutions.includes(w.row.resolution)) continue;
-      const ds = this.#disk(w.row.cell).map(shares);
+      const node = nodes[i]!;
+      const ds = this.#disk(node).map(shares);
       if (ds.some((s) => s.cur.level < 0 || s.prev.level < 0)) continue;
       const tests: Evidence[] = [];
       for (const blocks of WINDOW_BLOCKS) {
         const city = cityW(blocks, w.row.resolution);
         if (Number.isNaN(city)) continue;
-        this.#test(tests, windowName(blocks, true), count(w.row.cell, w.row, blocks, true), mix(ds, fPrev(blocks), city), blocks);
+        this.#test(tests, windowName(blocks, true), count(node, w.row, blocks, true), mix(ds, fPrev(blocks), city), blocks);
       }
       for (const blocks of LONG_BLOCKS) {
-        const p = longPredictive(this.#disk(w.row.cell), blocks);
-        if (p) this.#test(tests, windowName(blocks, true), count(w.row.cell, w.row, blocks, true), p, blocks, 'collapse');
+        const p = longPredictive(this.#disk(node), blocks);
+        if (p) this.#test(tests, windowName(blocks, true), count(node, w.row, blocks, true), p, blocks, 'collapse');
       }
       let best: Evidence | null = null;
       for (const t of tests) if (!best || t.surprise > best.surprise) best = t;
-      if (best) ringBest.set(w.row.cell, { w, tests, best });
+      if (best) {
+        node.ring = { node, w, tests, best };
+        node.ringStamp = stamp;
+        ringBest.push(node.ring);
+      }
     }
-    for (const [cell, { w, tests, best }] of ringBest) {
-      const disk = this.#disk(cell);
+    for (const { node, w, tests, best } of ringBest) {
+      const cell = node.cell;
+      const disk = this.#disk(node);
       const peak = disk.every((c) => {
-        const n = c === cell ? undefined : ringBest.get(c);
-        return !n || n.best.direction !== best.direction || n.best.surprise < best.surprise || (n.best.surprise === best.surprise && c > cell);
+        const n = c === node || c.ringStamp !== stamp ? undefined : c.ring!;
+        return !n || n.best.direction !== best.direction || n.best.surprise < best.surprise || (n.best.surprise === best.surprise && c.cell > cell);
       });
       if (!peak) continue;
       const city = cityW(best.blocks, w.row.resolution);
       let target = w;
       let own = -Infinity;
       for (const c of disk) {
-        const x = byCell.get(c);
+        const x = c.workStamp === stamp ? c.work! : undefined;
         if (!x || x.level < 0) continue;
         const m = best.blocks > 4 ? longPredictive([c], best.blocks)?.mean : mixOne(x.shares, fPrev(best.blocks), city).mean;
         if (m === undefined) continue;
@@ -368,7 +406,7 @@ export class CellDemandScorer {
         }
       }
       for (const t of tests) if (t.direction === best.direction) target.ring.push(t);
-      if (surpriseToScore(best.surprise) >= o.alarm) for (const c of disk) alarmingArea.add(c);
+      if (surpriseToScore(best.surprise) >= o.alarm) for (const c of disk) c.areaStamp = stamp;
     }
     const verdicts: CellVerdict[] = [];
     const learnNow = fPrev(1) === 0;
@@ -390,7 +428,7 @@ export class CellDemandScorer {
         const sd = Math.sqrt(m + (m * m) / shape);
         const hi = Math.min(m + o.learnClipSd * sd, m * o.learnClipRatio) + 1;
         const lo = Math.max(m - o.learnClipSd * sd, m / o.learnClipRatio);
-        const anomalous = alarmingArea.has(w.row.cell) || verdicts[i]!.score >= o.alarm;
+        const anomalous = nodes[i]!.areaStamp === stamp || verdicts[i]!.score >= o.alarm;
         learnt = Math.min(hi, Math.max(lo, x));
         // How far ordinary days stray is learnt from ordinary cells: an alarm's residual would
         // widen every cell's tails, and make the next surge of its size look ordinary.
@@ -408,6 +446,11 @@ export class CellDemandScorer {
     }
     if (learnNow) b.learn(cityNow, learn);
     this.#history.record(end, cityNow, rows, o.ringResolutions);
+    // Row work is not kept past its boundary.
+    for (const node of nodes) {
+      node.work = null;
+      node.ring = null;
+    }
     return verdicts;
   }
 
@@ -466,13 +509,18 @@ export class CellDemandScorer {
     return { score, direction, expected, observed, drivers: drivers.slice(0, 4) };
   }
 
-  #disk(cell: string): string[] {
-    let d = this.#disks.get(cell);
-    if (!d) {
-      d = gridDisk(cell, 1);
-      this.#disks.set(cell, d);
+  #node(cell: string): ScorerCell {
+    let n = this.#cells.get(cell);
+    if (!n) {
+      n = { cell, disk: null, sharesStamp: 0, shares: null, preStamp: [0, 0], pre: [new Float64Array(PREFIX_LEN), new Float64Array(PREFIX_LEN)], workStamp: 0, work: null, ringStamp: 0, ring: null, areaStamp: 0 };
+      this.#cells.set(cell, n);
     }
-    return d;
+    return n;
+  }
+
+  #disk(node: ScorerCell): ScorerCell[] {
+    node.disk ??= gridDisk(node.cell, 1).map((c) => this.#node(c));
+    return node.disk;
   }
 
   captureState(): CellDemandState {

@@ -57,6 +57,24 @@ export interface TripCellFeatureRow {
 }
 
 const DAY_MS = 86_400_000;
+
+/**
+ * A cell as the featurizer sees it across boundaries: its k = 1 disk as nodes (resolved once),
+ * and what this boundary knows of it — its row, and its baseline read (one read per cell and
+ * boundary instead of one per disk it lies in: a boundary reads before any update, so a cell's
+ * read is the same for every disk). `stamp` says which boundary those fields belong to.
+ */
+interface CellNode {
+  cell: string;
+  disk: CellNode[] | null;
+  rowStamp: number;
+  row: CellWindowRow | null;
+  readStamp: number;
+  /** Observation count of the boundary's slot. */
+  n: number;
+  /** Baseline mean of pickups 60m at the boundary's slot. */
+  mean60: number;
+}
 // Baseline quantities: pickups 15m, pickups 60m, dropoffs 60m.
 const Q_P15 = 0;
 const Q_P60 = 1;
@@ -65,7 +83,8 @@ const Q_D60 = 2;
 export class TripCellFeaturizer {
   readonly baseline: SeasonalBaseline;
   readonly #hopsPerHour: number;
-  readonly #disks = new Map<string, string[]>();
+  readonly #nodes = new Map<string, CellNode>();
+  #stamp = 0;
   readonly #obs = new Float64Array(3);
   readonly #slot = new Float64Array(6);
   readonly #ring = new Float64Array(6);
@@ -86,14 +105,20 @@ export class TripCellFeaturizer {
     const angle = (2 * Math.PI * (wall - Math.floor(wall / DAY_MS) * DAY_MS)) / DAY_MS;
     const dow = (Math.floor(wall / DAY_MS) + 4) % 7;
     const weekend = dow === 0 || dow === 6 ? 1 : 0;
-    const byCell = new Map<string, CellWindowRow>();
-    for (const r of rows) {
+    const stamp = ++this.#stamp;
+    const nodes: CellNode[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
       if (r.end !== end) throw new RangeError(`featurizeBoundary got rows of ${r.end} and ${end}: featurize one boundary at a time`);
-      byCell.set(r.cell, r);
+      const node = this.#node(r.cell);
+      node.row = r;
+      node.rowStamp = stamp;
+      nodes[i] = node;
     }
     const b = this.baseline;
     const out: TripCellFeatureRow[] = [];
-    for (const r of rows) {
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
       const [w15, w60] = r.windows as [WindowStats, WindowStats];
       const v = new Float64Array(TRIP_CELL_FEATURES.length);
       const bs = this.#slot;
@@ -122,14 +147,18 @@ export class TripCellFeaturizer {
       let speedCount = 0;
       let expected60 = 0;
       let withHistory = 0;
-      for (const c of this.#disk(r.cell)) {
-        const nr = byCell.get(c);
-        if (b.read(c, slot, this.#ring) > 0) {
-          expected60 += this.#ring[2 * Q_P60]!;
+      for (const c of this.#disk(r.cell, nodes[i]!)) {
+        if (c.readStamp !== stamp) {
+          c.n = b.read(c.cell, slot, this.#ring);
+          c.mean60 = this.#ring[2 * Q_P60]!;
+          c.readStamp = stamp;
+        }
+        if (c.n > 0) {
+          expected60 += c.mean60;
           withHistory++;
         }
-        if (!nr) continue;
-        const [a15, a60] = nr.windows as [WindowStats, WindowStats];
+        if (c.rowStamp !== stamp) continue;
+        const [a15, a60] = c.row!.windows as [WindowStats, WindowStats];
         p15 += a15.pickups;
         p60 += a60.pickups;
         d60 += a60.dropoffs;
@@ -157,15 +186,22 @@ export class TripCellFeaturizer {
       obs[Q_D60] = r.windows[1]!.dropoffs;
       b.update(r.cell, slot, obs);
     }
+    // Rows are not kept past their boundary.
+    for (const node of nodes) node.row = null;
     return out;
   }
 
-  #disk(cell: string): string[] {
-    let d = this.#disks.get(cell);
-    if (!d) {
-      d = gridDisk(cell, 1);
-      this.#disks.set(cell, d);
+  #node(cell: string): CellNode {
+    let n = this.#nodes.get(cell);
+    if (!n) {
+      n = { cell, disk: null, rowStamp: 0, row: null, readStamp: 0, n: 0, mean60: 0 };
+      this.#nodes.set(cell, n);
     }
-    return d;
+    return n;
+  }
+
+  #disk(cell: string, node: CellNode): CellNode[] {
+    node.disk ??= gridDisk(cell, 1).map((c) => this.#node(c));
+    return node.disk;
   }
 }
