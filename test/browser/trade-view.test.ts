@@ -98,11 +98,14 @@ test('the trade view lists live anomalies with their bars and the top companies,
   const bars = page.locator('[data-testid="trade-anomaly"] [data-testid="trade-bars"]');
   assert.equal(await bars.count(), await rows.count());
   for (const b of await bars.all()) assert.ok(Number(await b.getAttribute('data-bars')) >= 1, 'each anomaly has at least one bar');
-  // No Shapley values are stored yet (the autoencoder is not merged): the bars are the drivers, said so.
+  // Every anomaly carries the autoencoder's exact Shapley values, one per feature group, and its
+  // bars are those, largest magnitude first, as stored.
+  for (const a of stored) assert.ok(a.attributions.length >= 2, `anomaly ${a.eventId} carries Shapley values (${a.attributions.length})`);
   const kinds = new Set(await Promise.all((await bars.all()).map((b) => b.getAttribute('data-kind'))));
-  assert.deepEqual([...kinds].sort(), stored.some((a) => a.attributions.length) ? [...kinds].sort() : ['drivers']);
+  assert.deepEqual([...kinds], ['shapley']);
+  const firstBars = await page.locator('[data-testid="trade-anomaly"]').first().locator('[data-testid="trade-bar"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-group')));
+  assert.deepEqual(firstBars, [...stored[0]!.attributions].sort((x, y) => Math.abs(y.value) - Math.abs(x.value)).map((x) => x.group).slice(0, firstBars.length));
   const firstBar = page.locator('[data-testid="trade-anomaly"]').first().locator('[data-testid="trade-bar"]').first();
-  assert.equal(await firstBar.getAttribute('data-group'), stored[0]!.attributions[0]?.group ?? stored[0]!.drivers[0]!.feature.split('.')[0]);
   const width = await firstBar.locator('.fill').evaluate((el) => (el as HTMLElement).getBoundingClientRect().width);
   assert.ok(width > 10, `the top bar is drawn (${width}px)`);
 
@@ -162,8 +165,8 @@ test('the trade view lists live anomalies with their bars and the top companies,
   await page.locator('[data-testid="trade-graph-panel"][data-load="ready"]').waitFor({ timeout: 15_000 });
   assert.equal(Number(await page.locator('[data-testid="trade-graph"]').getAttribute('data-anomalous')), 3);
 
-  // With Shapley values (what the autoencoder will store), the bars are those, signed and captioned
-  // as such: the stored answer is given attributions on its way to a second page.
+  // Chosen Shapley values (one negative) on their way to a second page: the bars are those, signed,
+  // ordered by magnitude, with widths in proportion, and captioned as Shapley values.
   const shapley = [{ group: 'route', value: -4.5 }, { group: 'price', value: 31.2 }, { group: 'volume', value: 8.25 }];
   const withShapley = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
   const shapleyErrors = watchConsole(withShapley);
@@ -182,8 +185,8 @@ test('the trade view lists live anomalies with their bars and the top companies,
   assert.match(await first.innerText(), /Shapley value per feature group/);
   const fills = await first.locator('.fill').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().width));
   assert.ok(Math.abs(fills[1]! / fills[0]! - 8.25 / 31.2) < 0.02, `bar widths follow the values: ${fills}`);
-  // The rows after it still show their drivers.
-  assert.equal(await withShapley.locator('[data-testid="trade-bars"][data-kind="drivers"]').count(), (await withShapley.locator('[data-testid="trade-bars"]').count()) - 1);
+  // The rows after it show their own stored Shapley values.
+  assert.equal(await withShapley.locator('[data-testid="trade-bars"][data-kind="shapley"]').count(), await withShapley.locator('[data-testid="trade-bars"]').count());
   await withShapley.locator('[data-testid="trade-feed"]').screenshot({ path: join(ARTIFACTS, 'trade-shapley.png') });
   await withShapley.close();
   assert.deepEqual(shapleyErrors, []);
