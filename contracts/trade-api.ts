@@ -28,6 +28,12 @@ export const TradeAnomalyItem = z.object({
   drivers: z.array(AnomalyDriver),
   /** Exact Shapley values per feature group, largest magnitude first; empty when the detector gives none. */
   attributions: z.array(Attribution),
+  /**
+   * The score the attributions explain: the model's own score, which the background's mean
+   * (`baseline`) plus the attributions add up to. It is below `score` when a rule or a
+   * behavioural signal decided the anomaly's score; null without Shapley values.
+   */
+  explained: z.object({ modelScore: z.number(), baseline: z.number() }).nullable(),
 });
 export type TradeAnomalyItem = z.infer<typeof TradeAnomalyItem>;
 

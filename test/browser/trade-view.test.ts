@@ -103,6 +103,20 @@ test('the trade view lists live anomalies with their bars and the top companies,
   for (const a of stored) assert.ok(a.attributions.length >= 2, `anomaly ${a.eventId} carries Shapley values (${a.attributions.length})`);
   const kinds = new Set(await Promise.all((await bars.all()).map((b) => b.getAttribute('data-kind'))));
   assert.deepEqual([...kinds], ['shapley']);
+  // Each anomaly says which score its bars explain: the model's, which the background's mean plus
+  // the bars add up to (Float32 storage), and never above the shown score (final = max(model, rules)).
+  for (const a of stored) {
+    assert.ok(a.explained, `anomaly ${a.eventId} names the score its Shapley values explain`);
+    const sum = a.attributions.reduce((t, x) => t + x.value, 0);
+    assert.ok(Math.abs(a.explained.baseline + sum - a.explained.modelScore) < 0.01, `${a.eventId}: baseline ${a.explained.baseline} + ${sum} = model score ${a.explained.modelScore}`);
+    assert.ok(a.score >= a.explained.modelScore - 0.01, `${a.eventId}: shown score ${a.score} ≥ model score ${a.explained.modelScore}`);
+  }
+  for (const a of stored.slice(0, 10)) {
+    const row = page.locator(`[data-testid="trade-anomaly"][data-event="${a.eventId}"]`);
+    assert.match(await row.locator('[data-testid="trade-bars-caption"]').innerText(), new RegExp(`model's score ${a.explained!.modelScore.toFixed(1).replace('.', '\\.')} = baseline`));
+    const ruled = a.score - a.explained!.modelScore >= 0.05;
+    assert.equal(await row.locator('[data-testid="trade-bars-note"]').count(), ruled ? 1 : 0, `${a.eventId}: score ${a.score}, model ${a.explained!.modelScore}`);
+  }
   const firstBars = await page.locator('[data-testid="trade-anomaly"]').first().locator('[data-testid="trade-bar"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-group')));
   assert.deepEqual(firstBars, [...stored[0]!.attributions].sort((x, y) => Math.abs(y.value) - Math.abs(x.value)).map((x) => x.group).slice(0, firstBars.length));
   const firstBar = page.locator('[data-testid="trade-anomaly"]').first().locator('[data-testid="trade-bar"]').first();

@@ -4,6 +4,7 @@ import type { AnomalyDriver, Attribution, Severity, TradeAnomalyItem, TradeCompa
 import { AnomaliesQuery, ExporterId, GraphQuery, parseQuery, TopCompaniesQuery } from './trade-route-params.ts';
 import { TRADE_TABLES } from './trade-tables.ts';
 import { tradeNeighbourhood } from './trade-neighbourhood.ts';
+import { TRADE } from './trade-batch.ts';
 
 const RUN = 'live';
 const HOUR = 3_600_000;
@@ -63,6 +64,19 @@ export function createTradeRoutes(store: ClickHouseClient): Hono {
         )
       ).map((r) => [r.event_id, r]),
     );
+    // What the Shapley values explain (the model's score and the background's mean) is kept
+    // with the anomaly's values, not in trade_scores.
+    const explained = new Map(
+      (
+        await rows<{ event_id: string; model_score: number; baseline: number }>(
+          store,
+          `SELECT event_id, values['model_score'] AS model_score, values['shapley_baseline'] AS baseline FROM anomalies FINAL
+           WHERE run_id = {run:String} AND domain = {domain:String} AND ts >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')
+             AND event_id IN {ids:Array(String)} AND mapContains(values, 'model_score')`,
+          { run: RUN, domain: TRADE, ids: scored.map((r) => r.event_id), from: until - hours * HOUR },
+        )
+      ).map((r) => [r.event_id, { modelScore: Number(r.model_score), baseline: Number(r.baseline) }]),
+    );
     const anomalies: TradeAnomalyItem[] = scored.map((r) => {
       const d = declared.get(r.event_id);
       return {
@@ -82,6 +96,7 @@ export function createTradeRoutes(store: ClickHouseClient): Hono {
         topGroup: r.top_group,
         drivers: JSON.parse(r.drivers) as AnomalyDriver[],
         attributions: attributionsOf(r.shapley),
+        explained: explained.get(r.event_id) ?? null,
       };
     });
     return c.json({ anomalies });

@@ -28,6 +28,7 @@ export function rowFromAnomaly(a: Anomaly): TradeAnomalyRow {
     topGroup: a.drivers[0]?.feature.split('.')[0] ?? '',
     drivers: a.drivers,
     attributions: a.attributions ?? [],
+    explained: a.attributions?.length && a.values.model_score !== undefined ? { modelScore: a.values.model_score, baseline: a.values.shapley_baseline ?? 0 } : null,
     complete: false,
   };
 }

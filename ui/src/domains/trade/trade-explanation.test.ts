@@ -24,6 +24,18 @@ describe('explanationOf', () => {
 
   it('an empty attribution list falls back to the drivers; nothing at all is none', () => {
     assert.equal(explanationOf([], [driver('quota.quota_used', 97)]).kind, 'drivers');
-    assert.deepEqual(explanationOf([], []), { kind: 'none', bars: [], scale: 1 });
+    assert.deepEqual(explanationOf([], []), { kind: 'none', caption: 'no explanation', note: '', bars: [], scale: 1 });
+  });
+
+  it('says which score the Shapley values add up to, and when a rule set a higher one', () => {
+    const shapley = [{ group: 'price', value: 50.5 }, { group: 'route', value: 8.2 }];
+    const byModel = explanationOf(shapley, [], 62.7, { modelScore: 62.7, baseline: 4 });
+    assert.match(byModel.caption, /model's score 62\.7 = baseline 4\.0 \+ bars/);
+    assert.equal(byModel.note, '');
+    const byRule = explanationOf(shapley, [], 97, { modelScore: 62.7, baseline: 4 });
+    assert.equal(byRule.note, 'shown score 97.0 set by the rules and signals beside the model');
+    // Without the explained score (an older store) the caption names the bars only.
+    assert.equal(explanationOf(shapley, [], 97, null).caption, 'Shapley value per feature group (score points)');
+    assert.equal(explanationOf(shapley, [], 97, null).note, '');
   });
 });

@@ -14,6 +14,13 @@ export interface ExplanationBar {
 
 export interface Explanation {
   kind: 'shapley' | 'drivers' | 'none';
+  /** What the bars are, in words, and what score they add up to. */
+  caption: string;
+  /**
+   * Set when the shown score is not the one the bars explain: a rule or behavioural signal beside
+   * the model decided it (final score = max(model, rules and signals)).
+   */
+  note: string;
   bars: ExplanationBar[];
   /** Largest |value|, the chart's full width (at least 1). */
   scale: number;
@@ -22,10 +29,27 @@ export interface Explanation {
 const groupOf = (feature: string) => (feature.includes('.') ? feature.slice(0, feature.indexOf('.')) : feature);
 const featureOf = (feature: string) => (feature.includes('.') ? feature.slice(feature.indexOf('.') + 1) : feature);
 
-export function explanationOf(attributions: readonly Attribution[] | undefined, drivers: readonly AnomalyDriver[]): Explanation {
+/** The model score the Shapley values add up to, from the background's mean (`baseline`). */
+export interface ExplainedScore {
+  modelScore: number;
+  baseline: number;
+}
+
+const SHAPLEY_CAPTION = 'Shapley value per feature group (score points)';
+const DRIVERS_CAPTION = 'drivers by feature group (signal score 0–100, not Shapley)';
+
+/**
+ * `score` is the anomaly's shown score; `explained` what the Shapley values explain. The two
+ * differ when a rule or signal scored higher than the model: the bars then still explain the
+ * model's score, and the note says so rather than let the bars pass for the shown score's parts.
+ */
+export function explanationOf(attributions: readonly Attribution[] | undefined, drivers: readonly AnomalyDriver[], score?: number, explained?: ExplainedScore | null): Explanation {
   if (attributions && attributions.length > 0) {
     const bars = [...attributions].sort((a, b) => Math.abs(b.value) - Math.abs(a.value)).map((a) => ({ group: a.group, value: a.value, features: '' }));
-    return { kind: 'shapley', bars, scale: Math.max(1, ...bars.map((b) => Math.abs(b.value))) };
+    const caption = explained ? `${SHAPLEY_CAPTION}: the model's score ${explained.modelScore.toFixed(1)} = baseline ${explained.baseline.toFixed(1)} + bars` : SHAPLEY_CAPTION;
+    // Scores are shown to one decimal; a difference below that is the same score.
+    const note = explained && score !== undefined && score - explained.modelScore >= 0.05 ? `shown score ${score.toFixed(1)} set by the rules and signals beside the model` : '';
+    return { kind: 'shapley', caption, note, bars, scale: Math.max(1, ...bars.map((b) => Math.abs(b.value))) };
   }
   // A group's bar is its strongest driver; the others of the group are named beside it.
   const byGroup = new Map<string, ExplanationBar>();
@@ -39,5 +63,5 @@ export function explanationOf(attributions: readonly Attribution[] | undefined, 
     }
   }
   const bars = [...byGroup.values()].sort((a, b) => b.value - a.value);
-  return { kind: bars.length ? 'drivers' : 'none', bars, scale: bars.length ? 100 : 1 };
+  return bars.length ? { kind: 'drivers', caption: DRIVERS_CAPTION, note: '', bars, scale: 100 } : { kind: 'none', caption: 'no explanation', note: '', bars, scale: 1 };
 }

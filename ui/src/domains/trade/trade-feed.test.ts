@@ -31,7 +31,7 @@ const T0 = Date.UTC(2026, 11, 1, 12);
 
 const item = (eventId: string, ts: number): TradeAnomalyItem => ({
   id: `live:${eventId}`, eventId, ts, exporterId: 'C1', exporterName: 'Café SA', subheading: '090111', port: 'COCTG', destination: 'US', fobUsd: 100, netKg: 10,
-  score: 90, severity: 'major', detector: 'trade-interim@1', topGroup: 'price', drivers: [{ feature: 'price.uv_z', score: 90, value: -5, expected: 0, reason: 'r' }], attributions: [],
+  score: 90, severity: 'major', detector: 'trade-interim@1', topGroup: 'price', drivers: [{ feature: 'price.uv_z', score: 90, value: -5, expected: 0, reason: 'r' }], attributions: [], explained: null,
 });
 const anomaly = (eventId: string, ts: number, domain: Anomaly['domain'] = 'trade'): Anomaly => ({
   id: `live:${eventId}`, runId: 'live', domain, entity: 'C1', eventId, ts, score: 90, severity: 'major', detector: 'trade-interim@1',
