@@ -2,26 +2,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { get } from 'svelte/store';
 import type { Anomaly, LiveStats } from '../../../contracts/index.ts';
-import { createLiveFeed, type FeedSocket, type LiveFeedOptions } from './live-feed.ts';
+import { createLiveFeed, type LiveFeedOptions } from './live-feed.ts';
+import { FakeFeedSocket as FakeSocket } from './fake-feed-socket.ts';
 
-class FakeSocket implements FeedSocket {
-  listeners = new Map<string, Array<(...args: any[]) => void>>();
-  emitted: Array<[string, unknown]> = [];
-  disconnected = false;
-  on(event: string, listener: (...args: any[]) => void) {
-    this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
-  }
-  emit(event: string, payload: unknown) {
-    this.emitted.push([event, payload]);
-  }
-  disconnect() {
-    this.disconnected = true;
-  }
-  /** Simulate the server side sending an event. */
-  receive(event: string, ...args: unknown[]) {
-    for (const l of this.listeners.get(event) ?? []) l(...args);
-  }
-}
 
 function anomaly(n: number, over: Partial<Anomaly> = {}): Anomaly {
   return {

@@ -2,27 +2,10 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { get } from 'svelte/store';
 import type { Anomaly, LiveReading } from '../../../../contracts/index.ts';
-import type { FeedSocket } from '../../lib/live-feed.ts';
 import type { FetchLike, SeriesPoint } from './station-api.ts';
 import { createStationFeed, type StationFeedOptions } from './station-feed.ts';
+import { FakeFeedSocket as FakeSocket } from '../../lib/fake-feed-socket.ts';
 
-class FakeSocket implements FeedSocket {
-  listeners = new Map<string, Array<(...args: any[]) => void>>();
-  emitted: Array<[string, unknown]> = [];
-  disconnected = false;
-  on(event: string, listener: (...args: any[]) => void) {
-    this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
-  }
-  emit(event: string, payload: unknown) {
-    this.emitted.push([event, payload]);
-  }
-  disconnect() {
-    this.disconnected = true;
-  }
-  receive(event: string, ...args: unknown[]) {
-    for (const l of this.listeners.get(event) ?? []) l(...args);
-  }
-}
 
 const T0 = Date.UTC(2026, 2, 2);
 const ts = (minute: number) => T0 + minute * 60_000;

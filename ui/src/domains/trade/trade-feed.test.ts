@@ -2,28 +2,11 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { get } from 'svelte/store';
 import type { Anomaly, TradeAnomalyItem } from '../../../../contracts/index.ts';
-import type { FeedSocket } from '../../lib/live-feed.ts';
 import type { FetchLike } from '../../lib/fetch-like.ts';
 import { createTradeFeed } from './trade-feed.ts';
 import { rankCompanies } from './trade-top-companies.ts';
+import { FakeFeedSocket as FakeSocket } from '../../lib/fake-feed-socket.ts';
 
-class FakeSocket implements FeedSocket {
-  listeners = new Map<string, Array<(...args: any[]) => void>>();
-  emitted: Array<[string, unknown]> = [];
-  disconnected = false;
-  on(event: string, listener: (...args: any[]) => void) {
-    this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
-  }
-  emit(event: string, payload: unknown) {
-    this.emitted.push([event, payload]);
-  }
-  disconnect() {
-    this.disconnected = true;
-  }
-  receive(event: string, ...args: unknown[]) {
-    for (const l of this.listeners.get(event) ?? []) l(...args);
-  }
-}
 
 const tick = () => new Promise<void>((r) => setImmediate(r));
 const H = 3_600_000;

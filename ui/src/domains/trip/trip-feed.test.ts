@@ -2,27 +2,10 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { get, type Readable } from 'svelte/store';
 import type { Anomaly, FareAnomaly, LiveCellBoundary, LiveCellScore } from '../../../../contracts/index.ts';
-import type { FeedSocket } from '../../lib/live-feed.ts';
 import type { FetchLike } from './trip-api.ts';
 import { createTripFeed, type TripFeed, type TripFeedOptions } from './trip-feed.ts';
+import { FakeFeedSocket as FakeSocket } from '../../lib/fake-feed-socket.ts';
 
-class FakeSocket implements FeedSocket {
-  listeners = new Map<string, Array<(...args: any[]) => void>>();
-  emitted: Array<[string, unknown]> = [];
-  disconnected = false;
-  on(event: string, listener: (...args: any[]) => void) {
-    this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
-  }
-  emit(event: string, payload: unknown) {
-    this.emitted.push([event, payload]);
-  }
-  disconnect() {
-    this.disconnected = true;
-  }
-  receive(event: string, ...args: unknown[]) {
-    for (const l of this.listeners.get(event) ?? []) l(...args);
-  }
-}
 
 /** A fetch whose answers the test releases by hand, by URL prefix. */
 function controlledFetch() {
