@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
+import { assertBatchingInvariant, assertCalibrationReached, assertWithin, maxDiff, readParityFile, type ParityRows } from '../../../adapters/onnx/parity-check.ts';
 import { TRIP_CELL_FEATURES } from '../trip-cell-features.ts';
 import { loadTripDemandModel, type TripDemandModel } from './trip-demand-model.ts';
 
@@ -9,50 +9,28 @@ import { loadTripDemandModel, type TripDemandModel } from './trip-demand-model.t
 const MODEL_DIR = fileURLToPath(new URL('../../../../../models/trip-demand/1', import.meta.url));
 const TOLERANCE = 1e-5;
 
-interface ParityFile {
-  features: string[];
+interface ParityFile extends ParityRows {
+  /** The model's inputs are picked from full trip-cell@1 vectors. */
   inputFeatures: string[];
-  tolerance: number;
-  /** Full trip-cell@1 vectors. */
-  inputs: number[][];
-  sources: string[];
   raw: number[];
-  score: number[];
 }
 
 let model: TripDemandModel;
 let parity: ParityFile;
 before(async () => {
   model = await loadTripDemandModel(MODEL_DIR);
-  parity = JSON.parse(await readFile(`${MODEL_DIR}/parity.json`, 'utf8')) as ParityFile;
+  parity = await readParityFile<ParityFile>(MODEL_DIR);
 });
 after(() => model.release());
 
 test('onnxruntime-node agrees with Python onnxruntime on the parity rows', async () => {
   assert.deepEqual(parity.features, model.card.features);
   assert.deepEqual(parity.inputFeatures, [...TRIP_CELL_FEATURES]);
-  assert.ok(parity.inputs.length >= 200, 'a few hundred parity rows');
   const got = await model.score(parity.inputs.map((r) => Float64Array.from(r)));
-  let maxRaw = 0;
-  let maxScore = 0;
-  got.forEach((g, i) => {
-    maxRaw = Math.max(maxRaw, Math.abs(g.raw - parity.raw[i]!));
-    maxScore = Math.max(maxScore, Math.abs(g.score - parity.score[i]!));
-  });
-  assert.ok(maxRaw <= TOLERANCE, `max |raw diff| ${maxRaw}`);
-  assert.ok(maxScore <= TOLERANCE, `max |score diff| ${maxScore}`);
+  assertWithin('raw', maxDiff(got.map((g) => g.raw), parity.raw), TOLERANCE);
+  assertWithin('score', maxDiff(got.map((g) => g.score), parity.score), TOLERANCE);
 });
 
-test('batching does not change a row\'s result', async () => {
-  const rows = parity.inputs.slice(0, 40);
-  const whole = await model.score(rows);
-  const single = [];
-  for (const r of rows) single.push(...(await model.score([r])));
-  assert.deepEqual(single, whole);
-});
+test('batching does not change a row\'s result', () => assertBatchingInvariant(parity.inputs.slice(0, 40), (rows) => model.score(rows)));
 
-test('the parity rows reach the calibration from bottom to top', () => {
-  assert.ok(parity.score.some((s) => s < 70));
-  assert.ok(parity.score.some((s) => s >= 70 && s < 95));
-  assert.ok(parity.score.some((s) => s >= 95), 'synthetic extremes at the training maximum or beyond');
-});
+test('the parity rows reach the calibration from bottom to top', () => assertCalibrationReached(parity.score));
