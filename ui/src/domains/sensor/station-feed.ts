@@ -12,6 +12,7 @@ import type { ConnectionStatus, FeedSocket } from '../../lib/live-feed.ts';
 import { fetchLatestAnomaly, fetchStationSeries, StationApiError, type SeriesPoint, type StationApiOptions } from './station-api.ts';
 import { SENSOR_DOMAIN } from './name.ts';
 import { buildChartData, DEFAULT_WINDOW, EMPTY_CHART_DATA, mergePoints, type StationChartData } from './station-series.ts';
+import { afterDelay, createFlushRequester, nextFrame } from '../../lib/feed-timing.ts';
 
 /** Where loading the stored readings stands. */
 export type SeriesLoad =
@@ -63,8 +64,8 @@ export function createStationFeed(options: StationFeedOptions): StationFeed {
   const { station } = options;
   const cap = Math.max(1, options.windowSize ?? DEFAULT_WINDOW);
   const connect = options.connect ?? (() => io({ path: '/socket.io' }));
-  const schedule = options.schedule ?? defaultSchedule;
-  const delay = options.delay ?? defaultDelay;
+  const schedule = options.schedule ?? nextFrame;
+  const delay = options.delay ?? afterDelay;
   const retryMs = options.retryMs ?? 5000;
   const log = options.log ?? console;
 
@@ -76,7 +77,6 @@ export function createStationFeed(options: StationFeedOptions): StationFeed {
 
   let held: SeriesPoint[] = []; // the window, oldest first
   let pending: SeriesPoint[] = [];
-  let flushScheduled = false;
   let latest: Anomaly | null = null;
   let rejectedTotal = 0;
   let socket: FeedSocket | null = null;
@@ -84,15 +84,7 @@ export function createStationFeed(options: StationFeedOptions): StationFeed {
   let cancelRetry: (() => void) | null = null;
   let generation = 0; // bumps on close, so answers of a closed session are ignored
 
-  function requestFlush() {
-    if (flushScheduled) return;
-    flushScheduled = true;
-    const gen = generation;
-    schedule(() => {
-      flushScheduled = false;
-      if (gen === generation) flush();
-    });
-  }
+  const flushes = createFlushRequester(schedule, () => flush());
 
   function flush() {
     if (pending.length) {
@@ -130,7 +122,7 @@ export function createStationFeed(options: StationFeedOptions): StationFeed {
       // Live readings that arrived meanwhile are in `held` or `pending`; merging keeps both.
       held = mergePoints(held, series.points, cap);
       load.set({ state: 'ready', stored: series.points.length });
-      requestFlush();
+      flushes.request();
     } catch (err) {
       if (gen !== generation || controller.signal.aborted) return;
       const message = (err as Error).message;
@@ -175,7 +167,7 @@ export function createStationFeed(options: StationFeedOptions): StationFeed {
       pending.push({ ts: r.ts, eventId: r.eventId, values: r.values, score: r.score, severity: r.severity, topFeature: r.topFeature, cluster: r.cluster });
       // A hidden tab may not run animation frames for a long time: keep only what can be shown.
       if (pending.length > cap) pending.splice(0, pending.length - cap);
-      requestFlush();
+      flushes.request();
     });
     s.on(SOCKET_EVENTS.anomaly, (payload: unknown) => {
       const parsed = Anomaly.safeParse(payload);
@@ -187,7 +179,7 @@ export function createStationFeed(options: StationFeedOptions): StationFeed {
 
   function close() {
     generation++;
-    flushScheduled = false;
+    flushes.cancel();
     abort?.abort();
     abort = null;
     cancelRetry?.();
@@ -207,14 +199,4 @@ export function createStationFeed(options: StationFeedOptions): StationFeed {
     latestAnomaly: share(latestAnomaly, null),
     rejected: share(rejected, { reading: 0, anomaly: 0 }),
   };
-}
-
-function defaultSchedule(flush: () => void) {
-  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => flush());
-  else queueMicrotask(flush);
-}
-
-function defaultDelay(retry: () => void, ms: number): () => void {
-  const timer = setTimeout(retry, ms);
-  return () => clearTimeout(timer);
 }

@@ -12,6 +12,7 @@ import { DEFAULT_ANOMALY_ROWS, hasIncompleteRows, mergeAnomalyRows, rowFromAnoma
 import { fetchTopCompanies, fetchTradeAnomalies, TradeApiError, type TradeApiOptions } from './trade-api.ts';
 import { TRADE_DOMAIN } from './name.ts';
 import { applyLiveTop, EMPTY_TOP_COMPANIES, fromApi, type TopCompaniesState } from './trade-top-companies.ts';
+import { afterDelay } from '../../lib/feed-timing.ts';
 
 export type TradeLoad = { state: 'loading' } | { state: 'ready' } | { state: 'error'; message: string };
 
@@ -53,10 +54,7 @@ export function createTradeFeed(options: TradeFeedOptions = {}): TradeFeed {
   const refreshMs = options.refreshMs ?? 2000;
   const retryMs = options.retryMs ?? 5000;
   const topRefreshMs = options.topRefreshMs ?? 10_000;
-  const delay = options.delay ?? ((fn, ms) => {
-    const t = setTimeout(fn, ms);
-    return () => clearTimeout(t);
-  });
+  const delay = options.delay ?? afterDelay;
   const log = options.log ?? console;
 
   const anomalies = writable<readonly TradeAnomalyRow[]>([]);

@@ -12,6 +12,7 @@ import type { ConnectionStatus, FeedSocket } from '../../lib/live-feed.ts';
 import { TRIP_DOMAIN } from './name.ts';
 import { fetchFareAnomalies, fetchTripCells, TripApiError, type TripApiOptions } from './trip-api.ts';
 import { applyBoundary, type BoundariesByResolution, type HeldBoundary } from './trip-map-state.ts';
+import { afterDelay, createFlushRequester, nextFrame } from '../../lib/feed-timing.ts';
 
 /** Where an HTTP load stands. `empty`: the processor has scored nothing of this resolution yet. */
 export type TripLoad =
@@ -70,8 +71,8 @@ const REJECT_LOG_EVERY = 1000;
 
 export function createTripFeed(options: TripFeedOptions = {}): TripFeed {
   const connect = options.connect ?? (() => io({ path: '/socket.io' }));
-  const schedule = options.schedule ?? defaultSchedule;
-  const delay = options.delay ?? defaultDelay;
+  const schedule = options.schedule ?? nextFrame;
+  const delay = options.delay ?? afterDelay;
   const retryMs = options.retryMs ?? 5000;
   const fareRefreshMs = options.fareRefreshMs ?? 3000;
   const maxFares = Math.max(1, options.maxFares ?? DEFAULT_FARE_ROWS);
@@ -93,7 +94,6 @@ export function createTripFeed(options: TripFeedOptions = {}): TripFeed {
   let pendingBoundaries: LiveCellBoundary[] = [];
   let fareRows: readonly FareRow[] = [];
   let pendingFares: FareRow[] = [];
-  let flushScheduled = false;
   let rejectedTotal = 0;
   let socket: FeedSocket | null = null;
   let connected = false;
@@ -105,15 +105,7 @@ export function createTripFeed(options: TripFeedOptions = {}): TripFeed {
   let faresInFlight = false;
   let faresRefused = false; // the API refused (4xx): live rows stay as they are until a reconnect
 
-  function requestFlush() {
-    if (flushScheduled) return;
-    flushScheduled = true;
-    const gen = generation;
-    schedule(() => {
-      flushScheduled = false;
-      if (gen === generation) flush();
-    });
-  }
+  const flushes = createFlushRequester(schedule, () => flush());
 
   function flush() {
     if (pendingBoundaries.length) {
@@ -253,7 +245,7 @@ export function createTripFeed(options: TripFeedOptions = {}): TripFeed {
       // resolution makes the older pending ones useless.
       pendingBoundaries = pendingBoundaries.filter((b) => b.resolution !== parsed.data.resolution || b.windowEnd > parsed.data.windowEnd);
       pendingBoundaries.push(parsed.data);
-      requestFlush();
+      flushes.request();
     });
     s.on(SOCKET_EVENTS.anomaly, (payload: unknown) => {
       const parsed = Anomaly.safeParse(payload);
@@ -266,7 +258,7 @@ export function createTripFeed(options: TripFeedOptions = {}): TripFeed {
       if (row) {
         pendingFares.push(row);
         if (pendingFares.length > maxFares) pendingFares.splice(0, pendingFares.length - maxFares);
-        requestFlush();
+        flushes.request();
       }
       if (!row || hasLiveOnlyRows([row])) refreshFaresSoon();
     });
@@ -276,7 +268,7 @@ export function createTripFeed(options: TripFeedOptions = {}): TripFeed {
 
   function close() {
     generation++;
-    flushScheduled = false;
+    flushes.cancel();
     pendingBoundaries = [];
     pendingFares = [];
     for (const c of [cellsAbort, faresAbort]) c?.abort();
@@ -323,14 +315,4 @@ export function createTripFeed(options: TripFeedOptions = {}): TripFeed {
       return () => anomalyListeners.delete(listener);
     },
   };
-}
-
-function defaultSchedule(flush: () => void) {
-  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => flush());
-  else queueMicrotask(flush);
-}
-
-function defaultDelay(fn: () => void, ms: number): () => void {
-  const timer = setTimeout(fn, ms);
-  return () => clearTimeout(timer);
 }
