@@ -5,7 +5,7 @@ import { parseConfig } from '../../../config/index.ts';
 import { connectNats, ensureStreams, PipelinedPublisher } from '../../../nats/index.ts';
 import { publishPaced } from '../../../producers/src/paced-publisher.ts';
 import { waitFor } from '../../../stack/wait-for.ts';
-import { processCpuSeconds } from '../throughput/process-cpu.ts';
+import { cpuDelta, processCpuSeconds, threadCpuSeconds } from '../throughput/process-cpu.ts';
 import { phaseProfiler } from '../throughput/phase-profiler.ts';
 import { startPrivateStack } from '../private-stack.ts';
 import { rawEventsOf, runTradeCore } from './offline-trade.ts';
@@ -30,6 +30,8 @@ export interface TradeThroughput {
   /** CPU seconds of the processor process (all threads, chDB's included) over the same span. */
   processorCpuSeconds: number | null;
   processorPerCpuSecond: number | null;
+  /** The processor's CPU seconds by thread group (main JS thread, libuv/onnxruntime, chDB's), from /proc; empty elsewhere. */
+  processorCpuByThread: Record<string, number>;
   /** ingest + score of the same declarations in this process, no broker, no store. */
   coreCpuSeconds: number;
   corePerCpuSecond: number;
@@ -62,6 +64,7 @@ export async function runTradeBench(opts: TradeBenchOptions): Promise<{ report: 
     await ensureStreams(nc, config.streams);
     if (profiler) await profiler.cut(proc, 'startup');
     const cpu0 = processCpuSeconds(proc.child.pid!);
+    const threads0 = threadCpuSeconds(proc.child.pid!);
     const started = performance.now();
     const publishing = publishPaced(s.messages, new PipelinedPublisher(nc, { maxInFlight: 2000 }), { rate: Infinity });
     await waitFor(
@@ -77,6 +80,7 @@ export async function runTradeBench(opts: TradeBenchOptions): Promise<{ report: 
     );
     const seconds = (performance.now() - started) / 1000;
     const cpu1 = processCpuSeconds(proc.child.pid!);
+    const byThread = cpuDelta(threads0, threadCpuSeconds(proc.child.pid!));
     if (profiler) process.stderr.write(`\nprocessor profile of the measured span: ${await profiler.cut(proc, 'trade')}`);
     await publishing;
     process.stderr.write('\n');
@@ -98,6 +102,7 @@ export async function runTradeBench(opts: TradeBenchOptions): Promise<{ report: 
       endToEndPerSecond: Math.round(n / seconds),
       processorCpuSeconds: processorCpu === null ? null : Number(processorCpu.toFixed(2)),
       processorPerCpuSecond: processorCpu ? Math.round(n / processorCpu) : null,
+      processorCpuByThread: byThread,
       coreCpuSeconds: Number(core.cpuSeconds.toFixed(3)),
       corePerCpuSecond: Math.round(core.declarations / core.cpuSeconds),
       loadAverage: loadavg().map((x) => Number(x.toFixed(2))),
@@ -107,6 +112,7 @@ export async function runTradeBench(opts: TradeBenchOptions): Promise<{ report: 
     process.stdout.write(
       `throughput: ${n} declarations end to end in ${throughput.endToEndSeconds} s = ${throughput.endToEndPerSecond}/s; processor ${throughput.processorPerCpuSecond ?? '—'} per CPU-second (${throughput.processorCpuSeconds ?? '—'} CPU-s, all threads); pure core ${throughput.corePerCpuSecond} per CPU-second; load average ${throughput.loadAverage.join(' ')}; dead-lettered ${dl?.n ?? 0}\n`,
     );
+    if (Object.keys(byThread).length) process.stdout.write(`processor CPU-s by thread: ${Object.entries(byThread).map(([k, v]) => `${k} ${v}`).join('; ')}\n`);
     if (opts.json) {
       mkdirSync(dirname(opts.json), { recursive: true });
       const { json: _json, profileDir: _profile, ...scenario } = opts;

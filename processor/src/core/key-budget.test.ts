@@ -372,3 +372,28 @@ test('with forgetSweepMs, keys (live or evicted) are forgotten at sweep points o
   assert.deepEqual(run(1), expected, 'q evicted at a batch end, then forgotten');
   assert.deepEqual(run(100), expected, 'q still live (no batch ended): forgotten all the same');
 });
+
+test('with forgetSweepMs, a live key seen out of order or restored from a snapshot is still forgotten at the next sweep point past it', () => {
+  const forgotten: string[] = [];
+  const state: KeyedState = { bytesOf: () => 100, evict: () => undefined, revive: () => undefined, forget: (k) => void forgotten.push(k) };
+  const limits = { ...LIMITS, idleMs: 0, forgetMs: 3 * HOUR, forgetSweepMs: HOUR };
+  const b = new KeyBudget(limits, state);
+  const admit = (budget: KeyBudget, k: string, h: number) => assert.ok(budget.admit(k, START + h * HOUR).ok);
+  admit(b, 'a', 0.5);
+  admit(b, 'b', 2);
+  admit(b, 'c', 3.5);
+  admit(b, 'd', 4.5); // sweep at 3 h (cutoff 0 h): nothing is due
+  assert.deepEqual(forgotten, []);
+  admit(b, 'late', 0.2); // sweep at 4 h (cutoff 1 h) forgets a; then a new key older than every live one
+  assert.deepEqual(forgotten, ['a']);
+  admit(b, 'e', 5.5); // hour 4 was swept already
+  admit(b, 'f', 6.5); // sweep at 5 h (cutoff 2 h): late (0.2 h) is due, b (2 h) is not
+  assert.deepEqual(forgotten, ['a', 'late']);
+  assert.equal(b.isLive('b'), true);
+
+  const restored = new KeyBudget(limits, state);
+  restored.restore(b.snapshot());
+  admit(restored, 'g', 7.5); // sweep at 6 h (cutoff 3 h): b (2 h) is due
+  assert.deepEqual(forgotten, ['a', 'late', 'b']);
+  assert.deepEqual(['c', 'd', 'e', 'f', 'g'].map((k) => restored.isLive(k)), [true, true, true, true, true]);
+});

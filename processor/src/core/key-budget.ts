@@ -126,6 +126,12 @@ export class KeyBudget {
   #watermarkBefore = -Infinity;
   /** A lower bound of the evicted keys' lastSeen: nothing to forget while the cutoff is below it. */
   #oldestEvicted = Infinity;
+  /**
+   * A lower bound of the live keys' lastSeen (a key's lastSeen only grows while it is live): a
+   * sweep whose cutoff is below it has no live key to forget and skips the walk over all of
+   * them, which otherwise ran at every sweep point (hourly for trade) for nothing.
+   */
+  #oldestLive = Infinity;
   #forgottenRetention = 0;
   #forgottenBudget = 0;
 
@@ -211,11 +217,14 @@ export class KeyBudget {
         this.#evictedBytes -= e.blob.byteLength;
         this.state.revive(key, deserialize(e.blob));
         const bytes = this.state.bytesOf(key);
-        this.#live.set(key, { lastSeen: Math.max(ts, e.lastSeen), bytes });
+        const lastSeen = Math.max(ts, e.lastSeen);
+        this.#live.set(key, { lastSeen, bytes });
         this.#liveBytes += bytes;
+        if (lastSeen < this.#oldestLive) this.#oldestLive = lastSeen;
       } else {
         this.#live.set(key, { lastSeen: ts, bytes: this.limits.newKeyBytes });
         this.#liveBytes += this.limits.newKeyBytes;
+        if (ts < this.#oldestLive) this.#oldestLive = ts;
       }
     }
     this.#touched.add(key);
@@ -288,12 +297,14 @@ export class KeyBudget {
     this.#liveBytes = 0;
     this.#evictedBytes = 0;
     this.#oldestEvicted = Infinity;
+    this.#oldestLive = Infinity;
     this.#watermark = snap.watermark ?? -Infinity;
     this.#watermarkBefore = this.#watermark;
     for (const [key, lastSeen] of snap.live) {
       const bytes = this.state.bytesOf(key);
       this.#live.set(key, { lastSeen, bytes });
       this.#liveBytes += bytes;
+      if (lastSeen < this.#oldestLive) this.#oldestLive = lastSeen;
     }
     for (const [key, b64, lastSeen] of snap.evicted) {
       const blob = new Uint8Array(Buffer.from(b64, 'base64'));
@@ -336,14 +347,21 @@ export class KeyBudget {
     const cutoff = point - this.limits.forgetMs;
     // Every live key (not only up to the first recent one): out-of-order event times must not
     // make the outcome depend on which keys happened to be evicted already.
-    for (const [key, k] of this.#live) {
-      if (k.lastSeen >= cutoff) continue;
-      const state = this.state.evict(key);
-      this.#live.delete(key);
-      this.#liveBytes -= k.bytes;
-      this.#touched.delete(key);
-      this.#forgottenRetention++;
-      if (this.state.forget) this.state.forget(key, state);
+    if (this.#oldestLive < cutoff) {
+      let oldestLive = Infinity;
+      for (const [key, k] of this.#live) {
+        if (k.lastSeen >= cutoff) {
+          if (k.lastSeen < oldestLive) oldestLive = k.lastSeen;
+          continue;
+        }
+        const state = this.state.evict(key);
+        this.#live.delete(key);
+        this.#liveBytes -= k.bytes;
+        this.#touched.delete(key);
+        this.#forgottenRetention++;
+        if (this.state.forget) this.state.forget(key, state);
+      }
+      this.#oldestLive = oldestLive;
     }
     if (!(this.#oldestEvicted < cutoff)) return;
     let oldest = Infinity;

@@ -7,6 +7,7 @@ import { TRADE_FEATURE_SET } from './trade-features.ts';
 import { TRADE_MIGRATIONS, TRADE_TABLES } from './trade-tables.ts';
 import { filterTradeRecordsToRange } from './filter-trade-records.ts';
 import { createTradeRoutes } from './trade-routes.ts';
+import { tradeDeclarationsCompact, tradeScoresCompact } from './trade-compact-rows.ts';
 
 /** The overview's room: the top companies of every micro-batch. */
 const COMPANIES_ROOM = `${TRADE}:companies`;
@@ -20,11 +21,11 @@ export const tradeModule: DomainModule<TradeStage, TradeModelOutputs, TradeRecor
   createRuntime: async (opts) => (await import('./trade-runtime.ts')).createTradeRuntime(opts),
   store: {
     writes: [
-      { table: TRADE_TABLES.scores, rows: (r) => r.scores },
+      { table: TRADE_TABLES.scores, rows: (r) => r.scores, compact: tradeScoresCompact },
       { table: TABLES.anomalies, rows: (r) => r.anomalies },
       { table: TABLES.deadLetters, rows: (r) => r.deadLetters },
       { table: TABLES.features, rows: (r) => r.features, trainingOnly: true },
-      { table: TRADE_TABLES.declarations, rows: (r) => r.declarations },
+      { table: TRADE_TABLES.declarations, rows: (r) => r.declarations, compact: tradeDeclarationsCompact },
     ],
     eventsTable: TRADE_TABLES.declarations,
     eventRows: (r) => r.declarations,

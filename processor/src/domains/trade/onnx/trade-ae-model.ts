@@ -3,13 +3,22 @@ import { AutoencoderModelCard } from '../../../../../contracts/index.ts';
 import { calibratedScore, type ClusterCalibration } from '../../../adapters/onnx/calibration.ts';
 import { ModelLoadError } from '../../../adapters/onnx/model-errors.ts';
 import { openModelGraph, packRows, readModelCard, runGraph, type ModelFolderOptions } from '../../../adapters/onnx/model-folder.ts';
-import { groupLayout, planCoalitionRows, shapleyFromScores, writePlannedRows, type GroupLayout, type GroupShapley } from '../group-shapley.ts';
+import { coalitionRowCount, groupLayout, planCoalitionRows, shapleyFromScores, writePlannedRows, type GroupLayout, type GroupShapley } from '../group-shapley.ts';
 import { TRADE_FEATURE_GROUPS, TRADE_FEATURE_SET, TRADE_FEATURES } from '../trade-features.ts';
 
 export const TRADE_AE_MODEL = 'trade-ae';
 
-/** Coalition values kept between explain calls: 2 M doubles = 16 MB, a few dozen anomalies' rows. */
-const SCRATCH_KEEP_VALUES = 2_000_000;
+/**
+ * Coalition rows scored per graph run when explaining. A micro-batch of 2 000 declarations with
+ * ~110 anomalies has ~70 000 distinct coalition rows: as one run that was a fresh 25 MB input
+ * (zero-filled, page-faulted) and a dozen intermediate tensors of the same size in onnxruntime,
+ * none of it in cache. In chunks of this many rows the input is one reused buffer (0.7 MB at 42
+ * features) and the run's tensors stay in cache. A row's score does not depend on the rows run
+ * beside it (each output row is its own dot products and row mean; checked by
+ * bench/probes/trade-model-hash.ts), so the values are the same. At least 2^k · B rows (one
+ * explanation's most) so that every chunk holds one explanation whole.
+ */
+export const EXPLAIN_CHUNK_ROWS = 2_048;
 
 /**
  * A card trained on another trade feature set than the processor computes (names, order or
@@ -73,11 +82,9 @@ class OnnxTradeAeModel implements TradeAeModel {
   readonly #calibration: ClusterCalibration;
   readonly #columns: readonly number[];
   readonly #background: Float64Array;
-  // Coalition rows of one explain call (tens of MB for a batch with many anomalies): reused, since
-  // a fresh buffer per call cost its page faults and GC in the profile; a call that overlaps
-  // another takes its own. A call larger than SCRATCH_KEEP_VALUES also takes its own, so one
-  // batch full of anomalies does not pin its peak size for the life of the processor.
-  #scratch = new Float64Array(0);
+  // Coalition rows of one chunk (EXPLAIN_CHUNK_ROWS): reused, since a fresh buffer per call cost
+  // its page faults and GC in the profile; a call that overlaps another takes its own.
+  #scratch: Float64Array | null = null;
   #scratchBusy = false;
 
   constructor(
@@ -113,17 +120,28 @@ class OnnxTradeAeModel implements TradeAeModel {
     // Only each row's distinct coalition rows are scored (about 60 % of the 2^k · B on trade data).
     const xs = rows.map((_, i) => checked.subarray(i * width, (i + 1) * width));
     const plans = xs.map((xi) => planCoalitionRows(xi, this.#background, this.layout));
-    const at = new Int32Array(rows.length + 1);
-    plans.forEach((p, i) => (at[i + 1] = at[i]! + p.rows));
-    const total = at[rows.length]!;
-    const own = !this.#scratchBusy && total * width <= SCRATCH_KEEP_VALUES;
-    if (own && this.#scratch.length < total * width) this.#scratch = new Float64Array(Math.min(SCRATCH_KEEP_VALUES, Math.ceil(total * width * 1.25)));
-    const x = own ? this.#scratch.subarray(0, total * width) : new Float64Array(total * width);
+    const chunkRows = Math.max(EXPLAIN_CHUNK_ROWS, coalitionRowCount(this.layout, B));
+    const own = !this.#scratchBusy;
+    const x = own ? (this.#scratch ??= new Float64Array(chunkRows * width)) : new Float64Array(chunkRows * width);
     if (own) this.#scratchBusy = true;
     try {
-      plans.forEach((p, i) => writePlannedRows(p, xs[i]!, this.#background, this.layout, x, at[i]!));
-      const { score } = await this.#run(x, total);
-      return plans.map((p, i) => shapleyFromScores(score, at[i]!, B, this.layout, p));
+      const out: GroupShapley[] = [];
+      const at = new Int32Array(plans.length);
+      for (let first = 0; first < plans.length; ) {
+        // As many whole explanations as fit in one chunk.
+        let total = 0;
+        let end = first;
+        while (end < plans.length && total + plans[end]!.rows <= chunkRows) {
+          at[end] = total;
+          writePlannedRows(plans[end]!, xs[end]!, this.#background, this.layout, x, total);
+          total += plans[end]!.rows;
+          end++;
+        }
+        const { score } = await this.#run(x.subarray(0, total * width), total);
+        for (let i = first; i < end; i++) out.push(shapleyFromScores(score, at[i]!, B, this.layout, plans[i]));
+        first = end;
+      }
+      return out;
     } finally {
       if (own) this.#scratchBusy = false;
     }
