@@ -21,7 +21,7 @@ import { scoreSeries } from '../offline/offline-eval.ts';
 import { readNabResults } from '../scoring/nab-files.ts';
 import { probationLength } from '../scoring/nab-rows.ts';
 import { crossValidate, selectCandidate } from './nested-cv.ts';
-import { assessBench, fitBench, pooledHeldOut, type BenchCvItem, type BenchCvOptions, type BenchFold, type NabCvItem, type ScoresOf } from './benchmark-cv.ts';
+import { assessBench, fitBench, pooledHeldOut, thresholdTransfer, type BenchCvItem, type BenchCvOptions, type BenchFold, type NabCvItem, type ScoresOf } from './benchmark-cv.ts';
 import { CV_AXES, expandGrid, type GridCandidate } from './cv-grid.ts';
 import { anomalyLikelihood } from './anomaly-likelihood.ts';
 
@@ -133,6 +133,11 @@ export async function runCvBench(o: CvBenchOptions): Promise<unknown> {
         `NAB thresholds ${profs.map((p) => f.fit.nabThreshold[p]!.toFixed(4)).join('/')}, SKAB threshold ${f.fit.skabThreshold}; training NAB ${line(f.fit.nabTrain)}, SKAB F1 ${f.fit.skabTrain.f1.toFixed(3)} FAR ${pct(f.fit.skabTrain.far)}`,
     );
   }
+  const transfer = folds.map((f) => ({ fold: f.fold, profiles: thresholdTransfer(f, labelled.filter((i) => i.fold === f.fold), scoresOf, nab.profiles) }));
+  for (const t of transfer) {
+    const r = (k: 'atTraining' | 'atOwnBest'): string => profs.map((p) => f2(t.profiles[p]![k])).join(' / ');
+    console.log(`fold ${t.fold} held-out NAB at the training thresholds ${r('atTraining')}; at its own best thresholds ${r('atOwnBest')} (${profs.map((p) => t.profiles[p]!.ownThreshold.toFixed(4)).join('/')}; a diagnostic, never a choice)`);
+  }
   console.log(`in-sample pick: candidate ${inPick.candidate} (${grid[inPick.candidate]!.label || 'defaults'}), NAB thresholds ${profs.map((p) => inPick.fit.nabThreshold[p]!.toFixed(4)).join('/')}, SKAB threshold ${inPick.fit.skabThreshold}`);
   console.log(`\nNAB per file (${profs.join(' / ')} raw), held-out [fold, candidate] | in-sample`);
   for (const f of folds) {
@@ -198,6 +203,7 @@ export async function runCvBench(o: CvBenchOptions): Promise<unknown> {
     folds: folds.map((f) => ({ fold: f.fold, heldOut: f.heldOut, candidate: f.candidate, label: grid[f.candidate]!.label, fit: f.fit, nab: f.assessment.nab, skab: f.assessment.skab })),
     inSamplePick: { candidate: inPick.candidate, label: grid[inPick.candidate]!.label, fit: inPick.fit },
     cleanDetectionsPerDay: { perFold: cleanPerDay, inSample: cleanIn },
+    thresholdTransfer: transfer,
     sim,
   };
   if (o.json) writeFileSync(o.json, JSON.stringify(result, null, 2));
