@@ -111,7 +111,7 @@ export async function runCvBench(o: CvBenchOptions): Promise<unknown> {
   const inSample = pooledHeldOut([inFold], labelled, nab.profiles);
 
   // Reference detectors' published outputs under the same protocol (their only free choice is the threshold).
-  const references: Record<string, { heldOut: Record<string, number>; inSample: Record<string, number> }> = {};
+  const references: Record<string, { heldOut: Record<string, number>; inSample: Record<string, number>; thresholdTransfer: { fold: string; profiles: ReturnType<typeof thresholdTransfer> }[] }> = {};
   for (const dir of o.referenceDirs.filter((d) => existsSync(d))) {
     const ref = new Map(readNabResults(dir, nab.labels, dir.split('/').pop()).map((f) => [f.name, Float64Array.from(f.scores, (v) => 100 * v)]));
     const refOf: ScoresOf = (_c, name) => ref.get(name)!;
@@ -120,7 +120,8 @@ export async function runCvBench(o: CvBenchOptions): Promise<unknown> {
     const rf = crossValidate(nabOnly, 1, (c, tr) => fitBench(c, tr, refOf, refOpts), (c, f, te) => assessBench(c, f, te, refOf, refOpts));
     const rin = selectCandidate(1, nabOnly, (c, tr) => fitBench(c, tr, refOf, refOpts));
     const rinF: BenchFold = { fold: 'all', heldOut: [], candidate: 0, trainObjective: 0, fit: rin.fit, assessment: assessBench(0, rin.fit, labelled, refOf, refOpts) };
-    references[dir.split('/').pop()!] = { heldOut: pooledHeldOut(rf, labelled, nab.profiles).nab, inSample: pooledHeldOut([rinF], labelled, nab.profiles).nab };
+    const refTransfer = rf.map((f) => ({ fold: f.fold, profiles: thresholdTransfer(f, labelled.filter((i) => i.fold === f.fold), refOf, nab.profiles) }));
+    references[dir.split('/').pop()!] = { heldOut: pooledHeldOut(rf, labelled, nab.profiles).nab, inSample: pooledHeldOut([rinF], labelled, nab.profiles).nab, thresholdTransfer: refTransfer };
   }
 
   // --- report ---
@@ -180,7 +181,12 @@ export async function runCvBench(o: CvBenchOptions): Promise<unknown> {
   console.log(`\n== NAB on the ${labelled.length} files with labelled anomalies (${profs.join(' / ')}) ==`);
   console.log(`held-out (headline): ${heldSummary}`);
   console.log(`in-sample          : ${inSummary}`);
-  for (const [name, r] of Object.entries(references)) console.log(`reference ${name}: held-out NAB ${line(r.heldOut)}  in-sample ${line(r.inSample)} (same files, same protocol)`);
+  for (const [name, r] of Object.entries(references)) {
+    console.log(`reference ${name}: held-out NAB ${line(r.heldOut)}  in-sample ${line(r.inSample)} (same files, same protocol)`);
+    const own = (k: 'atTraining' | 'atOwnBest') => r.thresholdTransfer.map((t) => `${t.fold} ${profs.map((p) => f2(t.profiles[p]![k])).join('/')}`).join(', ');
+    console.log(`  per fold at the training thresholds ${own('atTraining')}; at each fold's own best ${own('atOwnBest')}`);
+  }
+  console.log(`Vigía per fold at the training thresholds ${transfer.map((t) => `${t.fold} ${profs.map((p) => f2(t.profiles[p]!.atTraining)).join('/')}`).join(', ')}; at each fold's own best ${transfer.map((t) => `${t.fold} ${profs.map((p) => f2(t.profiles[p]!.atOwnBest)).join('/')}`).join(', ')}`);
   if (sim !== undefined) {
     const kinds = [...new Set(sim.perFold.flatMap((p) => Object.keys(p.figures.kinds)))].sort();
     const recall = (k: string): number => {
