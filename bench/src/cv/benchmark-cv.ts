@@ -132,3 +132,23 @@ export function pooledHeldOut(folds: readonly BenchFold[], labelled: readonly Na
   const skab = { tp, fp, fn, tn, f1: 2 * tp + fp + fn === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn), far: fp + tn === 0 ? 0 : fp / (fp + tn) };
   return { nab, skab };
 }
+
+/**
+ * How much of a held-out fold's NAB figure the threshold transfer costs: per profile, the fold's
+ * normalised score at the threshold chosen on the training folds, beside its score at its own
+ * best threshold (NAB's optimiser on the held-out files: a diagnostic, never a choice). The
+ * second is what NAB's own protocol reports for a corpus of unseen series (each detector's best
+ * threshold on that corpus), so the pair separates the ranking of the scores within the held-out
+ * category from the transfer of one threshold across categories.
+ */
+export function thresholdTransfer(fold: BenchFold, heldOut: readonly NabCvItem[], scoresOf: ScoresOf, profiles: Record<string, NabProfile>) {
+  const out: Record<string, { atTraining: number; atOwnBest: number; ownThreshold: number }> = {};
+  if (heldOut.length === 0) return out;
+  const corpus = prepareNabCorpus(heldOut.map((i) => nabFileOf(i, scoresOf(fold.candidate, i.name))));
+  for (const [name, p] of Object.entries(profiles)) {
+    const own = scorePreparedNabCorpus(corpus, p);
+    const raw = (fold.assessment.nab[name] ?? []).reduce((t, r) => t + r.raw, 0);
+    out[name] = { atTraining: (100 * (raw - own.nullRaw)) / (own.perfect - own.nullRaw), atOwnBest: own.score, ownThreshold: own.threshold };
+  }
+  return out;
+}

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { crossValidate, CvSetupError, selectCandidate, type CvItem } from './nested-cv.ts';
-import { assessBench, fitBench, pooledHeldOut, type BenchCvItem, type NabCvItem, type ScoresOf } from './benchmark-cv.ts';
+import { assessBench, fitBench, pooledHeldOut, thresholdTransfer, type BenchCvItem, type NabCvItem, type ScoresOf } from './benchmark-cv.ts';
 
 interface Toy extends CvItem {
   /** Per candidate, how well it does on this item. */
@@ -70,6 +70,20 @@ test('the NAB threshold is chosen on the training files: a held-out file’s sco
   assert.ok(a[0]!.assessment.nab['standard']![0]!.raw > 0.9);
   const pooled = pooledHeldOut(b, items as NabCvItem[], profiles);
   assert.ok(pooled.nab['standard']! < pooledHeldOut(a, items as NabCvItem[], profiles).nab['standard']!);
+});
+
+test('threshold transfer: a held-out fold scored at the training threshold and at its own best one', () => {
+  const items: BenchCvItem[] = [nab('A/a.csv', 'A'), nab('B/b.csv', 'B'), nab('C/c.csv', 'C')];
+  // B and C fire 95 in their window; A fires only 85 there: trained on B and C, fold A gets 0.95
+  // and misses its window, whereas its own best threshold (0.85) catches it.
+  const s: ScoresOf = (_c, name) => Float64Array.from({ length: 100 }, (_, i) => (i === 60 ? (name === 'A/a.csv' ? 85 : 95) : 0));
+  const folds = crossValidate(items, 1, (c, tr) => fitBench(c, tr, s, opts), (c, f, te) => assessBench(c, f, te, s, opts));
+  const a = thresholdTransfer(folds[0]!, [items[0] as NabCvItem], s, profiles)['standard']!;
+  assert.equal(a.atTraining, 0);
+  assert.equal(a.ownThreshold, 0.85);
+  assert.ok(a.atOwnBest > 90);
+  const b = thresholdTransfer(folds[1]!, [items[1] as NabCvItem], s, profiles)['standard']!;
+  assert.equal(b.atTraining, b.atOwnBest);
 });
 
 test('the SKAB threshold is chosen on the training folds under the false-alarm cap', () => {

@@ -21,7 +21,7 @@ import { scoreSeries } from '../offline/offline-eval.ts';
 import { readNabResults } from '../scoring/nab-files.ts';
 import { probationLength } from '../scoring/nab-rows.ts';
 import { crossValidate, selectCandidate } from './nested-cv.ts';
-import { assessBench, fitBench, pooledHeldOut, type BenchCvItem, type BenchCvOptions, type BenchFold, type NabCvItem, type ScoresOf } from './benchmark-cv.ts';
+import { assessBench, fitBench, pooledHeldOut, thresholdTransfer, type BenchCvItem, type BenchCvOptions, type BenchFold, type NabCvItem, type ScoresOf } from './benchmark-cv.ts';
 import { CV_AXES, expandGrid, type GridCandidate } from './cv-grid.ts';
 import { anomalyLikelihood } from './anomaly-likelihood.ts';
 
@@ -111,7 +111,7 @@ export async function runCvBench(o: CvBenchOptions): Promise<unknown> {
   const inSample = pooledHeldOut([inFold], labelled, nab.profiles);
 
   // Reference detectors' published outputs under the same protocol (their only free choice is the threshold).
-  const references: Record<string, { heldOut: Record<string, number>; inSample: Record<string, number> }> = {};
+  const references: Record<string, { heldOut: Record<string, number>; inSample: Record<string, number>; thresholdTransfer: { fold: string; profiles: ReturnType<typeof thresholdTransfer> }[] }> = {};
   for (const dir of o.referenceDirs.filter((d) => existsSync(d))) {
     const ref = new Map(readNabResults(dir, nab.labels, dir.split('/').pop()).map((f) => [f.name, Float64Array.from(f.scores, (v) => 100 * v)]));
     const refOf: ScoresOf = (_c, name) => ref.get(name)!;
@@ -120,7 +120,8 @@ export async function runCvBench(o: CvBenchOptions): Promise<unknown> {
     const rf = crossValidate(nabOnly, 1, (c, tr) => fitBench(c, tr, refOf, refOpts), (c, f, te) => assessBench(c, f, te, refOf, refOpts));
     const rin = selectCandidate(1, nabOnly, (c, tr) => fitBench(c, tr, refOf, refOpts));
     const rinF: BenchFold = { fold: 'all', heldOut: [], candidate: 0, trainObjective: 0, fit: rin.fit, assessment: assessBench(0, rin.fit, labelled, refOf, refOpts) };
-    references[dir.split('/').pop()!] = { heldOut: pooledHeldOut(rf, labelled, nab.profiles).nab, inSample: pooledHeldOut([rinF], labelled, nab.profiles).nab };
+    const refTransfer = rf.map((f) => ({ fold: f.fold, profiles: thresholdTransfer(f, labelled.filter((i) => i.fold === f.fold), refOf, nab.profiles) }));
+    references[dir.split('/').pop()!] = { heldOut: pooledHeldOut(rf, labelled, nab.profiles).nab, inSample: pooledHeldOut([rinF], labelled, nab.profiles).nab, thresholdTransfer: refTransfer };
   }
 
   // --- report ---
@@ -132,6 +133,11 @@ export async function runCvBench(o: CvBenchOptions): Promise<unknown> {
       `fold ${f.fold}: held out ${Object.keys(NAB_FOLDS).find((k) => NAB_FOLDS[k] === f.fold)} + SKAB ${f.heldOut.filter((n) => !n.includes('/')).join(',')}; chose candidate ${f.candidate} (${grid[f.candidate]!.label || 'defaults'}), ` +
         `NAB thresholds ${profs.map((p) => f.fit.nabThreshold[p]!.toFixed(4)).join('/')}, SKAB threshold ${f.fit.skabThreshold}; training NAB ${line(f.fit.nabTrain)}, SKAB F1 ${f.fit.skabTrain.f1.toFixed(3)} FAR ${pct(f.fit.skabTrain.far)}`,
     );
+  }
+  const transfer = folds.map((f) => ({ fold: f.fold, profiles: thresholdTransfer(f, labelled.filter((i) => i.fold === f.fold), scoresOf, nab.profiles) }));
+  for (const t of transfer) {
+    const r = (k: 'atTraining' | 'atOwnBest'): string => profs.map((p) => f2(t.profiles[p]![k])).join(' / ');
+    console.log(`fold ${t.fold} held-out NAB at the training thresholds ${r('atTraining')}; at its own best thresholds ${r('atOwnBest')} (${profs.map((p) => t.profiles[p]!.ownThreshold.toFixed(4)).join('/')}; a diagnostic, never a choice)`);
   }
   console.log(`in-sample pick: candidate ${inPick.candidate} (${grid[inPick.candidate]!.label || 'defaults'}), NAB thresholds ${profs.map((p) => inPick.fit.nabThreshold[p]!.toFixed(4)).join('/')}, SKAB threshold ${inPick.fit.skabThreshold}`);
   console.log(`\nNAB per file (${profs.join(' / ')} raw), held-out [fold, candidate] | in-sample`);
@@ -175,7 +181,12 @@ export async function runCvBench(o: CvBenchOptions): Promise<unknown> {
   console.log(`\n== NAB on the ${labelled.length} files with labelled anomalies (${profs.join(' / ')}) ==`);
   console.log(`held-out (headline): ${heldSummary}`);
   console.log(`in-sample          : ${inSummary}`);
-  for (const [name, r] of Object.entries(references)) console.log(`reference ${name}: held-out NAB ${line(r.heldOut)}  in-sample ${line(r.inSample)} (same files, same protocol)`);
+  for (const [name, r] of Object.entries(references)) {
+    console.log(`reference ${name}: held-out NAB ${line(r.heldOut)}  in-sample ${line(r.inSample)} (same files, same protocol)`);
+    const own = (k: 'atTraining' | 'atOwnBest') => r.thresholdTransfer.map((t) => `${t.fold} ${profs.map((p) => f2(t.profiles[p]![k])).join('/')}`).join(', ');
+    console.log(`  per fold at the training thresholds ${own('atTraining')}; at each fold's own best ${own('atOwnBest')}`);
+  }
+  console.log(`Vigía per fold at the training thresholds ${transfer.map((t) => `${t.fold} ${profs.map((p) => f2(t.profiles[p]!.atTraining)).join('/')}`).join(', ')}; at each fold's own best ${transfer.map((t) => `${t.fold} ${profs.map((p) => f2(t.profiles[p]!.atOwnBest)).join('/')}`).join(', ')}`);
   if (sim !== undefined) {
     const kinds = [...new Set(sim.perFold.flatMap((p) => Object.keys(p.figures.kinds)))].sort();
     const recall = (k: string): number => {
@@ -198,6 +209,7 @@ export async function runCvBench(o: CvBenchOptions): Promise<unknown> {
     folds: folds.map((f) => ({ fold: f.fold, heldOut: f.heldOut, candidate: f.candidate, label: grid[f.candidate]!.label, fit: f.fit, nab: f.assessment.nab, skab: f.assessment.skab })),
     inSamplePick: { candidate: inPick.candidate, label: grid[inPick.candidate]!.label, fit: inPick.fit },
     cleanDetectionsPerDay: { perFold: cleanPerDay, inSample: cleanIn },
+    thresholdTransfer: transfer,
     sim,
   };
   if (o.json) writeFileSync(o.json, JSON.stringify(result, null, 2));

@@ -49,8 +49,33 @@ test('snapshot and restore continue identically', () => {
   for (let i = 0; i < 300; i++) {
     const v = rnd();
     const z = 8 * Math.abs(rnd());
-    assert.equal(b.update(v, z).rawRatio, a.update(v, z).rawRatio);
+    const x = a.update(v, z);
+    const y = b.update(v, z);
+    assert.equal(y.rawRatio, x.rawRatio);
+    assert.equal(y.ratio, x.ratio);
   }
+});
+
+test('an onset is reported against the channel’s own typical onset: the first as it is, later ones in a channel of strong records discounted', () => {
+  // Escalating spikes, each three times the last, far enough apart to escape suppression.
+  const run = (typicalRate: number): { raw: number; reported: number }[] => {
+    const o = createOnsetNovelty({ typicalRate });
+    const out: { raw: number; reported: number }[] = [];
+    let spike = 10;
+    for (let i = 0; i < 4000; i++) {
+      const z = i >= 400 && i % 400 === 0 ? (spike *= 3) : 1;
+      o.update(0, z);
+      if (z > 1 && o.ratio > 0) out.push({ raw: o.rawRatio, reported: o.ratio });
+    }
+    return out;
+  };
+  const plain = run(0);
+  const calibrated = run(0.05);
+  assert.ok(plain.length >= 5 && calibrated.length === plain.length, `every spike is an onset either way (${plain.length}, ${calibrated.length})`);
+  for (const p of plain) assert.equal(p.reported, p.raw);
+  assert.equal(calibrated[0]!.reported, calibrated[0]!.raw, 'no onset before: nothing to judge it against');
+  const last = calibrated[calibrated.length - 1]!;
+  assert.ok(last.reported > 1 && last.reported < last.raw - 0.1, `a series that keeps breaking its records by far reports less (${last.reported} of ${last.raw})`);
 });
 
 test('a clearly new shape is an onset without any point alarm, unless shapeAlone is 0', () => {

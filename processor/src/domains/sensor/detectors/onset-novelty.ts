@@ -31,6 +31,22 @@
 // costs at most one false-alarm reading per `suppress` readings and channel.
 // After an onset, further onsets are suppressed for `suppress` readings unless clearly stronger
 // (ratio ≥ `resurge` × the last one): an episode is announced once, early.
+// Self-calibration (`typicalRate`): the reported ratio is 1 + (ratio − 1) / T, where T is the
+// typical strength of this channel's own onset candidates so far (the exponentially weighted
+// geometric mean of their ratios, over about 1 / typicalRate candidates, starting from 1, so a
+// channel with few candidates is left as it is). A record means less in a series that often
+// breaks its records by far (spiky cloud metrics, bursty keystrokes) than in one that rarely
+// does, and the reported ratio says how far this onset goes beyond this series' usual new
+// behaviour, which is comparable across series. It is the idea of Numenta's anomaly likelihood
+// (numenta/NAB nab/detectors/numenta, nupic algorithms/anomaly_likelihood.py: a raw score judged
+// against the distribution of the same detector's past raw scores on that series); ARTime
+// (markNZed/ARTimeNAB.jl src/ARTime.jl, `confidence`) likewise reports a detection relative to
+// the vigilance bounds it has adapted to the series. Only the reported strength changes: which
+// readings are onsets, and the suppression between them, still follow the raw ratio. Measured on
+// `vigia bench cv` (README, issue 15): held-out NAB 67.75 / 65.05 / 70.81 → 75.54 / 72.13 / 79.42,
+// in-sample 77.88 → 78.02, every fold better or equal, clean-data detections per day unchanged;
+// realKnownCause held out loses 5.1 points to the threshold the other categories chose instead
+// of 20.8. Offered 0.02, 0.05 and 0.1, every fold chose 0.02 on its training folds.
 
 import { checkOption, type ComponentOutput } from '../../../core/component.ts';
 import { decodeF64, encodeF64 } from './f64-base64.ts';
@@ -64,6 +80,8 @@ export interface OnsetNoveltyOptions {
   shapeAlone: number;
   /** Period-residual record ratio (dimensionless) that is an onset even without a point alarm (0 = never); default 1.5. */
   periodAlone: number;
+  /** Weight per onset candidate of the channel's typical onset strength that the reported ratio is measured in (0 = no self-calibration); default 0.02 (the series' own candidates outweigh the prior of 1 after about 35 of them). */
+  typicalRate: number;
 }
 
 export const DEFAULT_ONSET_NOVELTY: Readonly<OnsetNoveltyOptions> = Object.freeze({
@@ -80,6 +98,7 @@ export const DEFAULT_ONSET_NOVELTY: Readonly<OnsetNoveltyOptions> = Object.freez
   minSurprise: 5.56,
   shapeAlone: 1.5,
   periodAlone: 1.5,
+  typicalRate: 0.02,
 });
 
 export function resolveOnsetNoveltyOptions(opts: Partial<OnsetNoveltyOptions> = {}): OnsetNoveltyOptions {
@@ -104,6 +123,7 @@ export function resolveOnsetNoveltyOptions(opts: Partial<OnsetNoveltyOptions> = 
   checkOption(c, 'minSurprise', o.minSurprise, 0, 1e6);
   checkOption(c, 'shapeAlone', o.shapeAlone, 0, 1e6);
   checkOption(c, 'periodAlone', o.periodAlone, 0, 1e6);
+  checkOption(c, 'typicalRate', o.typicalRate, 0, 1);
   return o;
 }
 
@@ -378,6 +398,8 @@ export interface OnsetNoveltyState {
   n: number;
   sinceOnset: number;
   lastRatio: number;
+  /** ln of the typical onset-candidate ratio (self-calibration; absent in older snapshots = 0). */
+  typical?: number;
   pointPeak: number;
   pointN: number;
   /** Last `sustainWindow` point surprises, oldest first (fewer until the window has filled). */
@@ -392,12 +414,16 @@ export class OnsetNovelty implements ComponentOutput {
   ratio = 0;
   /** Record ratio before gating and suppression (diagnostics). */
   rawRatio = 0;
+  /** The latest onset's ratio before the self-calibration (what `reason` explains), else 0. */
+  onsetRatio = 0;
   readonly expected: number | null = null;
   /** Whether the latest onset came from the period-aligned residual. */
   fromPeriod = false;
   private n = 0;
   private sinceOnset = 1e12;
   private lastRatio = 0;
+  /** EW mean of ln(ratio) over this channel's onset candidates (0 = typical ratio 1, the prior). */
+  private typical = 0;
   private readonly point: Record;
   private readonly sustain: Record;
   /** Ring of the last `sustainWindow` point surprises and how many it holds. */
@@ -475,10 +501,17 @@ export class OnsetNovelty implements ComponentOutput {
       out = seasonal;
       fromPeriod = true;
     }
+    const candidate = out;
     if (out > 0 && this.sinceOnset <= o.suppress && out < o.resurge * this.lastRatio) out = 0;
     if (out > 0) {
       this.sinceOnset = 0;
       this.lastRatio = out;
+    }
+    this.onsetRatio = out;
+    if (o.typicalRate > 0) {
+      // Judged against the candidates before this one, then learnt from it.
+      if (out > 0) out = 1 + (out - 1) / Math.exp(this.typical);
+      if (candidate > 1) this.typical += o.typicalRate * (Math.log(candidate) - this.typical);
     }
     this.fromPeriod = out > 0 && fromPeriod;
     this.ratio = out;
@@ -495,8 +528,8 @@ export class OnsetNovelty implements ComponentOutput {
   }
 
   get reason(): string {
-    if (this.ratio > 0 && this.fromPeriod) return `unlike the same time of the previous days or weeks (${this.ratio.toFixed(2)}× the alarm level)`;
-    return this.ratio > 0 ? `new behaviour: ${this.ratio.toFixed(2)}× the most extreme of its recent history` : 'nothing new';
+    if (this.ratio > 0 && this.fromPeriod) return `unlike the same time of the previous days or weeks (${this.onsetRatio.toFixed(2)}× the alarm level)`;
+    return this.ratio > 0 ? `new behaviour: ${this.onsetRatio.toFixed(2)}× the most extreme of its recent history` : 'nothing new';
   }
 
   snapshot(): OnsetNoveltyState {
@@ -504,6 +537,7 @@ export class OnsetNovelty implements ComponentOutput {
       n: this.n,
       sinceOnset: Math.min(this.sinceOnset, 1e12),
       lastRatio: this.lastRatio,
+      typical: this.typical,
       pointPeak: this.point.peak,
       pointN: this.point.n,
       sustained: this.recentOldestFirst(),
@@ -531,6 +565,7 @@ export class OnsetNovelty implements ComponentOutput {
     this.n = st.n;
     this.sinceOnset = st.sinceOnset;
     this.lastRatio = st.lastRatio;
+    this.typical = st.typical ?? 0;
     this.point.peak = st.pointPeak;
     this.point.n = st.pointN;
     this.sustain.peak = st.sustainPeak;
@@ -569,6 +604,7 @@ export class OnsetNovelty implements ComponentOutput {
     });
     this.ratio = 0;
     this.rawRatio = 0;
+    this.onsetRatio = 0;
   }
 }
 

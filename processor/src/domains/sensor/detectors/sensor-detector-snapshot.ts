@@ -86,6 +86,8 @@ const OnsetNoveltyState = z.object({
   n: count,
   sinceOnset: num,
   lastRatio: num,
+  /** Absent before the onset's self-calibration: starts again from the prior. */
+  typical: num.optional(),
   pointPeak: num,
   pointN: count,
   sustained: z.array(num),
