@@ -155,11 +155,11 @@ async function activeParts(c: ClickHouseClient): Promise<Record<string, number>>
   return Object.fromEntries((await rs.json<{ table: string; n: string }>()).map((r) => [r.table, Number(r.n)]));
 }
 
-/** Wait until no merge has run for two polls in a row (background merges are picked every few hundred ms). */
+/** Wait until no merge has run and the parts stayed the same for three polls in a row, at most 20 s (background merges are picked every few hundred ms). */
 async function settle(c: ClickHouseClient): Promise<void> {
   let quiet = 0;
   let last = '';
-  for (let i = 0; i < 120 && quiet < 3; i++) {
+  for (let i = 0; i < 40 && quiet < 3; i++) {
     await new Promise((r) => setTimeout(r, 500));
     const rs = await c.query({ query: `SELECT (SELECT count() FROM system.merges) AS m, (SELECT count() FROM system.parts WHERE active AND database = currentDatabase()) AS p`, format: 'JSONEachRow' });
     const [row] = await rs.json<{ m: string; p: string }>();
