@@ -12,10 +12,10 @@ import { coalesceWhileBusy } from './coalesce-while-busy.ts';
  *
  * Batches whose writes arrive while an INSERT runs are written together, one INSERT per table
  * for all of them, and each write resolves once that INSERT committed (so a batch still acks
- * only after its rows are stored). Each INSERT makes one MergeTree part per table, whose
- * files and later merges cost about as much as parsing 400–1 400 readings on this machine
- * (docs/perf/sensor-writes-2026-12-07-evening.md): under a backlog fewer, larger INSERTs
- * write the same rows for less; when idle a batch is written at once, alone, as before.
+ * only after its rows are stored). Each INSERT makes one MergeTree part per table (12 files),
+ * a fixed cost of about as much CPU as 1 000–2 000 readings' rows on this machine
+ * (docs/perf/sensor-writes-2026-12-07-evening.md): writes that queue go in fewer, larger
+ * INSERTs; when idle a batch is written at once, alone, as before.
  */
 export function createClickHouseRecordWriter<R>(client: ClickHouseClient, writes: readonly TableWrite<R>[]): RecordWriter<R> {
   const write = coalesceWhileBusy<R>(async (batches) => {
