@@ -1,4 +1,4 @@
-// Usage: node --import tsx bench/src/profile/sensor-write-costs.ts --rows DIR [--batch 2000] [--total 24000] [--ddl FILE] [--json OUT]
+// Usage: node --import tsx bench/probes/sensor-write-costs.ts --rows DIR [--batch 2000] [--total 24000] [--ddl FILE] [--json OUT]
 //
 // What the sensor module's writes cost per reading on embedded chDB, as a function of the
 // readings per INSERT, with the real rows a profiled bench run kept (DIR = <profile dir>/rows,
@@ -13,15 +13,15 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { parseConfig } from '../../../config/index.ts';
-import { openStore } from '../../../store/src/index.ts';
-import { tempDir } from '../../../test/harness/temp-dir.ts';
-import { createClickHouseRecordWriter } from '../../../processor/src/adapters/clickhouse/clickhouse-record-writer.ts';
-import { sensorModule } from '../../../processor/src/domains/sensor/sensor-module.ts';
-import { SCORED_READING_COLUMNS } from '../../../processor/src/domains/sensor/scored-readings.ts';
-import type { SensorBatchResult } from '../../../processor/src/domains/sensor/sensor-batch.ts';
-import { liveWrites } from '../../../processor/src/pipeline/live-writes.ts';
-import type { RecordWriter } from '../../../processor/src/ports/sinks.ts';
+import { parseConfig } from '../../config/index.ts';
+import { openStore } from '../../store/src/index.ts';
+import { tempDir } from '../../test/harness/temp-dir.ts';
+import { createClickHouseRecordWriter } from '../../processor/src/adapters/clickhouse/clickhouse-record-writer.ts';
+import { sensorModule } from '../../processor/src/domains/sensor/sensor-module.ts';
+import { SCORED_READING_COLUMNS } from '../../processor/src/domains/sensor/scored-readings.ts';
+import type { SensorBatchResult } from '../../processor/src/domains/sensor/sensor-batch.ts';
+import { liveWrites } from '../../processor/src/pipeline/live-writes.ts';
+import type { RecordWriter } from '../../processor/src/ports/sinks.ts';
 
 type Row = Record<string, unknown>;
 
