@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { deferred, type Deferred } from '../../ports/fakes/deferred.ts';
+import { coalesceWhileBusy } from './coalesce-while-busy.ts';
+
+/** A run that records its items and waits until the test lets it finish. */
+function heldRuns() {
+  const runs: { items: readonly number[]; done: Deferred<void> }[] = [];
+  let running = 0;
+  let overlapped = false;
+  const run = async (items: readonly number[]) => {
+    running++;
+    if (running > 1) overlapped = true;
+    const done = deferred<void>();
+    runs.push({ items, done });
+    try {
+      await done.promise;
+    } finally {
+      running--;
+    }
+  };
+  return { runs, run, overlapped: () => overlapped };
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+test('an item that arrives while nothing runs is run at once, alone', async () => {
+  const h = heldRuns();
+  const add = coalesceWhileBusy(h.run);
+  const p = add(1);
+  await tick();
+  assert.deepEqual(h.runs.map((r) => r.items), [[1]]);
+  h.runs[0]!.done.resolve();
+  await p;
+});
+
+test('items that arrive while a run is busy go together in the next run, in arrival order, and each settles with its run', async () => {
+  const h = heldRuns();
+  const add = coalesceWhileBusy(h.run);
+  const settled: number[] = [];
+  const ps = [1, 2, 3, 4].map((i) => add(i).then(() => settled.push(i)));
+  await tick();
+  assert.deepEqual(h.runs.map((r) => r.items), [[1]]);
+  h.runs[0]!.done.resolve();
+  await ps[0];
+  await tick();
+  assert.deepEqual(settled, [1], 'items 2–4 settle only with the run that carries them');
+  assert.deepEqual(h.runs.map((r) => r.items), [[1], [2, 3, 4]]);
+  const late = add(5);
+  await tick();
+  assert.equal(h.runs.length, 2, 'an item arriving during a run waits for it');
+  h.runs[1]!.done.resolve();
+  await Promise.all(ps);
+  await tick();
+  assert.deepEqual(h.runs.map((r) => r.items), [[1], [2, 3, 4], [5]]);
+  h.runs[2]!.done.resolve();
+  await late;
+  assert.deepEqual(settled, [1, 2, 3, 4]);
+  assert.equal(h.overlapped(), false, 'runs never overlap');
+});
+
+test('a failed run rejects every item it carried, and the items queued behind it still run', async () => {
+  const h = heldRuns();
+  const add = coalesceWhileBusy(h.run);
+  const first = add(1);
+  await tick();
+  const second = add(2);
+  const third = add(3);
+  const err = new Error('store down');
+  h.runs[0]!.done.reject(err);
+  await assert.rejects(first, (e) => e === err);
+  await tick();
+  assert.deepEqual(h.runs.map((r) => r.items), [[1], [2, 3]]);
+  h.runs[1]!.done.reject(err);
+  await assert.rejects(second, (e) => e === err);
+  await assert.rejects(third, (e) => e === err);
+  // Nothing is left running or queued: the next item runs at once again.
+  const fourth = add(4);
+  await tick();
+  assert.deepEqual(h.runs.at(-1)!.items, [4]);
+  h.runs.at(-1)!.done.resolve();
+  await fourth;
+});
