@@ -44,10 +44,11 @@ function judge(f: SeedFeatures, t: TradeSignalThresholds, withHabit = true): Tra
 }
 
 const KINDS = ['new_subheading', 'new_port', 'new_destination'] as const;
+const QUOTA_KINDS = ['quota_exceeded', 'unusual_route'] as const;
 const objective = (rs: TradeAccuracyReport[]) => KINDS.reduce((s, k) => s + rs.reduce((a, r) => a + (r.kinds[k].f1 ?? 0), 0) / rs.length, 0) / KINDS.length;
 const line = (r: TradeAccuracyReport) =>
-  KINDS.map((k) => `${k} ${r.kinds[k].tp}/${r.kinds[k].incidents} F1 ${(r.kinds[k].f1 ?? 0).toFixed(3)}`).join(' · ') +
-  ` · route false alarms ${r.falseAlarms.byGroup.route ?? 0} (${((r.falseAlarms.byGroup.route ?? 0) / r.days).toFixed(2)}/day) · all false alarms ${r.falseAlarms.perDay.toFixed(2)}/day`;
+  [...KINDS, ...QUOTA_KINDS].map((k) => `${k} ${r.kinds[k].tp}/${r.kinds[k].incidents} F1 ${(r.kinds[k].f1 ?? 0).toFixed(3)}`).join(' · ') +
+  ` · route false alarms ${r.falseAlarms.byGroup.route ?? 0} (${((r.falseAlarms.byGroup.route ?? 0) / r.days).toFixed(2)}/day) · quota false alarms ${r.falseAlarms.byGroup.quota ?? 0} · all false alarms ${r.falseAlarms.perDay.toFixed(2)}/day`;
 
 const { values } = parseArgs({ options: { train: { type: 'string', default: '1,2' }, test: { type: 'string', default: '3,4,5' } } });
 const train = values.train!.split(',').map(Number).map(featuresOf);
@@ -65,12 +66,21 @@ for (const noveltyFrom of GRID) {
 }
 // Every first use by an established company; and the rule before the count since the last opening
 // (the thirty-day rate alone, destinations from 4 nats).
-const before = { ...DEFAULT_SIGNAL_THRESHOLDS, noveltyFrom: 0, destinationNoveltyFrom: 0, destinationPeerWeight: 0 };
-const rateOnly = { ...DEFAULT_SIGNAL_THRESHOLDS, noveltyFrom: 0, destinationNoveltyFrom: 4, destinationPeerWeight: 0 };
-const chosen = (t: TradeSignalThresholds) => `noveltyFrom ${t.noveltyFrom}, destinationNoveltyFrom ${t.destinationNoveltyFrom}, destinationPeerWeight ${t.destinationPeerWeight}`;
+const before = { ...DEFAULT_SIGNAL_THRESHOLDS, noveltyFrom: 0, destinationNoveltyFrom: 0, destinationPeerWeight: 0, controlledRouteFrom: 0 };
+const rateOnly = { ...DEFAULT_SIGNAL_THRESHOLDS, noveltyFrom: 0, destinationNoveltyFrom: 4, destinationPeerWeight: 0, controlledRouteFrom: 0 };
+const chosen = (t: TradeSignalThresholds) => `noveltyFrom ${t.noveltyFrom}, destinationNoveltyFrom ${t.destinationNoveltyFrom}, destinationPeerWeight ${t.destinationPeerWeight}, controlledRouteFrom ${t.controlledRouteFrom}`;
 process.stdout.write(
   `train ${values.train}: mean route F1 ${objective(train.map((f) => judge(f, before))).toFixed(3)} every first use, ${objective(train.map((f) => judge(f, rateOnly, false))).toFixed(3)} rate only (0 / 4), ${best.score.toFixed(3)} with ${chosen(best.t)}\n`,
 );
+// Then a controlled substance's new route, given the above: the mean F1 of the quota group's kinds.
+const quotaObjective = (rs: TradeAccuracyReport[]) => QUOTA_KINDS.reduce((s, k) => s + rs.reduce((a, r) => a + (r.kinds[k].f1 ?? 0), 0) / rs.length, 0) / QUOTA_KINDS.length;
+let bestQuota = { from: 0, score: -1 };
+for (const controlledRouteFrom of GRID) {
+  const score = quotaObjective(train.map((f) => judge(f, { ...best.t, controlledRouteFrom })));
+  if (score > bestQuota.score + 1e-9) bestQuota = { from: controlledRouteFrom, score };
+}
+process.stdout.write(`train ${values.train}: mean quota-group F1 ${quotaObjective(train.map((f) => judge(f, best.t))).toFixed(3)} with every controlled new route, ${bestQuota.score.toFixed(3)} with controlledRouteFrom ${bestQuota.from}\n`);
+best.t.controlledRouteFrom = bestQuota.from;
 for (const f of train) process.stdout.write(`train seed ${f.seed} chosen: ${line(judge(f, best.t))}\n`);
 for (const f of values.test!.split(',').map(Number).map(featuresOf)) {
   process.stdout.write(`seed ${f.seed} every first use: ${line(judge(f, before))}\n`);

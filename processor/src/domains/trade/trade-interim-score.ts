@@ -47,6 +47,12 @@ export interface TradeSignalThresholds {
    * do. 0 = the company's habit alone.
    */
   destinationPeerWeight: number;
+  /**
+   * Least surprise (as above, the larger of the new port's and the new destination's) of a
+   * controlled substance's first use of a port or destination before it fires; 0 = every one
+   * (of a company with five filings or more).
+   */
+  controlledRouteFrom: number;
 }
 
 export const DEFAULT_SIGNAL_THRESHOLDS: TradeSignalThresholds = {
@@ -63,6 +69,7 @@ export const DEFAULT_SIGNAL_THRESHOLDS: TradeSignalThresholds = {
   noveltyFrom: 0,
   destinationNoveltyFrom: 4,
   destinationPeerWeight: 0,
+  controlledRouteFrom: 0,
 };
 
 /**
@@ -102,6 +109,13 @@ interface Signal {
 const ramp = (x: number, from: number, k: number) => (x <= from ? 0 : 100 * (1 - Math.exp(-(x - from) / k)));
 const companyN = (v: readonly number[]) => Math.pow(10, v[F.company_n]!) - 1;
 
+/** The surprise of a controlled substance's new route: its new port's or new destination's, whichever is larger. */
+function controlledRouteSurprise(val: (n: TradeFeatureName) => number, t: TradeSignalThresholds, habit: RouteHabit | undefined): number {
+  const port = val('cp_new') ? noveltySurprise(val('cp_novelty_rate'), habit?.portsSettledFor) : 0;
+  const destination = val('cd_new') ? noveltySurprise(val('cd_novelty_rate'), habit?.destinationsSettledFor) + t.destinationPeerWeight * val('sd_rarity') : 0;
+  return Math.max(port, destination);
+}
+
 export function scoreTradeFeatures(v: readonly number[], t: TradeSignalThresholds = DEFAULT_SIGNAL_THRESHOLDS, habit?: RouteHabit): TradeVerdict {
   const val = (n: TradeFeatureName) => v[F[n]]!;
   const signals: Signal[] = [];
@@ -133,7 +147,8 @@ export function scoreTradeFeatures(v: readonly number[], t: TradeSignalThreshold
       add('route', 'cd_new', 72, `first declaration to this destination by the company; ${said('cd_novelty_rate', 'destinations', habit?.destinationsSettledFor)}`);
     if (val('company_age_days') >= 3) add('company', 'burst_z', ramp(val('burst_z'), t.burstFrom, t.burstScale), `${val('count_1h').toFixed(1)} declarations in the last hour, ${val('burst_z').toFixed(1)} σ above its busiest usual hour`);
   }
-  if (val('controlled') && val('controlled_route_new') && companyN(v) >= 5) add('quota', 'controlled_route_new', 88, 'controlled substance on a route the company never used');
+  if (val('controlled') && val('controlled_route_new') && companyN(v) >= 5 && controlledRouteSurprise(val, t, habit) >= t.controlledRouteFrom)
+    add('quota', 'controlled_route_new', 88, 'controlled substance on a route the company never used');
   // Structuring: more declarations just under the threshold in a day than the company's own share
   // of them predicts. Judged on the declarations in the band only: the company's other filings
   // that day are not the structured ones.
