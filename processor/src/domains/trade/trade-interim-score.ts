@@ -64,12 +64,14 @@ export const DEFAULT_SIGNAL_THRESHOLDS: TradeSignalThresholds = {
   newcomerFrom: 1,
   newcomerScale: 0.3,
   newcomerMaxAgeDays: 2,
-  // Chosen on seeds 1–2 by bench/src/trade/tune-route-novelty.ts: new subheadings and ports
-  // were already precise there (0: every one fires), new destinations were not.
-  noveltyFrom: 0,
-  destinationNoveltyFrom: 4,
+  // Chosen on seeds 1, 2, 6, 7 by bench/src/trade/tune-route-novelty.ts (goods-dependent
+  // destinations, the surprise with the count since the last opening) and reported on 3–5, 8–10
+  // in the README: subheadings and ports from 4 nats (about one first use in 27 filings, or 27
+  // settled filings), destinations from 4.25; the goods' peers (sd_rarity) did not help there.
+  noveltyFrom: 4,
+  destinationNoveltyFrom: 4.25,
   destinationPeerWeight: 0,
-  controlledRouteFrom: 0,
+  controlledRouteFrom: 2.5,
 };
 
 /**
