@@ -27,7 +27,7 @@ for (const seed of values.seeds!.split(',').map(Number)) {
     for (const it of p.ingest(events.slice(i, i + OFFLINE_BATCH), 0).items) {
       const d = it.declaration;
       if (d.ts < sc.fromTs) continue;
-      const v = scoreTradeFeatures(it.values);
+      const v = scoreTradeFeatures(it.values, undefined, it.habit);
       const flagged = severityOf(v.score, DEFAULT_SEVERITY_BANDS) !== null;
       const t = truth.get(d.id);
       const feats = show.map((n) => `${n}=${it.values[F[n]]!.toFixed(3)}`).join(' ');
