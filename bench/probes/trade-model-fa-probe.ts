@@ -2,7 +2,7 @@
  * The model stage's flags on unlabelled declarations of one group, with the quota features: why
  * the autoencoder alone raises quota false alarms. Analysis only.
  *
- *   node --import tsx bench/probes/trade-model-fa-probe.ts --seed 3 --model models/trade-ae/3 --group quota
+ *   node --import tsx bench/probes/trade-model-fa-probe.ts --seed 3 --model models/trade-ae/4 --group quota
  */
 import { parseArgs } from 'node:util';
 import { DEFAULT_SEVERITY_BANDS } from '../../contracts/index.ts';
@@ -14,7 +14,7 @@ import { REPORTING_THRESHOLD_USD } from '../../processor/src/domains/trade/trade
 import { OFFLINE_BATCH, OFFLINE_PARTITIONS, rawEventsOf } from '../src/trade/offline-trade.ts';
 import { DEFAULT_TRADE_SCENARIO, tradeScenario } from '../src/trade/trade-scenario.ts';
 
-const { values } = parseArgs({ options: { seed: { type: 'string', default: '3' }, model: { type: 'string', default: 'models/trade-ae/3' }, group: { type: 'string', default: 'quota' } } });
+const { values } = parseArgs({ options: { seed: { type: 'string', default: '3' }, model: { type: 'string', default: 'models/trade-ae/4' }, group: { type: 'string', default: 'quota' } } });
 const sc = tradeScenario({ ...DEFAULT_TRADE_SCENARIO, seed: Number(values.seed) }, OFFLINE_PARTITIONS);
 const truth = new Set(sc.truths.map((t) => t.id));
 const p = new TradeBatchProcessor({ runId: 'probe', bands: DEFAULT_SEVERITY_BANDS, maxFutureMs: Number.MAX_SAFE_INTEGER, partitionCount: OFFLINE_PARTITIONS, features: { reportingThresholdUsd: REPORTING_THRESHOLD_USD } });
