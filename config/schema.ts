@@ -230,8 +230,8 @@ export const TradeModelConfig = z.strictObject({
    * online score of trade-interim-score.ts (rules + hand-set signals), no Shapley values. @default true
    */
   enabled: z.boolean().default(true),
-  /** Folder with card.json and autoencoder.onnx, relative to the project. @default 'models/trade-ae/3' */
-  modelDir: z.string().min(1).default('models/trade-ae/3'),
+  /** Folder with card.json and autoencoder.onnx, relative to the project. @default 'models/trade-ae/4' */
+  modelDir: z.string().min(1).default('models/trade-ae/4'),
   /** onnxruntime threads per run. @default 1 */
   intraOpThreads: z.number().int().min(1).max(16).default(1),
   /**

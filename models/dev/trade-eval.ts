@@ -4,7 +4,7 @@
  * use another seed than the model's training set (models/dev/retrain-trade-ae.sh uses seed 1).
  *
  *   node --import tsx models/dev/trade-eval.ts [--seed 7] [--days 28] [--companies 1000] [--anomaly-rate 0.02]
- *       [--episodes-per-day 4] [--alongside rules|interim] [--disabled] [--model models/trade-ae/3] [--json F]
+ *       [--episodes-per-day 4] [--alongside rules|interim] [--disabled] [--model models/trade-ae/4] [--json F]
  *
  * Prints JSON: per kind rows / flagged / recall; overall precision; false alarms per simulated day;
  * the top-Shapley-group hit rate per kind; ms of CPU in the explain runs per explained anomaly.
@@ -47,7 +47,7 @@ const { values: a } = parseArgs({
     'episodes-per-day': { type: 'string', default: '4' },
     start: { type: 'string', default: '2026-03-02T00:00:00Z' },
     alongside: { type: 'string', default: 'rules' },
-    model: { type: 'string', default: 'models/trade-ae/3' },
+    model: { type: 'string', default: 'models/trade-ae/4' },
     disabled: { type: 'boolean', default: false },
     json: { type: 'string' },
   },

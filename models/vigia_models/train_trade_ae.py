@@ -1,7 +1,7 @@
 """Train the trade autoencoder on an exported trade-ae feature set and write a servable folder.
 
     cd models && python3 -m vigia_models.train_trade_ae \
-        --features /tmp/trade/trade-features.parquet --groups /tmp/trade/trade-feature-groups.json --out trade-ae/3
+        --features /tmp/trade/trade-features.parquet --groups /tmp/trade/trade-feature-groups.json --out trade-ae/4
 
 The feature names and order are read from the export (every column between the keys and
 truth_kind) and must equal the groups file's features (written by the processor's code,

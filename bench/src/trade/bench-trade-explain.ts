@@ -12,7 +12,7 @@ import { loadTradeAeModel } from '../../../processor/src/domains/trade/onnx/trad
 
 const { values: args } = parseArgs({
   options: {
-    model: { type: 'string', default: 'models/trade-ae/3' },
+    model: { type: 'string', default: 'models/trade-ae/4' },
     rounds: { type: 'string', default: '20' },
     batch: { type: 'string', default: '25' },
     threads: { type: 'string', default: '1' },

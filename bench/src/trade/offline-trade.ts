@@ -7,7 +7,7 @@
  *
  *   node --import tsx bench/src/trade/offline-trade.ts [--seeds 1,2,3] [--days 14] [--warmup-days 7]
  *        [--companies 2000] [--anomaly-rate 0.01] [--episodes-per-day 6] [--min-severity minor] [--json F]
- *        [--model models/trade-ae/3 --alongside rules|interim]
+ *        [--model models/trade-ae/4 --alongside rules|interim]
  *
  * With --model the trade autoencoder stage runs per micro-batch as in the processor
  * (loadTradeModelStage: model score, combined verdict, Shapley values of every anomaly); the

@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_SEVERITY_BANDS, severityOf } from '../../../contracts/index.ts';
 import { DEFAULT_SIGNAL_THRESHOLDS, scoreTradeFeatures, type TradeSignalThresholds } from '../../../processor/src/domains/trade/trade-interim-score.ts';
 import { TradeBatchProcessor } from '../../../processor/src/domains/trade/trade-batch.ts';
+import type { RouteHabit } from '../../../processor/src/domains/trade/trade-features.ts';
 import { REPORTING_THRESHOLD_USD } from '../../../processor/src/domains/trade/trade-runtime.ts';
 import { OFFLINE_BATCH, OFFLINE_PARTITIONS, rawEventsOf } from './offline-trade.ts';
 import { evaluateTradeAccuracy, type FlaggedDeclaration, type Severity, type TradeAccuracyReport } from './trade-accuracy.ts';
@@ -19,7 +20,7 @@ import { DEFAULT_TRADE_SCENARIO, tradeScenario, type TradeScenario } from './tra
 
 interface SeedFeatures {
   scenario: TradeScenario;
-  items: { id: string; ts: number; entity: string; values: number[] }[];
+  items: { id: string; ts: number; entity: string; values: number[]; habit: RouteHabit | undefined }[];
 }
 
 function featuresOf(seed: number): SeedFeatures {
@@ -27,14 +28,14 @@ function featuresOf(seed: number): SeedFeatures {
   const p = new TradeBatchProcessor({ runId: 'tune', bands: DEFAULT_SEVERITY_BANDS, maxFutureMs: Number.MAX_SAFE_INTEGER, partitionCount: OFFLINE_PARTITIONS, features: { reportingThresholdUsd: REPORTING_THRESHOLD_USD } });
   const events = rawEventsOf(scenario.messages, OFFLINE_PARTITIONS);
   const items: SeedFeatures['items'] = [];
-  for (let i = 0; i < events.length; i += OFFLINE_BATCH) for (const it of p.ingest(events.slice(i, i + OFFLINE_BATCH), 0).items) items.push({ id: it.declaration.id, ts: it.declaration.ts, entity: it.declaration.exporter_id, values: it.values });
+  for (let i = 0; i < events.length; i += OFFLINE_BATCH) for (const it of p.ingest(events.slice(i, i + OFFLINE_BATCH), 0).items) items.push({ id: it.declaration.id, ts: it.declaration.ts, entity: it.declaration.exporter_id, values: it.values, habit: it.habit });
   return { scenario, items };
 }
 
 function judge(f: SeedFeatures, t: TradeSignalThresholds): TradeAccuracyReport {
   const flagged: FlaggedDeclaration[] = [];
   for (const it of f.items) {
-    const v = scoreTradeFeatures(it.values, t);
+    const v = scoreTradeFeatures(it.values, t, it.habit);
     const severity = severityOf(v.score, DEFAULT_SEVERITY_BANDS);
     if (severity) flagged.push({ id: it.id, ts: it.ts, entity: it.entity, severity: severity as Severity, group: v.group });
   }

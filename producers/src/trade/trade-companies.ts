@@ -3,6 +3,7 @@
 // subheadings through a few ports to a few destinations, with its own price level and lot
 // size, and — for chemical precursors — a licence with a yearly quota in the register.
 import { DESTINATIONS, PORTS, ROAD_DESTINATIONS, SUBHEADINGS, type PortSpec, type SubheadingSpec } from './trade-catalogue.ts';
+import { marketShares } from './trade-markets.ts';
 import type { TradeRng } from './trade-rng.ts';
 
 export interface Licence {
@@ -20,6 +21,7 @@ export interface Company {
   subheadingWeights: readonly number[];
   ports: readonly PortSpec[];
   destinations: readonly string[];
+  /** The company's preference among its destinations (a declaration's also weighs its goods' market share there). */
   destinationWeights: readonly number[];
   /** National digits after the subheading ('' = a 6-digit code). */
   nationalSuffix: string;
@@ -64,8 +66,9 @@ export function createCompany(rng: TradeRng, ids: Set<string>, kind: 'establishe
     ports.add(rng.pick(preferred.length && rng.next() < 0.85 ? preferred : fits));
     if (rng.next() < 0.3 + 0.1 * breadth) ports.add(rng.pick(fits));
   }
+  // Its markets are where its goods go (trade-markets.ts): the mean of its subheadings' profiles.
   const dests = new Set<string>();
-  const dw = DESTINATIONS.map(([, w]) => w);
+  const dw = DESTINATIONS.map((_, i) => subheadings.reduce((w, s) => w + marketShares(s.code)[i]!, 0));
   const nDest = Math.min(5, rng.int(1, breadth + 2));
   while (dests.size < nDest) dests.add(DESTINATIONS[rng.weighted(dw)]![0]);
   // A road port needs a neighbour to cross into.
@@ -88,7 +91,8 @@ export function createCompany(rng: TradeRng, ids: Set<string>, kind: 'establishe
     subheadingWeights: subheadings.map(() => rng.uniform(0.5, 2)),
     ports: [...ports],
     destinations,
-    destinationWeights: destinations.map((d) => DESTINATIONS.find(([c]) => c === d)![1] * rng.uniform(0.5, 2)),
+    // The company's own preference among its markets; each declaration also weighs the goods' market (chooseRoute).
+    destinationWeights: destinations.map(() => rng.uniform(0.5, 2)),
     nationalSuffix: rng.pick(SUFFIXES),
     priceFactor: rng.lognormal(0.06),
     lotFactor,

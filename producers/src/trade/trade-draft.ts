@@ -4,6 +4,7 @@
 import { MASS_UNIT_KG, type TradeDeclaration, type TransportMode } from '../../../contracts/index.ts';
 import { PORTS, ROAD_DESTINATIONS, type PortSpec, type SubheadingSpec } from './trade-catalogue.ts';
 import type { Company } from './trade-companies.ts';
+import { marketShare } from './trade-markets.ts';
 import type { TradeRng } from './trade-rng.ts';
 
 /** A declaration before its id is known (ids follow event-time order). */
@@ -17,6 +18,8 @@ export function destinationPriceFactor(sub: string, dest: string): number {
 }
 
 const round = (x: number, digits: number) => Number(x.toFixed(digits));
+/** Market share a company's destination has for goods that are not sold there (it ships them there now and then). */
+export const OFF_MARKET_SHARE = 0.005;
 
 export interface DraftChoice {
   sub: SubheadingSpec;
@@ -37,8 +40,10 @@ export function chooseRoute(c: Company, rng: TradeRng): DraftChoice {
     if (reachable.length) dests = reachable;
     else if (other.length) port = rng.pick(other);
   }
-  // Sea and air ports do not take goods to a road-only neighbour's border crossing; any country is reachable.
-  const weights = dests.map((d) => c.destinationWeights[c.destinations.indexOf(d)]!);
+  // Sea and air ports do not take goods to a road-only neighbour's border crossing; any country is
+  // reachable. The goods go where their market is (trade-markets.ts); now and then to another of
+  // the company's markets.
+  const weights = dests.map((d) => c.destinationWeights[c.destinations.indexOf(d)]! * (marketShare(sub.code, d) + OFF_MARKET_SHARE));
   return { sub, port, destination: dests[rng.weighted(weights)]! };
 }
 

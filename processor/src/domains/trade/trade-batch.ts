@@ -14,7 +14,7 @@ import { LogPosition } from '../../core/log-position.ts';
 import type { SerializedSnapshot } from '../../core/serialized-snapshot.ts';
 import type { DomainBatchResult } from '../domain-module.ts';
 import { decodeTradeDeclaration } from './decode-trade-declaration.ts';
-import { observeDeclaration, TRADE_FEATURE_INDEX, TRADE_FEATURE_SET, TRADE_FEATURES, type TradeFeatureOptions } from './trade-features.ts';
+import { observeDeclaration, TRADE_FEATURE_INDEX, TRADE_FEATURE_SET, TRADE_FEATURES, type RouteHabit, type TradeFeatureOptions } from './trade-features.ts';
 import { TradeGraphState, type TradeGraphSnapshot } from './trade-graph-state.ts';
 import { scoreTradeFeatures, type TradeVerdict } from './trade-interim-score.ts';
 import type { TradeModelVerdict } from './trade-model-verdict.ts';
@@ -44,6 +44,8 @@ export interface TradeItem {
   subheading: string;
   /** In TRADE_FEATURES order. */
   values: number[];
+  /** Read by the interim signals beside the features. */
+  habit?: RouteHabit;
 }
 
 export interface TradeRecords {
@@ -122,7 +124,7 @@ export class TradeBatchProcessor {
       }
       try {
         const observed = observeDeclaration(this.#graph, d, this.opts.features, m.partition);
-        stage.items.push({ declaration: d, subheading: observed.subheading, values: observed.values });
+        stage.items.push({ declaration: d, subheading: observed.subheading, values: observed.values, habit: observed.habit });
         stage.records.declarations.push(toDeclarationRow(runId, d, observed.subheading, m, nowMs));
         stage.records.features.push({ run_id: runId, domain: TRADE, feature_set: TRADE_FEATURE_SET, entity: d.exporter_id, event_id: d.id, ts: d.ts, names: TRADE_FEATURES, values: observed.values, computed_at: nowMs });
       } catch (err) {
@@ -142,7 +144,7 @@ export class TradeBatchProcessor {
       const item = stage.items[i]!;
       const d = item.declaration;
       const m = outputs?.verdicts[i];
-      const v: TradeVerdict = m ?? scoreTradeFeatures(item.values);
+      const v: TradeVerdict = m ?? scoreTradeFeatures(item.values, undefined, item.habit);
       const attributions = m?.attributions.length ? m.attributions : undefined;
       const severity = severityOf(v.score, bands);
       const row = toScoreRow(runId, item, v, severity ?? '', now, attributions);

@@ -204,3 +204,23 @@ test('a snapshot from before trade-ae@3 (no novelty counts, no subheading destin
   assert.ok(values.every(Number.isFinite));
   check(values, { cd_new: 1, cd_novelty_rate: 0.5 / (Math.pow(2, -1 / 720) + 1), sd_rarity: Math.log(2 / 0.5) });
 });
+
+test('route habit: filings since the company last opened a subheading, port or destination, golden', () => {
+  const g = new TradeGraphState();
+  // A newcomer has no habit; its first declaration opens every edge (index 0).
+  assert.deepEqual(observeDeclaration(g, decl({ exporter_id: 'H' }), OPTS).habit, { subheadingsSettledFor: 0, portsSettledFor: 0, destinationsSettledFor: 0 });
+  // Filings 1–3 on the same routes: settled for 1, 2, 3 filings (the opening one counts).
+  for (let i = 1; i <= 3; i++) assert.deepEqual(observeDeclaration(g, decl({ exporter_id: 'H', ts: T0 + i * H }), OPTS).habit, { subheadingsSettledFor: i, portsSettledFor: i, destinationsSettledFor: i });
+  // Filing 4 opens NL (seen as settled for 4 before it); filing 5 sees destinations settled for 1 only.
+  assert.equal(observeDeclaration(g, decl({ exporter_id: 'H', ts: T0 + 4 * H, destination: 'NL' }), OPTS).habit.destinationsSettledFor, 4);
+  assert.deepEqual(observeDeclaration(g, decl({ exporter_id: 'H', ts: T0 + 5 * H, destination: 'NL' }), OPTS).habit, { subheadingsSettledFor: 5, portsSettledFor: 5, destinationsSettledFor: 1 });
+  // Through a snapshot (and from a snapshot without the counts: settled since the first filing).
+  const snap = JSON.parse(JSON.stringify(g.snapshot()));
+  const h = new TradeGraphState();
+  h.restore(snap);
+  assert.deepEqual(observeDeclaration(h, decl({ exporter_id: 'H', ts: T0 + 6 * H }), OPTS).habit, { subheadingsSettledFor: 6, portsSettledFor: 6, destinationsSettledFor: 2 });
+  for (const [, c] of snap.companies) for (const k of ['subheadingOpenedAt', 'portOpenedAt', 'destinationOpenedAt']) delete c[k];
+  const old = new TradeGraphState();
+  old.restore(snap);
+  assert.equal(observeDeclaration(old, decl({ exporter_id: 'H', ts: T0 + 6 * H }), OPTS).habit.destinationsSettledFor, 6);
+});

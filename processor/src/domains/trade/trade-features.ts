@@ -56,6 +56,19 @@ export interface ObservedDeclaration {
   subheading: string;
   /** In TRADE_FEATURES order. */
   values: number[];
+  /** What the interim signals read beside the features (not a model input). */
+  habit: RouteHabit;
+}
+
+/**
+ * The company's filings since it last used a subheading, port or destination for the first
+ * time (its first declaration opens every edge; 0 for a company without history). Kept beside
+ * the feature vector, not in it: the autoencoder's feature set (trade-ae@3) is unchanged.
+ */
+export interface RouteHabit {
+  subheadingsSettledFor: number;
+  portsSettledFor: number;
+  destinationsSettledFor: number;
 }
 
 const log10p = (x: number) => Math.log10(1 + Math.max(0, x));
@@ -186,8 +199,9 @@ export function observeDeclaration(g: TradeGraphState, d: TradeDeclaration, opts
     put(v, I.controlled_route_new, known && (cp === 0 || cd === 0) ? 1 : 0);
   }
 
+  const habit: RouteHabit = { subheadingsSettledFor: c.n - c.subheadingOpenedAt, portsSettledFor: c.n - c.portOpenedAt, destinationsSettledFor: c.n - c.destinationOpenedAt };
   learn(g, c, s, p, d, { sub, triple, known, cd: cd > 0, cs: cs !== undefined, cp: cp > 0, sp: sp > 0, luv, lkpu, unitKg, near, year, used, licenceId });
-  return { subheading: sub, values: v };
+  return { subheading: sub, values: v, habit };
 }
 
 /**
@@ -247,9 +261,18 @@ function learn(
     addDecayed(c.nearThresholdLong, d.ts, 1, LONG_HALF_LIFE);
   }
   // A company's first declaration opens every edge: that is its start, not a widening.
-  if (x.known && !x.cs) addDecayed(c.newSubheadings, d.ts, 1, LONG_HALF_LIFE);
-  if (x.known && !x.cp) addDecayed(c.newPorts, d.ts, 1, LONG_HALF_LIFE);
-  if (x.known && !x.cd) addDecayed(c.newDestinations, d.ts, 1, LONG_HALF_LIFE);
+  if (x.known && !x.cs) {
+    addDecayed(c.newSubheadings, d.ts, 1, LONG_HALF_LIFE);
+    c.subheadingOpenedAt = c.n - 1;
+  }
+  if (x.known && !x.cp) {
+    addDecayed(c.newPorts, d.ts, 1, LONG_HALF_LIFE);
+    c.portOpenedAt = c.n - 1;
+  }
+  if (x.known && !x.cd) {
+    addDecayed(c.newDestinations, d.ts, 1, LONG_HALF_LIFE);
+    c.destinationOpenedAt = c.n - 1;
+  }
   const cs = c.subheadings.get(x.sub);
   if (cs) {
     cs.n++;

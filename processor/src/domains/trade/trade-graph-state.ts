@@ -58,6 +58,13 @@ export interface CompanyState {
   newSubheadings: Decayed;
   newPorts: Decayed;
   newDestinations: Decayed;
+  /**
+   * `n` when the company last used a subheading, port or destination for the first time (0: its
+   * first declaration, which opens every edge): how many filings its routes have stayed settled.
+   */
+  subheadingOpenedAt: number;
+  portOpenedAt: number;
+  destinationOpenedAt: number;
   subheadings: Map<string, EdgeStat>;
   ports: Map<string, number>;
   destinations: Map<string, number>;
@@ -101,6 +108,9 @@ export const newCompany = (ts: number): CompanyState => ({
   newSubheadings: emptyDecayed(),
   newPorts: emptyDecayed(),
   newDestinations: emptyDecayed(),
+  subheadingOpenedAt: 0,
+  portOpenedAt: 0,
+  destinationOpenedAt: 0,
   subheadings: new Map(),
   ports: new Map(),
   destinations: new Map(),
@@ -335,6 +345,10 @@ function fromPlain(key: string, p: unknown): unknown {
       newSubheadings: c.newSubheadings ?? emptyDecayed(),
       newPorts: c.newPorts ?? emptyDecayed(),
       newDestinations: c.newDestinations ?? emptyDecayed(),
+      // Nor when it last opened an edge: counted from its first declaration.
+      subheadingOpenedAt: c.subheadingOpenedAt ?? 0,
+      portOpenedAt: c.portOpenedAt ?? 0,
+      destinationOpenedAt: c.destinationOpenedAt ?? 0,
       subheadings: new Map(c.subheadings as unknown as [string, EdgeStat][]),
       ports: new Map(c.ports as unknown as [string, number][]),
       destinations: new Map(c.destinations as unknown as [string, number][]),

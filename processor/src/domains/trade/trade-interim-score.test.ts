@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TRADE_FEATURE_INDEX as F, TRADE_FEATURES, type TradeFeatureName } from './trade-features.ts';
-import { DEFAULT_SIGNAL_THRESHOLDS as T, scoreTradeFeatures, TRADE_INTERIM_DETECTOR, TRADE_RULES_DETECTOR } from './trade-interim-score.ts';
+import { DEFAULT_SIGNAL_THRESHOLDS as T, noveltySurprise, scoreTradeFeatures, TRADE_INTERIM_DETECTOR, TRADE_RULES_DETECTOR } from './trade-interim-score.ts';
 
 /** A vector of an established company (100 declarations, 30 days old) with `over` set. */
 const vec = (over: Partial<Record<TradeFeatureName, number>>) => {
@@ -64,4 +64,27 @@ test('a first use fires only when the company’s routes of that kind have settl
   assert.equal(scoreTradeFeatures(vec({ cs_new: 1, cs_novelty_rate: widening(3) }), gated).score, 0);
   // The defaults leave new subheadings and ports ungated: any company's rate is below one.
   assert.equal(scoreTradeFeatures(vec({ cs_new: 1, cs_novelty_rate: 0.9 })).score, T.noveltyFrom === 0 ? 75 : 0);
+});
+
+test('novelty surprise: the less likely of the thirty-day rate and ½ / (m + 1) over the filings since the last opening, golden', () => {
+  // Rate alone (no habit, or a company without history).
+  assert.equal(noveltySurprise(0.05, undefined), -Math.log(0.05));
+  assert.equal(noveltySurprise(0.05, 0), -Math.log(0.05));
+  // Opened three destinations early (rate 3.5 / 50 = 0.07, 2.66 nats), none in the last 40 filings: ln 82 = 4.41 nats.
+  assert.ok(Math.abs(noveltySurprise(0.07, 41) - Math.log(82)) < 1e-12);
+  // A recent opening: the rate decides.
+  assert.equal(noveltySurprise(0.01, 3), -Math.log(0.01));
+});
+
+test('a new destination of a company settled for long enough fires though its thirty-day rate is high; the peers’ rarity adds', () => {
+  const t = { ...T, destinationNoveltyFrom: 4, destinationPeerWeight: 0.5 };
+  const v = vec({ cd_new: 1, cd_novelty_rate: 0.07, sd_rarity: 0 });
+  const habit = (m: number) => ({ subheadingsSettledFor: 100, portsSettledFor: 100, destinationsSettledFor: m });
+  assert.equal(scoreTradeFeatures(v, t).score, 0, 'the rate alone: 2.66 nats');
+  assert.equal(scoreTradeFeatures(v, t, habit(5)).score, 0, 'opened one five filings ago: ln 10 = 2.3 nats');
+  const settled = scoreTradeFeatures(v, t, habit(41));
+  assert.equal(settled.score, 72);
+  assert.match(settled.drivers[0]!.reason, /none in its last 40/);
+  // 2.66 nats of its own + 0.5 × 3 nats of the goods' peers ≥ 4.
+  assert.equal(scoreTradeFeatures(vec({ cd_new: 1, cd_novelty_rate: 0.07, sd_rarity: 3 }), t, habit(5)).score, 72);
 });

@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import { loadTradeAeModel, TradeFeatureSetMismatchError, type TradeAeModel } from './trade-ae-model.ts';
 
 // The committed default model and what Python's onnxruntime + calibration + shapley.py answered at training.
-const MODEL_DIR = fileURLToPath(new URL('../../../../../models/trade-ae/3', import.meta.url));
+const MODEL_DIR = fileURLToPath(new URL('../../../../../models/trade-ae/4', import.meta.url));
 const TOLERANCE = 1e-5;
 
 interface ParityFile {

@@ -42,7 +42,7 @@ export async function loadTradeModelStage(settings: TradeModelSettings, minorBan
       const rows = stage.items.map((i) => i.values);
       if (rows.length === 0) return { verdicts: [], baseline: model.card.background.baselineScore };
       const { score } = await model.score(rows);
-      const interim = rows.map((v) => scoreTradeFeatures(v));
+      const interim = stage.items.map((it) => scoreTradeFeatures(it.values, undefined, it.habit));
       const explain: number[] = [];
       for (let i = 0; i < rows.length; i++) if (Math.max(score[i]!, besideScore(interim[i]!, settings.alongside)) >= minorBand) explain.push(i);
       const explained = await model.explain(explain.map((i) => rows[i]!));
