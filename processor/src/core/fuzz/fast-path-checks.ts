@@ -26,6 +26,15 @@ function keyOrder(v: unknown): string[] {
   return Object.keys(v).flatMap((k) => [k, ...keyOrder((v as Record<string, unknown>)[k])]);
 }
 
+/**
+ * Inputs per property (first 20 000 and 10 000). Faults injected into each domain's fast path (a
+ * limit let one past its bound: 33 sensor channels, a ts past the maximum, a 129-character id,
+ * see docs/perf/suite-time-2026-12-07.md) fail within the first 350 inputs of seed 13: these
+ * keep a margin of 8× or more at 30 % of the cost.
+ */
+const AGREE_RUNS = 6_000;
+const DECODER_RUNS = 3_000;
+
 /** What `fast` accepts, `schema` accepts with the same value and key order; `fast` takes ≥ 95 % of valid input. */
 export function checkFastPathAgreesWithZod<S extends z.ZodType>(schema: S, fast: (json: unknown) => z.output<S> | undefined, input: fc.Arbitrary<string>, what: string): void {
   let zodAccepted = 0;
@@ -44,10 +53,12 @@ export function checkFastPathAgreesWithZod<S extends z.ZodType>(schema: S, fast:
       assert.ok(isDeepStrictEqual(taken, zod.data), json.slice(0, 500));
       assert.deepEqual(keyOrder(taken), keyOrder(zod.data));
     }),
-    fuzzParameters(20_000),
+    fuzzParameters(AGREE_RUNS),
   );
   // Both sides exercised: a generator of only invalid, or only valid, input proves nothing.
-  assert.ok(zodAccepted > 1_000 && refused > 1_000, `zod accepted ${zodAccepted}, refused ${refused}`);
+  // Each side at least 5 % of the inputs (1 000 of the 20 000 the test first ran).
+  const least = AGREE_RUNS / 20;
+  assert.ok(zodAccepted > least && refused > least, `zod accepted ${zodAccepted}, refused ${refused} (each must exceed ${least})`);
   assert.ok(fastAccepted >= 0.95 * zodAccepted, `fast path took ${fastAccepted} of ${zodAccepted} valid ${what}`);
 }
 
@@ -62,6 +73,6 @@ export function checkDecoderUnchanged<S extends z.ZodType>(shape: EventShape<S>,
       const data = enc.encode(json);
       assert.deepEqual(decodeEvent(data, shape, bounds), decodeEvent(data, zodOnly, bounds));
     }),
-    fuzzParameters(10_000),
+    fuzzParameters(DECODER_RUNS),
   );
 }

@@ -25,7 +25,7 @@ const declaration = fc
   .record(
     {
       id: text(128),
-      ts: fc.oneof({ weight: 30, arbitrary: fc.integer({ min: NOW - 86_400_000, max: NOW }) }, hostileTime),
+      ts: fc.oneof({ weight: 30, arbitrary: fc.integer({ min: NOW - 86_400_000, max: NOW }) }, hostileTime, fc.constantFrom(-1, 0.1, 8_640_000_000_000, 8_640_000_000_001)),
       exporter_id: pick(['900123456', 'A_b-9', 'x'.repeat(32)], ['x'.repeat(33), 'a b', '', 'é']),
       exporter_name: text(200),
       hs_code: pick(['090111', '0901119000', '2939410000', '27090000'], ['09011', '09011190001', '0901.11', 'abcdef', 901119]),
