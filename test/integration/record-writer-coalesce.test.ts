@@ -2,24 +2,15 @@
 // arrive while an INSERT runs go together, one INSERT per table, each write resolving only once
 // its rows are stored, and the store ends up holding exactly what one write at a time stores.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { openStore, type Store } from '../../store/src/index.ts';
 import type { AnomalyRow, ScoreRow, SensorEventRow, SensorWindowRow } from '../../store/src/rows.ts';
 import { createClickHouseRecordWriter } from '../../processor/src/adapters/clickhouse/clickhouse-record-writer.ts';
 import type { SensorBatchResult } from '../../processor/src/domains/sensor/sensor-batch.ts';
 import { sensorModule } from '../../processor/src/domains/sensor/sensor-module.ts';
-import { tempDir } from '../harness/temp-dir.ts';
+import { useTempStore } from '../harness/temp-store.ts';
 
-const dir = tempDir('record-writer-coalesce');
-let store: Store;
-before(async () => {
-  store = await openStore({ database: 'vigia', dataDir: dir.path });
-});
-after(async () => {
-  await store?.close();
-  dir.remove();
-});
+const chdb = useTempStore('record-writer-coalesce');
 
 const T0 = Date.UTC(2026, 0, 1);
 
@@ -79,17 +70,17 @@ function counting(client: ClickHouseClient): { client: ClickHouseClient; inserts
 }
 
 const rowsOf = async (table: string, run: string, order: string) =>
-  (await (await store.client.query({ query: `SELECT * EXCEPT run_id FROM ${table} FINAL WHERE run_id = {run:String} ORDER BY ${order}`, query_params: { run }, format: 'JSONEachRow' })).json()) as object[];
+  (await (await chdb.store.client.query({ query: `SELECT * EXCEPT run_id FROM ${table} FINAL WHERE run_id = {run:String} ORDER BY ${order}`, query_params: { run }, format: 'JSONEachRow' })).json()) as object[];
 const storedEvents = async (run: string, station: string) =>
-  Number(((await (await store.client.query({ query: `SELECT count() AS n FROM sensor_events FINAL WHERE run_id = {run:String} AND station = {station:String}`, query_params: { run, station }, format: 'JSONEachRow' })).json()) as { n: string }[])[0]!.n);
+  Number(((await (await chdb.store.client.query({ query: `SELECT count() AS n FROM sensor_events FINAL WHERE run_id = {run:String} AND station = {station:String}`, query_params: { run, station }, format: 'JSONEachRow' })).json()) as { n: string }[])[0]!.n);
 
 test('writes that arrive during an INSERT go together, one INSERT per table, and each resolves only with its rows stored', async () => {
   const writes = sensorModule.store.writes.filter((w) => !w.trainingOnly);
   // One at a time: the reference.
-  const apart = createClickHouseRecordWriter(store.client, writes);
+  const apart = createClickHouseRecordWriter(chdb.store.client, writes);
   for (let k = 0; k < 4; k++) await apart.write(batch('apart', k));
 
-  const spy = counting(store.client);
+  const spy = counting(chdb.store.client);
   const together = createClickHouseRecordWriter(spy.client, writes);
   const seenAtResolve: number[] = [];
   // The first finds the writer idle and goes alone; the other three arrive while it runs.
@@ -115,7 +106,7 @@ test('writes that arrive during an INSERT go together, one INSERT per table, and
 test('a failed group INSERT fails every write in it, and writing them again stores them once', async () => {
   const writes = sensorModule.store.writes.filter((w) => !w.trainingOnly);
   let failing = true;
-  const flaky = new Proxy(store.client, {
+  const flaky = new Proxy(chdb.store.client, {
     get(target, prop, receiver) {
       if (prop === 'insert') {
         return (params: { table: string }) => {
