@@ -23,6 +23,7 @@ import { startTestNats } from '../harness/nats.ts';
 import { waitFor } from '../harness/processor-process.ts';
 import { runVigia } from '../harness/run-cli.ts';
 import { tempDir } from '../harness/temp-dir.ts';
+import { TradeModelConfig } from '../../config/schema.ts';
 
 const PARTITIONS = 2;
 const START = '2026-10-01T00:00:00Z';
@@ -110,7 +111,8 @@ test('simulated and file declarations flow through the pipeline into trade table
     }
     // Every alert carries the exact Shapley values of the autoencoder's score by feature group:
     // they add up to model score − the card's baseline, and equal the stored trade_scores.shapley.
-    const card = JSON.parse(readFileSync(join(process.cwd(), 'models', 'trade-ae', '3', 'card.json'), 'utf8'));
+    // The processor's default model: the one this stack runs.
+    const card = JSON.parse(readFileSync(join(process.cwd(), TradeModelConfig.parse({}).modelDir, 'card.json'), 'utf8'));
     const stored = new Map(
       (await rows<{ event_id: string; score: number; top_group: string; shapley: Record<string, number> }>(`SELECT event_id, score, top_group, shapley FROM trade_scores FINAL WHERE run_id = 'live' AND severity != ''`)).map((r) => [r.event_id, r]),
     );
