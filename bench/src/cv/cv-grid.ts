@@ -23,6 +23,9 @@ export const CV_AXES: readonly GridAxis[] = [
   // score scale (z0) is left out on purpose: it is the alarm calibration the simulator's recall
   // and every consumer's threshold 70 rest on, and the simulator takes no part in the choice.
   { path: 'onset.halfLife', values: [onset.halfLife, onset.halfLife * 2], set: (o, v) => ({ ...o, onset: { ...o.onset, halfLife: v } }) },
+  // How fast an onset's strength learns the series' typical onset (onset-novelty.ts,
+  // self-calibration): 0.02 remembers about 50 candidates, 0.1 about 10.
+  { path: 'onset.typicalRate', values: [onset.typicalRate, onset.typicalRate * 5], set: (o, v) => ({ ...o, onset: { ...o.onset, typicalRate: v } }) },
 ];
 
 export interface GridCandidate {
