@@ -5,25 +5,11 @@ import type { RawEvent } from '../../core/raw-event.ts';
 import { TradeBatchProcessor } from './trade-batch.ts';
 import { scoreTradeFeatures } from './trade-interim-score.ts';
 import { combineTradeVerdict } from './trade-model-verdict.ts';
+import { coffeeDeclaration } from './trade-declaration-fixture.ts';
 
 const enc = new TextEncoder();
-const decl = (i: number, over: Partial<TradeDeclaration> = {}): TradeDeclaration => ({
-  id: `d${i}`,
-  ts: Date.UTC(2026, 2, 2, 8) + i * 3_600_000,
-  exporter_id: 'E1',
-  exporter_name: 'E SAS',
-  hs_code: '090111',
-  port: 'COCTG',
-  destination: 'US',
-  transport_mode: 'sea',
-  fob_usd: 40_000,
-  net_kg: 10_000,
-  gross_kg: 10_200,
-  quantity: 10_000,
-  unit: 'KGM',
-  controlled: false,
-  ...over,
-});
+const decl = (i: number, over: Partial<TradeDeclaration> = {}): TradeDeclaration =>
+  coffeeDeclaration({ id: `d${i}`, ts: Date.UTC(2026, 2, 2, 8) + i * 3_600_000, hs_code: '090111', ...over });
 const raw = (d: TradeDeclaration, seq: number): RawEvent => ({ subject: subjects.event('trade', partitionOf(d.exporter_id, 2), d.exporter_id), seq, partition: partitionOf(d.exporter_id, 2), data: enc.encode(JSON.stringify(d)) });
 
 test('with model outputs: the combined verdict scores, its Shapley values reach the score row and the anomaly', () => {

@@ -5,29 +5,15 @@ import { DEFAULT_SEVERITY_BANDS } from '../../../../contracts/index.ts';
 import type { RawEvent } from '../../core/raw-event.ts';
 import { keyLimitsOf } from '../../core/key-budget.ts';
 import { TradeBatchProcessor, type TradeBatchOptions } from './trade-batch.ts';
+import { coffeeDeclaration } from './trade-declaration-fixture.ts';
 
 const P = 4;
 const T0 = Date.UTC(2026, 2, 2, 8);
 const H = 3_600_000;
 const NOW = T0 + 400 * H;
 const enc = new TextEncoder();
-const base = (i: number, over: Partial<TradeDeclaration> = {}): TradeDeclaration => ({
-  id: `d${i}`,
-  ts: T0 + i * H,
-  exporter_id: `E${i % 5}`,
-  exporter_name: 'E SAS',
-  hs_code: '0901119000',
-  port: 'COCTG',
-  destination: 'US',
-  transport_mode: 'sea',
-  fob_usd: 40_000 + (i % 7) * 500,
-  net_kg: 10_000,
-  gross_kg: 10_200,
-  quantity: 10_000,
-  unit: 'KGM',
-  controlled: false,
-  ...over,
-});
+const base = (i: number, over: Partial<TradeDeclaration> = {}): TradeDeclaration =>
+  coffeeDeclaration({ id: `d${i}`, ts: T0 + i * H, exporter_id: `E${i % 5}`, fob_usd: 40_000 + (i % 7) * 500, ...over });
 const seqs = new Map<number, number>();
 const raw = (body: unknown, key = (body as TradeDeclaration).exporter_id ?? 'E0'): RawEvent => {
   const partition = partitionOf(key, P);

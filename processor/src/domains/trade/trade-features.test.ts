@@ -3,28 +3,13 @@ import assert from 'node:assert/strict';
 import type { TradeDeclaration } from '../../../../contracts/index.ts';
 import { observeDeclaration, TRADE_FEATURE_INDEX as F, TRADE_FEATURES, type TradeFeatureName } from './trade-features.ts';
 import { TradeGraphState } from './trade-graph-state.ts';
+import { coffeeDeclaration } from './trade-declaration-fixture.ts';
 
 const T0 = Date.UTC(2026, 2, 2, 8);
 const H = 3_600_000;
 const OPTS = { reportingThresholdUsd: 10_000 };
 let seq = 0;
-const decl = (over: Partial<TradeDeclaration> = {}): TradeDeclaration => ({
-  id: `d${++seq}`,
-  ts: T0,
-  exporter_id: 'A',
-  exporter_name: 'A SAS',
-  hs_code: '0901119000',
-  port: 'COCTG',
-  destination: 'US',
-  transport_mode: 'sea',
-  fob_usd: 40_000,
-  net_kg: 10_000,
-  gross_kg: 10_200,
-  quantity: 10_000,
-  unit: 'KGM',
-  controlled: false,
-  ...over,
-});
+const decl = (over: Partial<TradeDeclaration> = {}): TradeDeclaration => coffeeDeclaration({ id: `d${++seq}`, ts: T0, exporter_id: 'A', exporter_name: 'A SAS', ...over });
 const close = (actual: number, expected: number, name: string) => assert.ok(Math.abs(actual - expected) < 1e-9, `${name}: ${actual} ≠ ${expected}`);
 const check = (v: number[], golden: Partial<Record<TradeFeatureName, number>>) => {
   for (const [k, x] of Object.entries(golden)) close(v[F[k as TradeFeatureName]]!, x, k);

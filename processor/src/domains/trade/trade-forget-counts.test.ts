@@ -8,28 +8,14 @@ import { keyLimitsOf, type KeyBudgetSnapshot } from '../../core/key-budget.ts';
 import type { RawEvent } from '../../core/raw-event.ts';
 import { TradeBatchProcessor, type TradeBatchOptions } from './trade-batch.ts';
 import { TRADE_FEATURE_INDEX } from './trade-features.ts';
+import { coffeeDeclaration } from './trade-declaration-fixture.ts';
 
 const T0 = Date.UTC(2026, 2, 2, 8);
 const H = 3_600_000;
 const NOW = T0 + 10_000 * H;
 const enc = new TextEncoder();
-const decl = (id: string, hours: number, exporter: string, over: Partial<TradeDeclaration> = {}): TradeDeclaration => ({
-  id,
-  ts: Math.round(T0 + hours * H),
-  exporter_id: exporter,
-  exporter_name: 'E SAS',
-  hs_code: '0901119000',
-  port: 'COCTG',
-  destination: 'US',
-  transport_mode: 'sea',
-  fob_usd: 40_000,
-  net_kg: 10_000,
-  gross_kg: 10_200,
-  quantity: 10_000,
-  unit: 'KGM',
-  controlled: false,
-  ...over,
-});
+const decl = (id: string, hours: number, exporter: string, over: Partial<TradeDeclaration> = {}): TradeDeclaration =>
+  coffeeDeclaration({ id, ts: Math.round(T0 + hours * H), exporter_id: exporter, ...over });
 
 /** Sequence numbers per partition, in the order the declarations are given. */
 function rawOf(ds: readonly TradeDeclaration[], partitions: number): RawEvent[] {
