@@ -363,6 +363,11 @@ export class KeyBudget {
       }
       this.#oldestLive = oldestLive;
     }
+    this.#forgetEvictedBefore(cutoff);
+  }
+
+  /** Forgets the evicted keys last seen before `cutoff`; a walk only when the oldest one is. */
+  #forgetEvictedBefore(cutoff: number): void {
     if (!(this.#oldestEvicted < cutoff)) return;
     let oldest = Infinity;
     for (const [key, e] of this.#evicted) {
@@ -378,16 +383,7 @@ export class KeyBudget {
   #forgetExpired(): void {
     if (this.limits.forgetMs === 0) return;
     if (this.limits.forgetSweepMs) return this.#sweep();
-    const cutoff = this.#watermark - this.limits.forgetMs;
-    if (!(this.#oldestEvicted < cutoff)) return;
-    let oldest = Infinity;
-    for (const [key, e] of this.#evicted) {
-      if (e.lastSeen < cutoff) {
-        this.#forget(key, e);
-        this.#forgottenRetention++;
-      } else if (e.lastSeen < oldest) oldest = e.lastSeen;
-    }
-    this.#oldestEvicted = oldest;
+    this.#forgetEvictedBefore(this.#watermark - this.limits.forgetMs);
   }
 
   /**
