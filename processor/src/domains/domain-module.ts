@@ -102,6 +102,27 @@ export interface CompactRows<R> {
   values(records: R): readonly (readonly unknown[])[];
 }
 
+/**
+ * Compact rows that are exactly the named fields of one array of row objects, in column order:
+ * the values follow from the column list, so the two cannot drift apart.
+ */
+export function compactFields<R, T extends object>(columns: readonly (keyof T & string)[], rowsOf: (records: R) => readonly T[]): CompactRows<R> {
+  return {
+    columns,
+    values(records) {
+      const rows = rowsOf(records);
+      const out = new Array<unknown[]>(rows.length);
+      for (let i = 0; i < rows.length; i++) {
+        const row = rows[i]!;
+        const v = new Array<unknown>(columns.length);
+        for (let c = 0; c < columns.length; c++) v[c] = row[columns[c]!];
+        out[i] = v;
+      }
+      return out;
+    },
+  };
+}
+
 /** The feature sets a domain's runs write, for `vigia features export`. */
 export interface DomainFeatureSets {
   /** The set exported when none is named (the model chain's), if any. */

@@ -3,7 +3,7 @@
 // and chDB parses less — on a real 2 000-declaration batch −18 % (scores) and −22 %
 // (declarations) of the inserts' CPU, same stored rows (bench/probes/trade-insert-shapes.ts).
 // Every column of the row types, in their order: nothing is left to a default.
-import type { CompactRows } from '../domain-module.ts';
+import { compactFields } from '../domain-module.ts';
 import type { TradeRecords } from './trade-batch.ts';
 import type { TradeDeclarationRow, TradeScoreRow } from './trade-tables.ts';
 
@@ -52,25 +52,5 @@ export const TRADE_SCORE_COLUMNS = [
   'scored_at',
 ] as const satisfies readonly (keyof TradeScoreRow)[];
 
-function declarationValues(r: TradeRecords): unknown[][] {
-  const rows = r.declarations;
-  const out = new Array<unknown[]>(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    const d = rows[i]!;
-    out[i] = [d.run_id, d.event_id, d.partition, d.ts, d.exporter_id, d.exporter_name, d.hs_code, d.subheading, d.port, d.destination, d.transport_mode, d.fob_usd, d.net_kg, d.gross_kg, d.quantity, d.unit, d.controlled, d.licence, d.quota_kg, d.truth_kind, d.truth_fault_id, d.stream_seq, d.ingested_at];
-  }
-  return out;
-}
-
-function scoreValues(r: TradeRecords): unknown[][] {
-  const rows = r.scores;
-  const out = new Array<unknown[]>(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    const s = rows[i]!;
-    out[i] = [s.run_id, s.event_id, s.ts, s.exporter_id, s.subheading, s.port, s.destination, s.score, s.severity, s.top_group, s.top_feature, s.detector, s.drivers, s.quota_used, s.shapley, s.scored_at];
-  }
-  return out;
-}
-
-export const tradeDeclarationsCompact: CompactRows<TradeRecords> = { columns: TRADE_DECLARATION_COLUMNS, values: declarationValues };
-export const tradeScoresCompact: CompactRows<TradeRecords> = { columns: TRADE_SCORE_COLUMNS, values: scoreValues };
+export const tradeDeclarationsCompact = compactFields<TradeRecords, TradeDeclarationRow>(TRADE_DECLARATION_COLUMNS, (r) => r.declarations);
+export const tradeScoresCompact = compactFields<TradeRecords, TradeScoreRow>(TRADE_SCORE_COLUMNS, (r) => r.scores);
