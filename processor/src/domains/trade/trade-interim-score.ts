@@ -111,10 +111,14 @@ interface Signal {
 const ramp = (x: number, from: number, k: number) => (x <= from ? 0 : 100 * (1 - Math.exp(-(x - from) / k)));
 const companyN = (v: readonly number[]) => Math.pow(10, v[F.company_n]!) - 1;
 
+/** A new destination's surprise: the company's own, plus the peers' view at its weight. */
+const destinationSurprise = (val: (n: TradeFeatureName) => number, t: TradeSignalThresholds, habit: RouteHabit | undefined) =>
+  noveltySurprise(val('cd_novelty_rate'), habit?.destinationsSettledFor) + t.destinationPeerWeight * val('sd_rarity');
+
 /** The surprise of a controlled substance's new route: its new port's or new destination's, whichever is larger. */
 function controlledRouteSurprise(val: (n: TradeFeatureName) => number, t: TradeSignalThresholds, habit: RouteHabit | undefined): number {
   const port = val('cp_new') ? noveltySurprise(val('cp_novelty_rate'), habit?.portsSettledFor) : 0;
-  const destination = val('cd_new') ? noveltySurprise(val('cd_novelty_rate'), habit?.destinationsSettledFor) + t.destinationPeerWeight * val('sd_rarity') : 0;
+  const destination = val('cd_new') ? destinationSurprise(val, t, habit) : 0;
   return Math.max(port, destination);
 }
 
@@ -145,7 +149,7 @@ export function scoreTradeFeatures(v: readonly number[], t: TradeSignalThreshold
       add('route', 'cs_new', 75, `first declaration of this subheading by the company; ${said('cs_novelty_rate', 'subheadings', habit?.subheadingsSettledFor)}`);
     if (val('cp_new') && noveltySurprise(val('cp_novelty_rate'), habit?.portsSettledFor) >= t.noveltyFrom)
       add('route', 'cp_new', 72, `first declaration through this port by the company; ${said('cp_novelty_rate', 'ports', habit?.portsSettledFor)}`);
-    if (val('cd_new') && noveltySurprise(val('cd_novelty_rate'), habit?.destinationsSettledFor) + t.destinationPeerWeight * val('sd_rarity') >= t.destinationNoveltyFrom)
+    if (val('cd_new') && destinationSurprise(val, t, habit) >= t.destinationNoveltyFrom)
       add('route', 'cd_new', 72, `first declaration to this destination by the company; ${said('cd_novelty_rate', 'destinations', habit?.destinationsSettledFor)}`);
     if (val('company_age_days') >= 3) add('company', 'burst_z', ramp(val('burst_z'), t.burstFrom, t.burstScale), `${val('count_1h').toFixed(1)} declarations in the last hour, ${val('burst_z').toFixed(1)} σ above its busiest usual hour`);
   }
