@@ -4,19 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
+import { TradeModelConfig } from '../../../../../config/schema.ts';
+import { assertCalibrationReached, assertWithin, maxDiff, readParityFile, type ParityRows } from '../../../adapters/onnx/parity-check.ts';
 import { loadTradeAeModel, TradeFeatureSetMismatchError, type TradeAeModel } from './trade-ae-model.ts';
 
-// The committed default model and what Python's onnxruntime + calibration + shapley.py answered at training.
-const MODEL_DIR = fileURLToPath(new URL('../../../../../models/trade-ae/4', import.meta.url));
+// The config's default model and what Python's onnxruntime + calibration + shapley.py answered at training.
+const MODEL_DIR = fileURLToPath(new URL(`../../../../../${TradeModelConfig.parse({}).modelDir}`, import.meta.url));
 const TOLERANCE = 1e-5;
 
-interface ParityFile {
-  features: string[];
+interface ParityFile extends ParityRows {
   groups: string[];
-  inputs: number[][];
-  sources: string[];
   raw: number[];
-  score: number[];
   baseline: number;
   shapley: { row: number; values: number[] }[];
 }
@@ -25,23 +23,16 @@ let model: TradeAeModel;
 let parity: ParityFile;
 before(async () => {
   model = await loadTradeAeModel(MODEL_DIR);
-  parity = JSON.parse(await readFile(`${MODEL_DIR}/parity.json`, 'utf8')) as ParityFile;
+  parity = await readParityFile<ParityFile>(MODEL_DIR);
 });
 after(() => model.release());
 
 test('onnxruntime-node agrees with Python on raw error and calibrated score', async () => {
   assert.deepEqual(parity.features, model.card.features);
-  assert.ok(parity.inputs.length >= 200);
   const { raw, score } = await model.score(parity.inputs);
-  let maxRaw = 0;
-  let maxScore = 0;
-  raw.forEach((r, i) => {
-    maxRaw = Math.max(maxRaw, Math.abs(r - parity.raw[i]!) / Math.max(1, Math.abs(parity.raw[i]!)));
-    maxScore = Math.max(maxScore, Math.abs(score[i]! - parity.score[i]!));
-  });
-  assert.ok(maxRaw <= TOLERANCE, `max relative |raw diff| ${maxRaw}`);
-  assert.ok(maxScore <= TOLERANCE, `max |score diff| ${maxScore}`);
-  assert.ok(parity.score.some((s) => s < 70) && parity.score.some((s) => s >= 70 && s <= 95) && parity.score.some((s) => s > 95), 'rows reach every part of the calibration');
+  assertWithin('relative raw error', maxDiff(raw, parity.raw, true), TOLERANCE);
+  assertWithin('score', maxDiff(score, parity.score), TOLERANCE);
+  assertCalibrationReached(parity.score);
 });
 
 test('Shapley values agree with Python, add up to score − baseline, and are one batch for many rows', async () => {
