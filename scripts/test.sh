@@ -1,7 +1,14 @@
 #!/usr/bin/env bash
 # Every test: typecheck, unit (pure core), integration (real nats-server + chDB), browser
 # (real chromium), and the Python model-training tests. Prints one closing line with totals.
+# `bash scripts/test.sh unit integration` runs only the named steps (typecheck, ui, unit,
+# integration, browser, models); package.json's test:* scripts do that.
 set -uo pipefail
+STEPS=" ${*:-typecheck ui unit integration browser models} "
+for s in $STEPS; do
+  case " typecheck ui unit integration browser models " in *" $s "*) ;; *) echo "unknown test step '$s' (typecheck ui unit integration browser models)" >&2; exit 2 ;; esac
+done
+wants() { [[ "$STEPS" == *" $1 "* ]]; }
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh --test || exit 1
 mkdir -p test-artifacts
@@ -22,21 +29,32 @@ capped() {
 }
 TEST_TIMEOUT=--test-timeout=300000
 
-step "typecheck"
-run npx --no-install tsc --noEmit -p tsconfig.json
-step "build UI"
-run node node_modules/vite/bin/vite.js build --config ui/vite.config.ts --logLevel warn
+if wants typecheck; then
+  step "typecheck"
+  run npx --no-install tsc --noEmit -p tsconfig.json
+fi
+# The browser tests serve the built UI.
+if wants ui || wants browser; then
+  step "build UI"
+  run node node_modules/vite/bin/vite.js build --config ui/vite.config.ts --logLevel warn
+fi
+if wants unit; then
 step "unit tests (pure core, no servers)"
 # One file per core at once. node's default is one fewer than the cores: a single file at a time
 # on CI's 2, each file's process start (~1 s of CPU loading tsx) leaving the other core idle.
 # Unit files are separate processes with no shared ports or directories, so they can overlap.
 UNIT_JOBS=$(node -e 'console.log(Math.max(2, require("node:os").availableParallelism()))')
 run capped 15m node --import tsx --test --test-concurrency="$UNIT_JOBS" --test-reporter=spec $(git ls-files --cached --others --exclude-standard '*.test.ts' | grep -v '^test/')
-step "integration tests (real nats-server + chDB)"
-run capped 25m node --import tsx --test --test-concurrency=1 "$TEST_TIMEOUT" --test-reporter=spec $(ls test/integration/*.test.ts)
-step "browser tests (real chromium)"
-run capped 15m node --import tsx --test --test-concurrency=1 "$TEST_TIMEOUT" --test-reporter=spec $(ls test/browser/*.test.ts)
-if [ -d models/tests ]; then
+fi
+if wants integration; then
+  step "integration tests (real nats-server + chDB)"
+  run capped 25m node --import tsx --test --test-concurrency=1 "$TEST_TIMEOUT" --test-reporter=spec $(ls test/integration/*.test.ts)
+fi
+if wants browser; then
+  step "browser tests (real chromium)"
+  run capped 15m node --import tsx --test --test-concurrency=1 "$TEST_TIMEOUT" --test-reporter=spec $(ls test/browser/*.test.ts)
+fi
+if wants models && [ -d models/tests ]; then
   step "model training tests (pytest)"
   run capped 15m python3 -m pytest -q models/tests
 fi
