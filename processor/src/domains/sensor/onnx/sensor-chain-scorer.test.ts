@@ -1,47 +1,28 @@
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { ModelInputError, ModelLoadError, type ModelLoadReason } from '../../../adapters/onnx/model-errors.ts';
+import { modelVariants, type ModelVariants } from '../../../adapters/onnx/model-variants.ts';
 import { loadSensorChain, type SensorChainScorer } from './sensor-chain-scorer.ts';
 
 const MODEL_DIR = fileURLToPath(new URL('../../../../../models/sensor-chain/1', import.meta.url));
-let work: string;
+let models: ModelVariants;
 let scorer: SensorChainScorer;
 before(async () => {
-  work = await mkdtemp(join(tmpdir(), 'vigia-model-'));
+  models = await modelVariants(MODEL_DIR, 'vigia-model-');
   scorer = await loadSensorChain(MODEL_DIR);
 });
 after(async () => {
   await scorer.release();
-  await rm(work, { recursive: true, force: true });
+  await models.cleanup();
 });
 
-/** A copy of the default model with one change applied. */
-async function variant(name: string, change: (dir: string) => Promise<void>): Promise<string> {
-  const dir = join(work, name);
-  await cp(MODEL_DIR, dir, { recursive: true });
-  await change(dir);
-  return dir;
-}
-
-async function editCard(dir: string, edit: (card: Record<string, any>) => void): Promise<void> {
-  const card = JSON.parse(await readFile(join(dir, 'card.json'), 'utf8'));
-  edit(card);
-  await writeFile(join(dir, 'card.json'), JSON.stringify(card));
-}
-
-async function rejects(dir: string, reason: ModelLoadReason, message: RegExp): Promise<void> {
-  await assert.rejects(loadSensorChain(dir), (err: unknown) => {
-    assert.ok(err instanceof ModelLoadError, String(err));
-    assert.equal(err.name, 'ModelLoadError');
-    assert.equal(err.reason, reason);
-    assert.match(err.message, message);
-    return true;
-  });
-}
+/** A copy of the model with one change applied; the card edited in place; loading it refused. */
+const variant: ModelVariants['variant'] = (name, change, from) => models.variant(name, change, from);
+const editCard: ModelVariants['editCard'] = (dir, edit) => models.editCard(dir, edit);
+const rejects = (dir: string, reason: ModelLoadReason, message: RegExp) => models.rejects(loadSensorChain(dir), reason, message);
 
 test('the default model loads with its card', () => {
   assert.equal(scorer.modelId, 'sensor-chain@1');
@@ -50,7 +31,7 @@ test('the default model loads with its card', () => {
 });
 
 test('a folder without a card', async () => {
-  await rejects(join(work, 'nowhere'), 'card-missing', /card\.json.*model folder/);
+  await rejects(models.nowhere, 'card-missing', /card\.json.*model folder/);
 });
 
 test('a card that is not JSON, or not a model card', async () => {

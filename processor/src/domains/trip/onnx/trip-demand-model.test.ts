@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { TRIP_CELL_FEATURES } from '../trip-cell-features.ts';
-import { ModelInputError, ModelLoadError, type ModelLoadReason } from '../../../adapters/onnx/model-errors.ts';
+import { ModelInputError, type ModelLoadReason } from '../../../adapters/onnx/model-errors.ts';
+import { modelVariants, type ModelVariants } from '../../../adapters/onnx/model-variants.ts';
 import { loadTripDemandModel, type TripDemandModel } from './trip-demand-model.ts';
 
 const MODEL_DIR = fileURLToPath(new URL('../../../../../models/trip-demand/1', import.meta.url));
@@ -13,38 +13,21 @@ const FARE_DIR = fileURLToPath(new URL('../../../../../models/trip-fare/1', impo
 const SENSOR_DIR = fileURLToPath(new URL('../../../../../models/sensor-chain/1', import.meta.url));
 const at = (name: string) => TRIP_CELL_FEATURES.indexOf(name as (typeof TRIP_CELL_FEATURES)[number]);
 
-let work: string;
+let models: ModelVariants;
 let model: TripDemandModel;
 before(async () => {
-  work = await mkdtemp(join(tmpdir(), 'vigia-trip-demand-'));
+  models = await modelVariants(MODEL_DIR, 'vigia-trip-demand-');
   model = await loadTripDemandModel(MODEL_DIR);
 });
 after(async () => {
   await model.release();
-  await rm(work, { recursive: true, force: true });
+  await models.cleanup();
 });
 
-async function variant(name: string, change: (dir: string) => Promise<void>): Promise<string> {
-  const dir = join(work, name);
-  await cp(MODEL_DIR, dir, { recursive: true });
-  await change(dir);
-  return dir;
-}
-
-async function editCard(dir: string, edit: (card: Record<string, any>) => void): Promise<void> {
-  const card = JSON.parse(await readFile(join(dir, 'card.json'), 'utf8'));
-  edit(card);
-  await writeFile(join(dir, 'card.json'), JSON.stringify(card));
-}
-
-async function rejects(dir: string, reason: ModelLoadReason, message: RegExp): Promise<void> {
-  await assert.rejects(loadTripDemandModel(dir), (err: unknown) => {
-    assert.ok(err instanceof ModelLoadError, String(err));
-    assert.equal(err.reason, reason);
-    assert.match(err.message, message);
-    return true;
-  });
-}
+/** A copy of the model with one change applied; the card edited in place; loading it refused. */
+const variant: ModelVariants['variant'] = (name, change, from) => models.variant(name, change, from);
+const editCard: ModelVariants['editCard'] = (dir, edit) => models.editCard(dir, edit);
+const rejects = (dir: string, reason: ModelLoadReason, message: RegExp) => models.rejects(loadTripDemandModel(dir), reason, message);
 
 /** A full trip-cell@1 vector of a cell doing what its baseline expects. */
 function ordinary(): Float64Array {
@@ -81,7 +64,7 @@ test('the default model loads: a chain card without router, one forest, a subset
 });
 
 test('cards of other models, or of features this processor does not compute', async () => {
-  await rejects(join(work, 'nowhere'), 'card-missing', /card\.json/);
+  await rejects(models.nowhere, 'card-missing', /card\.json/);
   await rejects(FARE_DIR, 'card-invalid', /ModelCard schema/);
   await rejects(SENSOR_DIR, 'card-invalid', /sensor\/sensor-chain, not trip\/trip-demand/);
   await rejects(await variant('set', (d) => editCard(d, (c) => (c.featureSet = 'trip-cell@2'))), 'features-mismatch', /trip-cell@2/);

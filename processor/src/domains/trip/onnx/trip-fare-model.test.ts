@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import type { ResidualCalibration } from '../../../../../contracts/index.ts';
 import { createTripSimulation } from '../../../../../producers/src/trip/index.ts';
 import { tripFareFeatures } from '../trip-fare-features.ts';
-import { ModelInputError, ModelLoadError, type ModelLoadReason } from '../../../adapters/onnx/model-errors.ts';
+import { ModelInputError, type ModelLoadReason } from '../../../adapters/onnx/model-errors.ts';
+import { modelVariants, type ModelVariants } from '../../../adapters/onnx/model-variants.ts';
 import { fareResidual, fareResidualScore, loadTripFareModel, type TripFareModel } from './trip-fare-model.ts';
 
 const MODEL_DIR = fileURLToPath(new URL('../../../../../models/trip-fare/1', import.meta.url));
@@ -51,39 +51,21 @@ test('residual score rises with the actual fare', () => {
   }
 });
 
-let work: string;
+let models: ModelVariants;
 let model: TripFareModel;
 before(async () => {
-  work = await mkdtemp(join(tmpdir(), 'vigia-trip-fare-'));
+  models = await modelVariants(MODEL_DIR, 'vigia-trip-fare-');
   model = await loadTripFareModel(MODEL_DIR);
 });
 after(async () => {
   await model.release();
-  await rm(work, { recursive: true, force: true });
+  await models.cleanup();
 });
 
-async function variant(name: string, change: (dir: string) => Promise<void>, from = MODEL_DIR): Promise<string> {
-  const dir = join(work, name);
-  await cp(from, dir, { recursive: true });
-  await change(dir);
-  return dir;
-}
-
-async function editCard(dir: string, edit: (card: Record<string, any>) => void): Promise<void> {
-  const card = JSON.parse(await readFile(join(dir, 'card.json'), 'utf8'));
-  edit(card);
-  await writeFile(join(dir, 'card.json'), JSON.stringify(card));
-}
-
-async function rejects(dir: string, reason: ModelLoadReason, message: RegExp, verifyHashes = true): Promise<void> {
-  await assert.rejects(loadTripFareModel(dir, { verifyHashes }), (err: unknown) => {
-    assert.ok(err instanceof ModelLoadError, String(err));
-    assert.equal(err.name, 'ModelLoadError');
-    assert.equal(err.reason, reason);
-    assert.match(err.message, message);
-    return true;
-  });
-}
+/** A copy of the model with one change applied; the card edited in place; loading it refused. */
+const variant: ModelVariants['variant'] = (name, change, from) => models.variant(name, change, from);
+const editCard: ModelVariants['editCard'] = (dir, edit) => models.editCard(dir, edit);
+const rejects = (dir: string, reason: ModelLoadReason, message: RegExp, verifyHashes = true) => models.rejects(loadTripFareModel(dir, { verifyHashes }), reason, message);
 
 test('the default model loads with its card', () => {
   assert.equal(model.modelId, 'trip-fare@1');
@@ -93,7 +75,7 @@ test('the default model loads with its card', () => {
 });
 
 test('a folder without a card, a card that is not JSON or not a regressor card', async () => {
-  await rejects(join(work, 'nowhere'), 'card-missing', /card\.json.*model folder/);
+  await rejects(models.nowhere, 'card-missing', /card\.json.*model folder/);
   await rejects(await variant('not-json', (d) => writeFile(join(d, 'card.json'), '[')), 'card-invalid', /card\.json.*not JSON/);
   await rejects(SENSOR_DIR, 'card-invalid', /RegressorModelCard schema[\s\S]*kind/);
   await rejects(await variant('no-residual', (d) => editCard(d, (c) => delete c.residual)), 'card-invalid', /residual/);
