@@ -243,6 +243,14 @@ export const TradeModelConfig = z.strictObject({
    * behavioural, price and route kinds (found 168 of 616 incidents against 609). @default 'interim'
    */
   alongside: z.enum(['rules', 'interim']).default('interim'),
+  /**
+   * Self-calibration of the model's score per company (company-model-levels.ts): a company's
+   * usual reconstruction error is the exponentially weighted geometric mean of its own errors,
+   * this weight per declaration, and a company whose usual error is above the training median is
+   * judged at its own scale (error / its level). 0 = off (the card's calibration alone). Chosen
+   * on bench seeds 1, 2, 6, 7 (README "Trade bench"). @default 0.02
+   */
+  selfCalibrationRate: z.number().min(0).lt(1).default(0.02),
 });
 
 export const ScoringConfig = z.strictObject({

@@ -5,19 +5,20 @@
  *   node --import tsx bench/probes/trade-model-fa-probe.ts --seed 3 --model models/trade-ae/4 --group quota
  */
 import { parseArgs } from 'node:util';
+import { parseConfig } from '../../config/index.ts';
 import { DEFAULT_SEVERITY_BANDS } from '../../contracts/index.ts';
 import { createLogger } from '../../stack/logger.ts';
 import { loadTradeModelStage } from '../../processor/src/domains/trade/onnx/trade-model-stage.ts';
 import { TradeBatchProcessor } from '../../processor/src/domains/trade/trade-batch.ts';
 import { TRADE_FEATURE_INDEX as F } from '../../processor/src/domains/trade/trade-features.ts';
-import { REPORTING_THRESHOLD_USD } from '../../processor/src/domains/trade/trade-runtime.ts';
+import { REPORTING_THRESHOLD_USD, tradeModelLevelsOf } from '../../processor/src/domains/trade/trade-runtime.ts';
 import { OFFLINE_BATCH, OFFLINE_PARTITIONS, rawEventsOf } from '../src/trade/offline-trade.ts';
 import { DEFAULT_TRADE_SCENARIO, tradeScenario } from '../src/trade/trade-scenario.ts';
 
 const { values } = parseArgs({ options: { seed: { type: 'string', default: '3' }, model: { type: 'string', default: 'models/trade-ae/4' }, group: { type: 'string', default: 'quota' } } });
 const sc = tradeScenario({ ...DEFAULT_TRADE_SCENARIO, seed: Number(values.seed) }, OFFLINE_PARTITIONS);
 const truth = new Set(sc.truths.map((t) => t.id));
-const p = new TradeBatchProcessor({ runId: 'probe', bands: DEFAULT_SEVERITY_BANDS, maxFutureMs: Number.MAX_SAFE_INTEGER, partitionCount: OFFLINE_PARTITIONS, features: { reportingThresholdUsd: REPORTING_THRESHOLD_USD } });
+const p = new TradeBatchProcessor({ runId: 'probe', bands: DEFAULT_SEVERITY_BANDS, maxFutureMs: Number.MAX_SAFE_INTEGER, partitionCount: OFFLINE_PARTITIONS, features: { reportingThresholdUsd: REPORTING_THRESHOLD_USD }, modelLevels: tradeModelLevelsOf(parseConfig({})) });
 const stage = await loadTradeModelStage({ enabled: true, modelDir: values.model!, intraOpThreads: 1, alongside: 'interim' }, DEFAULT_SEVERITY_BANDS.minor, process.cwd(), createLogger('probe', 'warn'));
 const events = rawEventsOf(sc.messages, OFFLINE_PARTITIONS);
 for (let i = 0; i < events.length; i += OFFLINE_BATCH) {

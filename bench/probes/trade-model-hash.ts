@@ -22,7 +22,7 @@ import { keyLimitsOf } from '../../processor/src/core/key-budget.ts';
 import { loadTradeModelStage } from '../../processor/src/domains/trade/onnx/trade-model-stage.ts';
 import { TRADE_NEW_KEY_BYTES, TradeBatchProcessor } from '../../processor/src/domains/trade/trade-batch.ts';
 import type { TradeAlongside } from '../../processor/src/domains/trade/trade-model-verdict.ts';
-import { REPORTING_THRESHOLD_USD } from '../../processor/src/domains/trade/trade-runtime.ts';
+import { REPORTING_THRESHOLD_USD, tradeModelLevelsOf } from '../../processor/src/domains/trade/trade-runtime.ts';
 import { createLogger } from '../../stack/logger.ts';
 import { OFFLINE_PARTITIONS, rawEventsOf } from '../src/trade/offline-trade.ts';
 import { DEFAULT_TRADE_SCENARIO, tradeScenario } from '../src/trade/trade-scenario.ts';
@@ -55,7 +55,7 @@ interface Run {
 }
 
 async function once(): Promise<Run> {
-  const p = new TradeBatchProcessor({ runId: 'hash', bands: DEFAULT_SEVERITY_BANDS, maxFutureMs: Number.MAX_SAFE_INTEGER, partitionCount: OFFLINE_PARTITIONS, limits, features: { reportingThresholdUsd: REPORTING_THRESHOLD_USD } });
+  const p = new TradeBatchProcessor({ runId: 'hash', bands: DEFAULT_SEVERITY_BANDS, maxFutureMs: Number.MAX_SAFE_INTEGER, partitionCount: OFFLINE_PARTITIONS, limits, features: { reportingThresholdUsd: REPORTING_THRESHOLD_USD }, modelLevels: tradeModelLevelsOf(parseConfig({})) });
   const stage = a['no-model'] ? null : await loadTradeModelStage({ enabled: true, modelDir: a.model!, intraOpThreads: 1, alongside: a.alongside as TradeAlongside }, DEFAULT_SEVERITY_BANDS.minor, process.cwd(), createLogger('trade-model-hash', 'warn'));
   const hash = createHash('sha256');
   const run: Run = { hash: '', explained: 0, anomalies: 0, ingestMs: 0, modelMs: 0, scoreMs: 0 };

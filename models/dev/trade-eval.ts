@@ -12,11 +12,12 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEFAULT_SEVERITY_BANDS, partitionOf, subjects } from '../../contracts/index.ts';
+import { parseConfig } from '../../config/index.ts';
 import type { RawEvent } from '../../processor/src/core/raw-event.ts';
 import { loadTradeAeModel } from '../../processor/src/domains/trade/onnx/trade-ae-model.ts';
 import { loadTradeModelStage } from '../../processor/src/domains/trade/onnx/trade-model-stage.ts';
 import { TradeBatchProcessor, type TradeModelOutputs } from '../../processor/src/domains/trade/trade-batch.ts';
-import { REPORTING_THRESHOLD_USD } from '../../processor/src/domains/trade/trade-runtime.ts';
+import { REPORTING_THRESHOLD_USD, tradeModelLevelsOf } from '../../processor/src/domains/trade/trade-runtime.ts';
 import { createTradeSimulation } from '../../producers/src/trade/index.ts';
 import { createLogger } from '../../stack/logger.ts';
 
@@ -55,7 +56,7 @@ const { values: a } = parseArgs({
 const startTs = Date.parse(a.start!);
 const endTs = startTs + Number(a.days) * 24 * HOUR;
 const sim = createTradeSimulation({ seed: Number(a.seed), startTs, companies: Number(a.companies), anomalyRate: Number(a['anomaly-rate']), episodesPerDay: Number(a['episodes-per-day']) });
-const processor = new TradeBatchProcessor({ runId: 'eval', bands: DEFAULT_SEVERITY_BANDS, maxFutureMs: Infinity, partitionCount: PARTITIONS, features: { reportingThresholdUsd: REPORTING_THRESHOLD_USD } });
+const processor = new TradeBatchProcessor({ runId: 'eval', bands: DEFAULT_SEVERITY_BANDS, maxFutureMs: Infinity, partitionCount: PARTITIONS, features: { reportingThresholdUsd: REPORTING_THRESHOLD_USD }, modelLevels: tradeModelLevelsOf(parseConfig({})) });
 const stage = await loadTradeModelStage(
   { enabled: !a.disabled, modelDir: a.model!, intraOpThreads: 1, alongside: a.alongside as 'rules' | 'interim' },
   DEFAULT_SEVERITY_BANDS.minor,

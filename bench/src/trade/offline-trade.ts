@@ -7,11 +7,12 @@
  *
  *   node --import tsx bench/src/trade/offline-trade.ts [--seeds 1,2,3] [--days 14] [--warmup-days 7]
  *        [--companies 2000] [--anomaly-rate 0.01] [--episodes-per-day 6] [--min-severity minor] [--json F]
- *        [--model models/trade-ae/4 --alongside rules|interim]
+ *        [--model models/trade-ae/4 --alongside rules|interim] [--self-rate R]
  *
  * With --model the trade autoencoder stage runs per micro-batch as in the processor
  * (loadTradeModelStage: model score, combined verdict, Shapley values of every anomaly); the
- * report then also counts anomalies without Shapley values (should be 0).
+ * report then also counts anomalies without Shapley values (should be 0). --self-rate overrides
+ * scoring.tradeModel.selfCalibrationRate (0 = the card's calibration alone).
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -21,7 +22,7 @@ import { parseConfig } from '../../../config/index.ts';
 import { keyLimitsOf } from '../../../processor/src/core/key-budget.ts';
 import type { RawEvent } from '../../../processor/src/core/raw-event.ts';
 import { TRADE_NEW_KEY_BYTES, TradeBatchProcessor } from '../../../processor/src/domains/trade/trade-batch.ts';
-import { REPORTING_THRESHOLD_USD } from '../../../processor/src/domains/trade/trade-runtime.ts';
+import { REPORTING_THRESHOLD_USD, tradeModelLevelsOf } from '../../../processor/src/domains/trade/trade-runtime.ts';
 import type { TradeMessage } from '../../../producers/src/trade/trade-messages.ts';
 import { loadTradeModelStage } from '../../../processor/src/domains/trade/onnx/trade-model-stage.ts';
 import type { TradeAlongside } from '../../../processor/src/domains/trade/trade-model-verdict.ts';
@@ -77,10 +78,15 @@ export interface ModelCoreRun extends CoreRun {
   unexplained: number;
 }
 
-/** runTradeCore with the autoencoder stage between ingest and score, as the processor runs it. */
-export async function runTradeCoreWithModel(events: readonly RawEvent[], partitions: number, modelDir: string, alongside: TradeAlongside, batchSize = OFFLINE_BATCH): Promise<ModelCoreRun> {
-  const limits = keyLimitsOf(parseConfig({}).processor.limits, TRADE_NEW_KEY_BYTES);
-  const p = new TradeBatchProcessor({ runId: 'offline', bands: DEFAULT_SEVERITY_BANDS, maxFutureMs: Number.MAX_SAFE_INTEGER, partitionCount: partitions, limits, features: { reportingThresholdUsd: REPORTING_THRESHOLD_USD } });
+/**
+ * runTradeCore with the autoencoder stage between ingest and score, as the processor runs it
+ * (the model's per-company self-calibration at `selfRate`, default the config's).
+ */
+export async function runTradeCoreWithModel(events: readonly RawEvent[], partitions: number, modelDir: string, alongside: TradeAlongside, batchSize = OFFLINE_BATCH, selfRate?: number): Promise<ModelCoreRun> {
+  const config = parseConfig({});
+  const limits = keyLimitsOf(config.processor.limits, TRADE_NEW_KEY_BYTES);
+  const modelLevels = { ...tradeModelLevelsOf(config), ...(selfRate === undefined ? {} : { rate: selfRate }) };
+  const p = new TradeBatchProcessor({ runId: 'offline', bands: DEFAULT_SEVERITY_BANDS, maxFutureMs: Number.MAX_SAFE_INTEGER, partitionCount: partitions, limits, features: { reportingThresholdUsd: REPORTING_THRESHOLD_USD }, modelLevels });
   const stage = await loadTradeModelStage({ enabled: true, modelDir, intraOpThreads: 1, alongside }, DEFAULT_SEVERITY_BANDS.minor, process.cwd(), createLogger('offline-trade', 'warn'));
   const flagged: FlaggedDeclaration[] = [];
   let declarations = 0;
@@ -124,6 +130,7 @@ async function main(): Promise<void> {
       json: { type: 'string' },
       model: { type: 'string' },
       alongside: { type: 'string', default: 'interim' },
+      'self-rate': { type: 'string' },
     },
   });
   const num = (x: string | undefined, d: number) => (x === undefined ? d : Number(x));
@@ -141,12 +148,13 @@ async function main(): Promise<void> {
     if (values.model) {
       const alongside = values.alongside as TradeAlongside;
       const sc = tradeScenario(opts, OFFLINE_PARTITIONS);
-      const core = await runTradeCoreWithModel(rawEventsOf(sc.messages, OFFLINE_PARTITIONS), OFFLINE_PARTITIONS, values.model, alongside);
+      const selfRate = values['self-rate'] === undefined ? undefined : Number(values['self-rate']);
+      const core = await runTradeCoreWithModel(rawEventsOf(sc.messages, OFFLINE_PARTITIONS), OFFLINE_PARTITIONS, values.model, alongside, OFFLINE_BATCH, selfRate);
       const report = evaluateTradeAccuracy({ fromTs: sc.fromTs, untilTs: sc.endTs, truths: sc.truths, flagged: core.flagged, minSeverity: values['min-severity'] as Severity });
       process.stdout.write(
-        `seed ${seed}: ${core.declarations} declarations, model ${values.model} alongside ${alongside}, ${Math.round(core.declarations / core.cpuSeconds)} per CPU-second with the model; anomalies without Shapley values: ${core.unexplained}\n${formatTradeReport(report)}\n`,
+        `seed ${seed}: ${core.declarations} declarations, model ${values.model} alongside ${alongside}, self-calibration rate ${selfRate ?? tradeModelLevelsOf(parseConfig({})).rate}, ${Math.round(core.declarations / core.cpuSeconds)} per CPU-second with the model; anomalies without Shapley values: ${core.unexplained}\n${formatTradeReport(report)}\n`,
       );
-      out.push({ seed, scenario: opts, model: values.model, alongside, declarations: core.declarations, coreCpuSeconds: core.cpuSeconds, unexplained: core.unexplained, report });
+      out.push({ seed, scenario: opts, model: values.model, alongside, selfRate: selfRate ?? tradeModelLevelsOf(parseConfig({})).rate, declarations: core.declarations, coreCpuSeconds: core.cpuSeconds, unexplained: core.unexplained, report });
       continue;
     }
     const { report, core } = runOfflineTrade(opts, values['min-severity'] as Severity);

@@ -30,3 +30,14 @@ test('with model outputs: the combined verdict scores, its Shapley values reach 
   assert.equal(a.values.model_score, 85);
   assert.equal(a.values.shapley_baseline, 20);
 });
+
+test("a verdict's own baseline (a self-calibrated company's) is the anomaly's, not the card's", () => {
+  const p = new TradeBatchProcessor({ runId: 't', bands: DEFAULT_SEVERITY_BANDS, maxFutureMs: Infinity, partitionCount: 2, features: { reportingThresholdUsd: 10_000 } });
+  const stage = p.ingest([raw(decl(1), 1)], Date.UTC(2026, 2, 3));
+  const groups = ['price', 'weight', 'volume', 'company', 'route', 'quota'];
+  const shap = { values: Float64Array.from([60, 1, 2, 3, 4, -5]), baseline: 12.5, score: 77.5 };
+  const verdicts = [combineTradeVerdict(scoreTradeFeatures(stage.items[0]!.values), 77.5, 'trade-ae@1', shap, groups, 70, 'rules')];
+  const a = p.score(stage, { verdicts, baseline: 20 }).anomalies[0]!;
+  assert.equal(a.values.shapley_baseline, 12.5);
+  assert.equal(a.values.model_score! - a.values.shapley_baseline!, 65);
+});

@@ -16,6 +16,7 @@ import type { DomainBatchResult } from '../domain-module.ts';
 import { decodeTradeDeclaration } from './decode-trade-declaration.ts';
 import { observeDeclaration, TRADE_FEATURE_INDEX, TRADE_FEATURE_SET, TRADE_FEATURES, type RouteHabit, type TradeFeatureOptions } from './trade-features.ts';
 import { TradeGraphState, type TradeGraphSnapshot } from './trade-graph-state.ts';
+import { CompanyModelLevels, type CompanyModelLevelsOptions, type CompanyModelLevelsSnapshot } from './company-model-levels.ts';
 import { scoreTradeFeatures, type TradeVerdict } from './trade-interim-score.ts';
 import type { TradeModelVerdict } from './trade-model-verdict.ts';
 import type { TradeDeclarationRow, TradeScoreRow } from './trade-tables.ts';
@@ -36,6 +37,8 @@ export interface TradeBatchOptions {
   /** Bounds on the graph nodes holding state; none = unbounded (tests). */
   limits?: KeyLimits;
   features: TradeFeatureOptions;
+  /** The model's per-company self-calibration (scoring.tradeModel.selfCalibrationRate); none = off. */
+  modelLevels?: CompanyModelLevelsOptions;
 }
 
 /** One declaration between ingest and score. */
@@ -64,12 +67,18 @@ export interface TradeStage {
   keyLimited: number;
   keyLimitReason: string | undefined;
   nowMs: number;
+  /**
+   * Each company's usual model error: the model stage reads and updates it in item order (the
+   * scoring of batch N+1 waits for batch N's score step, so the order is the log's).
+   */
+  levels: CompanyModelLevels;
 }
 
 /**
  * What the models step adds: per item (index-aligned) the combined verdict of the autoencoder
  * and the rules with its Shapley attributions, and the card's baseline score the attributions
- * add up from; null = no model loaded (the interim score decides).
+ * add up from (a verdict's own `baseline` when its company is self-calibrated); null = no model
+ * loaded (the interim score decides).
  */
 export type TradeModelOutputs = { verdicts: TradeModelVerdict[]; baseline: number } | null;
 
@@ -80,20 +89,24 @@ interface TradeState {
   graph: TradeGraphSnapshot;
   /** v1: one budget for the domain; v2: per partition. */
   keys: TradeKeyBudgetsSnapshot | KeyBudgetSnapshot | null;
+  /** The model's per-company levels; absent before them (every company starts afresh). */
+  modelLevels?: CompanyModelLevelsSnapshot;
 }
 
 export class TradeBatchProcessor {
   readonly #position = new LogPosition();
   readonly #graph = new TradeGraphState();
   readonly keys: TradeKeyBudgets | null;
+  readonly modelLevels: CompanyModelLevels;
 
   constructor(private readonly opts: TradeBatchOptions) {
     this.keys = opts.limits ? new TradeKeyBudgets(opts.limits, this.#graph, opts.partitionCount) : null;
+    this.modelLevels = new CompanyModelLevels(opts.modelLevels ?? { rate: 0, forgetMs: Number.MAX_SAFE_INTEGER });
   }
 
   ingest(batch: readonly RawEvent[], nowMs: number): TradeStage {
     const { runId, maxFutureMs, partitionCount } = this.opts;
-    const stage: TradeStage = { items: [], records: { declarations: [], scores: [], anomalies: [], deadLetters: [], features: [] }, deadLetters: [], redelivered: 0, keyLimited: 0, keyLimitReason: undefined, nowMs };
+    const stage: TradeStage = { items: [], records: { declarations: [], scores: [], anomalies: [], deadLetters: [], features: [] }, deadLetters: [], redelivered: 0, keyLimited: 0, keyLimitReason: undefined, nowMs, levels: this.modelLevels };
     const reject = (m: RawEvent, kind: string, reason: string) => {
       const dl = deadLetterOf(TRADE, m, kind, reason, nowMs);
       stage.deadLetters.push(dl);
@@ -169,7 +182,7 @@ export class TradeBatchProcessor {
           uv_z: item.values[TRADE_FEATURE_INDEX.uv_z]!,
           quota_used: row.quota_used,
           // The attributions add up to model_score − shapley_baseline.
-          ...(m && outputs ? { model_score: m.modelScore, shapley_baseline: outputs.baseline } : {}),
+          ...(m && outputs ? { model_score: m.modelScore, shapley_baseline: m.baseline ?? outputs.baseline } : {}),
         },
         emittedAt: now,
       };
@@ -192,7 +205,7 @@ export class TradeBatchProcessor {
 
   captureState(): SerializedSnapshot {
     const seqs = this.#position.toSeqs();
-    const state: TradeState = { format: TRADE_STATE_FORMAT, version: TRADE_STATE_VERSION, seqs, graph: this.#graph.snapshot(), keys: this.keys?.snapshot() ?? null };
+    const state: TradeState = { format: TRADE_STATE_FORMAT, version: TRADE_STATE_VERSION, seqs, graph: this.#graph.snapshot(), keys: this.keys?.snapshot() ?? null, modelLevels: this.modelLevels.snapshot() };
     return { text: JSON.stringify(state), format: TRADE_STATE_FORMAT, version: TRADE_STATE_VERSION, seqs };
   }
 
@@ -205,6 +218,7 @@ export class TradeBatchProcessor {
       this.#graph.restore(s.graph);
       if (s.version === 1) this.keys?.restoreShared((s.keys as KeyBudgetSnapshot | null) ?? { watermark: null, live: [], evicted: [] }, (key) => this.#partitionOfKey(key));
       else this.keys?.restore((s.keys as TradeKeyBudgetsSnapshot | null) ?? {});
+      this.modelLevels.restore(s.modelLevels);
     } catch (err) {
       throw new SnapshotUnreadableError(`trade snapshot does not fit this processor: ${(err as Error).message}`, { cause: err });
     }

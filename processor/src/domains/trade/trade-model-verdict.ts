@@ -20,6 +20,8 @@ export interface TradeModelVerdict extends TradeVerdict {
   modelScore: number;
   /** Per group, largest first (empty without an explanation). */
   attributions: Attribution[];
+  /** What the attributions add up from (modelScore − Σ = baseline); null without an explanation. */
+  baseline: number | null;
 }
 
 /** The score of the verdict that stands beside the model: a rule's, or the interim score's. */
@@ -43,5 +45,5 @@ export function combineTradeVerdict(interim: TradeVerdict, modelScore: number, m
   const drivers = (modelWins ? [...modelDrivers, ...besideDrivers] : [...besideDrivers, ...modelDrivers]).slice(0, 5);
   const top = attributions[0]?.group as TradeFeatureGroup | undefined;
   const group = beside >= minor || !modelWins ? interim.group : (top ?? (beside > 0 ? interim.group : ''));
-  return { score: ruleLeads ? beside : Math.max(modelScore, beside), detector, drivers, group, modelScore, attributions };
+  return { score: ruleLeads ? beside : Math.max(modelScore, beside), detector, drivers, group, modelScore, attributions, baseline: shapley?.baseline ?? null };
 }

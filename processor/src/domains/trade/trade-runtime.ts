@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { VigiaConfig } from '../../../../config/index.ts';
 import { ModelVersionNotFoundError } from '../model-version-not-found.ts';
 import { keyLimitsOf } from '../../core/key-budget.ts';
 import type { DomainCore, DomainModels, DomainRuntime, DomainRuntimeOptions } from '../domain-module.ts';
 import { loadTradeModelStage } from './onnx/trade-model-stage.ts';
+import type { CompanyModelLevelsOptions } from './company-model-levels.ts';
 import { TRADE_NEW_KEY_BYTES, TradeBatchProcessor, type TradeModelOutputs, type TradeRecords, type TradeStage } from './trade-batch.ts';
 
 export type TradeRuntime = DomainRuntime<TradeStage, TradeModelOutputs, TradeRecords>;
@@ -13,6 +15,11 @@ export type TradeRuntime = DomainRuntime<TradeStage, TradeModelOutputs, TradeRec
  * autoencoder session moves this to config (scoring.trade) with the rest of the trade scoring.
  */
 export const REPORTING_THRESHOLD_USD = 10_000;
+
+/** The model's per-company self-calibration as configured (its forgetting follows the key budget's). */
+export function tradeModelLevelsOf(config: VigiaConfig): CompanyModelLevelsOptions {
+  return { rate: config.scoring.tradeModel.selfCalibrationRate, forgetMs: config.processor.limits.forgetEvictedMs };
+}
 
 /**
  * The trade domain for one run: features (pure core), the autoencoder with its Shapley
@@ -29,6 +36,7 @@ export async function createTradeRuntime(opts: DomainRuntimeOptions): Promise<Tr
     // The live limits in replays too, so a replay refuses and evicts the same nodes.
     limits: keyLimitsOf(pc.limits, TRADE_NEW_KEY_BYTES),
     features: { reportingThresholdUsd: REPORTING_THRESHOLD_USD },
+    modelLevels: tradeModelLevelsOf(config),
   });
   const core: DomainCore<TradeStage, TradeModelOutputs, TradeRecords> = {
     keys: processor.keys,

@@ -33,10 +33,20 @@ export interface TradeAeModel {
   /** `trade-ae@<version>`: the detector name of its scores. */
   readonly modelId: string;
   readonly layout: GroupLayout;
+  /** The training rows' median raw error: the unit of a company's self-calibration level. */
+  readonly medianRaw: number;
+  /** Raw reconstruction error of each vector, one graph run. */
+  raw(rows: readonly ArrayLike<number>[]): Promise<Float64Array>;
+  /** The calibrated 0–100 score of a raw error, judged at `divisor` times the population's scale. */
+  calibrate(raw: number, divisor?: number): number;
   /** Raw reconstruction error and calibrated 0–100 score of each vector, one graph run. */
   score(rows: readonly ArrayLike<number>[]): Promise<{ raw: Float64Array; score: Float64Array }>;
-  /** Exact group Shapley values of the calibrated score for each vector: one graph run for all of them. */
-  explain(rows: readonly ArrayLike<number>[]): Promise<GroupShapley[]>;
+  /**
+   * Exact group Shapley values of the calibrated score for each vector: one graph run for all of
+   * them. With `divisors`, vector i's score (and every coalition row of its explanation) is
+   * calibrate(raw, divisors[i]), so its values add up to that score − its own baseline.
+   */
+  explain(rows: readonly ArrayLike<number>[], divisors?: ArrayLike<number>): Promise<GroupShapley[]>;
   release(): Promise<void>;
 }
 
@@ -72,12 +82,16 @@ export async function loadTradeAeModel(dir: string, options: ModelFolderOptions 
   if (JSON.stringify(card.groups) !== ours) {
     throw new TradeFeatureSetMismatchError(dir, 'features-mismatch', 'card.json', `groups ${JSON.stringify(card.groups)} differ from the processor's ${ours}; retrain with models/dev/retrain-trade-ae.sh`);
   }
+  if (!card.calibration.probabilities.includes(0.5)) {
+    throw new ModelLoadError(dir, 'card-invalid', 'card.json', "calibration.probabilities lacks 0.5: the training median raw error is the unit of a company's self-calibration level; retrain with models/dev/retrain-trade-ae.sh");
+  }
   const session = await openModelGraph(dir, card.files, card.onnx.autoencoder, options);
   return new OnnxTradeAeModel(card, session);
 }
 
 class OnnxTradeAeModel implements TradeAeModel {
   readonly modelId: string;
+  readonly medianRaw: number;
   readonly layout: GroupLayout;
   readonly #calibration: ClusterCalibration;
   readonly #columns: readonly number[];
@@ -97,6 +111,12 @@ class OnnxTradeAeModel implements TradeAeModel {
     this.#calibration = { probabilities: c.probabilities, quantiles: c.quantiles, anchorPercentiles: c.anchors.percentiles, anchorScores: c.anchors.scores, rawCeiling: c.rawCeiling };
     this.#columns = card.features.map((_, j) => j);
     this.#background = Float64Array.from(card.background.rows.flat());
+    this.medianRaw = c.quantiles[c.probabilities.indexOf(0.5)]!;
+  }
+
+  calibrate(raw: number, divisor = 1): number {
+    // raw / 1 is raw exactly: with divisor 1 the score is the card's calibration bit for bit.
+    return calibratedScore(raw / divisor, this.#calibration);
   }
 
   async #run(x: Float64Array, n: number): Promise<{ raw: Float64Array; score: Float64Array }> {
@@ -106,13 +126,19 @@ class OnnxTradeAeModel implements TradeAeModel {
     return { raw, score };
   }
 
+  async raw(rows: readonly ArrayLike<number>[]): Promise<Float64Array> {
+    if (rows.length === 0) return new Float64Array(0);
+    const width = this.#columns.length;
+    return runGraph(this.session, this.card.onnx.autoencoder, packRows(rows, width, this.#columns, this.card.features, this.modelId), rows.length, width);
+  }
+
   async score(rows: readonly ArrayLike<number>[]): Promise<{ raw: Float64Array; score: Float64Array }> {
     if (rows.length === 0) return { raw: new Float64Array(0), score: new Float64Array(0) };
     const width = this.#columns.length;
     return this.#run(packRows(rows, width, this.#columns, this.card.features, this.modelId), rows.length);
   }
 
-  async explain(rows: readonly ArrayLike<number>[]): Promise<GroupShapley[]> {
+  async explain(rows: readonly ArrayLike<number>[], divisors?: ArrayLike<number>): Promise<GroupShapley[]> {
     if (rows.length === 0) return [];
     const width = this.#columns.length;
     const checked = packRows(rows, width, this.#columns, this.card.features, this.modelId);
@@ -137,8 +163,13 @@ class OnnxTradeAeModel implements TradeAeModel {
           total += plans[end]!.rows;
           end++;
         }
-        const { score } = await this.#run(x.subarray(0, total * width), total);
-        for (let i = first; i < end; i++) out.push(shapleyFromScores(score, at[i]!, B, this.layout, plans[i]));
+        const raw = await runGraph(this.session, this.card.onnx.autoencoder, x.subarray(0, total * width), total, width);
+        const score = new Float64Array(total);
+        for (let i = first; i < end; i++) {
+          const divisor = divisors ? divisors[i]! : 1;
+          for (let r = at[i]!, last = r + plans[i]!.rows; r < last; r++) score[r] = this.calibrate(raw[r]!, divisor);
+          out.push(shapleyFromScores(score, at[i]!, B, this.layout, plans[i]));
+        }
         first = end;
       }
       return out;

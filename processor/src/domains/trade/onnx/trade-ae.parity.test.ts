@@ -52,6 +52,29 @@ test('Shapley values agree with Python, add up to score − baseline, and are on
   assert.deepEqual(alone[0], explained[0]);
 });
 
+test("with a company's self-calibration divisor, the values explain calibrate(raw / divisor): its score, its baseline, still adding up", async () => {
+  const rows = parity.shapley.slice(0, 4).map((s) => parity.inputs[s.row]!);
+  const plain = await model.explain(rows);
+  // Divisor 1 is the card's calibration exactly.
+  assert.deepEqual(await model.explain(rows, [1, 1, 1, 1]), plain);
+  const divisors = [1, 3, 20, 1];
+  const scaled = await model.explain(rows, divisors);
+  const raw = await model.raw(rows);
+  const backgroundRaw = await model.raw(model.card.background.rows);
+  scaled.forEach((e, i) => {
+    const d = divisors[i]!;
+    assert.equal(e.score, model.calibrate(raw[i]!, d));
+    const baseline = Array.from(backgroundRaw, (r) => model.calibrate(r, d)).reduce((s, v) => s + v, 0) / backgroundRaw.length;
+    assert.ok(Math.abs(e.baseline - baseline) <= 1e-9, `row ${i}: baseline ${e.baseline} vs ${baseline}`);
+    const sum = e.values.reduce((s, v) => s + v, 0);
+    assert.ok(Math.abs(sum - (e.score - e.baseline)) <= 1e-9, `efficiency: ${sum} vs ${e.score - e.baseline}`);
+    if (d === 1) assert.deepEqual(e, plain[i]);
+    // Lower, or both at 100 for an error past the ceiling even divided.
+    else assert.ok(e.score <= plain[i]!.score && e.baseline < plain[i]!.baseline, `row ${i}: a divisor ${d} lowers the baseline and does not raise the score`);
+  });
+  assert.ok(model.medianRaw > 0 && model.medianRaw === model.card.calibration.quantiles[model.card.calibration.probabilities.indexOf(0.5)]);
+});
+
 test('a card trained on other features is refused with a named error naming the difference', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'trade-ae-'));
   try {

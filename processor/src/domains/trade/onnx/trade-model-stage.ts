@@ -23,7 +23,10 @@ export interface LoadedTradeModelStage {
 /**
  * The trade autoencoder as one stage per micro-batch: one graph run scores every declaration,
  * then one more run scores the 2^k × background coalition rows of every declaration that is an
- * anomaly (model or rules ≥ the minor band), for its exact Shapley values. Disabled → null
+ * anomaly (model or rules ≥ the minor band), for its exact Shapley values. The model's score
+ * judges each error at its company's own usual level when that is above the population's
+ * (stage.levels, read and updated in item order: the level before a declaration is its
+ * company's earlier declarations'), and its Shapley values explain that score. Disabled → null
  * outputs and the batch core scores with the interim score; a configured folder that is missing
  * or does not load stops start-up with the reason (a silent fallback would hide a broken deploy).
  */
@@ -41,11 +44,21 @@ export async function loadTradeModelStage(settings: TradeModelSettings, minorBan
     async score(stage: TradeStage): Promise<TradeModelOutputs> {
       const rows = stage.items.map((i) => i.values);
       if (rows.length === 0) return { verdicts: [], baseline: model.card.background.baselineScore };
-      const { score } = await model.score(rows);
+      const raw = await model.raw(rows);
+      const divisors = new Float64Array(rows.length);
+      const score = new Float64Array(rows.length);
+      for (let i = 0; i < rows.length; i++) {
+        const d = stage.items[i]!.declaration;
+        divisors[i] = stage.levels.divideAndLearn(d.exporter_id, d.ts, raw[i]! / model.medianRaw);
+        score[i] = model.calibrate(raw[i]!, divisors[i]);
+      }
       const interim = stage.items.map((it) => scoreTradeFeatures(it.values, undefined, it.habit));
       const explain: number[] = [];
       for (let i = 0; i < rows.length; i++) if (Math.max(score[i]!, besideScore(interim[i]!, settings.alongside)) >= minorBand) explain.push(i);
-      const explained = await model.explain(explain.map((i) => rows[i]!));
+      const explained = await model.explain(
+        explain.map((i) => rows[i]!),
+        explain.map((i) => divisors[i]!),
+      );
       const shapley = new Map<number, GroupShapley>(explain.map((i, j) => [i, explained[j]!]));
       return {
         verdicts: rows.map((_, i) => combineTradeVerdict(interim[i]!, score[i]!, model.modelId, shapley.get(i) ?? null, groups, minorBand, settings.alongside)),
