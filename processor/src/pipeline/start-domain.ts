@@ -13,6 +13,7 @@ import type { DomainModule, TableWrite } from '../domains/domain-module.ts';
 import type { ProcessorMetrics } from '../metrics.ts';
 import type { LiveFeed, RecordWriter } from '../ports/sinks.ts';
 import { createBatchCommitter } from './commit-batch.ts';
+import { domainBatching } from './domain-batching.ts';
 import { domainPipeline } from './domain-pipeline.ts';
 import { maybeWithOutage, restoreOrRebuild } from './restore-or-rebuild.ts';
 import { saveSnapshot } from './snapshots.ts';
@@ -55,6 +56,8 @@ export async function startDomain(module: DomainModule, deps: DomainDeps): Promi
   const domain = module.name;
   const log = deps.logger.child({ domain });
   const pc = config.processor;
+  const batching = domainBatching(module, pc);
+  const linger = batching.writeMaxWaitMs > 0 ? { events: (r: unknown) => module.store.eventRows(r).length, minEvents: batching.writeMinEvents, maxWaitMs: batching.writeMaxWaitMs } : undefined;
   const { core, models } = await module.createRuntime({ config, runId: pc.runId, projectRoot: deps.projectRoot, logger: log, modelVersion: null, purpose: 'live' });
   const keys = core.keys;
   if (keys) metrics.watchKeys(domain, () => keys.stats);
@@ -63,7 +66,7 @@ export async function startDomain(module: DomainModule, deps: DomainDeps): Promi
   const source = await createJetStreamSource(nc, jsm, {
     domain,
     partitions,
-    maxAckPending: pc.maxAckPending,
+    maxAckPending: batching.maxAckPending,
     ackWaitSeconds: pc.ackWaitSeconds,
     startAt,
     // Batches ack in log order (commit-batch.ts), so one ack per partition and batch will do.
@@ -74,7 +77,7 @@ export async function startDomain(module: DomainModule, deps: DomainDeps): Promi
     domain,
     core,
     models,
-    store: maybeWithOutage((deps.recordWriter ?? ((w) => createClickHouseRecordWriter(store, w)))(liveWrites(module, pc.liveFeatureRows)), log),
+    store: maybeWithOutage((deps.recordWriter ?? ((w) => createClickHouseRecordWriter(store, w, linger)))(liveWrites(module, pc.liveFeatureRows)), log),
     alerts: createNatsAnomalyPublisher(nc),
     deadLetters: createNatsDeadLetterPublisher(nc),
     live,
@@ -101,7 +104,7 @@ export async function startDomain(module: DomainModule, deps: DomainDeps): Promi
       return outcome;
     });
   const done = lastValueFrom(
-    domainPipeline(arrived$, { batchMaxMs: pc.batchMaxMs, batchMaxHoldMs: pc.batchMaxHoldMs, batchMaxEvents: pc.batchMaxEvents, commitConcurrency: pc.commitConcurrency, commitBatch: commitCounted }).pipe(
+    domainPipeline(arrived$, { batchMaxMs: batching.batchMaxMs, batchMaxHoldMs: batching.batchMaxHoldMs, batchMaxEvents: batching.batchMaxEvents, commitConcurrency: batching.commitConcurrency, commitBatch: commitCounted }).pipe(
       tap(() => deps.onCommitted?.()),
       defaultIfEmpty(null),
     ),
@@ -112,7 +115,7 @@ export async function startDomain(module: DomainModule, deps: DomainDeps): Promi
       throw err;
     },
   );
-  log.info({ partitions, models: models.modelIds }, 'domain running');
+  log.info({ partitions, models: models.modelIds, batching }, 'domain running');
   return {
     done,
     async stop() {
