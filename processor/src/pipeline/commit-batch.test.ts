@@ -180,6 +180,21 @@ test('ack after commit: while the store write is held nothing of the batch is ac
   assert.deepEqual(world.log.acks, [1, 2]);
 });
 
+test('screens get a batch\'s verdicts once it is scored, while its store write is still held', async () => {
+  const world = createWorld();
+  const p = await startProcess(world);
+  append(world, 0, 'ok', 'hot');
+  const held = world.store.holdNext();
+  const done = p.commitBatch(await p.take(2));
+  const write = await held;
+  await settle();
+  assert.deepEqual(p.live.pushed.anomalies.map((a) => a.eventId), ['0-2']);
+  assert.deepEqual(world.log.acks, []);
+  write.release();
+  await done;
+  assert.deepEqual(p.live.pushed.anomalies.map((a) => a.eventId), ['0-2'], 'pushed once');
+});
+
 test('acks go in log order: a later batch is written while an earlier write is held, but acks only after it', async () => {
   const world = createWorld();
   const p = await startProcess(world);

@@ -26,5 +26,5 @@ test('processor.batching refuses an unregistered domain and an unknown key', () 
   assert.throws(() => checkBatchingDomains(pc, [plain, bulky]), (e: unknown) => e instanceof UnknownDomainError && /^processor\.batching: no domain module 'sensr'.*meter, sensor/.test(e.message));
   checkBatchingDomains(parseConfig({ processor: { batching: { sensor: {} } } }).processor, [plain, bulky]);
   assert.throws(() => parseConfig({ processor: { batching: { sensor: { batchMaxEvent: 10 } } } }), /batchMaxEvent/);
-  assert.throws(() => parseConfig({ processor: { batching: { sensor: { commitConcurrency: 9 } } } }), /commitConcurrency/);
+  assert.throws(() => parseConfig({ processor: { batching: { sensor: { commitConcurrency: 65 } } } }), /commitConcurrency/);
 });
