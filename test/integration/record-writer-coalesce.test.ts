@@ -133,3 +133,29 @@ test('a failed group INSERT fails every write in it, and writing them again stor
     assert.deepEqual(await rowsOf(table, 'retried', order), reference, table);
   }
 });
+
+test('with a linger, writes that come one after another wait for each other and go in one INSERT per table, each resolving with its rows stored', async () => {
+  const writes = sensorModule.store.writes.filter((w) => !w.trainingOnly);
+  const spy = counting(chdb.store.client);
+  // 12 readings (four batches of three) reach minEvents; the wait bound is far beyond the test.
+  const writer = createClickHouseRecordWriter(spy.client, writes, { events: (r) => r.rows.events.length, minEvents: 12, maxWaitMs: 60_000 });
+  const seenAtResolve: number[] = [];
+  const done: Promise<void>[] = [];
+  for (let k = 0; k < 4; k++) {
+    done.push(writer.write(batch('lingered', k)).then(async () => void seenAtResolve.push(await storedEvents('lingered', `st-${k}`))));
+    // Each arrives after the previous one would have run on its own.
+    await new Promise((r) => setTimeout(r, 50));
+    if (k < 3) assert.equal(spy.inserts.size, 0, `after ${k + 1} batches (${(k + 1) * 3} readings) nothing is written yet`);
+  }
+  await Promise.all(done);
+  assert.deepEqual(seenAtResolve, [3, 3, 3, 3]);
+  for (const table of ['sensor_scored_in', 'sensor_windows', 'anomalies']) assert.equal(spy.inserts.get(table), 1, `${table}: one INSERT for the four batches`);
+  for (const [table, order] of [
+    ['sensor_events', 'event_id'],
+    ['scores', 'event_id'],
+    ['anomalies', 'event_id'],
+    ['sensor_windows', 'station'],
+  ] as const) {
+    assert.deepEqual(await rowsOf(table, 'lingered', order), await rowsOf(table, 'apart', order), table);
+  }
+});
