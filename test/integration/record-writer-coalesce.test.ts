@@ -69,6 +69,14 @@ function counting(client: ClickHouseClient): { client: ClickHouseClient; inserts
   return { client: proxy, inserts };
 }
 
+/** Every table a sensor batch fills, and the order its rows compare in. */
+const STORED_TABLES = [
+  ['sensor_events', 'event_id'],
+  ['scores', 'event_id'],
+  ['anomalies', 'event_id'],
+  ['sensor_windows', 'station'],
+] as const;
+
 const rowsOf = async (table: string, run: string, order: string) =>
   (await (await chdb.store.client.query({ query: `SELECT * EXCEPT run_id FROM ${table} FINAL WHERE run_id = {run:String} ORDER BY ${order}`, query_params: { run }, format: 'JSONEachRow' })).json()) as object[];
 const storedEvents = async (run: string, station: string) =>
@@ -91,12 +99,7 @@ test('writes that arrive during an INSERT go together, one INSERT per table, and
   for (const table of ['sensor_scored_in', 'sensor_windows', 'anomalies']) assert.equal(spy.inserts.get(table), 2, `${table}: the first batch alone, then the three that waited in one INSERT`);
   assert.equal(spy.inserts.has('dead_letters'), false, 'an empty table gets no INSERT');
 
-  for (const [table, order] of [
-    ['sensor_events', 'event_id'],
-    ['scores', 'event_id'],
-    ['anomalies', 'event_id'],
-    ['sensor_windows', 'station'],
-  ] as const) {
+  for (const [table, order] of STORED_TABLES) {
     const expected = await rowsOf(table, 'apart', order);
     assert.ok(expected.length >= 4, `${table} holds the reference rows`);
     assert.deepEqual(await rowsOf(table, 'together', order), expected, table);
@@ -150,12 +153,7 @@ test('with a linger, writes that come one after another wait for each other and 
   await Promise.all(done);
   assert.deepEqual(seenAtResolve, [3, 3, 3, 3]);
   for (const table of ['sensor_scored_in', 'sensor_windows', 'anomalies']) assert.equal(spy.inserts.get(table), 1, `${table}: one INSERT for the four batches`);
-  for (const [table, order] of [
-    ['sensor_events', 'event_id'],
-    ['scores', 'event_id'],
-    ['anomalies', 'event_id'],
-    ['sensor_windows', 'station'],
-  ] as const) {
+  for (const [table, order] of STORED_TABLES) {
     assert.deepEqual(await rowsOf(table, 'lingered', order), await rowsOf(table, 'apart', order), table);
   }
 });
