@@ -43,10 +43,11 @@ export const sensorModule: DomainModule<SensorBatchResult, SensorModelOutputs, S
   // ext4): ~150 µs per reading at 1 000 readings, 81–86 at 8 000
   // (docs/perf/sensor-writes-2026-12-07-evening.md). So scored batches' rows wait for each other
   // (up to 8 000 readings or 1 s) and go in one INSERT per table, while batches keep being cut
-  // and scored every batchMaxMs: enough commit slots for ~3 s of them (16 were too few under
-  // load: batches queued for a slot and publish → scored p99 went from ~0.2 s to ~1 s). The unacked window
-  // (4 partitions × 5 000) covers what waits; a reading stays unacked ~(window ÷ rate) at most,
-  // 20 s at 1 000 readings/s, inside ackWaitSeconds (60). docs/perf/sensor-throughput-2026-12-08.md.
+  // and scored every batchMaxMs: enough commit slots for ~3 s of them (with 16, under load,
+  // batches queued for a slot and publish → scored p99 went from ~0.2 s to ~1 s). The unacked
+  // window (4 partitions × 5 000) covers what waits; a reading stays unacked ~(window ÷ rate) at
+  // most, 20 s at 1 000 readings/s, inside ackWaitSeconds (60).
+  // Measured: docs/perf/sensor-throughput-2026-12-08.md.
   batching: { commitConcurrency: 32, maxAckPending: 5000, writeMinEvents: 8000, writeMaxWaitMs: 1000 },
   features: {
     defaultSet: SENSOR_CHAIN_FEATURE_SET,
