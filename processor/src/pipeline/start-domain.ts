@@ -6,7 +6,7 @@ import type { VigiaConfig } from '../../../config/index.ts';
 import type { Logger } from '../../../stack/logger.ts';
 import { createJetStreamSource } from '../adapters/nats/jetstream-source.ts';
 import { createClickHouseSnapshotStore } from '../adapters/clickhouse/clickhouse-snapshot-store.ts';
-import { createClickHouseRecordWriter } from '../adapters/clickhouse/clickhouse-record-writer.ts';
+import { createClickHouseRecordWriter, type WriteLinger } from '../adapters/clickhouse/clickhouse-record-writer.ts';
 import { createNatsAnomalyPublisher } from '../adapters/nats/nats-anomaly-publisher.ts';
 import { createNatsDeadLetterPublisher } from '../adapters/nats/nats-dead-letter-publisher.ts';
 import type { DomainModule, TableWrite } from '../domains/domain-module.ts';
@@ -36,8 +36,8 @@ export interface DomainDeps {
   partitions: number[];
   projectRoot: string;
   isStopping: () => boolean;
-  /** How a batch's records reach the store. @default createClickHouseRecordWriter on `store` (a worker passes one that sends the whole batch to the main thread at once) */
-  recordWriter?: <R>(writes: readonly TableWrite<R>[]) => RecordWriter<R>;
+  /** How a batch's records reach the store, lingering as the domain's batching says. @default createClickHouseRecordWriter on `store` (a worker passes one that sends the whole batch to the main thread at once) */
+  recordWriter?: <R>(writes: readonly TableWrite<R>[], linger?: WriteLinger<R>) => RecordWriter<R>;
   /** After each batch is acked and counted in `metrics` (a worker then pushes its metrics). */
   onCommitted?: () => void;
   /** When events wait again after none did (a worker then pushes, so /health's stall clock starts at their arrival). */
@@ -77,7 +77,7 @@ export async function startDomain(module: DomainModule, deps: DomainDeps): Promi
     domain,
     core,
     models,
-    store: maybeWithOutage((deps.recordWriter ?? ((w) => createClickHouseRecordWriter(store, w, linger)))(liveWrites(module, pc.liveFeatureRows)), log),
+    store: maybeWithOutage((deps.recordWriter ?? ((w, l) => createClickHouseRecordWriter(store, w, l)))(liveWrites(module, pc.liveFeatureRows), linger), log),
     alerts: createNatsAnomalyPublisher(nc),
     deadLetters: createNatsDeadLetterPublisher(nc),
     live,
