@@ -113,30 +113,58 @@ export const LimitsConfig = z.strictObject({
   forgetEvictedMs: z.number().int().min(0).default(7 * 86_400_000),
 });
 
-export const ProcessorConfig = z.strictObject({
-  /** Partitions this instance consumes; empty = all. Several instances split them. @default [] */
-  partitions: z.array(z.number().int().min(0)).default([]),
-  /** Run id written into every row; `live` for live processing. @default 'live' */
-  runId: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).default('live'),
+/**
+ * How one domain's events are cut into micro-batches and committed. Every key is optional: a
+ * value resolves, for each domain, from `processor.batching.<domain>`, then the processor-wide
+ * key, then the domain module's own default (DomainModule.batching), then BATCHING_DEFAULTS
+ * (processor/src/pipeline/domain-batching.ts).
+ */
+export const BatchingConfig = z.strictObject({
   /** A micro-batch is flushed at this many events… @default 2000 */
-  batchMaxEvents: positiveInt.default(2000),
+  batchMaxEvents: positiveInt.optional(),
   /** …or after this many milliseconds, whichever comes first. @default 100 */
-  batchMaxMs: positiveInt.default(100),
+  batchMaxMs: positiveInt.optional(),
   /**
    * …except while the log already holds enough behind the last message to fill the batch
    * (a consumer behind the log): then the batch waits for them up to this many milliseconds
    * after its first event, so a backlog is written in full batches. @default 1000
    */
-  batchMaxHoldMs: positiveInt.default(1000),
-  /** Micro-batches whose writes may overlap (scoring stays in log order). @default 2 */
-  commitConcurrency: z.number().int().min(1).max(8).default(2),
+  batchMaxHoldMs: positiveInt.optional(),
+  /** Micro-batches whose writes may overlap (scoring stays in log order). @default 2 (sensor: 32) */
+  commitConcurrency: z.number().int().min(1).max(64).optional(),
   /**
    * Unacked messages JetStream hands one partition's consumer. Beyond the batches being scored
    * and written, more only queue in memory, and a queued message redelivers if it waits past
    * ackWaitSeconds: keep partitions × maxAckPending below (slowest rate under backlog) ×
-   * ackWaitSeconds. (10 000 redelivered a third of a trip backlog at ~300 trips/s.) @default 2000
+   * ackWaitSeconds. (10 000 redelivered a third of a trip backlog at ~300 trips/s.) @default 2000 (sensor: 5000)
    */
-  maxAckPending: positiveInt.default(2_000),
+  maxAckPending: positiveInt.optional(),
+  /**
+   * Scored batches' rows wait for more before they are written, until this many events wait…
+   * (one INSERT per table for all of them; each batch still acks only once its rows committed).
+   * Size commitConcurrency so that batches keep being scored meanwhile: about
+   * (writeMaxWaitMs + an INSERT's time) ÷ batchMaxMs. @default 0 (sensor: 8000)
+   */
+  writeMinEvents: z.number().int().min(0).optional(),
+  /** …or the oldest has waited this long, ms; 0 = written at once. @default 0 (sensor: 1000) */
+  writeMaxWaitMs: z.number().int().min(0).max(60_000).optional(),
+});
+
+export const ProcessorConfig = z.strictObject({
+  /** Partitions this instance consumes; empty = all. Several instances split them. @default [] */
+  partitions: z.array(z.number().int().min(0)).default([]),
+  /** Run id written into every row; `live` for live processing. @default 'live' */
+  runId: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).default('live'),
+  // The BatchingConfig keys: set here, they apply to every domain; unset, each domain takes its
+  // module's own (DomainModule.batching), else BATCHING_DEFAULTS. `batching.<domain>` overrides
+  // them for one domain.
+  ...BatchingConfig.shape,
+  /**
+   * Micro-batching for one domain, by module name: overrides the processor-wide keys above and
+   * the module's own defaults (`{ "sensor": { "batchMaxEvents": 4000 } }`). A name no module is
+   * registered under is refused at start-up. @default {}
+   */
+  batching: z.record(z.string(), BatchingConfig).default({}),
   /** Redelivery timeout for an unacked message, seconds; also how long a crashed instance's
    * in-flight messages wait before another delivery. Retrying sinks extend it. @default 60 */
   ackWaitSeconds: positiveInt.default(60),

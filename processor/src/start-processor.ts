@@ -13,6 +13,7 @@ import { createHttpApp } from './adapters/http/http-app.ts';
 import { startHttpServer } from './adapters/http/start-http-server.ts';
 import { ProcessorMetrics } from './metrics.ts';
 import { startDomain, type RunningDomain } from './pipeline/start-domain.ts';
+import { checkBatchingDomains, domainBatching } from './pipeline/domain-batching.ts';
 import type { DomainModule } from './domains/domain-module.ts';
 import { DOMAIN_MODULES, domainModule } from './domains/registry.ts';
 import { startLiveStatsTicker } from './pipeline/live-stats-ticker.ts';
@@ -58,6 +59,7 @@ export async function startProcessor(config: VigiaConfig, opts: StartProcessorOp
   const pc = config.processor;
   const registered = opts.modules ?? DOMAIN_MODULES;
   const modules = pc.domains.map((d) => domainModule(d, registered));
+  checkBatchingDomains(pc, registered);
   const partitions = pc.partitions.length ? pc.partitions : Array.from({ length: config.streams.partitions }, (_, i) => i);
 
   const nc = await connectNats({ url: opts.natsUrl, name: `vigia-processor-${process.pid}` });
@@ -133,7 +135,8 @@ export async function startProcessor(config: VigiaConfig, opts: StartProcessorOp
     // Live first: a replay waits while a live consumer of its domain has more than a few batches queued.
     liveIsBehind: async (domain) => {
       const infos = await Promise.all(partitions.map((p) => jsm.consumers.info(streams.events(domain), durableName('proc', domain, p)).catch(() => undefined)));
-      return infos.some((i) => (i?.num_pending ?? 0) > pc.batchMaxEvents * 5);
+      const { batchMaxEvents } = domainBatching(domainModule(domain, registered), pc);
+      return infos.some((i) => (i?.num_pending ?? 0) > batchMaxEvents * 5);
     },
   });
   log.info({ http: http.url }, 'processor running');

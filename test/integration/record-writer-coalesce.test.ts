@@ -69,6 +69,14 @@ function counting(client: ClickHouseClient): { client: ClickHouseClient; inserts
   return { client: proxy, inserts };
 }
 
+/** Every table a sensor batch fills, and the order its rows compare in. */
+const STORED_TABLES = [
+  ['sensor_events', 'event_id'],
+  ['scores', 'event_id'],
+  ['anomalies', 'event_id'],
+  ['sensor_windows', 'station'],
+] as const;
+
 const rowsOf = async (table: string, run: string, order: string) =>
   (await (await chdb.store.client.query({ query: `SELECT * EXCEPT run_id FROM ${table} FINAL WHERE run_id = {run:String} ORDER BY ${order}`, query_params: { run }, format: 'JSONEachRow' })).json()) as object[];
 const storedEvents = async (run: string, station: string) =>
@@ -91,12 +99,7 @@ test('writes that arrive during an INSERT go together, one INSERT per table, and
   for (const table of ['sensor_scored_in', 'sensor_windows', 'anomalies']) assert.equal(spy.inserts.get(table), 2, `${table}: the first batch alone, then the three that waited in one INSERT`);
   assert.equal(spy.inserts.has('dead_letters'), false, 'an empty table gets no INSERT');
 
-  for (const [table, order] of [
-    ['sensor_events', 'event_id'],
-    ['scores', 'event_id'],
-    ['anomalies', 'event_id'],
-    ['sensor_windows', 'station'],
-  ] as const) {
+  for (const [table, order] of STORED_TABLES) {
     const expected = await rowsOf(table, 'apart', order);
     assert.ok(expected.length >= 4, `${table} holds the reference rows`);
     assert.deepEqual(await rowsOf(table, 'together', order), expected, table);
@@ -131,5 +134,26 @@ test('a failed group INSERT fails every write in it, and writing them again stor
   ] as const) {
     const reference = (await rowsOf(table, 'apart', order)).slice(0, table === 'sensor_events' ? 9 : 3);
     assert.deepEqual(await rowsOf(table, 'retried', order), reference, table);
+  }
+});
+
+test('with a linger, writes that come one after another wait for each other and go in one INSERT per table, each resolving with its rows stored', async () => {
+  const writes = sensorModule.store.writes.filter((w) => !w.trainingOnly);
+  const spy = counting(chdb.store.client);
+  // 12 readings (four batches of three) reach minEvents; the wait bound is far beyond the test.
+  const writer = createClickHouseRecordWriter(spy.client, writes, { events: (r) => r.rows.events.length, minEvents: 12, maxWaitMs: 60_000 });
+  const seenAtResolve: number[] = [];
+  const done: Promise<void>[] = [];
+  for (let k = 0; k < 4; k++) {
+    done.push(writer.write(batch('lingered', k)).then(async () => void seenAtResolve.push(await storedEvents('lingered', `st-${k}`))));
+    // Each arrives after the previous one would have run on its own.
+    await new Promise((r) => setTimeout(r, 50));
+    if (k < 3) assert.equal(spy.inserts.size, 0, `after ${k + 1} batches (${(k + 1) * 3} readings) nothing is written yet`);
+  }
+  await Promise.all(done);
+  assert.deepEqual(seenAtResolve, [3, 3, 3, 3]);
+  for (const table of ['sensor_scored_in', 'sensor_windows', 'anomalies']) assert.equal(spy.inserts.get(table), 1, `${table}: one INSERT for the four batches`);
+  for (const [table, order] of STORED_TABLES) {
+    assert.deepEqual(await rowsOf(table, 'lingered', order), await rowsOf(table, 'apart', order), table);
   }
 });

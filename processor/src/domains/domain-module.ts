@@ -8,6 +8,7 @@ import type { KeyBudgetStats } from '../core/key-budget.ts';
 import type { RawEvent } from '../core/raw-event.ts';
 import type { LiveFeed } from '../ports/sinks.ts';
 import type { SerializedSnapshot } from '../core/serialized-snapshot.ts';
+import type { DomainBatching } from '../pipeline/domain-batching.ts';
 
 /**
  * What one micro-batch of a domain produced. `records` is the domain's own result (rows,
@@ -187,4 +188,9 @@ export interface DomainModule<Stage = any, Outputs = any, R = any> {
     scoredItemsQuery(runId: string): string;
   };
   readonly features: DomainFeatureSets;
+  /**
+   * The domain's own micro-batching defaults, where the generic ones (BATCHING_DEFAULTS) do not
+   * suit its costs; the config overrides them (processor.batching.<name>, or processor-wide).
+   */
+  readonly batching?: Partial<DomainBatching>;
 }

@@ -19,8 +19,10 @@ export class UnknownDomainError extends Error {
   constructor(
     readonly domain: string,
     registered: readonly string[] = registeredDomains(),
+    /** The config key that named it. */
+    readonly setting = 'processor.domains',
   ) {
-    super(`processor.domains: no domain module '${domain}' is registered (registered: ${registered.join(', ')})`);
+    super(`${setting}: no domain module '${domain}' is registered (registered: ${registered.join(', ')})`);
   }
 }
 

@@ -165,7 +165,7 @@ test('ack after commit: rows are written, then dead letters, then alerts, and on
   assert.deepEqual(p.live.pushed.anomalies.map((a) => a.eventId), ['0-3']);
 });
 
-test('ack after commit: while the store write is held nothing of the batch is acked', async () => {
+test('ack after commit: while the store write is held nothing of the batch is acked; screens already have its verdicts', async () => {
   const world = createWorld();
   const p = await startProcess(world);
   append(world, 0, 'ok', 'hot');
@@ -175,9 +175,11 @@ test('ack after commit: while the store write is held nothing of the batch is ac
   await settle();
   assert.deepEqual(world.log.acks, []);
   assert.equal(world.alerts.published.length, 0, 'alerts wait for the rows');
+  assert.deepEqual(p.live.pushed.anomalies.map((a) => a.eventId), ['0-2'], 'screens get verdicts when scored');
   write.release();
   await done;
   assert.deepEqual(world.log.acks, [1, 2]);
+  assert.deepEqual(p.live.pushed.anomalies.map((a) => a.eventId), ['0-2'], 'pushed once');
 });
 
 test('acks go in log order: a later batch is written while an earlier write is held, but acks only after it', async () => {

@@ -50,8 +50,8 @@ export interface BatchOutcome {
  * Scoring (ingest → models → score) runs strictly in log order: batch N+1 is ingested only
  * after batch N's score step, so the state evolves exactly as the log says whatever the models'
  * latency. Commits overlap (up to the pipeline's commitConcurrency), each in the
- * effectively-once order: store (idempotent rows) → dead letters and alerts on NATS (idempotent
- * by msg id) → live screens (best effort) → ack, and acks go in log order (a batch acks once it
+ * effectively-once order: live screens (best effort, as soon as scored) → store (idempotent
+ * rows) → dead letters and alerts on NATS (idempotent by msg id) → ack, and acks go in log order (a batch acks once it
  * and every batch scored before it committed). A crash anywhere before the ack redelivers the
  * batch, and every sink tolerates seeing it again. A snapshot captured after a batch's scoring
  * is saved at its ack, so its log position never runs ahead of the stored rows; after any failed
@@ -113,11 +113,14 @@ export function createBatchCommitter<Stage, Outputs, R>(deps: CommitDeps<Stage, 
   };
 
   async function commit(batch: SourceMessage[], result: DomainBatchResult<R>, captured: SerializedSnapshot | undefined, earlier: Promise<BatchOutcome>[], started: number, index: number): Promise<BatchOutcome> {
+    // Screens get a verdict when it is made, not when its rows are stored: a domain's writes may
+    // wait for each other (DomainBatching.writeMaxWaitMs). Best effort, as ever: a batch scored
+    // again after a crash shows again; the NATS alerts below go out only once stored.
+    live.anomalies(result.anomalies);
+    deps.publishLive?.(result, live);
     await retryUntilDone(() => store.write(result.records), retry('clickhouse', batch));
     if (result.deadLetters.length) await unlessPermanent(retryUntilDone(() => deadLetters.publish(result.deadLetters), retry('dlq', batch)), 'dlq', deps);
     if (result.anomalies.length) await unlessPermanent(retryUntilDone(() => alerts.publish(result.anomalies), retry('alerts', batch)), 'alerts', deps);
-    live.anomalies(result.anomalies);
-    deps.publishLive?.(result, live);
     // Acks go in log order: a batch acks only once every batch scored before it committed. A
     // redelivered copy skipped by the core (its original still being written) must not be acked
     // before the original's rows are stored: JetStream would never deliver it again.

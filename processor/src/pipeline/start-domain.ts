@@ -6,13 +6,14 @@ import type { VigiaConfig } from '../../../config/index.ts';
 import type { Logger } from '../../../stack/logger.ts';
 import { createJetStreamSource } from '../adapters/nats/jetstream-source.ts';
 import { createClickHouseSnapshotStore } from '../adapters/clickhouse/clickhouse-snapshot-store.ts';
-import { createClickHouseRecordWriter } from '../adapters/clickhouse/clickhouse-record-writer.ts';
+import { createClickHouseRecordWriter, type WriteLinger } from '../adapters/clickhouse/clickhouse-record-writer.ts';
 import { createNatsAnomalyPublisher } from '../adapters/nats/nats-anomaly-publisher.ts';
 import { createNatsDeadLetterPublisher } from '../adapters/nats/nats-dead-letter-publisher.ts';
 import type { DomainModule, TableWrite } from '../domains/domain-module.ts';
 import type { ProcessorMetrics } from '../metrics.ts';
 import type { LiveFeed, RecordWriter } from '../ports/sinks.ts';
 import { createBatchCommitter } from './commit-batch.ts';
+import { domainBatching } from './domain-batching.ts';
 import { domainPipeline } from './domain-pipeline.ts';
 import { maybeWithOutage, restoreOrRebuild } from './restore-or-rebuild.ts';
 import { saveSnapshot } from './snapshots.ts';
@@ -35,8 +36,8 @@ export interface DomainDeps {
   partitions: number[];
   projectRoot: string;
   isStopping: () => boolean;
-  /** How a batch's records reach the store. @default createClickHouseRecordWriter on `store` (a worker passes one that sends the whole batch to the main thread at once) */
-  recordWriter?: <R>(writes: readonly TableWrite<R>[]) => RecordWriter<R>;
+  /** How a batch's records reach the store, lingering as the domain's batching says. @default createClickHouseRecordWriter on `store` (a worker passes one that sends the whole batch to the main thread at once) */
+  recordWriter?: <R>(writes: readonly TableWrite<R>[], linger?: WriteLinger<R>) => RecordWriter<R>;
   /** After each batch is acked and counted in `metrics` (a worker then pushes its metrics). */
   onCommitted?: () => void;
   /** When events wait again after none did (a worker then pushes, so /health's stall clock starts at their arrival). */
@@ -55,6 +56,8 @@ export async function startDomain(module: DomainModule, deps: DomainDeps): Promi
   const domain = module.name;
   const log = deps.logger.child({ domain });
   const pc = config.processor;
+  const batching = domainBatching(module, pc);
+  const linger = batching.writeMaxWaitMs > 0 ? { events: (r: unknown) => module.store.eventRows(r).length, minEvents: batching.writeMinEvents, maxWaitMs: batching.writeMaxWaitMs } : undefined;
   const { core, models } = await module.createRuntime({ config, runId: pc.runId, projectRoot: deps.projectRoot, logger: log, modelVersion: null, purpose: 'live' });
   const keys = core.keys;
   if (keys) metrics.watchKeys(domain, () => keys.stats);
@@ -63,7 +66,7 @@ export async function startDomain(module: DomainModule, deps: DomainDeps): Promi
   const source = await createJetStreamSource(nc, jsm, {
     domain,
     partitions,
-    maxAckPending: pc.maxAckPending,
+    maxAckPending: batching.maxAckPending,
     ackWaitSeconds: pc.ackWaitSeconds,
     startAt,
     // Batches ack in log order (commit-batch.ts), so one ack per partition and batch will do.
@@ -74,7 +77,7 @@ export async function startDomain(module: DomainModule, deps: DomainDeps): Promi
     domain,
     core,
     models,
-    store: maybeWithOutage((deps.recordWriter ?? ((w) => createClickHouseRecordWriter(store, w)))(liveWrites(module, pc.liveFeatureRows)), log),
+    store: maybeWithOutage((deps.recordWriter ?? ((w, l) => createClickHouseRecordWriter(store, w, l)))(liveWrites(module, pc.liveFeatureRows), linger), log),
     alerts: createNatsAnomalyPublisher(nc),
     deadLetters: createNatsDeadLetterPublisher(nc),
     live,
@@ -101,7 +104,7 @@ export async function startDomain(module: DomainModule, deps: DomainDeps): Promi
       return outcome;
     });
   const done = lastValueFrom(
-    domainPipeline(arrived$, { batchMaxMs: pc.batchMaxMs, batchMaxHoldMs: pc.batchMaxHoldMs, batchMaxEvents: pc.batchMaxEvents, commitConcurrency: pc.commitConcurrency, commitBatch: commitCounted }).pipe(
+    domainPipeline(arrived$, { batchMaxMs: batching.batchMaxMs, batchMaxHoldMs: batching.batchMaxHoldMs, batchMaxEvents: batching.batchMaxEvents, commitConcurrency: batching.commitConcurrency, commitBatch: commitCounted }).pipe(
       tap(() => deps.onCommitted?.()),
       defaultIfEmpty(null),
     ),
@@ -112,7 +115,7 @@ export async function startDomain(module: DomainModule, deps: DomainDeps): Promi
       throw err;
     },
   );
-  log.info({ partitions, models: models.modelIds }, 'domain running');
+  log.info({ partitions, models: models.modelIds, batching }, 'domain running');
   return {
     done,
     async stop() {

@@ -65,7 +65,7 @@ const nc = await connectNats({ url: data.natsUrl, name: `vigia-processor-${proce
 const jsm = await jetstreamManager(nc);
 const store = createRemoteClickHouse(rpc);
 for (const [i, a] of data.assignments.entries()) {
-  running.push(await startDomain(modules[i]!, { config: data.config, nc, jsm, store, live, metrics, logger, partitions: a.partitions, projectRoot: data.projectRoot, isStopping: () => stopping, recordWriter: (writes) => createRemoteRecordWriter(rpc, writes), onCommitted: pushSoon, onWaiting: pushSoon }));
+  running.push(await startDomain(modules[i]!, { config: data.config, nc, jsm, store, live, metrics, logger, partitions: a.partitions, projectRoot: data.projectRoot, isStopping: () => stopping, recordWriter: (writes, linger) => createRemoteRecordWriter(rpc, writes, linger), onCommitted: pushSoon, onWaiting: pushSoon }));
 }
 
 const pusher = setInterval(pushSoon, PUSH_MS);

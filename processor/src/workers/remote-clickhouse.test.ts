@@ -67,6 +67,22 @@ test("a batch's tables go in one message and are stored as the direct writer sto
   assert.equal(calls, 1, 'an empty batch sends nothing');
 });
 
+test('with a linger, batches written one after another go in one message, each write resolving once stored', async () => {
+  let calls = 0;
+  const rpc = createRpc(port1, {});
+  const counting = { call: <T>(op: string, args?: unknown) => (calls++, rpc.call<T>(op, args)) };
+  const writes = [{ table: TABLES.sensorEvents, rows: (r: SensorEventRow[]) => r }];
+  const writer = createRemoteRecordWriter(counting, writes, { events: (r) => r.length, minEvents: 40, maxWaitMs: 60_000 });
+  const first = writer.write(Array.from({ length: 20 }, (_, i) => row(i, 'lingered')));
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(calls, 0, '20 of 40 events: nothing sent yet');
+  const second = writer.write(Array.from({ length: 20 }, (_, i) => row(20 + i, 'lingered')));
+  await Promise.all([first, second]);
+  assert.equal(calls, 1);
+  const strip = (rows: object[]) => rows.map((r) => ({ ...r, run_id: undefined }));
+  assert.deepEqual(strip(await read('lingered')), strip((await read('direct')).slice(0, 40)));
+});
+
 test('a snapshot saved and loaded through the stand-in round-trips (gzip happens in the worker)', async () => {
   const snapshots = createClickHouseSnapshotStore(createRemoteClickHouse(createRpc(port1, {})));
   const key = { runId: 'live', domain: 'sensor', partitions: [0, 2] };

@@ -2,6 +2,8 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { TableWrite } from '../domains/domain-module.ts';
 import type { RecordWriter } from '../ports/sinks.ts';
 import type { Rpc } from './message-rpc.ts';
+import { coalesceWhileBusy } from '../adapters/clickhouse/coalesce-while-busy.ts';
+import type { WriteLinger } from '../adapters/clickhouse/clickhouse-record-writer.ts';
 
 /** A call the worker's stand-in client does not forward (only insert and query are). */
 export class RemoteClickHouseUnsupportedError extends Error {
@@ -30,19 +32,21 @@ function jsonEachRow(values: readonly unknown[]): string {
 /**
  * A worker's RecordWriter: a batch's rows for every table as JSONEachRow text, in one message;
  * the main thread inserts them in the table list's order (the events table last) and answers
- * once all are committed. One round trip per batch, not one per table.
+ * once all are committed. One round trip per write, not one per table. Writes group as the
+ * direct writer's do (clickhouse-record-writer.ts): those that arrive while one is in flight,
+ * and with a `linger` those that wait for each other, go in one message, one INSERT per table.
  */
-export function createRemoteRecordWriter<R>(rpc: Pick<Rpc, 'call'>, writes: readonly TableWrite<R>[]): RecordWriter<R> {
-  return {
-    async write(records: R) {
-      const tables: RemoteInsert[] = [];
-      for (const w of writes) {
-        const rows = w.rows(records);
-        if (rows.length) tables.push({ table: w.table, text: jsonEachRow(rows) });
-      }
-      if (tables.length) await rpc.call('insertTables', tables);
-    },
-  };
+export function createRemoteRecordWriter<R>(rpc: Pick<Rpc, 'call'>, writes: readonly TableWrite<R>[], linger?: WriteLinger<R>): RecordWriter<R> {
+  const write = coalesceWhileBusy<R>(async (batches) => {
+    const tables: RemoteInsert[] = [];
+    for (const w of writes) {
+      let text = '';
+      for (const records of batches) text += jsonEachRow(w.rows(records));
+      if (text) tables.push({ table: w.table, text });
+    }
+    if (tables.length) await rpc.call('insertTables', tables);
+  }, linger && { weight: linger.events, minWeight: linger.minEvents, maxWaitMs: linger.maxWaitMs });
+  return { write };
 }
 
 /**

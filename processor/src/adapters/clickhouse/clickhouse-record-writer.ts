@@ -3,6 +3,14 @@ import type { TableWrite } from '../../domains/domain-module.ts';
 import type { RecordWriter } from '../../ports/sinks.ts';
 import { coalesceWhileBusy } from './coalesce-while-busy.ts';
 
+/** Let writes wait for more (DomainBatching.writeMinEvents / writeMaxWaitMs). */
+export interface WriteLinger<R> {
+  /** The events in a batch's records (what `minEvents` counts). */
+  events(records: R): number;
+  minEvents: number;
+  maxWaitMs: number;
+}
+
 /**
  * Writes batches' records as the domain's table list says: one INSERT per non-empty table, in
  * order. Every table is keyed for ReplacingMergeTree, so writing a batch again after a crash
@@ -15,9 +23,11 @@ import { coalesceWhileBusy } from './coalesce-while-busy.ts';
  * only after its rows are stored). Each INSERT makes one MergeTree part per table (12 files),
  * a fixed cost of about as much CPU as 1 000–2 000 readings' rows on this machine
  * (docs/perf/sensor-writes-2026-12-07-evening.md): writes that queue go in fewer, larger
- * INSERTs; when idle a batch is written at once, alone, as before.
+ * INSERTs; when idle a batch is written at once, alone, as before. With a `linger`, writes also
+ * wait until `minEvents` are waiting or the oldest has waited `maxWaitMs`: the INSERTs then grow
+ * at any rate, and batches are still scored as soon as they are cut (commit-batch.ts).
  */
-export function createClickHouseRecordWriter<R>(client: ClickHouseClient, writes: readonly TableWrite<R>[]): RecordWriter<R> {
+export function createClickHouseRecordWriter<R>(client: ClickHouseClient, writes: readonly TableWrite<R>[], linger?: WriteLinger<R>): RecordWriter<R> {
   const write = coalesceWhileBusy<R>(async (batches) => {
     // Sequential: chDB runs one statement at a time anyway, and a server keeps fewer parts.
     for (const w of writes) {
@@ -31,7 +41,7 @@ export function createClickHouseRecordWriter<R>(client: ClickHouseClient, writes
       if (values.length === 0) continue;
       await client.insert({ table: w.table, values: values as object[], format: 'JSONEachRow' });
     }
-  });
+  }, linger && { weight: linger.events, minWeight: linger.minEvents, maxWaitMs: linger.maxWaitMs });
   return { write };
 }
 

@@ -81,3 +81,68 @@ test('a failed run rejects every item it carried, and the items queued behind it
   h.runs.at(-1)!.done.resolve();
   await fourth;
 });
+
+test('linger: an item waits for more until the waiting weigh minWeight, then they run together', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
+  const h = heldRuns();
+  const add = coalesceWhileBusy(h.run, { weight: (n) => n, minWeight: 10, maxWaitMs: 1000 });
+  const ps = [add(3), add(4)];
+  await tick();
+  assert.equal(h.runs.length, 0, 'weight 7 < 10 and no time has passed: nothing runs');
+  ps.push(add(5));
+  await tick();
+  assert.deepEqual(h.runs.map((r) => r.items), [[3, 4, 5]]);
+  h.runs[0]!.done.resolve();
+  await Promise.all(ps);
+});
+
+test('linger: the oldest item waits at most maxWaitMs, counted from its arrival, including a run before it', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
+  const h = heldRuns();
+  const add = coalesceWhileBusy(h.run, { weight: (n) => n, minWeight: 100, maxWaitMs: 1000 });
+  const first = add(1);
+  t.mock.timers.tick(999);
+  await tick();
+  assert.equal(h.runs.length, 0);
+  t.mock.timers.tick(1);
+  await tick();
+  assert.deepEqual(h.runs.map((r) => r.items), [[1]]);
+  // Arrives while the first run is busy; that run takes 600 ms, so it lingers 400 ms more.
+  const second = add(2);
+  t.mock.timers.tick(600);
+  h.runs[0]!.done.resolve();
+  await first;
+  await tick();
+  assert.equal(h.runs.length, 1, 'item 2 has waited 600 ms of 1000');
+  t.mock.timers.tick(399);
+  await tick();
+  assert.equal(h.runs.length, 1);
+  t.mock.timers.tick(1);
+  await tick();
+  assert.deepEqual(h.runs.map((r) => r.items), [[1], [2]]);
+  h.runs[1]!.done.resolve();
+  await second;
+});
+
+test('linger: a failed run still rejects only its own items, and the next group lingers afresh', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
+  const h = heldRuns();
+  const add = coalesceWhileBusy(h.run, { minWeight: 2, maxWaitMs: 500 });
+  const a = add(1);
+  const b = add(2);
+  await tick();
+  assert.deepEqual(h.runs.map((r) => r.items), [[1, 2]]);
+  const err = new Error('store down');
+  h.runs[0]!.done.reject(err);
+  await assert.rejects(a, (e) => e === err);
+  await assert.rejects(b, (e) => e === err);
+  const c = add(3);
+  await tick();
+  assert.equal(h.runs.length, 1, 'one item of weight 1 lingers');
+  t.mock.timers.tick(500);
+  await tick();
+  assert.deepEqual(h.runs.at(-1)!.items, [3]);
+  h.runs.at(-1)!.done.resolve();
+  await c;
+  assert.equal(h.overlapped(), false);
+});

@@ -39,6 +39,16 @@ export const sensorModule: DomainModule<SensorBatchResult, SensorModelOutputs, S
     filterToRange: (r, from, to) => filterRowsToRange(r, from, to),
     scoredItemsQuery: (run) => `SELECT 'reading' AS item, event_id, entity, ts, score, severity, top_feature FROM scores FINAL WHERE run_id = '${run}' AND domain = '${SENSOR}'`,
   },
+  // Large INSERTs, small batches: an INSERT costs ~40–75 ms of CPU whatever its size (parts,
+  // ext4): ~150 µs per reading at 1 000 readings, 81–86 at 8 000
+  // (docs/perf/sensor-writes-2026-12-07-evening.md). So scored batches' rows wait for each other
+  // (up to 8 000 readings or 1 s) and go in one INSERT per table, while batches keep being cut
+  // and scored every batchMaxMs: enough commit slots for ~3 s of them (with 16, under load,
+  // batches queued for a slot and publish → scored p99 went from ~0.2 s to ~1 s). The unacked
+  // window (4 partitions × 5 000) covers what waits; a reading stays unacked ~(window ÷ rate) at
+  // most, 20 s at 1 000 readings/s, inside ackWaitSeconds (60).
+  // Measured: docs/perf/sensor-throughput-2026-12-08.md.
+  batching: { commitConcurrency: 32, maxAckPending: 5000, writeMinEvents: 8000, writeMaxWaitMs: 1000 },
   features: {
     defaultSet: SENSOR_CHAIN_FEATURE_SET,
     // The producer's label, for evaluation only (never for fitting).
