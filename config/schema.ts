@@ -148,6 +148,12 @@ export const BatchingConfig = z.strictObject({
   writeMinEvents: z.number().int().min(0).optional(),
   /** …or the oldest has waited this long, ms; 0 = written at once. @default 0 (sensor: 1000) */
   writeMaxWaitMs: z.number().int().min(0).max(60_000).optional(),
+  /**
+   * …and only while events arrive at least this fast (per second, measured over writeMaxWaitMs);
+   * slower, a batch is written at once: at a trickle an INSERT's fixed cost is affordable and a
+   * row waiting writeMaxWaitMs to be stored is not. 0 = linger at any rate. @default 0 (sensor: 1000)
+   */
+  writeLingerFromRate: z.number().min(0).optional(),
 });
 
 export const ProcessorConfig = z.strictObject({

@@ -12,8 +12,10 @@ export interface DomainBatching {
   maxAckPending: number;
   /** Scored batches' rows wait to be written until this many events wait… */
   writeMinEvents: number;
-  /** …or the oldest has waited this long (0 = written at once). */
+  /** …or the oldest has waited this long (0 = written at once)… */
   writeMaxWaitMs: number;
+  /** …and only while events arrive this fast, per second (0 = at any rate). */
+  writeLingerFromRate: number;
 }
 
 /** What a domain gets when neither the config nor its module says otherwise. */
@@ -25,6 +27,7 @@ export const BATCHING_DEFAULTS: Readonly<DomainBatching> = {
   maxAckPending: 2000,
   writeMinEvents: 0,
   writeMaxWaitMs: 0,
+  writeLingerFromRate: 0,
 };
 
 const KEYS = Object.keys(BATCHING_DEFAULTS) as (keyof DomainBatching)[];

@@ -57,7 +57,7 @@ export async function startDomain(module: DomainModule, deps: DomainDeps): Promi
   const log = deps.logger.child({ domain });
   const pc = config.processor;
   const batching = domainBatching(module, pc);
-  const linger = batching.writeMaxWaitMs > 0 ? { events: (r: unknown) => module.store.eventRows(r).length, minEvents: batching.writeMinEvents, maxWaitMs: batching.writeMaxWaitMs } : undefined;
+  const linger = batching.writeMaxWaitMs > 0 ? { events: (r: unknown) => module.store.eventRows(r).length, minEvents: batching.writeMinEvents, maxWaitMs: batching.writeMaxWaitMs, fromRate: batching.writeLingerFromRate } : undefined;
   const { core, models } = await module.createRuntime({ config, runId: pc.runId, projectRoot: deps.projectRoot, logger: log, modelVersion: null, purpose: 'live' });
   const keys = core.keys;
   if (keys) metrics.watchKeys(domain, () => keys.stats);

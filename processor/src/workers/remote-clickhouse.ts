@@ -3,7 +3,7 @@ import type { TableWrite } from '../domains/domain-module.ts';
 import type { RecordWriter } from '../ports/sinks.ts';
 import type { Rpc } from './message-rpc.ts';
 import { coalesceWhileBusy } from '../adapters/clickhouse/coalesce-while-busy.ts';
-import type { WriteLinger } from '../adapters/clickhouse/clickhouse-record-writer.ts';
+import { lingerOptions, type WriteLinger } from '../adapters/clickhouse/clickhouse-record-writer.ts';
 
 /** A call the worker's stand-in client does not forward (only insert and query are). */
 export class RemoteClickHouseUnsupportedError extends Error {
@@ -45,7 +45,7 @@ export function createRemoteRecordWriter<R>(rpc: Pick<Rpc, 'call'>, writes: read
       if (text) tables.push({ table: w.table, text });
     }
     if (tables.length) await rpc.call('insertTables', tables);
-  }, linger && { weight: linger.events, minWeight: linger.minEvents, maxWaitMs: linger.maxWaitMs });
+  }, lingerOptions(linger));
   return { write };
 }
 

@@ -1,14 +1,21 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { TableWrite } from '../../domains/domain-module.ts';
 import type { RecordWriter } from '../../ports/sinks.ts';
-import { coalesceWhileBusy } from './coalesce-while-busy.ts';
+import { coalesceWhileBusy, type CoalesceOptions } from './coalesce-while-busy.ts';
 
-/** Let writes wait for more (DomainBatching.writeMinEvents / writeMaxWaitMs). */
+/** Let writes wait for more (DomainBatching.writeMinEvents / writeMaxWaitMs / writeLingerFromRate). */
 export interface WriteLinger<R> {
   /** The events in a batch's records (what `minEvents` counts). */
   events(records: R): number;
   minEvents: number;
   maxWaitMs: number;
+  /** Events per second below which writes go at once. @default 0 (always linger) */
+  fromRate?: number;
+}
+
+/** The group-commit options of a linger (none: group only while busy). */
+export function lingerOptions<R>(linger: WriteLinger<R> | undefined): CoalesceOptions<R> | undefined {
+  return linger && { weight: linger.events, minWeight: linger.minEvents, maxWaitMs: linger.maxWaitMs, lingerFromRate: linger.fromRate };
 }
 
 /**
@@ -41,7 +48,7 @@ export function createClickHouseRecordWriter<R>(client: ClickHouseClient, writes
       if (values.length === 0) continue;
       await client.insert({ table: w.table, values: values as object[], format: 'JSONEachRow' });
     }
-  }, linger && { weight: linger.events, minWeight: linger.minEvents, maxWaitMs: linger.maxWaitMs });
+  }, lingerOptions(linger));
   return { write };
 }
 

@@ -146,3 +146,30 @@ test('linger: a failed run still rejects only its own items, and the next group 
   await c;
   assert.equal(h.overlapped(), false);
 });
+
+test('linger from a rate: at a trickle an item runs at once; once items arrive that fast they linger; after a quiet window at once again', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
+  const h = heldRuns();
+  const add = coalesceWhileBusy(h.run, { weight: (n) => n, minWeight: 100, maxWaitMs: 1000, lingerFromRate: 10 });
+  const first = add(3);
+  await tick();
+  assert.deepEqual(h.runs.map((r) => r.items), [[3]], '3 a second is below 10: no linger');
+  h.runs[0]!.done.resolve();
+  await first;
+  t.mock.timers.tick(10);
+  const burst = [add(8), add(4)];
+  await tick();
+  assert.equal(h.runs.length, 1, '11 within the window: the burst lingers');
+  t.mock.timers.tick(1000);
+  await tick();
+  assert.deepEqual(h.runs.map((r) => r.items), [[3], [8, 4]], 'then runs together after maxWaitMs');
+  h.runs[1]!.done.resolve();
+  await Promise.all(burst);
+  t.mock.timers.tick(3000);
+  const late = add(1);
+  await tick();
+  assert.deepEqual(h.runs.at(-1)!.items, [1], 'a window without arrivals: the rate is 1 a second again');
+  h.runs.at(-1)!.done.resolve();
+  await late;
+  assert.equal(h.overlapped(), false);
+});

@@ -5,6 +5,11 @@ export interface CoalesceOptions<T> {
   minWeight?: number;
   /** …or the oldest of them has waited this long, ms. @default 0 */
   maxWaitMs?: number;
+  /**
+   * …and only while items arrive at this weight per second or more; slower, a run starts at
+   * once as without a linger. @default 0 (always linger)
+   */
+  lingerFromRate?: number;
 }
 
 /**
@@ -17,11 +22,15 @@ export interface CoalesceOptions<T> {
  * run also waits (linger) until the items waiting weigh `minWeight`, or the oldest has waited
  * `maxWaitMs`: a run's fixed cost (a MergeTree part per table) is then paid once for several
  * batches even when nothing queues on its own, at the price of that much more time to commit.
+ * With `lingerFromRate` it lingers only while items arrive that fast: at a trickle the fixed
+ * cost is affordable and the wait is not (200 readings/s would each wait the full maxWaitMs).
  */
 export function coalesceWhileBusy<T>(run: (items: readonly T[]) => Promise<void>, opts: CoalesceOptions<T> = {}): (item: T) => Promise<void> {
   const weight = opts.weight ?? (() => 1);
   const minWeight = opts.minWeight ?? 0;
   const maxWaitMs = opts.maxWaitMs ?? 0;
+  const arrivals = arrivalRate(Math.max(maxWaitMs, 1));
+  const lingerFromRate = opts.lingerFromRate ?? 0;
   let queue: { item: T; resolve: () => void; reject: (err: unknown) => void }[] = [];
   let queuedWeight = 0;
   // When the oldest item waiting arrived.
@@ -30,7 +39,8 @@ export function coalesceWhileBusy<T>(run: (items: readonly T[]) => Promise<void>
   let timer: ReturnType<typeof setTimeout> | undefined;
 
   /** ms until the queue may run: 0 = now. */
-  const lingerLeft = (): number => (queuedWeight >= minWeight ? 0 : Math.max(0, oldestAt + maxWaitMs - Date.now()));
+  const lingerLeft = (): number =>
+    queuedWeight >= minWeight || arrivals.perSecond(Date.now()) < lingerFromRate ? 0 : Math.max(0, oldestAt + maxWaitMs - Date.now());
 
   async function drain(): Promise<void> {
     busy = true;
@@ -60,7 +70,9 @@ export function coalesceWhileBusy<T>(run: (items: readonly T[]) => Promise<void>
     new Promise<void>((resolve, reject) => {
       if (queue.length === 0) oldestAt = Date.now();
       queue.push({ item, resolve, reject });
-      queuedWeight += weight(item);
+      const w = weight(item);
+      queuedWeight += w;
+      if (lingerFromRate > 0) arrivals.add(Date.now(), w);
       if (busy) return;
       if (timer !== undefined && lingerLeft() > 0) return;
       if (timer !== undefined) {
@@ -69,4 +81,31 @@ export function coalesceWhileBusy<T>(run: (items: readonly T[]) => Promise<void>
       }
       void drain();
     });
+}
+
+/**
+ * Weight arrived per second, over the last whole window and the current one: the larger of the
+ * last window's rate and the current window's weight so far over a whole window (a lower bound
+ * of its rate that rises as soon as a burst starts). A window with no arrivals counts as 0.
+ */
+function arrivalRate(windowMs: number) {
+  let start = 0;
+  let current = 0;
+  let last = 0;
+  const roll = (now: number) => {
+    if (now - start < windowMs) return;
+    last = now - start < 2 * windowMs ? current : 0;
+    start = now;
+    current = 0;
+  };
+  return {
+    add(now: number, w: number) {
+      roll(now);
+      current += w;
+    },
+    perSecond(now: number): number {
+      roll(now);
+      return (Math.max(last, current) * 1000) / windowMs;
+    },
+  };
 }
