@@ -147,6 +147,23 @@ class Record {
  * that reads it runs to completion inside one `update`, so no two scales ever use it at once.
  */
 let scratch = new Float64Array(8);
+/** Centre and scale of each held window during one search (shared like `scratch`). */
+let centres = new Float64Array(0);
+let scales = new Float64Array(0);
+
+/**
+ * Squared distance of `f` to the window whose first block is at slot `q`, normalised by centre
+ * `c` and scale `s`, summed in block order; stops once the sum reaches `best` (it can only grow).
+ */
+function windowDistance(f: Float64Array, vals: Float64Array, R: number, q: number, c: number, s: number, w: number, best: number): number {
+  let d = 0;
+  for (let j = 0; j < w && d < best; j++) {
+    const e = f[j]! - (vals[q]! - c) / s;
+    d += e * e;
+    if (++q === R) q = 0;
+  }
+  return d;
+}
 
 /** Nearest-neighbour distance of the latest window of block means at one time scale. */
 class ShapeScale {
@@ -186,6 +203,8 @@ class ShapeScale {
    */
   legacy: Float64Array | null = null;
   legacyCount = 0;
+  /** Window number of the last search's nearest window (−1: none); only where the next search starts, never part of a result. */
+  nearest = -1;
   readonly record: Record;
   readonly valsRing: number;
   constructor(
@@ -238,39 +257,13 @@ class ShapeScale {
     for (let j = 0; j < w; j++) f[j] = (this.recent[j]! - this.centre) / sc;
     // Windows overlapping the newest one are trivial matches: skip the w − 1 most recent. The
     // nearest distance is a minimum, so the order windows are visited in does not change it.
-    const R = this.valsRing;
     const stored = this.stored;
     const avail = stored - (w - 1);
-    let best = Infinity;
-    // Windows in `vals`, oldest first, replaying the centre and spread from the oldest's.
+    // Windows in `vals`, oldest first.
     const held = Math.min(this.windows, stored);
     const oldest = this.windows - held;
     const last = this.windows - w;
-    if (oldest <= last) {
-      const vals = this.vals;
-      let kk = this.oldK;
-      let c = this.oldCentre;
-      let sp = this.oldSpread;
-      for (let n = oldest; ; n++) {
-        const s = Math.max(1.25 * sp, 1e-12, 1e-9 * Math.abs(c));
-        let q = n % R;
-        let d = 0;
-        for (let j = 0; j < w && d < best; j++) {
-          const e = f[j]! - (vals[q]! - c) / s;
-          d += e * e;
-          if (++q === R) q = 0;
-        }
-        if (d < best) best = d;
-        if (n === last) break;
-        // The state after the next window's last block, block n + w.
-        const vb = vals[(n + w) % R]!;
-        // From block 500 on, max(0.002, 1 / k) is 0.002 exactly: no division on the hot path.
-        const bb = ++kk >= 500 ? 0.002 : Math.max(0.002, 1 / kk);
-        const dv = vb - c;
-        c += bb * dv;
-        sp += bb * ((dv < 0 ? -dv : dv) - sp);
-      }
-    }
+    let best = oldest <= last ? this.searchVals(f, oldest, last) : Infinity;
     // Then the legacy windows still held, newest first (skipping those among the w − 1 most recent).
     if (this.legacy !== null) {
       const live = stored - held;
@@ -289,6 +282,73 @@ class ShapeScale {
     this.pushBlock(v);
     this.pushWindow();
     return avail < 20 ? -1 : Math.sqrt(best / w);
+  }
+
+  /**
+   * Smallest squared distance (sum over j in order, as the naive search adds it) of the query `f`
+   * to the held windows `oldest` … `last`. Two passes, both exact:
+   *   1. the centre and scale of every window, replayed from the oldest's state with the same
+   *      operations as `update` (a serial chain, no branches), into shared scratch;
+   *   2. the distances, starting from the window after the last search's nearest (a window one
+   *      block on from the last match is usually close to the query one block on), so that most
+   *      windows are abandoned after their first block. A window's partial sum never decreases
+   *      (rounding is monotone and the terms are ≥ 0), so an abandoned window's sum is ≥ the best
+   *      so far, and the minimum is the one the naive oldest-first scan finds, bit for bit.
+   */
+  private searchVals(f: Float64Array, oldest: number, last: number): number {
+    const w = this.width;
+    const R = this.valsRing;
+    const vals = this.vals;
+    const count = last - oldest + 1;
+    if (centres.length < count) {
+      centres = new Float64Array(this.memory);
+      scales = new Float64Array(this.memory);
+    }
+    const cs = centres;
+    const ss = scales;
+    let kk = this.oldK;
+    let c = this.oldCentre;
+    let sp = this.oldSpread;
+    // Block n + w, the one that takes window n's state to window n + 1's.
+    let nb = (oldest + w) % R;
+    for (let i = 0; ; i++) {
+      cs[i] = c;
+      ss[i] = Math.max(1.25 * sp, 1e-12, 1e-9 * Math.abs(c));
+      if (i === count - 1) break;
+      const vb = vals[nb]!;
+      if (++nb === R) nb = 0;
+      // From block 500 on, max(0.002, 1 / k) is 0.002 exactly: no division on the hot path.
+      const bb = ++kk >= 500 ? 0.002 : Math.max(0.002, 1 / kk);
+      const dv = vb - c;
+      c += bb * dv;
+      sp += bb * ((dv < 0 ? -dv : dv) - sp);
+    }
+    const first = oldest % R;
+    const f0 = f[0]!;
+    let best = Infinity;
+    let nearest = -1;
+    const hint = this.nearest + 1 - oldest;
+    if (hint >= 0 && hint < count) {
+      best = windowDistance(f, vals, R, (first + hint) % R, cs[hint]!, ss[hint]!, w, Infinity);
+      if (best === best) nearest = hint;
+    }
+    let q = first;
+    for (let i = 0; i < count; i++) {
+      const ci = cs[i]!;
+      const si = ss[i]!;
+      const e = f0 - (vals[q]! - ci) / si;
+      // The first term alone, as `d` after j = 0 in windowDistance: most windows end here.
+      if (e * e < best) {
+        const d = windowDistance(f, vals, R, q, ci, si, w, best);
+        if (d < best) {
+          best = d;
+          nearest = i;
+        }
+      }
+      if (++q === R) q = 0;
+    }
+    this.nearest = nearest < 0 ? -1 : oldest + nearest;
+    return best;
   }
 
   private pushBlock(v: number): void {
@@ -343,6 +403,7 @@ class ShapeScale {
     [this.oldK, this.oldCentre, this.oldSpread] = old;
     this.legacyCount = legacy.length / this.width;
     this.legacy = this.legacyCount > 0 ? Float64Array.from(legacy) : null;
+    this.nearest = -1;
   }
 }
 
