@@ -50,6 +50,7 @@
 
 import { checkOption, type ComponentOutput } from '../../../core/component.ts';
 import { decodeF64, encodeF64 } from './f64-base64.ts';
+import { scaleOf, ShapeWindowIndex, stepChain, type ChainState } from './shape-window-index.ts';
 
 const EMPTY_F64 = new Float64Array(0);
 
@@ -147,26 +148,10 @@ class Record {
  * that reads it runs to completion inside one `update`, so no two scales ever use it at once.
  */
 let scratch = new Float64Array(8);
-/** Centre and scale of each held window during one search (shared like `scratch`). */
-let centres = new Float64Array(0);
-let scales = new Float64Array(0);
-
-/**
- * Squared distance of `f` to the window whose first block is at slot `q`, normalised by centre
- * `c` and scale `s`, summed in block order; stops once the sum reaches `best` (it can only grow).
- */
-function windowDistance(f: Float64Array, vals: Float64Array, R: number, q: number, c: number, s: number, w: number, best: number): number {
-  let d = 0;
-  for (let j = 0; j < w && d < best; j++) {
-    const e = f[j]! - (vals[q]! - c) / s;
-    d += e * e;
-    if (++q === R) q = 0;
-  }
-  return d;
-}
-
+/** The oldest held window's state, handed to the search (shared like `scratch`). */
+const oldChain: ChainState = { k: 0, centre: 0, spread: 0 };
 /** Nearest-neighbour distance of the latest window of block means at one time scale. */
-class ShapeScale {
+export class ShapeScale {
   acc = 0;
   cnt = 0;
   k = 0;
@@ -203,8 +188,8 @@ class ShapeScale {
    */
   legacy: Float64Array | null = null;
   legacyCount = 0;
-  /** Window number of the last search's nearest window (−1: none); only where the next search starts, never part of a result. */
-  nearest = -1;
+  /** Lets the search skip windows that cannot be nearest (derived from `vals`, not persisted). */
+  readonly index: ShapeWindowIndex;
   readonly record: Record;
   readonly valsRing: number;
   constructor(
@@ -217,6 +202,7 @@ class ShapeScale {
     this.vals = EMPTY;
     this.record = new Record(keep);
     this.valsRing = memory + width - 1;
+    this.index = new ShapeWindowIndex(width, memory);
   }
 
   /** Windows held (normalised legacy ones included), at most `memory`. */
@@ -226,7 +212,7 @@ class ShapeScale {
 
   /** Bytes of the rings that grow with history. */
   get bytes(): number {
-    return this.vals.byteLength + (this.legacy?.byteLength ?? 0);
+    return this.vals.byteLength + (this.legacy?.byteLength ?? 0) + this.index.bytes;
   }
 
   /** Distance (RMS, in spreads) of the newest window to its nearest past window; −1 when none yet. */
@@ -251,7 +237,7 @@ class ShapeScale {
       this.pushBlock(v);
       return -1;
     }
-    const sc = Math.max(1.25 * this.spread, 1e-12, 1e-9 * Math.abs(this.centre));
+    const sc = scaleOf(this.spread, this.centre);
     if (scratch.length < w) scratch = new Float64Array(w);
     const f = scratch;
     for (let j = 0; j < w; j++) f[j] = (this.recent[j]! - this.centre) / sc;
@@ -263,7 +249,10 @@ class ShapeScale {
     const held = Math.min(this.windows, stored);
     const oldest = this.windows - held;
     const last = this.windows - w;
-    let best = oldest <= last ? this.searchVals(f, oldest, last) : Infinity;
+    oldChain.k = this.oldK;
+    oldChain.centre = this.oldCentre;
+    oldChain.spread = this.oldSpread;
+    let best = oldest <= last ? this.index.search(f, this, oldest, last, oldChain) : Infinity;
     // Then the legacy windows still held, newest first (skipping those among the w − 1 most recent).
     if (this.legacy !== null) {
       const live = stored - held;
@@ -280,75 +269,10 @@ class ShapeScale {
       }
     }
     this.pushBlock(v);
+    // The newest window, normalised as every later search will replay it: the query itself.
+    this.index.add(this.windows, f, this.centre, this.spread);
     this.pushWindow();
     return avail < 20 ? -1 : Math.sqrt(best / w);
-  }
-
-  /**
-   * Smallest squared distance (sum over j in order, as the naive search adds it) of the query `f`
-   * to the held windows `oldest` … `last`. Two passes, both exact:
-   *   1. the centre and scale of every window, replayed from the oldest's state with the same
-   *      operations as `update` (a serial chain, no branches), into shared scratch;
-   *   2. the distances, starting from the window after the last search's nearest (a window one
-   *      block on from the last match is usually close to the query one block on), so that most
-   *      windows are abandoned after their first block. A window's partial sum never decreases
-   *      (rounding is monotone and the terms are ≥ 0), so an abandoned window's sum is ≥ the best
-   *      so far, and the minimum is the one the naive oldest-first scan finds, bit for bit.
-   */
-  private searchVals(f: Float64Array, oldest: number, last: number): number {
-    const w = this.width;
-    const R = this.valsRing;
-    const vals = this.vals;
-    const count = last - oldest + 1;
-    if (centres.length < count) {
-      centres = new Float64Array(this.memory);
-      scales = new Float64Array(this.memory);
-    }
-    const cs = centres;
-    const ss = scales;
-    let kk = this.oldK;
-    let c = this.oldCentre;
-    let sp = this.oldSpread;
-    // Block n + w, the one that takes window n's state to window n + 1's.
-    let nb = (oldest + w) % R;
-    for (let i = 0; ; i++) {
-      cs[i] = c;
-      ss[i] = Math.max(1.25 * sp, 1e-12, 1e-9 * Math.abs(c));
-      if (i === count - 1) break;
-      const vb = vals[nb]!;
-      if (++nb === R) nb = 0;
-      // From block 500 on, max(0.002, 1 / k) is 0.002 exactly: no division on the hot path.
-      const bb = ++kk >= 500 ? 0.002 : Math.max(0.002, 1 / kk);
-      const dv = vb - c;
-      c += bb * dv;
-      sp += bb * ((dv < 0 ? -dv : dv) - sp);
-    }
-    const first = oldest % R;
-    const f0 = f[0]!;
-    let best = Infinity;
-    let nearest = -1;
-    const hint = this.nearest + 1 - oldest;
-    if (hint >= 0 && hint < count) {
-      best = windowDistance(f, vals, R, (first + hint) % R, cs[hint]!, ss[hint]!, w, Infinity);
-      if (best === best) nearest = hint;
-    }
-    let q = first;
-    for (let i = 0; i < count; i++) {
-      const ci = cs[i]!;
-      const si = ss[i]!;
-      const e = f0 - (vals[q]! - ci) / si;
-      // The first term alone, as `d` after j = 0 in windowDistance: most windows end here.
-      if (e * e < best) {
-        const d = windowDistance(f, vals, R, q, ci, si, w, best);
-        if (d < best) {
-          best = d;
-          nearest = i;
-        }
-      }
-      if (++q === R) q = 0;
-    }
-    this.nearest = nearest < 0 ? -1 : oldest + nearest;
-    return best;
   }
 
   private pushBlock(v: number): void {
@@ -403,7 +327,21 @@ class ShapeScale {
     [this.oldK, this.oldCentre, this.oldSpread] = old;
     this.legacyCount = legacy.length / this.width;
     this.legacy = this.legacyCount > 0 ? Float64Array.from(legacy) : null;
-    this.nearest = -1;
+    this.rebuildIndex();
+  }
+
+  /** Fills the index from the held block means, replaying the chain from the oldest window's state. */
+  private rebuildIndex(): void {
+    this.index.clear();
+    const w = this.width;
+    const g = new Float64Array(w);
+    const st: ChainState = { k: this.oldK, centre: this.oldCentre, spread: this.oldSpread };
+    for (let n = 0; n < this.windows; n++) {
+      if (n > 0) stepChain(st, this.vals[(n + w - 1) % this.valsRing]!);
+      const sc = scaleOf(st.spread, st.centre);
+      for (let j = 0; j < w; j++) g[j] = (this.vals[(n + j) % this.valsRing]! - st.centre) / sc;
+      this.index.add(n, g, st.centre, st.spread);
+    }
   }
 }
 
