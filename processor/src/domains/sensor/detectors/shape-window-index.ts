@@ -51,7 +51,6 @@ export interface BlockRing {
 
 /** Scratch shared by every index: one search runs to completion before another starts. */
 let bounds = new Float64Array(0);
-const chain: ChainState = { k: 0, centre: 0, spread: 0 };
 
 export class ShapeWindowIndex {
   /** Per segment slot: lo_0, hi_0, lo_1, hi_1, … (width pairs). */
@@ -147,17 +146,20 @@ export class ShapeWindowIndex {
     const w = this.width;
     const { vals, valsRing: ring } = blocks;
     let from = seg * SEGMENT;
+    let kk: number;
+    let c: number;
+    let sp: number;
     if (from <= oldest) {
       // The oldest segment: its first windows may have left, with their block means.
       from = oldest;
-      chain.k = old.k;
-      chain.centre = old.centre;
-      chain.spread = old.spread;
+      kk = old.k;
+      c = old.centre;
+      sp = old.spread;
     } else {
       const slot = (seg % this.slots) * 2;
-      chain.k = old.k + (from - oldest);
-      chain.centre = this.start[slot]!;
-      chain.spread = this.start[slot + 1]!;
+      kk = old.k + (from - oldest);
+      c = this.start[slot]!;
+      sp = this.start[slot + 1]!;
     }
     const to = Math.min(last, seg * SEGMENT + SEGMENT - 1);
     const f0 = f[0]!;
@@ -165,22 +167,30 @@ export class ShapeWindowIndex {
     // Block n + w, the one that takes window n's state to window n + 1's.
     let next = (from + w) % ring;
     for (let n = from; ; n++) {
-      const c = chain.centre;
-      const s = scaleOf(chain.spread, c);
+      const s = scaleOf(sp, c);
       const e = f0 - (vals[q]! - c) / s;
       // The first term alone, as the sum after block 0: most windows end here.
       if (e * e < best) {
+        // The terms in groups of four between checks (fewer mispredicted exits): a window's sum
+        // only grows, so one that passed `best` inside a group is still rejected at its end.
         let d = 0;
         let p = q;
-        for (let j = 0; j < w && d < best; j++) {
-          const x = f[j]! - (vals[p]! - c) / s;
-          d += x * x;
-          if (++p === ring) p = 0;
+        for (let j = 0; j < w && d < best; ) {
+          const end = j + 4 < w ? j + 4 : w;
+          for (; j < end; j++) {
+            const x = f[j]! - (vals[p]! - c) / s;
+            d += x * x;
+            if (++p === ring) p = 0;
+          }
         }
         if (d < best) best = d;
       }
       if (n === to) break;
-      stepChain(chain, vals[next]!);
+      // stepChain, written out: the chain stays in registers.
+      const bb = ++kk >= 500 ? 0.002 : Math.max(0.002, 1 / kk);
+      const dv = vals[next]! - c;
+      c += bb * dv;
+      sp += bb * ((dv < 0 ? -dv : dv) - sp);
       if (++q === ring) q = 0;
       if (++next === ring) next = 0;
     }
