@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createOnsetNovelty, ShapeScale } from './onset-novelty.ts';
-import { scaleOf } from './shape-window-index.ts';
+import { ceilF32, floorF32, scaleOf } from './shape-window-index.ts';
 
 /**
  * The definition, naively: every window normalised when it completes and kept whole, the distance
@@ -120,4 +120,20 @@ test('a restored onset (index rebuilt from the snapshot) continues bit for bit l
       assert.ok(Object.is(ra, rb), `seed ${seed} reading ${i}: ${rb} against ${ra}`);
     }
   }
+});
+
+test('float32 rounding outward: the nearest float32 on the right side, whatever the double', () => {
+  const rnd = lcg(99);
+  const xs = [0, -0, 1e-50, -1e-50, 1e-45, 1.4e-45, -1.4e-45, 3.4028234663852886e38, 1e39, -1e39, 1e300, -1e300, Infinity, -Infinity, 1 / 3, -1 / 3, 0.1, 16777217];
+  for (let i = 0; i < 20_000; i++) xs.push((rnd() - 0.5) * 10 ** (Math.floor(rnd() * 80) - 40));
+  for (const x of xs) {
+    const lo = floorF32(x);
+    const hi = ceilF32(x);
+    assert.ok(lo <= x && x <= hi, `${lo} ≤ ${x} ≤ ${hi}`);
+    assert.equal(Math.fround(lo), lo);
+    assert.equal(Math.fround(hi), hi);
+    // Nothing representable lies strictly between: the step is one float32 (or none when x is one).
+    if (lo !== hi) assert.ok(Math.fround(x) === lo || Math.fround(x) === hi, `${x}: ${lo} … ${hi}`);
+  }
+  assert.ok(Number.isNaN(floorF32(NaN)) && Number.isNaN(ceilF32(NaN)));
 });

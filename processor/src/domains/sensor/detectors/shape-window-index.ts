@@ -16,8 +16,10 @@
 //     window's sum: a segment whose bound is ≥ the best distance so far holds no window nearer.
 //   - segments are visited nearest bound first, then in order; a window's sum is abandoned once
 //     it reaches the best (it can only grow), which cannot change the minimum either.
-// The segments cost (2 × width + 2) doubles per SEGMENT windows: about a third more than the
-// block means themselves at width 8. They are derived state, rebuilt on restore, not persisted.
+// The boxes are kept in single precision, rounded outward (a float32 box still contains every
+// value it bounds, which is all the bound needs), so a segment costs 2 × width floats and two
+// doubles: 80 bytes per 32 windows at width 8, 2.5 bytes a window against the 8 of its block
+// mean. They are derived state, rebuilt on restore, not persisted.
 
 /** Windows per segment. */
 export const SEGMENT = 32;
@@ -49,12 +51,39 @@ export interface BlockRing {
   readonly valsRing: number;
 }
 
+const f32 = new Float32Array(1);
+const f32Bits = new Uint32Array(f32.buffer);
+
+/** The largest float32 ≤ x (NaN for NaN). */
+export function floorF32(x: number): number {
+  f32[0] = x;
+  const y = f32[0]!;
+  if (!(y > x)) return y;
+  // One float32 step towards −∞ from y (y > x, so y is not −∞).
+  if (y === 0) f32Bits[0] = 0x80000001;
+  else if (y > 0) f32Bits[0] = f32Bits[0]! - 1;
+  else f32Bits[0] = f32Bits[0]! + 1;
+  return f32[0]!;
+}
+
+/** The smallest float32 ≥ x (NaN for NaN). */
+export function ceilF32(x: number): number {
+  f32[0] = x;
+  const y = f32[0]!;
+  if (!(y < x)) return y;
+  // One float32 step towards +∞ from y (y < x, so y is not +∞).
+  if (y === 0) f32Bits[0] = 0x00000001;
+  else if (y > 0) f32Bits[0] = f32Bits[0]! + 1;
+  else f32Bits[0] = f32Bits[0]! - 1;
+  return f32[0]!;
+}
+
 /** Scratch shared by every index: one search runs to completion before another starts. */
 let bounds = new Float64Array(0);
 
 export class ShapeWindowIndex {
-  /** Per segment slot: lo_0, hi_0, lo_1, hi_1, … (width pairs). */
-  private box = new Float64Array(0);
+  /** Per segment slot: lo_0, hi_0, lo_1, hi_1, … (width pairs), rounded outward to float32. */
+  private box = new Float32Array(0);
   /** Per segment slot: centre and spread after the segment's first window. */
   private start = new Float64Array(0);
   /** Segment slots in the rings: enough for `memory` windows across segment edges. */
@@ -72,7 +101,7 @@ export class ShapeWindowIndex {
   }
 
   clear(): void {
-    this.box = new Float64Array(0);
+    this.box = new Float32Array(0);
     this.start = new Float64Array(0);
   }
 
@@ -85,7 +114,7 @@ export class ShapeWindowIndex {
       // Grows by segments as windows arrive (a long-stride scale fills over weeks); until the
       // ring wraps, slot = segment, so growth keeps the filled prefix as it is.
       const size = Math.min(this.slots, slot + 4);
-      const box = new Float64Array(size * 2 * w);
+      const box = new Float32Array(size * 2 * w);
       box.set(this.box);
       this.box = box;
       const start = new Float64Array(size * 2);
@@ -97,14 +126,17 @@ export class ShapeWindowIndex {
     if (n % SEGMENT === 0) {
       this.start[slot * 2] = centre;
       this.start[slot * 2 + 1] = spread;
-      for (let j = 0; j < w; j++) b[o + 2 * j] = b[o + 2 * j + 1] = g[j]!;
+      for (let j = 0; j < w; j++) {
+        b[o + 2 * j] = floorF32(g[j]!);
+        b[o + 2 * j + 1] = ceilF32(g[j]!);
+      }
       return;
     }
     for (let j = 0; j < w; j++) {
       const x = g[j]!;
-      // A NaN never narrows a box (NaN distances never win a search); one that starts NaN bounds nothing.
-      if (x < b[o + 2 * j]!) b[o + 2 * j] = x;
-      if (x > b[o + 2 * j + 1]!) b[o + 2 * j + 1] = x;
+      // A NaN never widens a box (NaN distances never win a search); one that starts NaN bounds nothing.
+      if (x < b[o + 2 * j]!) b[o + 2 * j] = floorF32(x);
+      if (x > b[o + 2 * j + 1]!) b[o + 2 * j + 1] = ceilF32(x);
     }
   }
 
