@@ -18,11 +18,13 @@
 //     it reaches the best (it can only grow), which cannot change the minimum either.
 // The boxes are kept in single precision, rounded outward (a float32 box still contains every
 // value it bounds, which is all the bound needs), so a segment costs 2 × width floats and two
-// doubles: 80 bytes per 32 windows at width 8, 2.5 bytes a window against the 8 of its block
-// mean. They are derived state, rebuilt on restore, not persisted.
+// doubles: 80 bytes per 64 windows at width 8, 1.25 bytes a window against the 8 of its block
+// mean (a mature station +10 %). Segments of 32 windows pruned a little more on smooth series
+// and a little less on noise, at twice the memory: within the noise of the measurements
+// (docs/perf/sensor-js-2026-12-08.md). They are derived state, rebuilt on restore, not persisted.
 
 /** Windows per segment. */
-export const SEGMENT = 32;
+export const SEGMENT = 64;
 
 /** The replayed recurrence of a shape scale (onset-novelty.ts `ShapeScale.update`): the same operations. */
 export function scaleOf(spread: number, centre: number): number {
