@@ -148,8 +148,6 @@ class Record {
  * that reads it runs to completion inside one `update`, so no two scales ever use it at once.
  */
 let scratch = new Float64Array(8);
-/** The oldest held window's state, handed to the search (shared like `scratch`). */
-const oldChain: ChainState = { k: 0, centre: 0, spread: 0 };
 /** Nearest-neighbour distance of the latest window of block means at one time scale. */
 export class ShapeScale {
   acc = 0;
@@ -166,7 +164,7 @@ export class ShapeScale {
    * block, and the centre and spread after each block follow from the one before and the block
    * mean alone (the recurrence in `update`). So a window costs one double: the block means live
    * once in `vals` (ring of memory + width − 1), and only the scale's state after the oldest held
-   * window (`oldK`, `oldCentre`, `oldSpread`) is kept; the search replays the recurrence from it
+   * window (`old`) is kept; the search replays the recurrence from it
    * window by window. The same IEEE operations on the same doubles give every centre, scale and
    * normalised value bit for bit, hence every distance (8 doubles a window before).
    * `vals` grows in steps of STORE_STEP blocks as they arrive rather than allocated whole: a
@@ -179,9 +177,7 @@ export class ShapeScale {
   /** Windows completed so far; window n is the blocks n … n + width − 1. */
   windows = 0;
   /** `k`, `centre` and `spread` right after the last block of the oldest held window. */
-  oldK = 0;
-  oldCentre = 0;
-  oldSpread = 0;
+  readonly old: ChainState = { k: 0, centre: 0, spread: 0 };
   /**
    * Windows restored from a version-5 snapshot, which kept them normalised (`width` values each,
    * oldest first), older than every window in `vals`; they leave as new windows take their place.
@@ -222,13 +218,9 @@ export class ShapeScale {
     const v = this.acc / this.cnt;
     this.acc = 0;
     this.cnt = 0;
-    // This recurrence is replayed by the search below: the two must stay the same operations.
-    const k = ++this.k;
-    const b = Math.max(0.002, 1 / k);
-    if (k === 1) this.centre = v;
-    const dev = v - this.centre;
-    this.centre += b * dev;
-    this.spread += b * ((dev < 0 ? -dev : dev) - this.spread);
+    // The search replays this step (stepChain) from the oldest held window's state.
+    if (this.k === 0) this.centre = v;
+    stepChain(this, v);
     const w = this.width;
     this.recent.copyWithin(0, 1);
     this.recent[w - 1] = v;
@@ -249,10 +241,7 @@ export class ShapeScale {
     const held = Math.min(this.windows, stored);
     const oldest = this.windows - held;
     const last = this.windows - w;
-    oldChain.k = this.oldK;
-    oldChain.centre = this.oldCentre;
-    oldChain.spread = this.oldSpread;
-    let best = oldest <= last ? this.index.search(f, this, oldest, last, oldChain) : Infinity;
+    let best = oldest <= last ? this.index.search(f, this, oldest, last, this.old) : Infinity;
     // Then the legacy windows still held, newest first (skipping those among the w − 1 most recent).
     if (this.legacy !== null) {
       const live = stored - held;
@@ -285,17 +274,12 @@ export class ShapeScale {
   private pushWindow(): void {
     const n = this.windows++;
     if (n === 0) {
-      this.oldK = this.k;
-      this.oldCentre = this.centre;
-      this.oldSpread = this.spread;
+      this.old.k = this.k;
+      this.old.centre = this.centre;
+      this.old.spread = this.spread;
     } else if (n >= this.memory) {
       // Window n − memory left: the oldest is now n − memory + 1, whose last block is n − memory + width.
-      const vb = this.vals[(n - this.memory + this.width) % this.valsRing]!;
-      const kk = ++this.oldK;
-      const bb = kk >= 500 ? 0.002 : Math.max(0.002, 1 / kk);
-      const dv = vb - this.oldCentre;
-      this.oldCentre += bb * dv;
-      this.oldSpread += bb * ((dv < 0 ? -dv : dv) - this.oldSpread);
+      stepChain(this.old, this.vals[(n - this.memory + this.width) % this.valsRing]!);
     }
     // A legacy window leaves once the ring of `memory` windows is full of new ones.
     if (this.legacy !== null && this.windows >= this.memory) {
@@ -324,7 +308,7 @@ export class ShapeScale {
     this.vals = vals.length > 0 ? Float64Array.from(vals) : EMPTY;
     this.blocks = vals.length;
     this.windows = Math.max(0, vals.length - (this.width - 1));
-    [this.oldK, this.oldCentre, this.oldSpread] = old;
+    [this.old.k, this.old.centre, this.old.spread] = old;
     this.legacyCount = legacy.length / this.width;
     this.legacy = this.legacyCount > 0 ? Float64Array.from(legacy) : null;
     this.rebuildIndex();
@@ -335,7 +319,7 @@ export class ShapeScale {
     this.index.clear();
     const w = this.width;
     const g = new Float64Array(w);
-    const st: ChainState = { k: this.oldK, centre: this.oldCentre, spread: this.oldSpread };
+    const st: ChainState = { ...this.old };
     for (let n = 0; n < this.windows; n++) {
       if (n > 0) stepChain(st, this.vals[(n + w - 1) % this.valsRing]!);
       const sc = scaleOf(st.spread, st.centre);
@@ -551,7 +535,7 @@ export class OnsetNovelty implements ComponentOutput {
         recent: Array.from(s.recent),
         filled: s.filled,
         vals: encodeF64(s.liveVals()),
-        old: [s.oldK, s.oldCentre, s.oldSpread],
+        old: [s.old.k, s.old.centre, s.old.spread],
         legacy: s.legacy === null ? '' : encodeF64(s.liveLegacy()),
         peak: s.record.peak,
         recordN: s.record.n,

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createOnsetNovelty, ShapeScale } from './onset-novelty.ts';
-import { ceilF32, floorF32, scaleOf } from './shape-window-index.ts';
+import { ceilF32, floorF32, scaleOf, stepChain, type ChainState } from './shape-window-index.ts';
 
 /**
  * The definition, naively: every window normalised when it completes and kept whole, the distance
@@ -10,9 +10,7 @@ import { ceilF32, floorF32, scaleOf } from './shape-window-index.ts';
 class NaiveShape {
   private acc = 0;
   private cnt = 0;
-  private k = 0;
-  private centre = 0;
-  private spread = 0;
+  private readonly chain: ChainState = { k: 0, centre: 0, spread: 0 };
   private readonly recent: number[] = [];
   private readonly windows: Float64Array[] = [];
   constructor(
@@ -27,18 +25,15 @@ class NaiveShape {
     const v = this.acc / this.cnt;
     this.acc = 0;
     this.cnt = 0;
-    const k = ++this.k;
-    const b = Math.max(0.002, 1 / k);
-    if (k === 1) this.centre = v;
-    const dev = v - this.centre;
-    this.centre += b * dev;
-    this.spread += b * (Math.abs(dev) - this.spread);
+    if (this.chain.k === 0) this.chain.centre = v;
+    stepChain(this.chain, v);
+    const { centre, spread } = this.chain;
     const w = this.width;
     this.recent.push(v);
     if (this.recent.length > w) this.recent.shift();
     if (this.recent.length < w) return -1;
-    const sc = scaleOf(this.spread, this.centre);
-    const f = Float64Array.from(this.recent, (r) => (r - this.centre) / sc);
+    const sc = scaleOf(spread, centre);
+    const f = Float64Array.from(this.recent, (r) => (r - centre) / sc);
     let best = Infinity;
     for (let n = 0; n < this.windows.length - (w - 1); n++) {
       let d = 0;

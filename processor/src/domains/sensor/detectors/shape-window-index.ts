@@ -26,7 +26,7 @@
 /** Windows per segment. */
 export const SEGMENT = 64;
 
-/** The replayed recurrence of a shape scale (onset-novelty.ts `ShapeScale.update`): the same operations. */
+/** The scale a shape scale normalises its windows by, from its spread and centre. */
 export function scaleOf(spread: number, centre: number): number {
   return Math.max(1.25 * spread, 1e-12, 1e-9 * Math.abs(centre));
 }
@@ -38,7 +38,10 @@ export interface ChainState {
   spread: number;
 }
 
-/** Advances `st` by one block mean `v`, as `ShapeScale.update` does (from the second block on). */
+/**
+ * Advances `st` by one block mean `v`: the live update of a shape scale (which first sets the
+ * centre to the first block) and every replay of it, so they stay the same operations.
+ */
 export function stepChain(st: ChainState, v: number): void {
   // From block 500 on, max(0.002, 1 / k) is 0.002 exactly: no division on the hot path.
   const bb = ++st.k >= 500 ? 0.002 : Math.max(0.002, 1 / st.k);
