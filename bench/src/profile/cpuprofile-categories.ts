@@ -40,10 +40,12 @@ const RULES: Rule[] = [
   { category: 'feature rows', url: /\/(sensor-chain-features|trip-cell-features|trip-fare-features|feature[\w-]*)\.ts$/ },
   { category: 'ONNX', url: /(\/adapters\/onnx\/|onnxruntime)/ },
   { category: 'ONNX', url: /\/apply-model-scores\.ts$/ },
+  // The onset component's nearest-window search lives in its own file.
+  { category: 'sensor detector: onset-novelty', url: file(['shape-window-index']) },
   ...SENSOR_DETECTORS.map((d) => ({ category: `sensor detector: ${d}`, url: file([d]) })),
   ...TRIP_SCORERS.map((d) => ({ category: `trip scorer: ${d}`, url: file([d]) })),
   { category: 'tail statistics (shared by both domains)', url: file(['tail']) },
-  { category: 'score bands, reasons (component, score-scale/bands)', url: /\/(component|score-bands|score-scale)\.ts$/ },
+  { category: 'score bands, reasons (component, score-scale/bands)', url: /\/(component|four-significant|score-bands|score-scale)\.ts$/ },
   { category: 'key budget', url: /\/key-budget\.ts$/ },
   { category: 'H3 (h3-js)', url: /\/h3-js\// },
   { category: 'JSON serialisation of inserts', url: /@clickhouse\/client[\w-]*\/dist\/(common\/data_formatter|utils\/encoder|data_formatter)/ },

@@ -4,6 +4,8 @@
 // hot path allocates nothing per reading; `reason` is a getter, so the human text is only built
 // for the few readings that end up as anomaly drivers.
 
+import { fourSignificant } from './four-significant.ts';
+
 /** The outcome of one component for the latest reading of one channel (or station). */
 export interface ComponentOutput {
   /** Equivalent two-sided Gaussian |z| of the latest reading under this component's model; 0 during warm-up. */
@@ -39,5 +41,5 @@ export function fmt(x: number): string {
   if (!Number.isFinite(x)) return String(x);
   const a = Math.abs(x);
   if (a !== 0 && (a >= 1e6 || a < 1e-3)) return x.toExponential(2);
-  return String(Number(x.toPrecision(4)));
+  return fourSignificant(x) ?? String(Number(x.toPrecision(4)));
 }

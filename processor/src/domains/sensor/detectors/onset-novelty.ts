@@ -50,6 +50,7 @@
 
 import { checkOption, type ComponentOutput } from '../../../core/component.ts';
 import { decodeF64, encodeF64 } from './f64-base64.ts';
+import { scaleOf, ShapeWindowIndex, stepChain, type ChainState } from './shape-window-index.ts';
 
 const EMPTY_F64 = new Float64Array(0);
 
@@ -147,9 +148,8 @@ class Record {
  * that reads it runs to completion inside one `update`, so no two scales ever use it at once.
  */
 let scratch = new Float64Array(8);
-
 /** Nearest-neighbour distance of the latest window of block means at one time scale. */
-class ShapeScale {
+export class ShapeScale {
   acc = 0;
   cnt = 0;
   k = 0;
@@ -164,7 +164,7 @@ class ShapeScale {
    * block, and the centre and spread after each block follow from the one before and the block
    * mean alone (the recurrence in `update`). So a window costs one double: the block means live
    * once in `vals` (ring of memory + width − 1), and only the scale's state after the oldest held
-   * window (`oldK`, `oldCentre`, `oldSpread`) is kept; the search replays the recurrence from it
+   * window (`old`) is kept; the search replays the recurrence from it
    * window by window. The same IEEE operations on the same doubles give every centre, scale and
    * normalised value bit for bit, hence every distance (8 doubles a window before).
    * `vals` grows in steps of STORE_STEP blocks as they arrive rather than allocated whole: a
@@ -177,15 +177,15 @@ class ShapeScale {
   /** Windows completed so far; window n is the blocks n … n + width − 1. */
   windows = 0;
   /** `k`, `centre` and `spread` right after the last block of the oldest held window. */
-  oldK = 0;
-  oldCentre = 0;
-  oldSpread = 0;
+  readonly old: ChainState = { k: 0, centre: 0, spread: 0 };
   /**
    * Windows restored from a version-5 snapshot, which kept them normalised (`width` values each,
    * oldest first), older than every window in `vals`; they leave as new windows take their place.
    */
   legacy: Float64Array | null = null;
   legacyCount = 0;
+  /** Lets the search skip windows that cannot be nearest (derived from `vals`, not persisted). */
+  readonly index: ShapeWindowIndex;
   readonly record: Record;
   readonly valsRing: number;
   constructor(
@@ -198,6 +198,7 @@ class ShapeScale {
     this.vals = EMPTY;
     this.record = new Record(keep);
     this.valsRing = memory + width - 1;
+    this.index = new ShapeWindowIndex(width, memory);
   }
 
   /** Windows held (normalised legacy ones included), at most `memory`. */
@@ -207,7 +208,7 @@ class ShapeScale {
 
   /** Bytes of the rings that grow with history. */
   get bytes(): number {
-    return this.vals.byteLength + (this.legacy?.byteLength ?? 0);
+    return this.vals.byteLength + (this.legacy?.byteLength ?? 0) + this.index.bytes;
   }
 
   /** Distance (RMS, in spreads) of the newest window to its nearest past window; −1 when none yet. */
@@ -217,13 +218,9 @@ class ShapeScale {
     const v = this.acc / this.cnt;
     this.acc = 0;
     this.cnt = 0;
-    // This recurrence is replayed by the search below: the two must stay the same operations.
-    const k = ++this.k;
-    const b = Math.max(0.002, 1 / k);
-    if (k === 1) this.centre = v;
-    const dev = v - this.centre;
-    this.centre += b * dev;
-    this.spread += b * ((dev < 0 ? -dev : dev) - this.spread);
+    // The search replays this step (stepChain) from the oldest held window's state.
+    if (this.k === 0) this.centre = v;
+    stepChain(this, v);
     const w = this.width;
     this.recent.copyWithin(0, 1);
     this.recent[w - 1] = v;
@@ -232,45 +229,19 @@ class ShapeScale {
       this.pushBlock(v);
       return -1;
     }
-    const sc = Math.max(1.25 * this.spread, 1e-12, 1e-9 * Math.abs(this.centre));
+    const sc = scaleOf(this.spread, this.centre);
     if (scratch.length < w) scratch = new Float64Array(w);
     const f = scratch;
     for (let j = 0; j < w; j++) f[j] = (this.recent[j]! - this.centre) / sc;
     // Windows overlapping the newest one are trivial matches: skip the w − 1 most recent. The
     // nearest distance is a minimum, so the order windows are visited in does not change it.
-    const R = this.valsRing;
     const stored = this.stored;
     const avail = stored - (w - 1);
-    let best = Infinity;
-    // Windows in `vals`, oldest first, replaying the centre and spread from the oldest's.
+    // Windows in `vals`, oldest first.
     const held = Math.min(this.windows, stored);
     const oldest = this.windows - held;
     const last = this.windows - w;
-    if (oldest <= last) {
-      const vals = this.vals;
-      let kk = this.oldK;
-      let c = this.oldCentre;
-      let sp = this.oldSpread;
-      for (let n = oldest; ; n++) {
-        const s = Math.max(1.25 * sp, 1e-12, 1e-9 * Math.abs(c));
-        let q = n % R;
-        let d = 0;
-        for (let j = 0; j < w && d < best; j++) {
-          const e = f[j]! - (vals[q]! - c) / s;
-          d += e * e;
-          if (++q === R) q = 0;
-        }
-        if (d < best) best = d;
-        if (n === last) break;
-        // The state after the next window's last block, block n + w.
-        const vb = vals[(n + w) % R]!;
-        // From block 500 on, max(0.002, 1 / k) is 0.002 exactly: no division on the hot path.
-        const bb = ++kk >= 500 ? 0.002 : Math.max(0.002, 1 / kk);
-        const dv = vb - c;
-        c += bb * dv;
-        sp += bb * ((dv < 0 ? -dv : dv) - sp);
-      }
-    }
+    let best = oldest <= last ? this.index.search(f, this, oldest, last, this.old) : Infinity;
     // Then the legacy windows still held, newest first (skipping those among the w − 1 most recent).
     if (this.legacy !== null) {
       const live = stored - held;
@@ -287,6 +258,8 @@ class ShapeScale {
       }
     }
     this.pushBlock(v);
+    // The newest window, normalised as every later search will replay it: the query itself.
+    this.index.add(this.windows, f, this.centre, this.spread);
     this.pushWindow();
     return avail < 20 ? -1 : Math.sqrt(best / w);
   }
@@ -301,17 +274,12 @@ class ShapeScale {
   private pushWindow(): void {
     const n = this.windows++;
     if (n === 0) {
-      this.oldK = this.k;
-      this.oldCentre = this.centre;
-      this.oldSpread = this.spread;
+      this.old.k = this.k;
+      this.old.centre = this.centre;
+      this.old.spread = this.spread;
     } else if (n >= this.memory) {
       // Window n − memory left: the oldest is now n − memory + 1, whose last block is n − memory + width.
-      const vb = this.vals[(n - this.memory + this.width) % this.valsRing]!;
-      const kk = ++this.oldK;
-      const bb = kk >= 500 ? 0.002 : Math.max(0.002, 1 / kk);
-      const dv = vb - this.oldCentre;
-      this.oldCentre += bb * dv;
-      this.oldSpread += bb * ((dv < 0 ? -dv : dv) - this.oldSpread);
+      stepChain(this.old, this.vals[(n - this.memory + this.width) % this.valsRing]!);
     }
     // A legacy window leaves once the ring of `memory` windows is full of new ones.
     if (this.legacy !== null && this.windows >= this.memory) {
@@ -340,9 +308,24 @@ class ShapeScale {
     this.vals = vals.length > 0 ? Float64Array.from(vals) : EMPTY;
     this.blocks = vals.length;
     this.windows = Math.max(0, vals.length - (this.width - 1));
-    [this.oldK, this.oldCentre, this.oldSpread] = old;
+    [this.old.k, this.old.centre, this.old.spread] = old;
     this.legacyCount = legacy.length / this.width;
     this.legacy = this.legacyCount > 0 ? Float64Array.from(legacy) : null;
+    this.rebuildIndex();
+  }
+
+  /** Fills the index from the held block means, replaying the chain from the oldest window's state. */
+  private rebuildIndex(): void {
+    this.index.clear();
+    const w = this.width;
+    const g = new Float64Array(w);
+    const st: ChainState = { ...this.old };
+    for (let n = 0; n < this.windows; n++) {
+      if (n > 0) stepChain(st, this.vals[(n + w - 1) % this.valsRing]!);
+      const sc = scaleOf(st.spread, st.centre);
+      for (let j = 0; j < w; j++) g[j] = (this.vals[(n + j) % this.valsRing]! - st.centre) / sc;
+      this.index.add(n, g, st.centre, st.spread);
+    }
   }
 }
 
@@ -552,7 +535,7 @@ export class OnsetNovelty implements ComponentOutput {
         recent: Array.from(s.recent),
         filled: s.filled,
         vals: encodeF64(s.liveVals()),
-        old: [s.oldK, s.oldCentre, s.oldSpread],
+        old: [s.old.k, s.old.centre, s.old.spread],
         legacy: s.legacy === null ? '' : encodeF64(s.liveLegacy()),
         peak: s.record.peak,
         recordN: s.record.n,
