@@ -24,6 +24,9 @@ import { createLagProbe } from './adapters/nats/consumer-lag.ts';
 import { planWorkers, workerCount } from './workers/plan-workers.ts';
 import { startDomainWorker, type DomainWorkerDeps } from './workers/start-domain-worker.ts';
 import { watchedEntities } from './workers/watched-entities.ts';
+import { createFairStatementQueue } from './adapters/clickhouse/fair-statement-queue.ts';
+import { scheduledClient } from './adapters/clickhouse/scheduled-client.ts';
+import { createStoreProbe } from './adapters/clickhouse/store-probe.ts';
 
 const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const UI_DIST = join(PROJECT_ROOT, 'ui', 'dist');
@@ -72,6 +75,22 @@ export async function startProcessor(config: VigiaConfig, opts: StartProcessorOp
   log.info({ store: store.mode, location: store.location, partitions }, 'store open');
   await recordRun(store.client, pc.runId, config);
 
+  // One owner of the store, whose statements take turns by lane: a domain (or worker), the
+  // HTTP routes, replays and /health's probe each wait behind at most the statement running.
+  const scheduler = createFairStatementQueue({ concurrency: store.mode === 'embedded' ? 1 : 4 });
+  const lane = (name: string) => scheduledClient(store.client, scheduler, name);
+  const probeClient = lane('health');
+  const storeProbe = createStoreProbe({
+    ping: () => probeClient.ping().then((p) => {
+      if (!p.success) throw p.error;
+    }),
+    everyMs: 1000,
+    stuckAfterMs: pc.stallAfterSeconds * 1000,
+    label: store.mode,
+    now: Date.now,
+    busySinceMs: () => scheduler.busySinceMs(),
+  });
+
   const metrics = new ProcessorMetrics();
   const startedAt = Date.now();
   const lagOf = createLagProbe(jsm, partitions);
@@ -79,14 +98,14 @@ export async function startProcessor(config: VigiaConfig, opts: StartProcessorOp
   const token = loadOrCreateHttpToken(config);
   const app = createHttpApp({
     access: { token, boundHost: hc.host, allowedHosts: hc.allowedHosts, metricsNeedToken: hc.metricsNeedToken, maxBodyBytes: hc.maxBodyBytes, tokenHint: HTTP_TOKEN_HINT },
-    store: store.client,
+    store: lane('http'),
     sql,
     metrics,
     uiDir: opts.uiDir ?? UI_DIST,
     modules,
     health: async () => ({
       nats: { ok: !nc.isClosed(), detail: nc.getServer() },
-      clickhouse: await store.client.ping().then((p) => ({ ok: p.success, detail: store.mode }), (e: Error) => ({ ok: false, detail: e.message })),
+      clickhouse: storeProbe.check(),
       ...Object.fromEntries(
         await Promise.all(
           pc.domains.map(async (d) => [
@@ -116,15 +135,15 @@ export async function startProcessor(config: VigiaConfig, opts: StartProcessorOp
   const plans = registryUrl ? planWorkers(pc.domains, partitions, workerCount(pc.workers, pc.domains)) : [];
   if (!registryUrl && workerCount(pc.workers, pc.domains) > 0) log.warn('domain modules given without a registryUrl: scoring runs in the main thread (processor.workers ignored)');
   const running: RunningDomain[] = plans.length
-    ? await startWorkers(plans, { config, natsUrl: opts.natsUrl, registryUrl: registryUrl!, projectRoot: PROJECT_ROOT, store: store.client, live, metrics, logger: log, watched: (d) => watchedEntities(http.io.sockets.adapter.rooms, d) })
+    ? await startWorkers(plans, { config, natsUrl: opts.natsUrl, registryUrl: registryUrl!, projectRoot: PROJECT_ROOT, store: store.client, scheduler, live, metrics, logger: log, watched: (d) => watchedEntities(http.io.sockets.adapter.rooms, d) })
     : [];
   if (!plans.length) {
-    for (const m of modules) running.push(await startDomain(m, { config, nc, jsm, store: store.client, live, metrics, logger: log, partitions, projectRoot: PROJECT_ROOT, isStopping: () => stopping }));
+    for (const m of modules) running.push(await startDomain(m, { config, nc, jsm, store: lane(m.name), live, metrics, logger: log, partitions, projectRoot: PROJECT_ROOT, isStopping: () => stopping }));
   }
   const done = Promise.all(running.map((r) => r.done)).then(() => undefined);
   const replays = startReplayService({
     nc,
-    store: store.client,
+    store: lane('replay'),
     config,
     logger: log,
     projectRoot: PROJECT_ROOT,
@@ -146,6 +165,7 @@ export async function startProcessor(config: VigiaConfig, opts: StartProcessorOp
       replays.unsubscribe();
       await Promise.all(running.map((r) => r.stop()));
       stopTicker();
+      storeProbe.stop();
       await http.close();
       releaseLock();
       await sql.close();

@@ -1,5 +1,8 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { Readable } from 'node:stream';
+import type { StatementScheduler } from '../adapters/clickhouse/fair-statement-queue.ts';
+import { chunkJsonLines } from '../adapters/clickhouse/insert-chunks.ts';
+import { MAX_ROWS_PER_INSERT } from '../adapters/clickhouse/scheduled-client.ts';
 import type { RemoteInsert, RemoteQuery } from './remote-clickhouse.ts';
 
 /** A table name a worker asked to insert into that is not a plain identifier. */
@@ -13,26 +16,34 @@ export class BadTableNameError extends Error {
 const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/;
 
 /**
- * The main thread's side of createRemoteClickHouse: workers' inserts and queries on the one
- * chDB session. An insert arrives as JSONEachRow text and goes to chDB as is (exec with a raw
- * body: `insert` would want row objects), so the main thread does no per-row work.
+ * The main thread's side of createRemoteClickHouse: a worker's inserts and queries on the one
+ * chDB session, as the worker's lane of the scheduler (so one worker's queue does not hold up
+ * another's statements). An insert arrives as JSONEachRow text and goes to chDB as is (exec
+ * with a raw body: `insert` would want row objects), so the main thread does no per-row work
+ * beyond finding line ends to cut a large insert into statements of `maxRowsPerInsert` rows.
  */
-export function clickHouseHandlers(client: ClickHouseClient) {
-  async function insert({ table, text }: RemoteInsert): Promise<void> {
-    if (!TABLE_NAME.test(table)) throw new BadTableNameError(table);
+export function clickHouseHandlers(client: ClickHouseClient, scheduler: StatementScheduler, lane: string, maxRowsPerInsert = MAX_ROWS_PER_INSERT) {
+  async function insertText(table: string, text: string): Promise<void> {
     const res = await client.exec({ query: `INSERT INTO ${table} FORMAT JSONEachRow`, values: Readable.from([text]) });
     // A server connection is only free again once the (empty) answer is read.
     for await (const _ of res.stream) void _;
   }
+  async function insert({ table, text }: RemoteInsert): Promise<void> {
+    if (!TABLE_NAME.test(table)) throw new BadTableNameError(table);
+    // Chunks one after another: the events table's rows, last, only once the others committed.
+    for (const chunk of chunkJsonLines(text, maxRowsPerInsert)) await scheduler.run(lane, () => insertText(table, chunk));
+  }
   return {
     insert,
-    /** A batch's tables, in order (sequential: chDB runs one statement at a time anyway). */
+    /** A batch's tables, in order. */
     async insertTables(tables: readonly RemoteInsert[]): Promise<void> {
       for (const t of tables) await insert(t);
     },
     async query({ query, params }: RemoteQuery): Promise<string> {
-      const rs = await client.query({ query, query_params: params ?? {}, format: 'JSONEachRow' });
-      return rs.text();
+      return scheduler.run(lane, async () => {
+        const rs = await client.query({ query, query_params: params ?? {}, format: 'JSONEachRow' });
+        return rs.text();
+      });
     },
   };
 }

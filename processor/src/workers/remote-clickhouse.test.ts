@@ -6,6 +6,7 @@ import { TABLES, type SensorEventRow } from '../../../store/src/rows.ts';
 import { tempDir } from '../../../test/harness/temp-dir.ts';
 import { createClickHouseRecordWriter } from '../adapters/clickhouse/clickhouse-record-writer.ts';
 import { createClickHouseSnapshotStore } from '../adapters/clickhouse/clickhouse-snapshot-store.ts';
+import { createFairStatementQueue } from '../adapters/clickhouse/fair-statement-queue.ts';
 import { clickHouseHandlers } from './clickhouse-host.ts';
 import { createRpc } from './message-rpc.ts';
 import { createRemoteClickHouse, createRemoteRecordWriter } from './remote-clickhouse.ts';
@@ -15,7 +16,8 @@ let store: Store;
 const { port1, port2 } = new MessageChannel();
 before(async () => {
   store = await openStore({ database: 'vigia', dataDir: dir.path });
-  createRpc(port2, clickHouseHandlers(store.client));
+  // 3 rows per statement: the tests' inserts are cut into several.
+  createRpc(port2, clickHouseHandlers(store.client, createFairStatementQueue(), 'worker', 3));
 });
 after(async () => {
   port1.close();

@@ -1,0 +1,85 @@
+/**
+ * Where the store's statements wait for their turn. Every caller (a domain, a worker, the HTTP
+ * routes, replays, /health's probe) has its own lane, a FIFO; lanes with work take turns, one
+ * statement each, so a domain with a long queue delays another's statement by at most the
+ * statements already running, not by its whole queue. At most `concurrency` statements (one
+ * per lane) run at once: 1 for embedded chDB, whose ingestion session runs one statement at a time anyway (a
+ * second one would only wait inside chDB, holding a libuv thread).
+ */
+export interface StatementScheduler {
+  /** Run `statement` when `lane`'s turn comes; settles as it does. */
+  run<T>(lane: string, statement: () => Promise<T>): Promise<T>;
+  /** When the longest-running statement in flight started (ms by `now`); undefined when none runs. */
+  busySinceMs(): number | undefined;
+  /** Statements waiting (not yet started), by lane. */
+  waiting(): Record<string, number>;
+}
+
+export interface FairStatementQueueOptions {
+  /** Statements run at once. @default 1 */
+  concurrency?: number;
+  /** Clock for busySinceMs. @default Date.now */
+  now?: () => number;
+}
+
+interface Job {
+  start(): Promise<unknown>;
+}
+
+export function createFairStatementQueue(opts: FairStatementQueueOptions = {}): StatementScheduler {
+  const concurrency = Math.max(1, opts.concurrency ?? 1);
+  const now = opts.now ?? Date.now;
+  const lanes = new Map<string, Job[]>();
+  /**
+   * Lanes with work and none running, in the order they get their next turn. A lane whose
+   * statement runs joins at the end only when it settles, behind every lane that came
+   * meanwhile: so a newcomer waits for the statements running, not for another turn of theirs.
+   * One statement per lane at a time also keeps a lane's statements in order (a batch's
+   * tables, the events table last).
+   */
+  const turns: string[] = [];
+  /** The running statements' start times, by lane. */
+  const running = new Map<string, number>();
+
+  function pump(): void {
+    while (running.size < concurrency && turns.length > 0) {
+      const lane = turns.shift()!;
+      const job = lanes.get(lane)!.shift()!;
+      running.set(lane, now());
+      void job.start().finally(function statementSettled() {
+        running.delete(lane);
+        if (lanes.get(lane)!.length > 0) turns.push(lane);
+        else lanes.delete(lane);
+        pump();
+      });
+    }
+  }
+
+  return {
+    run<T>(lane: string, statement: () => Promise<T>): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        const job: Job = {
+          start: () => {
+            // A statement that throws before returning its promise still settles its caller.
+            const p = Promise.resolve().then(statement);
+            p.then(resolve, reject);
+            return p.catch(() => undefined);
+          },
+        };
+        const queue = lanes.get(lane);
+        if (queue) queue.push(job);
+        else lanes.set(lane, [job]);
+        if (!running.has(lane) && !turns.includes(lane)) turns.push(lane);
+        pump();
+      });
+    },
+    busySinceMs() {
+      let oldest: number | undefined;
+      for (const since of running.values()) if (oldest === undefined || since < oldest) oldest = since;
+      return oldest;
+    },
+    waiting() {
+      return Object.fromEntries([...lanes].filter(([, q]) => q.length > 0).map(([lane, q]) => [lane, q.length]));
+    },
+  };
+}
