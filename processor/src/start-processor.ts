@@ -77,7 +77,14 @@ export async function startProcessor(config: VigiaConfig, opts: StartProcessorOp
 
   // One owner of the store, whose statements take turns by lane: a domain (or worker), the
   // HTTP routes, replays and /health's probe each wait behind at most the statement running.
-  const scheduler = createFairStatementQueue({ concurrency: store.mode === 'embedded' ? 1 : 4 });
+  const metrics = new ProcessorMetrics();
+  const scheduler = createFairStatementQueue({
+    concurrency: store.mode === 'embedded' ? 1 : 4,
+    observe(lane, waitedMs, ranMs) {
+      metrics.storeStatementSeconds.observe({ lane, phase: 'waited' }, waitedMs / 1000);
+      metrics.storeStatementSeconds.observe({ lane, phase: 'ran' }, ranMs / 1000);
+    },
+  });
   const lane = (name: string) => scheduledClient(store.client, scheduler, name);
   const probeClient = lane('health');
   const storeProbe = createStoreProbe({
@@ -91,7 +98,6 @@ export async function startProcessor(config: VigiaConfig, opts: StartProcessorOp
     busySinceMs: () => scheduler.busySinceMs(),
   });
 
-  const metrics = new ProcessorMetrics();
   const startedAt = Date.now();
   const lagOf = createLagProbe(jsm, partitions);
   const hc = config.http;

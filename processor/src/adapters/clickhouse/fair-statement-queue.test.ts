@@ -75,3 +75,20 @@ test('concurrency 2 runs two statements at once; busySinceMs is the oldest runni
   assert.equal(q.busySinceMs(), undefined);
   assert.deepEqual(q.waiting(), {});
 });
+
+test('observe is told how long each statement waited for its turn and ran', async () => {
+  let now = 0;
+  const seen: [string, number, number][] = [];
+  const q = createFairStatementQueue({ now: () => now, observe: (lane, waited, ran) => seen.push([lane, waited, ran]) });
+  const log: string[] = [];
+  const a = gate(log, 'a');
+  const first = q.run('trip', a.statement);
+  const second = q.run('sensor', async () => void (now += 5));
+  now = 300;
+  a.open();
+  await Promise.all([first, second]);
+  assert.deepEqual(seen, [
+    ['trip', 0, 300],
+    ['sensor', 300, 5],
+  ]);
+});

@@ -18,11 +18,14 @@ export interface StatementScheduler {
 export interface FairStatementQueueOptions {
   /** Statements run at once. @default 1 */
   concurrency?: number;
-  /** Clock for busySinceMs. @default Date.now */
+  /** Clock for busySinceMs and observe. @default Date.now */
   now?: () => number;
+  /** Told of every settled statement: how long it waited for its turn and how long it ran, ms. */
+  observe?: (lane: string, waitedMs: number, ranMs: number) => void;
 }
 
 interface Job {
+  queuedAt: number;
   start(): Promise<unknown>;
 }
 
@@ -45,9 +48,11 @@ export function createFairStatementQueue(opts: FairStatementQueueOptions = {}): 
     while (running.size < concurrency && turns.length > 0) {
       const lane = turns.shift()!;
       const job = lanes.get(lane)!.shift()!;
-      running.set(lane, now());
+      const startedAt = now();
+      running.set(lane, startedAt);
       void job.start().finally(function statementSettled() {
         running.delete(lane);
+        opts.observe?.(lane, startedAt - job.queuedAt, now() - startedAt);
         if (lanes.get(lane)!.length > 0) turns.push(lane);
         else lanes.delete(lane);
         pump();
@@ -59,6 +64,7 @@ export function createFairStatementQueue(opts: FairStatementQueueOptions = {}): 
     run<T>(lane: string, statement: () => Promise<T>): Promise<T> {
       return new Promise<T>((resolve, reject) => {
         const job: Job = {
+          queuedAt: now(),
           start: () => {
             // A statement that throws before returning its promise still settles its caller.
             const p = Promise.resolve().then(statement);
