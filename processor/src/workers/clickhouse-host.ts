@@ -2,6 +2,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { Readable } from 'node:stream';
 import type { StatementScheduler } from '../adapters/clickhouse/fair-statement-queue.ts';
 import { chunkJsonLines } from '../adapters/clickhouse/insert-chunks.ts';
+import { coalesceWhileBusy } from '../adapters/clickhouse/coalesce-while-busy.ts';
 import { MAX_ROWS_PER_INSERT } from '../adapters/clickhouse/scheduled-client.ts';
 import type { RemoteInsert, RemoteQuery } from './remote-clickhouse.ts';
 
@@ -33,12 +34,32 @@ export function clickHouseHandlers(client: ClickHouseClient, scheduler: Statemen
     // Chunks one after another: the events table's rows, last, only once the others committed.
     for (const chunk of chunkJsonLines(text, maxRowsPerInsert)) await scheduler.run(lane, () => insertText(table, chunk));
   }
+  /**
+   * Group commit, as the main thread's record writer does (clickhouse-record-writer.ts):
+   * batches of one table list that arrive while the previous ones are written (or wait for
+   * their turn) go together, one text per table, in the list's order; each batch's call
+   * resolves once the group committed. Keyed by the list, as a worker with several domains
+   * sends several.
+   */
+  const groups = new Map<string, (tables: readonly RemoteInsert[]) => Promise<void>>();
+  function groupFor(tables: readonly RemoteInsert[]) {
+    const key = tables.map((t) => t.table).join(',');
+    let write = groups.get(key);
+    if (!write) {
+      write = coalesceWhileBusy<readonly RemoteInsert[]>(async (batches) => {
+        for (let i = 0; i < batches[0]!.length; i++) {
+          const text = batches.length === 1 ? batches[0]![i]!.text : batches.map((b) => b[i]!.text).join('');
+          if (text.length > 0) await insert({ table: batches[0]![i]!.table, text });
+        }
+      });
+      groups.set(key, write);
+    }
+    return write;
+  }
   return {
     insert,
-    /** A batch's tables, in order. */
-    async insertTables(tables: readonly RemoteInsert[]): Promise<void> {
-      for (const t of tables) await insert(t);
-    },
+    /** A batch's tables, in order ('' for a table without rows). */
+    insertTables: (tables: readonly RemoteInsert[]): Promise<void> => groupFor(tables)(tables),
     async query({ query, params }: RemoteQuery): Promise<string> {
       return scheduler.run(lane, async () => {
         const rs = await client.query({ query, query_params: params ?? {}, format: 'JSONEachRow' });

@@ -28,19 +28,22 @@ function jsonEachRow(values: readonly unknown[]): string {
 }
 
 /**
- * A worker's RecordWriter: a batch's rows for every table as JSONEachRow text, in one message;
- * the main thread inserts them in the table list's order (the events table last) and answers
- * once all are committed. One round trip per batch, not one per table.
+ * A worker's RecordWriter: a batch's rows for every table of the list as JSONEachRow text (''
+ * for a table with none), in one message; the main thread inserts them in the list's order (the
+ * events table last) and answers once all are committed. One round trip per batch, not one per
+ * table; every table is named, empty or not, so the main thread can write batches that queue
+ * behind each other together, table by table (clickhouse-host.ts).
  */
 export function createRemoteRecordWriter<R>(rpc: Pick<Rpc, 'call'>, writes: readonly TableWrite<R>[]): RecordWriter<R> {
   return {
     async write(records: R) {
-      const tables: RemoteInsert[] = [];
-      for (const w of writes) {
-        const rows = w.rows(records);
-        if (rows.length) tables.push({ table: w.table, text: jsonEachRow(rows) });
-      }
-      if (tables.length) await rpc.call('insertTables', tables);
+      let rows = 0;
+      const tables: RemoteInsert[] = writes.map((w) => {
+        const values = w.rows(records);
+        rows += values.length;
+        return { table: w.table, text: jsonEachRow(values) };
+      });
+      if (rows > 0) await rpc.call('insertTables', tables);
     },
   };
 }
