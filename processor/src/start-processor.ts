@@ -31,6 +31,10 @@ import { createStoreProbe } from './adapters/clickhouse/store-probe.ts';
 const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const UI_DIST = join(PROJECT_ROOT, 'ui', 'dist');
 const REGISTRY_URL = new URL('./domains/registry.ts', import.meta.url).href;
+/** Embedded chDB sessions the processor's statements run on side by side (see the scheduler below). */
+const STORE_SESSIONS = 2;
+/** Statements at once on a ClickHouse server (one client, requests side by side). */
+const SERVER_STATEMENTS = 4;
 
 export interface StartProcessorOptions {
   natsUrl: string;
@@ -76,16 +80,20 @@ export async function startProcessor(config: VigiaConfig, opts: StartProcessorOp
   await recordRun(store.client, pc.runId, config);
 
   // One owner of the store, whose statements take turns by lane: a domain (or worker), the
-  // HTTP routes, replays and /health's probe each wait behind at most the statement running.
+  // HTTP routes, replays and /health's probe. A lane runs one statement at a time, so with two
+  // chDB sessions a long queue (a trip catch-up's inserts) holds one at most and the other lanes'
+  // statements wait behind each other's, not behind it.
+  const slots = store.mode === 'embedded' ? STORE_SESSIONS : SERVER_STATEMENTS;
+  const sessions = await store.sessions(slots);
   const metrics = new ProcessorMetrics();
   const scheduler = createFairStatementQueue({
-    concurrency: store.mode === 'embedded' ? 1 : 4,
+    concurrency: slots,
     observe(lane, waitedMs, ranMs) {
       metrics.storeStatementSeconds.observe({ lane, phase: 'waited' }, waitedMs / 1000);
       metrics.storeStatementSeconds.observe({ lane, phase: 'ran' }, ranMs / 1000);
     },
   });
-  const lane = (name: string) => scheduledClient(store.client, scheduler, name);
+  const lane = (name: string) => scheduledClient(sessions, scheduler, name);
   const probeClient = lane('health');
   const storeProbe = createStoreProbe({
     ping: () => probeClient.ping().then((p) => {
@@ -141,7 +149,7 @@ export async function startProcessor(config: VigiaConfig, opts: StartProcessorOp
   const plans = registryUrl ? planWorkers(pc.domains, partitions, workerCount(pc.workers, pc.domains)) : [];
   if (!registryUrl && workerCount(pc.workers, pc.domains) > 0) log.warn('domain modules given without a registryUrl: scoring runs in the main thread (processor.workers ignored)');
   const running: RunningDomain[] = plans.length
-    ? await startWorkers(plans, { config, natsUrl: opts.natsUrl, registryUrl: registryUrl!, projectRoot: PROJECT_ROOT, store: store.client, scheduler, live, metrics, logger: log, watched: (d) => watchedEntities(http.io.sockets.adapter.rooms, d) })
+    ? await startWorkers(plans, { config, natsUrl: opts.natsUrl, registryUrl: registryUrl!, projectRoot: PROJECT_ROOT, sessions, scheduler, live, metrics, logger: log, watched: (d) => watchedEntities(http.io.sockets.adapter.rooms, d) })
     : [];
   if (!plans.length) {
     for (const m of modules) running.push(await startDomain(m, { config, nc, jsm, store: lane(m.name), live, metrics, logger: log, partitions, projectRoot: PROJECT_ROOT, isStopping: () => stopping }));

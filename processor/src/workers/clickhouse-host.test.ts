@@ -21,7 +21,7 @@ const lines = (...rows: number[]) => rows.map((r) => `{"r":${r}}\n`).join('');
 
 test("batches that queue behind a worker's write go together, table by table, in the list's order, and an empty table is skipped", async () => {
   const log: string[] = [];
-  const host = clickHouseHandlers(recordingClient(log), createFairStatementQueue(), 'w', 100);
+  const host = clickHouseHandlers([recordingClient(log)], createFairStatementQueue(), 'w', 100);
   const batch = (a: number, ev: number) => [
     { table: 'cells', text: a ? lines(a) : '' },
     { table: 'events', text: lines(ev) },
@@ -33,8 +33,8 @@ test("batches that queue behind a worker's write go together, table by table, in
 test("a large table is cut into statements, and another worker's statement runs between them", async () => {
   const log: string[] = [];
   const scheduler = createFairStatementQueue();
-  const trip = clickHouseHandlers(recordingClient(log), scheduler, 'trip', 2);
-  const sensor = clickHouseHandlers(recordingClient(log), scheduler, 'sensor', 2);
+  const trip = clickHouseHandlers([recordingClient(log)], scheduler, 'trip', 2);
+  const sensor = clickHouseHandlers([recordingClient(log)], scheduler, 'sensor', 2);
   const tripWrite = trip.insertTables([{ table: 'cells', text: lines(1, 2, 3, 4, 5) }]);
   await new Promise((r) => setImmediate(r));
   await Promise.all([tripWrite, sensor.insertTables([{ table: 'readings', text: lines(9) }])]);

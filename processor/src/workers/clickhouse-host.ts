@@ -18,13 +18,13 @@ const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/;
 
 /**
  * The main thread's side of createRemoteClickHouse: a worker's inserts and queries on the one
- * chDB session, as the worker's lane of the scheduler (so one worker's queue does not hold up
+ * store (on the session of the slot its turn gets), as the worker's lane of the scheduler (so one worker's queue does not hold up
  * another's statements). An insert arrives as JSONEachRow text and goes to chDB as is (exec
  * with a raw body: `insert` would want row objects), so the main thread does no per-row work
  * beyond finding line ends to cut a large insert into statements of `maxRowsPerInsert` rows.
  */
-export function clickHouseHandlers(client: ClickHouseClient, scheduler: StatementScheduler, lane: string, maxRowsPerInsert = MAX_ROWS_PER_INSERT) {
-  async function insertText(table: string, text: string): Promise<void> {
+export function clickHouseHandlers(sessions: readonly ClickHouseClient[], scheduler: StatementScheduler, lane: string, maxRowsPerInsert = MAX_ROWS_PER_INSERT) {
+  async function insertText(client: ClickHouseClient, table: string, text: string): Promise<void> {
     const res = await client.exec({ query: `INSERT INTO ${table} FORMAT JSONEachRow`, values: Readable.from([text]) });
     // A server connection is only free again once the (empty) answer is read.
     for await (const _ of res.stream) void _;
@@ -32,7 +32,7 @@ export function clickHouseHandlers(client: ClickHouseClient, scheduler: Statemen
   async function insert({ table, text }: RemoteInsert): Promise<void> {
     if (!TABLE_NAME.test(table)) throw new BadTableNameError(table);
     // Chunks one after another: the events table's rows, last, only once the others committed.
-    for (const chunk of chunkJsonLines(text, maxRowsPerInsert)) await scheduler.run(lane, () => insertText(table, chunk));
+    for (const chunk of chunkJsonLines(text, maxRowsPerInsert)) await scheduler.run(lane, (slot) => insertText(sessions[slot]!, table, chunk));
   }
   /**
    * Group commit, as the main thread's record writer does (clickhouse-record-writer.ts):
@@ -61,8 +61,8 @@ export function clickHouseHandlers(client: ClickHouseClient, scheduler: Statemen
     /** A batch's tables, in order ('' for a table without rows). */
     insertTables: (tables: readonly RemoteInsert[]): Promise<void> => groupFor(tables)(tables),
     async query({ query, params }: RemoteQuery): Promise<string> {
-      return scheduler.run(lane, async () => {
-        const rs = await client.query({ query, query_params: params ?? {}, format: 'JSONEachRow' });
+      return scheduler.run(lane, async (slot) => {
+        const rs = await sessions[slot]!.query({ query, query_params: params ?? {}, format: 'JSONEachRow' });
         return rs.text();
       });
     },

@@ -17,7 +17,7 @@ const { port1, port2 } = new MessageChannel();
 before(async () => {
   store = await openStore({ database: 'vigia', dataDir: dir.path });
   // 3 rows per statement: the tests' inserts are cut into several.
-  createRpc(port2, clickHouseHandlers(store.client, createFairStatementQueue(), 'worker', 3));
+  createRpc(port2, clickHouseHandlers([store.client], createFairStatementQueue(), 'worker', 3));
 });
 after(async () => {
   port1.close();

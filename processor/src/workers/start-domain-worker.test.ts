@@ -15,7 +15,7 @@ const deps = (registryUrl: string): DomainWorkerDeps => ({
   natsUrl: 'nats://127.0.0.1:1',
   registryUrl,
   projectRoot: '.',
-  store: {} as DomainWorkerDeps['store'],
+  sessions: [],
   scheduler: createFairStatementQueue(),
   live: {} as LiveFeed,
   metrics: new ProcessorMetrics({ processMetrics: false }),

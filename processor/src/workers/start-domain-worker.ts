@@ -24,8 +24,8 @@ export interface DomainWorkerDeps {
   natsUrl: string;
   registryUrl: string;
   projectRoot: string;
-  /** The main thread's store: the workers' rows and snapshots go through it. */
-  store: ClickHouseClient;
+  /** The main thread's store sessions (one per scheduler slot): the workers' rows and snapshots go through them. */
+  sessions: readonly ClickHouseClient[];
   /** Where the store's statements take turns; each worker is a lane of its own. */
   scheduler: StatementScheduler;
   live: LiveFeed;
@@ -60,7 +60,7 @@ export async function startDomainWorker(index: number, plan: WorkerPlan, deps: D
     settle.reject(err);
   };
 
-  const rpc = createRpc(worker, clickHouseHandlers(deps.store, deps.scheduler, `worker-${index}:${domains.join('+')}`), function onWorkerEvent(type, payload) {
+  const rpc = createRpc(worker, clickHouseHandlers(deps.sessions, deps.scheduler, `worker-${index}:${domains.join('+')}`), function onWorkerEvent(type, payload) {
     if (type === 'ready') readyOrNot.resolve();
     else if (type === 'live') applyLiveCalls(deps.live, payload as LiveCall[]);
     else if (type === 'progress') absorb(payload as WorkerProgress);

@@ -92,3 +92,19 @@ test('observe is told how long each statement waited for its turn and ran', asyn
     ['sensor', 300, 5],
   ]);
 });
+
+test('each running statement has a slot (a session) of its own, and a lane never holds two', async () => {
+  const q = createFairStatementQueue({ concurrency: 2 });
+  const inUse = new Set<number>();
+  const seen: string[] = [];
+  const statement = (name: string) => async (slot: number) => {
+    assert.ok(!inUse.has(slot), `slot ${slot} shared`);
+    inUse.add(slot);
+    seen.push(`${name}@${slot}`);
+    await new Promise((r) => setImmediate(r));
+    inUse.delete(slot);
+  };
+  await Promise.all([q.run('trip', statement('t1')), q.run('trip', statement('t2')), q.run('sensor', statement('s1')), q.run('health', statement('h1'))]);
+  assert.deepEqual(seen.slice(0, 2), ['t1@0', 's1@1'], 'the trip lane takes one slot; the other serves another lane');
+  assert.equal(seen.length, 4);
+});

@@ -3,12 +3,15 @@
  * routes, replays, /health's probe) has its own lane, a FIFO; lanes with work take turns, one
  * statement each, so a domain with a long queue delays another's statement by at most the
  * statements already running, not by its whole queue. At most `concurrency` statements (one
- * per lane) run at once: 1 for embedded chDB, whose ingestion session runs one statement at a time anyway (a
- * second one would only wait inside chDB, holding a libuv thread).
+ * per lane) run at once, each in a slot of its own (a chDB session runs one statement at a time;
+ * a second one given to it would only wait inside chDB, holding a libuv thread).
  */
 export interface StatementScheduler {
-  /** Run `statement` when `lane`'s turn comes; settles as it does. */
-  run<T>(lane: string, statement: () => Promise<T>): Promise<T>;
+  /**
+   * Run `statement` when `lane`'s turn comes; settles as it does. It is given the slot it runs
+   * in (0 … concurrency − 1), free of any other statement: the session to run it on.
+   */
+  run<T>(lane: string, statement: (slot: number) => Promise<T>): Promise<T>;
   /** When the longest-running statement in flight started (ms by `now`); undefined when none runs. */
   busySinceMs(): number | undefined;
   /** Statements waiting (not yet started), by lane. */
@@ -26,7 +29,7 @@ export interface FairStatementQueueOptions {
 
 interface Job {
   queuedAt: number;
-  start(): Promise<unknown>;
+  start(slot: number): Promise<unknown>;
 }
 
 export function createFairStatementQueue(opts: FairStatementQueueOptions = {}): StatementScheduler {
@@ -43,15 +46,18 @@ export function createFairStatementQueue(opts: FairStatementQueueOptions = {}): 
   const turns: string[] = [];
   /** The running statements' start times, by lane. */
   const running = new Map<string, number>();
+  const freeSlots = Array.from({ length: concurrency }, (_, i) => concurrency - 1 - i);
 
   function pump(): void {
-    while (running.size < concurrency && turns.length > 0) {
+    while (freeSlots.length > 0 && turns.length > 0) {
       const lane = turns.shift()!;
       const job = lanes.get(lane)!.shift()!;
+      const slot = freeSlots.pop()!;
       const startedAt = now();
       running.set(lane, startedAt);
-      void job.start().finally(function statementSettled() {
+      void job.start(slot).finally(function statementSettled() {
         running.delete(lane);
+        freeSlots.push(slot);
         opts.observe?.(lane, startedAt - job.queuedAt, now() - startedAt);
         if (lanes.get(lane)!.length > 0) turns.push(lane);
         else lanes.delete(lane);
@@ -61,13 +67,13 @@ export function createFairStatementQueue(opts: FairStatementQueueOptions = {}): 
   }
 
   return {
-    run<T>(lane: string, statement: () => Promise<T>): Promise<T> {
+    run<T>(lane: string, statement: (slot: number) => Promise<T>): Promise<T> {
       return new Promise<T>((resolve, reject) => {
         const job: Job = {
           queuedAt: now(),
-          start: () => {
+          start: (slot) => {
             // A statement that throws before returning its promise still settles its caller.
-            const p = Promise.resolve().then(statement);
+            const p = Promise.resolve(slot).then(statement);
             p.then(resolve, reject);
             return p.catch(() => undefined);
           },

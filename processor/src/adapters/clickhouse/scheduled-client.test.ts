@@ -29,8 +29,8 @@ test("a large insert is cut into statements of maxRows, and another lane's state
   const log: string[] = [];
   const raw = recordingClient(log);
   const scheduler = createFairStatementQueue();
-  const trip = scheduledClient(raw, scheduler, 'trip', 2);
-  const sensor = scheduledClient(raw, scheduler, 'sensor', 2);
+  const trip = scheduledClient([raw], scheduler, 'trip', 2);
+  const sensor = scheduledClient([raw], scheduler, 'sensor', 2);
   const tripWrite = trip.insert({ table: 'trip_cell_windows', values: [1, 2, 3, 4, 5], format: 'JSONEachRow' });
   await new Promise((r) => setImmediate(r));
   const sensorWrite = sensor.insert({ table: 'sensor_scored_in', values: [9], format: 'JSONEachRow' });
@@ -40,7 +40,7 @@ test("a large insert is cut into statements of maxRows, and another lane's state
 
 test('a chunk that fails rejects the whole insert, and the chunks after it are not written', async () => {
   const log: string[] = [];
-  const client = scheduledClient(recordingClient(log, 't'), createFairStatementQueue(), 'x', 2);
+  const client = scheduledClient([recordingClient(log, 't')], createFairStatementQueue(), 'x', 2);
   await assert.rejects(client.insert({ table: 't', values: [1, 2, 3], format: 'JSONEachRow' }), /failed/);
   assert.deepEqual(log, []);
   // The caller writes it again: every chunk, as a whole.
@@ -52,8 +52,8 @@ test('queries wait for their lane turn like inserts', async () => {
   const log: string[] = [];
   const raw = recordingClient(log);
   const scheduler = createFairStatementQueue();
-  const a = scheduledClient(raw, scheduler, 'a', 1);
-  const http = scheduledClient(raw, scheduler, 'http', 1);
+  const a = scheduledClient([raw], scheduler, 'a', 1);
+  const http = scheduledClient([raw], scheduler, 'http', 1);
   const write = a.insert({ table: 't', values: [1, 2, 3], format: 'JSONEachRow' });
   await new Promise((r) => setImmediate(r));
   await Promise.all([write, http.query({ query: 'SELECT 1' })]);
