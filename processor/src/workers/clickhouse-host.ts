@@ -6,15 +6,16 @@ import { coalesceWhileBusy } from '../adapters/clickhouse/coalesce-while-busy.ts
 import { MAX_ROWS_PER_INSERT } from '../adapters/clickhouse/scheduled-client.ts';
 import type { RemoteInsert, RemoteQuery } from './remote-clickhouse.ts';
 
-/** A table name a worker asked to insert into that is not a plain identifier. */
+/** A table (or column) name a worker asked to insert into that is not a plain identifier. */
 export class BadTableNameError extends Error {
   override name = 'BadTableNameError';
   constructor(readonly table: string) {
-    super(`refusing to insert into '${table}': a table name is letters, digits and _ (optionally database.table)`);
+    super(`refusing to insert into '${table}': a table or column name is letters, digits and _ (a table optionally database.table)`);
   }
 }
 
 const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/;
+const COLUMN_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
  * The main thread's side of createRemoteClickHouse: a worker's inserts and queries on the one
@@ -24,15 +25,18 @@ const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/;
  * beyond finding line ends to cut a large insert into statements of `maxRowsPerInsert` rows.
  */
 export function clickHouseHandlers(sessions: readonly ClickHouseClient[], scheduler: StatementScheduler, lane: string, maxRowsPerInsert = MAX_ROWS_PER_INSERT) {
-  async function insertText(client: ClickHouseClient, table: string, text: string): Promise<void> {
-    const res = await client.exec({ query: `INSERT INTO ${table} FORMAT JSONEachRow`, values: Readable.from([text]) });
+  async function insertText(client: ClickHouseClient, into: string, text: string): Promise<void> {
+    const res = await client.exec({ query: `INSERT INTO ${into}`, values: Readable.from([text]) });
     // A server connection is only free again once the (empty) answer is read.
     for await (const _ of res.stream) void _;
   }
-  async function insert({ table, text }: RemoteInsert): Promise<void> {
+  async function insert({ table, text, columns }: RemoteInsert): Promise<void> {
     if (!TABLE_NAME.test(table)) throw new BadTableNameError(table);
+    const bad = columns?.find((c) => !COLUMN_NAME.test(c));
+    if (bad !== undefined) throw new BadTableNameError(`${table} (${bad})`);
+    const into = columns ? `${table} (${columns.join(', ')}) FORMAT JSONCompactEachRow` : `${table} FORMAT JSONEachRow`;
     // Chunks one after another: the events table's rows, last, only once the others committed.
-    for (const chunk of chunkJsonLines(text, maxRowsPerInsert)) await scheduler.run(lane, (slot) => insertText(sessions[slot]!, table, chunk));
+    for (const chunk of chunkJsonLines(text, maxRowsPerInsert)) await scheduler.run(lane, (slot) => insertText(sessions[slot]!, into, chunk));
   }
   /**
    * Group commit, as the main thread's record writer does (clickhouse-record-writer.ts):
@@ -49,7 +53,7 @@ export function clickHouseHandlers(sessions: readonly ClickHouseClient[], schedu
       write = coalesceWhileBusy<readonly RemoteInsert[]>(async (batches) => {
         for (let i = 0; i < batches[0]!.length; i++) {
           const text = batches.length === 1 ? batches[0]![i]!.text : batches.map((b) => b[i]!.text).join('');
-          if (text.length > 0) await insert({ table: batches[0]![i]!.table, text });
+          if (text.length > 0) await insert({ ...batches[0]![i]!, text });
         }
       });
       groups.set(key, write);
