@@ -189,10 +189,11 @@ export const ProcessorConfig = z.strictObject({
    * worker runs several domains; with more, a domain's partitions are split across workers (each
    * split has its own snapshot, and processor.limits is divided among them; changing the split
    * rebuilds that domain's state from the log once). 'auto' = one per configured domain.
-   * @default 0 (not yet 'auto': under heavy CPU contention the store-outage catch-up and the
-   * snapshot-restore tests were slower with workers and timed out; see README, Isolation)
+   * @default 'auto' (the store's statements take turns by lane on two chDB sessions, so a
+   * worker's backlog no longer holds up another's rows or /health; measured with `vigia bench
+   * isolation`, see README, Isolation)
    */
-  workers: z.union([z.literal('auto'), z.number().int().min(0).max(64)]).default(0),
+  workers: z.union([z.literal('auto'), z.number().int().min(0).max(64)]).default('auto'),
 });
 
 export const SensorChainConfig = z.strictObject({
