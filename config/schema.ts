@@ -154,6 +154,12 @@ export const BatchingConfig = z.strictObject({
    * row waiting writeMaxWaitMs to be stored is not. 0 = linger at any rate. @default 0 (sensor: 1000)
    */
   writeLingerFromRate: z.number().min(0).optional(),
+  /**
+   * Rows per INSERT statement at most: the store owner cuts a larger write into several, each its
+   * own turn, so one domain's big batch does not hold a session for seconds. Every INSERT costs a
+   * fixed part, so a domain whose writes are many cheap rows wants it high. @default 4000 (sensor: 20000)
+   */
+  maxRowsPerInsert: positiveInt.optional(),
 });
 
 export const ProcessorConfig = z.strictObject({
@@ -223,10 +229,11 @@ export const ProcessorConfig = z.strictObject({
    * worker runs several domains; with more, a domain's partitions are split across workers (each
    * split has its own snapshot, and processor.limits is divided among them; changing the split
    * rebuilds that domain's state from the log once). 'auto' = one per configured domain.
-   * @default 0 (not yet 'auto': under heavy CPU contention the store-outage catch-up and the
-   * snapshot-restore tests were slower with workers and timed out; see README, Isolation)
+   * @default 'auto' (the store's statements take turns by lane on two chDB sessions, so a
+   * worker's backlog no longer holds up another's rows or /health; measured with `vigia bench
+   * isolation`, see README, Isolation)
    */
-  workers: z.union([z.literal('auto'), z.number().int().min(0).max(64)]).default(0),
+  workers: z.union([z.literal('auto'), z.number().int().min(0).max(64)]).default('auto'),
 });
 
 export const SensorChainConfig = z.strictObject({

@@ -50,6 +50,13 @@ export class ProcessorMetrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   });
+  readonly storeStatementSeconds = new Histogram({
+    name: 'vigia_store_statement_seconds',
+    help: "Statements at the store's one owner, by lane (domain or worker, http, replay, health): time waiting for the lane's turn (phase=waited) and running (phase=ran)",
+    labelNames: ['lane', 'phase'],
+    buckets: [0.005, 0.025, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+    registers: [this.registry],
+  });
   readonly batchSize = new Histogram({ name: 'vigia_batch_events', help: 'Events per micro-batch', buckets: [1, 10, 50, 100, 250, 500, 1000, 2500, 5000], registers: [this.registry] });
   readonly modelSeconds = new Histogram({
     name: 'vigia_model_seconds',

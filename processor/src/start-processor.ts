@@ -25,10 +25,17 @@ import { createLagProbe } from './adapters/nats/consumer-lag.ts';
 import { planWorkers, workerCount } from './workers/plan-workers.ts';
 import { startDomainWorker, type DomainWorkerDeps } from './workers/start-domain-worker.ts';
 import { watchedEntities } from './workers/watched-entities.ts';
+import { createFairStatementQueue } from './adapters/clickhouse/fair-statement-queue.ts';
+import { scheduledClient } from './adapters/clickhouse/scheduled-client.ts';
+import { createStoreProbe } from './adapters/clickhouse/store-probe.ts';
 
 const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const UI_DIST = join(PROJECT_ROOT, 'ui', 'dist');
 const REGISTRY_URL = new URL('./domains/registry.ts', import.meta.url).href;
+/** Embedded chDB sessions the processor's statements run on side by side (see the scheduler below). */
+const STORE_SESSIONS = 2;
+/** Statements at once on a ClickHouse server (one client, requests side by side). */
+const SERVER_STATEMENTS = 4;
 
 export interface StartProcessorOptions {
   natsUrl: string;
@@ -74,21 +81,48 @@ export async function startProcessor(config: VigiaConfig, opts: StartProcessorOp
   log.info({ store: store.mode, location: store.location, partitions }, 'store open');
   await recordRun(store.client, pc.runId, config);
 
+  // One owner of the store, whose statements take turns by lane: a domain (or worker), the
+  // HTTP routes, replays and /health's probe. A lane runs one statement at a time, so with two
+  // chDB sessions a long queue (a trip catch-up's inserts) holds one at most and the other lanes'
+  // statements wait behind each other's, not behind it.
+  const slots = store.mode === 'embedded' ? STORE_SESSIONS : SERVER_STATEMENTS;
+  const sessions = await store.sessions(slots);
   const metrics = new ProcessorMetrics();
+  const scheduler = createFairStatementQueue({
+    concurrency: slots,
+    observe(lane, waitedMs, ranMs) {
+      metrics.storeStatementSeconds.observe({ lane, phase: 'waited' }, waitedMs / 1000);
+      metrics.storeStatementSeconds.observe({ lane, phase: 'ran' }, ranMs / 1000);
+    },
+  });
+  const lane = (name: string, maxRowsPerInsert?: number) => scheduledClient(sessions, scheduler, name, maxRowsPerInsert);
+  const rowsPerInsert = (domain: string) => domainBatching(domainModule(domain, registered), pc).maxRowsPerInsert;
+  const probeClient = lane('health');
+  const storeProbe = createStoreProbe({
+    ping: () => probeClient.ping().then((p) => {
+      if (!p.success) throw p.error;
+    }),
+    everyMs: 1000,
+    stuckAfterMs: pc.stallAfterSeconds * 1000,
+    label: store.mode,
+    now: Date.now,
+    busySinceMs: () => scheduler.busySinceMs(),
+  });
+
   const startedAt = Date.now();
   const lagOf = createLagProbe(jsm, partitions);
   const hc = config.http;
   const token = loadOrCreateHttpToken(config);
   const app = createHttpApp({
     access: { token, boundHost: hc.host, allowedHosts: hc.allowedHosts, metricsNeedToken: hc.metricsNeedToken, maxBodyBytes: hc.maxBodyBytes, tokenHint: HTTP_TOKEN_HINT },
-    store: store.client,
+    store: lane('http'),
     sql,
     metrics,
     uiDir: opts.uiDir ?? UI_DIST,
     modules,
     health: async () => ({
       nats: { ok: !nc.isClosed(), detail: nc.getServer() },
-      clickhouse: await store.client.ping().then((p) => ({ ok: p.success, detail: store.mode }), (e: Error) => ({ ok: false, detail: e.message })),
+      clickhouse: storeProbe.check(),
       ...Object.fromEntries(
         await Promise.all(
           pc.domains.map(async (d) => [
@@ -118,15 +152,15 @@ export async function startProcessor(config: VigiaConfig, opts: StartProcessorOp
   const plans = registryUrl ? planWorkers(pc.domains, partitions, workerCount(pc.workers, pc.domains)) : [];
   if (!registryUrl && workerCount(pc.workers, pc.domains) > 0) log.warn('domain modules given without a registryUrl: scoring runs in the main thread (processor.workers ignored)');
   const running: RunningDomain[] = plans.length
-    ? await startWorkers(plans, { config, natsUrl: opts.natsUrl, registryUrl: registryUrl!, projectRoot: PROJECT_ROOT, store: store.client, live, metrics, logger: log, watched: (d) => watchedEntities(http.io.sockets.adapter.rooms, d) })
+    ? await startWorkers(plans, { config, natsUrl: opts.natsUrl, registryUrl: registryUrl!, projectRoot: PROJECT_ROOT, sessions, scheduler, maxRowsPerInsert: rowsPerInsert, live, metrics, logger: log, watched: (d) => watchedEntities(http.io.sockets.adapter.rooms, d) })
     : [];
   if (!plans.length) {
-    for (const m of modules) running.push(await startDomain(m, { config, nc, jsm, store: store.client, live, metrics, logger: log, partitions, projectRoot: PROJECT_ROOT, isStopping: () => stopping }));
+    for (const m of modules) running.push(await startDomain(m, { config, nc, jsm, store: lane(m.name, rowsPerInsert(m.name)), live, metrics, logger: log, partitions, projectRoot: PROJECT_ROOT, isStopping: () => stopping }));
   }
   const done = Promise.all(running.map((r) => r.done)).then(() => undefined);
   const replays = startReplayService({
     nc,
-    store: store.client,
+    store: lane('replay'),
     config,
     logger: log,
     projectRoot: PROJECT_ROOT,
@@ -149,6 +183,7 @@ export async function startProcessor(config: VigiaConfig, opts: StartProcessorOp
       replays.unsubscribe();
       await Promise.all(running.map((r) => r.stop()));
       stopTicker();
+      storeProbe.stop();
       await http.close();
       releaseLock();
       await sql.close();

@@ -23,6 +23,13 @@ export interface Store {
   readonly mode: 'embedded' | 'server';
   /** Where the embedded data lives, or the server URL. */
   readonly location: string;
+  /**
+   * `n` sessions that can run statements side by side, `client` first. Embedded, the others are
+   * chDB connections of their own on the same data (one chDB connection runs one statement at a
+   * time), closed with the store; a server's client already runs requests side by side, so it
+   * is every one of them.
+   */
+  sessions(n: number): Promise<ClickHouseClient[]>;
   close(): Promise<void>;
 }
 
@@ -40,10 +47,28 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
 async function openEmbedded(opts: StoreOptions): Promise<Store> {
   const path = resolve(opts.dataDir, 'chdb');
   mkdirSync(path, { recursive: true });
-  const client = createClient({ connection: createChdbConnection({ path }) } as Parameters<typeof createClient>[0]);
-  await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${opts.database}` });
-  await client.command({ query: `USE ${opts.database}` });
-  return { client, database: opts.database, mode: 'embedded', location: path, close: () => client.close() };
+  const connect = async () => {
+    const session = createClient({ connection: createChdbConnection({ path }) } as Parameters<typeof createClient>[0]);
+    await session.command({ query: `CREATE DATABASE IF NOT EXISTS ${opts.database}` });
+    await session.command({ query: `USE ${opts.database}` });
+    return session;
+  };
+  const client = await connect();
+  const extra: ClickHouseClient[] = [];
+  return {
+    client,
+    database: opts.database,
+    mode: 'embedded',
+    location: path,
+    async sessions(n) {
+      while (extra.length < n - 1) extra.push(await connect());
+      return [client, ...extra.slice(0, Math.max(0, n - 1))];
+    },
+    async close() {
+      await Promise.all(extra.map((s) => s.close()));
+      await client.close();
+    },
+  };
 }
 
 async function openServer(opts: StoreOptions): Promise<Store> {
@@ -55,5 +80,5 @@ async function openServer(opts: StoreOptions): Promise<Store> {
     await bootstrap.close();
   }
   const client = createClient({ ...base, database: opts.database, clickhouse_settings: { date_time_input_format: 'best_effort' } });
-  return { client, database: opts.database, mode: 'server', location: opts.url!, close: () => client.close() };
+  return { client, database: opts.database, mode: 'server', location: opts.url!, sessions: async (n) => Array.from({ length: n }, () => client), close: () => client.close() };
 }

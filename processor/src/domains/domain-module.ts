@@ -83,8 +83,8 @@ export interface TableWrite<R> {
   /**
    * The same rows as value arrays in `columns` order, for the hot tables: JSONCompactEachRow
    * carries no key names, so there is less to serialise and chDB parses less (−18 % of the CPU
-   * of a 2 000-reading batch's inserts, bench/src/profile/insert-shapes.ts). A writer that does
-   * not know it (a worker's) uses `rows`. Columns left out take their defaults.
+   * of a 2 000-reading batch's inserts, bench/src/profile/insert-shapes.ts). Both writers use it
+   * (a worker's sends the arrays as text with the column list). Columns left out take their defaults.
    */
   compact?: CompactRows<R>;
   /** The tables this write fills when `table` is a Null table fanned out by materialised views, in the order they fill. @default [table] */

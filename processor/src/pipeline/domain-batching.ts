@@ -16,6 +16,8 @@ export interface DomainBatching {
   writeMaxWaitMs: number;
   /** …and only while events arrive this fast, per second (0 = at any rate). */
   writeLingerFromRate: number;
+  /** Rows per INSERT statement at most at the store owner; a larger write is cut (scheduled-client.ts). */
+  maxRowsPerInsert: number;
 }
 
 /** What a domain gets when neither the config nor its module says otherwise. */
@@ -28,6 +30,7 @@ export const BATCHING_DEFAULTS: Readonly<DomainBatching> = {
   writeMinEvents: 0,
   writeMaxWaitMs: 0,
   writeLingerFromRate: 0,
+  maxRowsPerInsert: 4000,
 };
 
 const KEYS = Object.keys(BATCHING_DEFAULTS) as (keyof DomainBatching)[];

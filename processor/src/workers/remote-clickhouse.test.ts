@@ -6,16 +6,19 @@ import { TABLES, type SensorEventRow } from '../../../store/src/rows.ts';
 import { tempDir } from '../../../test/harness/temp-dir.ts';
 import { createClickHouseRecordWriter } from '../adapters/clickhouse/clickhouse-record-writer.ts';
 import { createClickHouseSnapshotStore } from '../adapters/clickhouse/clickhouse-snapshot-store.ts';
+import { createFairStatementQueue } from '../adapters/clickhouse/fair-statement-queue.ts';
 import { clickHouseHandlers } from './clickhouse-host.ts';
 import { createRpc } from './message-rpc.ts';
 import { createRemoteClickHouse, createRemoteRecordWriter } from './remote-clickhouse.ts';
+import { compactFields } from '../domains/domain-module.ts';
 
 const dir = tempDir('remote-clickhouse');
 let store: Store;
 const { port1, port2 } = new MessageChannel();
 before(async () => {
   store = await openStore({ database: 'vigia', dataDir: dir.path });
-  createRpc(port2, clickHouseHandlers(store.client));
+  // 3 rows per statement: the tests' inserts are cut into several.
+  createRpc(port2, clickHouseHandlers([store.client], createFairStatementQueue(), 'worker', 3));
 });
 after(async () => {
   port1.close();
@@ -97,4 +100,11 @@ test('a store error reaches the worker as a rejected write (the committer retrie
   await assert.rejects(remote.insert({ table: 'no_such_table', values: [{ a: 1 }], format: 'JSONEachRow' }), /insert: .*no_such_table/i);
   await assert.rejects(remote.insert({ table: 'x; DROP TABLE scores', values: [{ a: 1 }], format: 'JSONEachRow' }), /BadTableNameError/);
   await assert.rejects(remote.command({ query: 'SELECT 1' }), /not available in a worker/);
+});
+
+test("a table's compact form crosses as JSONCompactEachRow with its columns and is stored as the direct writer stores it", async () => {
+  const writes = [{ table: TABLES.sensorEvents, rows: (r: SensorEventRow[]) => r, compact: compactFields<SensorEventRow[], SensorEventRow>(['run_id', 'event_id', 'station', 'partition', 'ts', 'channels', 'late', 'truth_kind', 'truth_fault_id', 'stream_seq', 'ingested_at'], (r) => r) }];
+  await createRemoteRecordWriter(createRpc(port1, {}), writes).write(Array.from({ length: 20 }, (_, i) => row(i, 'compact')));
+  const strip = (rows: object[]) => rows.map((r) => ({ ...r, run_id: undefined }));
+  assert.deepEqual(strip(await read('compact')), strip((await read('direct')).slice(0, 20)));
 });

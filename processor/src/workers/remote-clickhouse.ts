@@ -15,8 +15,10 @@ export class RemoteClickHouseUnsupportedError extends Error {
 
 export interface RemoteInsert {
   table: string;
-  /** The rows as JSONEachRow text, exactly what @clickhouse/client would send. */
+  /** The rows as JSONEachRow text, exactly what @clickhouse/client would send; or, with `columns`, as JSONCompactEachRow value arrays in that order. */
   text: string;
+  /** The column list of a JSONCompactEachRow text (a table's `compact` form). */
+  columns?: readonly string[];
 }
 export interface RemoteQuery {
   query: string;
@@ -30,21 +32,28 @@ function jsonEachRow(values: readonly unknown[]): string {
 }
 
 /**
- * A worker's RecordWriter: a batch's rows for every table as JSONEachRow text, in one message;
- * the main thread inserts them in the table list's order (the events table last) and answers
- * once all are committed. One round trip per write, not one per table. Writes group as the
- * direct writer's do (clickhouse-record-writer.ts): those that arrive while one is in flight,
- * and with a `linger` those that wait for each other, go in one message, one INSERT per table.
+ * A worker's RecordWriter: a write's rows for every table of the list as text (JSONEachRow, or
+ * the table's compact form: less to serialise here and to parse there; '' for a table with
+ * none), in one message; the main thread inserts them in the list's order (the events table
+ * last) and answers once all are committed. One round trip per write, not one per table.
+ * Batches group as the direct writer's do (clickhouse-record-writer.ts): those that arrive while
+ * one is in flight, and with a `linger` those that wait for each other, go in one message; every
+ * table is named, empty or not, so the main thread can also write messages that queue behind
+ * each other together, table by table (clickhouse-host.ts).
  */
 export function createRemoteRecordWriter<R>(rpc: Pick<Rpc, 'call'>, writes: readonly TableWrite<R>[], linger?: WriteLinger<R>): RecordWriter<R> {
   const write = coalesceWhileBusy<R>(async (batches) => {
-    const tables: RemoteInsert[] = [];
-    for (const w of writes) {
+    let rows = 0;
+    const tables: RemoteInsert[] = writes.map((w) => {
       let text = '';
-      for (const records of batches) text += jsonEachRow(w.rows(records));
-      if (text) tables.push({ table: w.table, text });
-    }
-    if (tables.length) await rpc.call('insertTables', tables);
+      for (const records of batches) {
+        const values = w.compact ? w.compact.values(records) : w.rows(records);
+        rows += values.length;
+        text += jsonEachRow(values);
+      }
+      return { table: w.table, text, ...(w.compact ? { columns: w.compact.columns } : {}) };
+    });
+    if (rows > 0) await rpc.call('insertTables', tables);
   }, lingerOptions(linger));
   return { write };
 }

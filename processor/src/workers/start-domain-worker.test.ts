@@ -4,6 +4,7 @@ import { parseConfig } from '../../../config/index.ts';
 import { createLogger } from '../../../stack/logger.ts';
 import { ProcessorMetrics } from '../metrics.ts';
 import type { LiveFeed } from '../ports/sinks.ts';
+import { createFairStatementQueue } from '../adapters/clickhouse/fair-statement-queue.ts';
 import { DomainWorkerError } from './domain-worker-errors.ts';
 import { startDomainWorker, type DomainWorkerDeps } from './start-domain-worker.ts';
 
@@ -14,7 +15,9 @@ const deps = (registryUrl: string): DomainWorkerDeps => ({
   natsUrl: 'nats://127.0.0.1:1',
   registryUrl,
   projectRoot: '.',
-  store: {} as DomainWorkerDeps['store'],
+  sessions: [],
+  scheduler: createFairStatementQueue(),
+  maxRowsPerInsert: () => 4000,
   live: {} as LiveFeed,
   metrics: new ProcessorMetrics({ processMetrics: false }),
   logger: createLogger('test', 'silent'),

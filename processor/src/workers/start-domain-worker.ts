@@ -5,6 +5,7 @@ import type { Logger } from '../../../stack/logger.ts';
 import type { ProcessorMetrics } from '../metrics.ts';
 import type { RunningDomain } from '../pipeline/start-domain.ts';
 import type { LiveFeed } from '../ports/sinks.ts';
+import type { StatementScheduler } from '../adapters/clickhouse/fair-statement-queue.ts';
 import { clickHouseHandlers } from './clickhouse-host.ts';
 import { DomainWorkerError } from './domain-worker-errors.ts';
 import { createRpc } from './message-rpc.ts';
@@ -23,8 +24,12 @@ export interface DomainWorkerDeps {
   natsUrl: string;
   registryUrl: string;
   projectRoot: string;
-  /** The main thread's store: the workers' rows and snapshots go through it. */
-  store: ClickHouseClient;
+  /** The main thread's store sessions (one per scheduler slot): the workers' rows and snapshots go through them. */
+  sessions: readonly ClickHouseClient[];
+  /** Where the store's statements take turns; each worker is a lane of its own. */
+  scheduler: StatementScheduler;
+  /** A domain's rows per INSERT statement at most (its batching); a worker's lane takes its domains' least. */
+  maxRowsPerInsert(domain: string): number;
   live: LiveFeed;
   metrics: ProcessorMetrics;
   logger: Logger;
@@ -57,7 +62,7 @@ export async function startDomainWorker(index: number, plan: WorkerPlan, deps: D
     settle.reject(err);
   };
 
-  const rpc = createRpc(worker, clickHouseHandlers(deps.store), function onWorkerEvent(type, payload) {
+  const rpc = createRpc(worker, clickHouseHandlers(deps.sessions, deps.scheduler, `worker-${index}:${domains.join('+')}`, Math.min(...domains.map((d) => deps.maxRowsPerInsert(d)))), function onWorkerEvent(type, payload) {
     if (type === 'ready') readyOrNot.resolve();
     else if (type === 'live') applyLiveCalls(deps.live, payload as LiveCall[]);
     else if (type === 'progress') absorb(payload as WorkerProgress);

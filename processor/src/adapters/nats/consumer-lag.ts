@@ -12,12 +12,14 @@ export interface LagProbeOptions {
 /**
  * Events pending or delivered-but-unacked in a domain's consumers (undefined when JetStream does
  * not answer in time). One JetStream request per partition at most every `cacheMs`, however
- * often /health is asked, and concurrent askers share the request in flight.
+ * often /health is asked, and concurrent askers share the request in flight. Once there is an
+ * answer, an older one is given while the next is asked (at most `cacheMs` + `timeoutMs` old),
+ * so /health does not wait on JetStream's answers under load; only the very first ask waits.
  */
 export function createLagProbe(jsm: JetStreamManager, partitions: readonly number[], opts: LagProbeOptions = {}): (domain: Domain) => Promise<number | undefined> {
   const cacheMs = opts.cacheMs ?? 2000;
   const timeoutMs = opts.timeoutMs ?? 2000;
-  const cache = new Map<Domain, { at: number; lag: Promise<number | undefined> }>();
+  const cache = new Map<Domain, { at: number; lag: Promise<number | undefined>; settled?: { lag: number | undefined } }>();
   const ask = async (domain: Domain): Promise<number | undefined> => {
     let timer: number | NodeJS.Timeout | undefined;
     const timeout = new Promise<undefined>((r) => (timer = setTimeout(r, timeoutMs)));
@@ -34,9 +36,10 @@ export function createLagProbe(jsm: JetStreamManager, partitions: readonly numbe
   };
   return (domain) => {
     const hit = cache.get(domain);
-    if (hit && Date.now() - hit.at < cacheMs) return hit.lag;
-    const lag = ask(domain);
-    cache.set(domain, { at: Date.now(), lag });
-    return lag;
+    if (hit && Date.now() - hit.at < cacheMs) return hit.settled ? Promise.resolve(hit.settled.lag) : hit.lag;
+    const entry: { at: number; lag: Promise<number | undefined>; settled?: { lag: number | undefined } } = { at: Date.now(), lag: ask(domain), settled: hit?.settled };
+    void entry.lag.then((lag) => (entry.settled = { lag }));
+    cache.set(domain, entry);
+    return entry.settled ? Promise.resolve(entry.settled.lag) : entry.lag;
   };
 }

@@ -48,7 +48,7 @@ export const sensorModule: DomainModule<SensorBatchResult, SensorModelOutputs, S
   // window (4 partitions × 5 000) covers what waits; a reading stays unacked ~(window ÷ rate) at
   // most, 20 s at 1 000 readings/s, inside ackWaitSeconds (60).
   // Measured: docs/perf/sensor-throughput-2026-12-08.md.
-  batching: { commitConcurrency: 32, maxAckPending: 5000, writeMinEvents: 8000, writeMaxWaitMs: 1000, writeLingerFromRate: 1000 },
+  batching: { commitConcurrency: 32, maxAckPending: 5000, writeMinEvents: 8000, writeMaxWaitMs: 1000, writeLingerFromRate: 1000, maxRowsPerInsert: 20000 },
   features: {
     defaultSet: SENSOR_CHAIN_FEATURE_SET,
     // The producer's label, for evaluation only (never for fitting).
