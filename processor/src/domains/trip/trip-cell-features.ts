@@ -119,7 +119,9 @@ export class TripCellFeaturizer {
     const out: TripCellFeatureRow[] = [];
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i]!;
-      const [w15, w60] = r.windows as [WindowStats, WindowStats];
+      // Index reads, not destructuring: this runs for every cell row and its 7 disk cells.
+      const w15 = r.windows[0]!;
+      const w60 = r.windows[1]!;
       const v = new Float64Array(TRIP_CELL_FEATURES.length);
       const bs = this.#slot;
       const n = b.read(r.cell, slot, bs);
@@ -158,7 +160,9 @@ export class TripCellFeaturizer {
           withHistory++;
         }
         if (c.rowStamp !== stamp) continue;
-        const [a15, a60] = c.row!.windows as [WindowStats, WindowStats];
+        const cw = c.row!.windows;
+        const a15 = cw[0]!;
+        const a60 = cw[1]!;
         p15 += a15.pickups;
         p60 += a60.pickups;
         d60 += a60.dropoffs;
