@@ -6,7 +6,8 @@
  *
  * Trips of the first `--measure-from` hours warm the state up unmeasured (the demand scorer's
  * steady state starts on day 2); CPU is counted from there to `--hours`. The hash covers all
- * hours. Prints trips, CPU ms per trip, trips per CPU-second, the load average and the hash.
+ * hours. Prints trips, CPU ms per trip (and its ingest and score parts), trips per CPU-second,
+ * cell rows scored and stored per measured trip, the load average and the hash.
  */
 import { createHash } from 'node:crypto';
 import { loadavg } from 'node:os';
@@ -40,7 +41,10 @@ const hash = createHash('sha256');
 let seq = 0;
 let measuredTrips = 0;
 let cpuUs = 0;
+let ingestUs = 0;
 let cellRows = 0;
+let measuredScored = 0;
+let measuredStored = 0;
 for (let h = 1; h <= Number(a.hours); h++) {
   const trips = sim.nextBatch(T0 + h * HOUR);
   const raw: RawEvent[] = trips.map((t) => ({ subject: `events.trip.${HOME}.nyc`, seq: ++seq, partition: HOME, data: enc.encode(JSON.stringify(t)) }));
@@ -50,11 +54,15 @@ for (let h = 1; h <= Number(a.hours); h++) {
     const nowMs = T0 + h * HOUR;
     const c0 = process.cpuUsage();
     const stage = core.ingest(batch, nowMs);
+    const ci = process.cpuUsage(c0);
     const r = core.score(stage, NO_MODEL_OUTPUTS(stage), nowMs);
     const c = process.cpuUsage(c0);
     if (measured) {
       cpuUs += c.user + c.system;
+      ingestUs += ci.user + ci.system;
       measuredTrips += batch.length;
+      measuredScored += stage.cellRows.length;
+      measuredStored += r.rows.cellWindows.length;
     }
     cellRows += r.rows.cellWindows.length;
     hash.update(JSON.stringify(r.rows));
@@ -66,6 +74,10 @@ console.log(
   JSON.stringify({
     trips: measuredTrips,
     cpuMsPerTrip: +(cpuUs / 1000 / measuredTrips).toFixed(4),
+    ingestMsPerTrip: +(ingestUs / 1000 / measuredTrips).toFixed(4),
+    scoreMsPerTrip: +((cpuUs - ingestUs) / 1000 / measuredTrips).toFixed(4),
+    cellRowsScoredPerTrip: +(measuredScored / measuredTrips).toFixed(2),
+    cellRowsStoredPerTrip: +(measuredStored / measuredTrips).toFixed(2),
     tripsPerCpuS: Math.round(measuredTrips / (cpuUs / 1e6)),
     cellRowsStored: cellRows,
     load: loadavg().map((x) => +x.toFixed(2)),

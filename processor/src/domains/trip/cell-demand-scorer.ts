@@ -144,8 +144,8 @@ interface Evidence {
 interface CellShares {
   cur: ShareExpectation;
   prev: ShareExpectation;
-  /** Hours back 1 and 2, computed when a long window needs them. */
-  back?: ShareExpectation[];
+  /** Hours back 1 and 2, computed when a long window needs them (null until then). */
+  back: ShareExpectation[] | null;
 }
 
 /** Predictive of one window: mean and negative-binomial shape. */
@@ -175,8 +175,15 @@ interface RowWork {
 interface ScorerCell {
   cell: string;
   disk: ScorerCell[] | null;
+  /** The cell alone, as the list `longPredictive` takes (made once, not per row). */
+  self: ScorerCell[];
   sharesStamp: number;
   shares: CellShares | null;
+  /**
+   * The objects `shares` fills each boundary (nothing keeps them past it): this hour's, the
+   * previous hour's, and the long windows' hours back 1 and 2 with their list.
+   */
+  buf: { shares: CellShares; cur: ShareExpectation; prev: ShareExpectation; back1: ShareExpectation; back2: ShareExpectation; back: ShareExpectation[] };
   /** Counts over 1…8 blocks, own [0] and disk [1], valid when preStamp[ring] is this boundary. */
   preStamp: [number, number];
   pre: [Float64Array, Float64Array];
@@ -250,8 +257,12 @@ export class CellDemandScorer {
     const stamp = ++this.#stamp;
     const shares = (node: ScorerCell): CellShares => {
       if (node.sharesStamp !== stamp) {
-        const cur = b.expect(node.cell, 1, blankShare());
-        node.shares = { cur, prev: prevSlots ? b.expect(node.cell, 1, blankShare(), prevSlots) : cur };
+        const buf = node.buf;
+        const s = buf.shares;
+        s.cur = b.expect(node.cell, 1, buf.cur);
+        s.prev = prevSlots ? b.expect(node.cell, 1, buf.prev, prevSlots) : s.cur;
+        s.back = null;
+        node.shares = s;
         node.sharesStamp = stamp;
       }
       return node.shares!;
@@ -293,7 +304,11 @@ export class CellDemandScorer {
       const s = shares(node);
       if (!s.back) {
         backSlots ??= [b.slotsAt(hourStart - 1), b.slotsAt(hourStart - HOUR_MS - 1)];
-        s.back = [s.cur, prevSlots ? s.prev : b.expect(node.cell, 1, blankShare(), backSlots[0]), b.expect(node.cell, 1, blankShare(), backSlots[1])];
+        const buf = node.buf;
+        buf.back[0] = s.cur;
+        buf.back[1] = prevSlots ? s.prev : b.expect(node.cell, 1, buf.back1, backSlots[0]);
+        buf.back[2] = b.expect(node.cell, 1, buf.back2, backSlots[1]);
+        s.back = buf.back;
       }
       return s.back;
     };
@@ -343,7 +358,7 @@ export class CellDemandScorer {
           this.#test(w.tests, windowName(blocks, false), count(node, row, blocks, false), p, blocks);
         }
         for (const blocks of LONG_BLOCKS) {
-          const p = longPredictive([node], blocks);
+          const p = longPredictive(node.self, blocks);
           if (p) this.#test(w.tests, windowName(blocks, false), count(node, row, blocks, false), p, blocks, 'collapse');
         }
       }
@@ -357,13 +372,22 @@ export class CellDemandScorer {
     // whose own departure over the same window is the largest: where the anomaly is, not a
     // neighbour whose disk merely reaches it.
     const ringBest: RingBest[] = [];
+    // One list reused for every disk's shares (mix reads it at once).
+    const diskShares: CellShares[] = [];
     // Cells inside an alarming area (areaStamp this boundary) do not teach the over-dispersion.
     for (let i = 0; i < work.length; i++) {
       const w = work[i]!;
       if (w.level < 0 || !o.ringResolutions.includes(w.row.resolution)) continue;
       const node = nodes[i]!;
-      const ds = this.#disk(node).map(shares);
-      if (ds.some((s) => s.cur.level < 0 || s.prev.level < 0)) continue;
+      const ds = diskShares;
+      ds.length = 0;
+      let warm = true;
+      for (const c of this.#disk(node)) {
+        const s = shares(c);
+        ds.push(s);
+        if (s.cur.level < 0 || s.prev.level < 0) warm = false;
+      }
+      if (!warm) continue;
       const tests: Evidence[] = [];
       for (const blocks of WINDOW_BLOCKS) {
         const city = cityW(blocks, w.row.resolution);
@@ -385,10 +409,14 @@ export class CellDemandScorer {
     for (const { node, w, tests, best } of ringBest) {
       const cell = node.cell;
       const disk = this.#disk(node);
-      const peak = disk.every((c) => {
+      let peak = true;
+      for (const c of disk) {
         const n = c === node || c.ringStamp !== stamp ? undefined : c.ring!;
-        return !n || n.best.direction !== best.direction || n.best.surprise < best.surprise || (n.best.surprise === best.surprise && c.cell > cell);
-      });
+        if (!(!n || n.best.direction !== best.direction || n.best.surprise < best.surprise || (n.best.surprise === best.surprise && c.cell > cell))) {
+          peak = false;
+          break;
+        }
+      }
       if (!peak) continue;
       const city = cityW(best.blocks, w.row.resolution);
       let target = w;
@@ -396,7 +424,7 @@ export class CellDemandScorer {
       for (const c of disk) {
         const x = c.workStamp === stamp ? c.work! : undefined;
         if (!x || x.level < 0) continue;
-        const m = best.blocks > 4 ? longPredictive([c], best.blocks)?.mean : mixOne(x.shares, fPrev(best.blocks), city).mean;
+        const m = best.blocks > 4 ? longPredictive(c.self, best.blocks)?.mean : mixOne(x.shares, fPrev(best.blocks), city).mean;
         if (m === undefined) continue;
         const n = count(c, x.row, best.blocks, false);
         const d = best.direction === 'surge' ? n - m : m - n;
@@ -512,7 +540,10 @@ export class CellDemandScorer {
   #node(cell: string): ScorerCell {
     let n = this.#cells.get(cell);
     if (!n) {
-      n = { cell, disk: null, sharesStamp: 0, shares: null, preStamp: [0, 0], pre: [new Float64Array(PREFIX_LEN), new Float64Array(PREFIX_LEN)], workStamp: 0, work: null, ringStamp: 0, ring: null, areaStamp: 0 };
+      const cur = blankShare();
+      const buf = { shares: { cur, prev: cur, back: null }, cur, prev: blankShare(), back1: blankShare(), back2: blankShare(), back: [cur, cur, cur] };
+      n = { cell, disk: null, self: [], sharesStamp: 0, shares: null, buf, preStamp: [0, 0], pre: [new Float64Array(PREFIX_LEN), new Float64Array(PREFIX_LEN)], workStamp: 0, work: null, ringStamp: 0, ring: null, areaStamp: 0 };
+      n.self.push(n);
       this.#cells.set(cell, n);
     }
     return n;

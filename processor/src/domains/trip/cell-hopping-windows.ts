@@ -281,7 +281,8 @@ export class CellHoppingWindows {
             this.#sorted[r] = null;
             continue;
           }
-          const windows = sizesMs.map((size) => this.#sum(s, end, size));
+          const windows: WindowStats[] = [];
+          for (const size of sizesMs) windows.push(this.#sum(s, end, size));
           if (s.lastPastPaneEnd <= end - idleRetentionMs) {
             // Nothing lately: live only if something comes within the idle retention (a gap
             // in the cell's own activity is skipped like a gap in the stream).

@@ -432,11 +432,14 @@ export class TripBatchProcessor {
       const verdicts = cellScorer.scoreBoundary(group, ifScores);
       const alerts = alertPolicy.decide(group, verdicts);
       const byRes = new Map<number, LiveCellBoundary>();
-      group.forEach((r, j) => {
+      // A plain loop without per-row closures: it runs for every live cell of every boundary.
+      for (let j = 0; j < group.length; j++) {
+        const r = group[j]!;
         const v = verdicts[j]!;
         const severity = severityOf(v.score, bands);
         const top = v.drivers[0]?.feature ?? '';
-        const eventId = () => `${r.resolution}:${r.cell}:${r.windowEnd}`;
+        // Made only for a feature row or an alert.
+        const eventId = featureRows || (severity && alerts[j]) ? `${r.resolution}:${r.cell}:${r.windowEnd}` : '';
         // A quiet row (no pickup or dropoff in the hour, nothing surprising) is scored and
         // learnt from like any other, but neither stored nor sent to the map: after a cell's
         // last trip the windows keep it live for hours, and those rows of zeros were a third of
@@ -468,7 +471,7 @@ export class TripBatchProcessor {
           domain: 'trip',
           feature_set: TRIP_CELL_FEATURE_SET,
           entity: r.cell,
-          event_id: eventId(),
+          event_id: eventId,
           ts: r.windowEnd,
           names: TRIP_CELL_FEATURES,
           values: [...r.values],
@@ -477,11 +480,11 @@ export class TripBatchProcessor {
         if (severity && alerts[j]) {
           publish(
             {
-              id: `${runId}:${eventId()}`,
+              id: `${runId}:${eventId}`,
               runId,
               domain: 'trip',
               entity: r.cell,
-              eventId: eventId(),
+              eventId,
               ts: r.windowEnd,
               score: v.score,
               severity,
@@ -499,14 +502,14 @@ export class TripBatchProcessor {
             top,
           );
         }
-        if (quiet || !(TRIP_RESOLUTIONS as readonly number[]).includes(r.resolution)) return;
+        if (quiet || !(TRIP_RESOLUTIONS as readonly number[]).includes(r.resolution)) continue;
         let b = byRes.get(r.resolution);
         if (!b) {
           b = { resolution: r.resolution as LiveCellBoundary['resolution'], windowEnd: r.windowEnd, cells: [] };
           byRes.set(r.resolution, b);
         }
         b.cells.push({ cell: r.cell, score: v.score, severity, direction: v.direction, pickups: r.values[F_P15]!, expected: v.expected, driver: top });
-      });
+      }
       boundaries.push(...byRes.values());
     }
   }

@@ -117,10 +117,17 @@ export class TripCellFeaturizer {
     }
     const b = this.baseline;
     const out: TripCellFeatureRow[] = [];
+    // One buffer for the boundary's vectors, each row a view of it: a Float64Array of its own
+    // per row is an off-heap buffer that the GC has to track and free, for every live cell
+    // of every boundary.
+    const width = TRIP_CELL_FEATURES.length;
+    const block = new Float64Array(rows.length * width);
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i]!;
-      const [w15, w60] = r.windows as [WindowStats, WindowStats];
-      const v = new Float64Array(TRIP_CELL_FEATURES.length);
+      // Index reads, not destructuring: this runs for every cell row and its 7 disk cells.
+      const w15 = r.windows[0]!;
+      const w60 = r.windows[1]!;
+      const v = block.subarray(i * width, (i + 1) * width);
       const bs = this.#slot;
       const n = b.read(r.cell, slot, bs);
       // bs = [mean, variance] × (pickups 15m, pickups 60m, dropoffs 60m)
@@ -158,7 +165,9 @@ export class TripCellFeaturizer {
           withHistory++;
         }
         if (c.rowStamp !== stamp) continue;
-        const [a15, a60] = c.row!.windows as [WindowStats, WindowStats];
+        const cw = c.row!.windows;
+        const a15 = cw[0]!;
+        const a60 = cw[1]!;
         p15 += a15.pickups;
         p60 += a60.pickups;
         d60 += a60.dropoffs;
