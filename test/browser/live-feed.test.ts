@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startBrowserStack, type BrowserStack } from '../harness/browser-stack.ts';
+import { waitFor } from '../harness/processor-process.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = join(ROOT, 'bin', 'vigia.js');
@@ -44,9 +45,11 @@ test('the live page shows injected anomalies as they are detected, and the event
   assert.match(text, /st-\d{3}/, 'the row names the station');
   assert.match(await first.getAttribute('data-severity') ?? '', /^(minor|major|critical)$/);
 
-  // Each row on the page is an anomaly the processor stored.
-  const stored = await proc.sql<{ n: string }>('SELECT count() AS n FROM anomalies');
-  assert.ok(Number(stored[0]!.n) >= (await rows.count()) || (await rows.count()) >= 100);
+  // Each row on the page is an anomaly the processor stores: screens get a batch's verdicts as
+  // soon as it is scored, and its rows follow once the write commits (a sensor write may linger
+  // up to writeMaxWaitMs for others to join it), so the rows catch up with the page within seconds.
+  const shown = await rows.count();
+  await waitFor(async () => Number((await proc.sql<{ n: string }>('SELECT count() AS n FROM anomalies'))[0]!.n), (n) => n >= shown || shown >= 100, 15_000, `${shown} shown anomalies stored`);
   const eps = await page.locator('[data-testid="total-events"]').innerText();
   assert.notEqual(eps.trim(), '—');
 
