@@ -75,16 +75,10 @@ test('a trip backlog does not delay sensor acks or /health: readings stored whil
   const js = jetstream(nc);
   const partitions = parseConfig({}).streams.partitions;
   const publishedAt = new Map<string, number>();
-  for (const m of sensorMessages({ startTs: Date.now(), stations: 5, seed: 4, faultRate: 0 }, partitions, READINGS)) {
-    const reading = { ...m.reading, ts: Date.now() };
-    await js.publish(m.subject, JSON.stringify(reading), { msgID: reading.id });
-    publishedAt.set(reading.id, performance.now());
-    if (publishedAt.size % 10 === 0) await new Promise((r) => setTimeout(r, 100));
-  }
-
-  // 4. Every reading stored, each first seen by polling (published → stored, to ~100 ms).
+  // 4. Every reading stored, each first seen by a poll that runs while they are published
+  // (published → stored, to ~250 ms; polling only after the last publish would time the loop).
   const storedAt = new Map<string, number>();
-  await waitFor(
+  const allStored = waitFor(
     async () => {
       const rows = await proc.sql<{ event_id: string }>("SELECT event_id FROM sensor_events WHERE run_id = 'live'");
       const now = performance.now();
@@ -95,6 +89,15 @@ test('a trip backlog does not delay sensor acks or /health: readings stored whil
     600_000,
     'every sensor reading stored',
   );
+  for (const m of sensorMessages({ startTs: Date.now(), stations: 5, seed: 4, faultRate: 0 }, partitions, READINGS)) {
+    const reading = { ...m.reading, ts: Date.now() };
+    // Timed from the send: the poll may see a reading stored before its publish ack is back here.
+    publishedAt.set(reading.id, performance.now());
+    await js.publish(m.subject, JSON.stringify(reading), { msgID: reading.id });
+    if (publishedAt.size % 10 === 0) await new Promise((r) => setTimeout(r, 100));
+  }
+
+  await allStored;
   const tripsAtSensorDone = await tripsStored();
   polling = false;
   await healthLoop;
