@@ -11,6 +11,7 @@ import { parseConfig } from '../../../config/index.ts';
 import { sensorMessages } from '../../../producers/src/sensor-messages.ts';
 import { waitFor } from '../../../stack/wait-for.ts';
 import { startPrivateStack } from '../private-stack.ts';
+import { metricSum, procMemory } from './proc-memory.ts';
 
 export interface StationsBenchOptions {
   stations: number;
@@ -19,30 +20,6 @@ export interface StationsBenchOptions {
 }
 
 const MIB = 1024 ** 2;
-
-/** Sum of a metric's samples whose labels contain `labels` (e.g. `domain="sensor"`). */
-function metric(text: string, name: string, labels = ''): number {
-  let sum = 0;
-  let found = false;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(name)) continue;
-    const m = /^(\w+)(\{[^}]*\})? (\S+)$/.exec(line);
-    if (!m || m[1] !== name || (labels && !(m[2] ?? '').includes(labels))) continue;
-    sum += Number(m[3]);
-    found = true;
-  }
-  return found ? sum : NaN;
-}
-
-/** The process's peak resident memory (Linux /proc VmHWM), bytes; NaN elsewhere. */
-function peakRss(pid: number | undefined): number {
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) * 1024 : NaN;
-  } catch {
-    return NaN;
-  }
-}
 
 export async function runStationsBench(o: StationsBenchOptions): Promise<void> {
   const log = (s: string) => process.stderr.write(s + '\n');
@@ -69,7 +46,7 @@ export async function runStationsBench(o: StationsBenchOptions): Promise<void> {
       return existsSync(f) ? readFileSync(f, 'utf8').split('\n').slice(-30).join('\n') : '(no log)';
     };
     const before = await scrape();
-    const rssBefore = metric(before, 'vigia_process_process_resident_memory_bytes');
+    const rssBefore = metricSum(before, 'vigia_process_process_resident_memory_bytes');
     log(`processor RSS before: ${(rssBefore / MIB).toFixed(0)} MiB; publishing ${o.readings} readings from each of ${o.stations} new stations…`);
     const total = o.stations * o.readings;
     const publisher = new PipelinedPublisher(nc, { maxInFlight: 2000 });
@@ -80,14 +57,14 @@ export async function runStationsBench(o: StationsBenchOptions): Promise<void> {
     await publisher.flush();
     await publisher.close();
     log(`  published ${total} in ${((performance.now() - started) / 1000).toFixed(1)} s; waiting until all are processed…`);
-    const handled = (t: string) => metric(t, 'vigia_events_total', 'domain="sensor"') + (metric(t, 'vigia_dead_letters_total', 'domain="sensor"') || 0);
+    const handled = (t: string) => metricSum(t, 'vigia_events_total', ['domain="sensor"']) + (metricSum(t, 'vigia_dead_letters_total', ['domain="sensor"']) || 0);
     await waitFor(scrape, (t) => handled(t) >= total, 3_600_000, 'every reading stored or dead-lettered');
     const seconds = (performance.now() - started) / 1000;
     // Let a snapshot and the garbage collector run before the reading of memory.
     await new Promise((r) => setTimeout(r, 5_000));
     const after = await scrape();
-    const rssAfter = metric(after, 'vigia_process_process_resident_memory_bytes');
-    const rssPeak = peakRss(stack.proc.child.pid);
+    const rssAfter = metricSum(after, 'vigia_process_process_resident_memory_bytes');
+    const rssPeak = stack.proc.child.pid === undefined ? NaN : procMemory(stack.proc.child.pid).peak;
     const result = {
       benchmark: 'stations',
       at: new Date().toISOString(),
@@ -101,17 +78,17 @@ export async function runStationsBench(o: StationsBenchOptions): Promise<void> {
         rssPerStationKiB: Number(((rssAfter - rssBefore) / o.stations / 1024).toFixed(1)),
         /** Highest RSS over the processor's life (Linux VmHWM): the snapshots' transient copies show here. */
         rssPeakMiB: Math.round(rssPeak / MIB),
-        heapUsedAfterMiB: Math.round(metric(after, 'vigia_process_nodejs_heap_size_used_bytes') / MIB),
-        externalAfterMiB: Math.round(metric(after, 'vigia_process_nodejs_external_memory_bytes') / MIB),
+        heapUsedAfterMiB: Math.round(metricSum(after, 'vigia_process_nodejs_heap_size_used_bytes') / MIB),
+        externalAfterMiB: Math.round(metricSum(after, 'vigia_process_nodejs_external_memory_bytes') / MIB),
       },
       keys: {
-        live: metric(after, 'vigia_keys', 'state="live"'),
-        evicted: metric(after, 'vigia_keys', 'state="evicted"'),
-        liveStateMiB: Number((metric(after, 'vigia_key_state_bytes', 'state="live"') / MIB).toFixed(1)),
-        evictedStateMiB: Number((metric(after, 'vigia_key_state_bytes', 'state="evicted"') / MIB).toFixed(1)),
-        keyLimitDeadLetters: metric(after, 'vigia_key_limit_total', 'domain="sensor"') || 0,
+        live: metricSum(after, 'vigia_keys', ['state="live"']),
+        evicted: metricSum(after, 'vigia_keys', ['state="evicted"']),
+        liveStateMiB: Number((metricSum(after, 'vigia_key_state_bytes', ['state="live"']) / MIB).toFixed(1)),
+        evictedStateMiB: Number((metricSum(after, 'vigia_key_state_bytes', ['state="evicted"']) / MIB).toFixed(1)),
+        keyLimitDeadLetters: metricSum(after, 'vigia_key_limit_total', ['domain="sensor"']) || 0,
       },
-      stored: metric(after, 'vigia_events_total', 'domain="sensor"'),
+      stored: metricSum(after, 'vigia_events_total', ['domain="sensor"']),
     };
     process.stdout.write(JSON.stringify(result, null, 2) + '\n');
     if (o.jsonFile) {
